@@ -1,0 +1,4 @@
+//! ssosim: a deterministic discrete-event simulator of multi-party single sign-on.
+
+pub mod scenario;
+pub mod time;

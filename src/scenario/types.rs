@@ -1,0 +1,228 @@
+//! The validated scenario: plain data the model reads, every value already checked.
+//!
+//! Field names follow the TOML keys of design §8; each field's doc gives its key,
+//! its default and its meaning. Durations are milliseconds of virtual time.
+
+/// A scenario that passed validation. Built only by [`crate::scenario::load`] and friends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// `name`: the run folder's default name (`output/<name>/`). Default: the file stem.
+    pub name: String,
+    /// `[simulation]`.
+    pub simulation: SimulationConfig,
+    /// `[network]`.
+    pub network: NetworkConfig,
+    /// `[authorization_server]`.
+    pub authorization_server: AuthServerConfig,
+    /// `[identity_providers.<name>]`, sorted by name; the `idp:<name>` scopes.
+    pub identity_providers: Vec<IdpConfig>,
+    /// `[[apps]]`, in file order; at least one.
+    pub apps: Vec<AppConfig>,
+    /// `[users]`.
+    pub users: UsersConfig,
+}
+
+/// `[simulation]`: how big and how long a run is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimulationConfig {
+    /// `simulation.users`: number of simulated users (browsers), at least 1. Default 1000.
+    pub users: u64,
+    /// `simulation.duration`: virtual time simulated. Default `30d`.
+    pub duration: u64,
+    /// `simulation.seed`: root of every random stream. Default 42.
+    pub seed: u64,
+    /// `simulation.sample_every`: time-series sampling period. Default `1h`.
+    pub sample_every: u64,
+    /// `simulation.replicas`: independent replicas (own streams each). Default 1.
+    pub replicas: u32,
+}
+
+/// `[network]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkConfig {
+    /// `network.latency`: one-way delay of every hop (request, response,
+    /// redirect, back-channel call). Default `40ms`.
+    pub latency: u64,
+}
+
+/// Auth0 plans and their session lifetime limits (design §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// `self_service`: idle ≤ 3 days, absolute ≤ 30 days.
+    SelfService,
+    /// `enterprise`: idle ≤ 100 days, absolute ≤ 365 days.
+    Enterprise,
+}
+
+impl Plan {
+    /// The scenario spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Plan::SelfService => "self_service",
+            Plan::Enterprise => "enterprise",
+        }
+    }
+    /// Largest idle timeout the plan allows, in ms.
+    pub fn idle_limit(self) -> u64 {
+        match self {
+            Plan::SelfService => 3 * crate::time::DAY,
+            Plan::Enterprise => 100 * crate::time::DAY,
+        }
+    }
+    /// Largest absolute timeout the plan allows, in ms.
+    pub fn absolute_limit(self) -> u64 {
+        match self {
+            Plan::SelfService => 30 * crate::time::DAY,
+            Plan::Enterprise => 365 * crate::time::DAY,
+        }
+    }
+}
+
+/// How a session cookie is stored by the browser (design §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CookieKind {
+    /// `persistent`: has an Expires in the future, survives the browser closing.
+    Persistent,
+    /// `non_persistent`: `Expires=0`, dropped when the browser closes.
+    NonPersistent,
+}
+
+impl CookieKind {
+    /// The scenario spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CookieKind::Persistent => "persistent",
+            CookieKind::NonPersistent => "non_persistent",
+        }
+    }
+}
+
+/// Idle and absolute timeouts of one tier's sessions, with their cookie kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    /// Longest inactivity before the session expires, in ms.
+    pub idle_timeout: u64,
+    /// Longest life from `created`, whatever the activity, in ms.
+    pub absolute_timeout: u64,
+    /// How the browser keeps the session cookie.
+    pub cookie: CookieKind,
+}
+
+/// `[authorization_server]`: the Auth0 tenant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthServerConfig {
+    /// `authorization_server.plan`: `self_service` (default) or `enterprise`.
+    pub plan: Plan,
+    /// `cookie` (default `persistent`), `idle_timeout` (default `3d`),
+    /// `absolute_timeout` (default `30d`), within the plan's limits.
+    pub session: SessionPolicy,
+    /// `authorization_server.mfa`: ask for MFA at each interactive login. Default false.
+    pub mfa: bool,
+}
+
+/// `[identity_providers.<name>]`: a social or enterprise identity provider.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdpConfig {
+    /// The table name, used in `connections` and in the `idp:<name>` scope.
+    pub name: String,
+    /// `idle_timeout` (default `60d`), `absolute_timeout` (default `90d`),
+    /// `cookie` (default `persistent`).
+    pub session: SessionPolicy,
+}
+
+/// The four application kinds of design §3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppKind {
+    /// `regular_web`: server-side web app, authorization code grant, local session.
+    RegularWeb,
+    /// `spa_backend`: SPA with a light backend, authorization code grant, local session.
+    SpaBackend,
+    /// `native`: native app, authorization code grant, local session.
+    Native,
+    /// `spa_implicit`: SPA without backend, implicit grant, no local session;
+    /// silent authentication on every load.
+    SpaImplicit,
+}
+
+impl AppKind {
+    /// The scenario spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppKind::RegularWeb => "regular_web",
+            AppKind::SpaBackend => "spa_backend",
+            AppKind::Native => "native",
+            AppKind::SpaImplicit => "spa_implicit",
+        }
+    }
+    /// True for the kinds that use the authorization code grant and keep a local session.
+    pub fn uses_code_grant(self) -> bool {
+        !matches!(self, AppKind::SpaImplicit)
+    }
+}
+
+/// `[[apps]]`: one relying party of the tenant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppConfig {
+    /// `apps[].name`: unique; the `app:<name>` scope.
+    pub name: String,
+    /// `apps[].kind`.
+    pub kind: AppKind,
+    /// `apps[].local_session` (`idle_timeout` default `2h`, `absolute_timeout` default
+    /// `1d`, `cookie` default `non_persistent`). Ignored for `spa_implicit`, which has
+    /// no local session.
+    pub local_session: SessionPolicy,
+    /// `apps[].token_lifetime`: access-token lifetime of a `spa_implicit` app,
+    /// renewed silently during longer visits. Default `2h`.
+    pub token_lifetime: u64,
+    /// `apps[].visit_share`: share of a user's visits that go to this app.
+    /// Default: visits split evenly over the apps. Shares sum to 1.
+    pub visit_share: f64,
+}
+
+/// How a user signs in at the authorization server's prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    /// Username and password (Auth0 database connection).
+    Password,
+    /// An identity provider, by index into [`Scenario::identity_providers`].
+    Idp(usize),
+}
+
+/// `[users]`: behaviour of the simulated population (design §6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsersConfig {
+    /// `users.visits_per_day`: Poisson rate of visits. Default 3.0.
+    pub visits_per_day: f64,
+    /// `users.protected_share`: share of visits that open pages requiring login. Default 0.5.
+    pub protected_share: f64,
+    /// `users.connections`: share of users per connection (`password` or an IdP name),
+    /// summing to 1; drawn once per user. Default `{ password = 1.0 }`.
+    pub connections: Vec<(Connection, f64)>,
+    /// `users.browser_closes_per_day`: Poisson rate of browser closes. Default 0.
+    pub browser_closes_per_day: f64,
+    /// `users.logout_share`: chance of logging out at the end of a protected visit. Default 0.
+    pub logout_share: f64,
+    /// `users.federated_logout_share`: share of logouts that also log out of the
+    /// IdP (`/v2/logout?federated`). Default 0.
+    pub federated_logout_share: f64,
+    /// `users.password_resets_per_year`: Poisson rate, password users only. Default 0.
+    pub password_resets_per_year: f64,
+    /// `users.third_party_cookies_blocked`: share of browsers blocking third-party
+    /// cookies, drawn once per user. Default 0.
+    pub third_party_cookies_blocked: f64,
+    /// `users.visit_length`: dwell on the page once it is served. Default `10m`.
+    pub visit_length: u64,
+    /// `users.login_think_time`: time to complete one prompt (AS prompt, IdP dialog,
+    /// MFA). Default `8s`.
+    pub login_think_time: u64,
+}
+
+impl Scenario {
+    /// Name of the connection, as written in `users.connections`.
+    pub fn connection_name(&self, c: Connection) -> &str {
+        match c {
+            Connection::Password => "password",
+            Connection::Idp(i) => &self.identity_providers[i].name,
+        }
+    }
+}
