@@ -1,4 +1,5 @@
 //! ssosim: a deterministic discrete-event simulator of multi-party single sign-on.
 
+pub mod output;
 pub mod scenario;
 pub mod time;

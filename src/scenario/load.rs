@@ -29,7 +29,11 @@ pub fn load(_path: &Path, _overrides: &[Override]) -> Result<Scenario, ScenarioE
     unimplemented!()
 }
 /// Same as [`load`] from text; `file` names it in messages.
-pub fn from_str(_text: &str, _file: &str, _overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+pub fn from_str(
+    _text: &str,
+    _file: &str,
+    _overrides: &[Override],
+) -> Result<Scenario, ScenarioError> {
     unimplemented!()
 }
 /// The scenario as run, as canonical TOML (every key, defaults filled in).
