@@ -1,6 +1,7 @@
 //! ssosim: a deterministic discrete-event simulator of multi-party single sign-on.
 
 pub mod engine;
+pub mod metrics;
 pub mod output;
 pub mod scenario;
 pub mod time;

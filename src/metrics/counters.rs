@@ -1,0 +1,206 @@
+//! The counters of design §7, by scope. Each enum is dense (`as usize` indexes a
+//! flat array) and lists its metric names in output order.
+
+use super::series::SeriesCounter;
+
+/// Counters kept per app (`app:<name>`; the `all` scope sums them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppCounter {
+    /// Distinct users that visited the app at least once.
+    Users,
+    /// Page loads that start a visit.
+    Visits,
+    /// Visits to pages requiring login.
+    ProtectedVisits,
+    /// Protected visits served from a valid local session.
+    LocalSessionHits,
+    /// Top-level `/authorize` that found a valid AS session (no prompt).
+    SsoLogins,
+    /// Logins where the AS prompt was shown and completed.
+    InteractiveLogins,
+    /// The user's first interactive login in the run.
+    FirstLogins,
+    /// Interactive logins after the first.
+    Reauthentications,
+    /// `prompt=none` answered with tokens.
+    SilentAuthSuccesses,
+    /// `prompt=none` answered with `login_required`.
+    SilentAuthLoginRequired,
+    /// Silent attempts before the user's first login (a subset of the failures).
+    SilentAuthBeforeFirstLogin,
+    /// Protected visits of a `spa_implicit` app served by silent authentication.
+    ProtectedSilentLogins,
+    /// Protected visits cut (browser closed) before any login decided them.
+    LoginsAbandoned,
+    /// Silent renewals of a `spa_implicit` access token during a visit.
+    TokenRenewals,
+    /// Logouts started at the end of a visit.
+    Logouts,
+    /// MFA prompts shown.
+    MfaPrompts,
+    /// `/authorize` requests that start an authorization for this app.
+    AuthorizeRequests,
+    /// `/oauth/token` code exchanges of this app.
+    TokenRequests,
+}
+
+impl AppCounter {
+    /// Number of app counters.
+    pub const COUNT: usize = 18;
+    /// Every counter, in output order.
+    pub const ALL: [AppCounter; Self::COUNT] = [
+        AppCounter::Users,
+        AppCounter::Visits,
+        AppCounter::ProtectedVisits,
+        AppCounter::LocalSessionHits,
+        AppCounter::SsoLogins,
+        AppCounter::InteractiveLogins,
+        AppCounter::FirstLogins,
+        AppCounter::Reauthentications,
+        AppCounter::SilentAuthSuccesses,
+        AppCounter::SilentAuthLoginRequired,
+        AppCounter::SilentAuthBeforeFirstLogin,
+        AppCounter::ProtectedSilentLogins,
+        AppCounter::LoginsAbandoned,
+        AppCounter::TokenRenewals,
+        AppCounter::Logouts,
+        AppCounter::MfaPrompts,
+        AppCounter::AuthorizeRequests,
+        AppCounter::TokenRequests,
+    ];
+
+    /// Metric name (design §9).
+    pub fn name(self) -> &'static str {
+        match self {
+            AppCounter::Users => "users",
+            AppCounter::Visits => "visits",
+            AppCounter::ProtectedVisits => "protected_visits",
+            AppCounter::LocalSessionHits => "local_session_hits",
+            AppCounter::SsoLogins => "sso_logins",
+            AppCounter::InteractiveLogins => "interactive_logins",
+            AppCounter::FirstLogins => "first_logins",
+            AppCounter::Reauthentications => "reauthentications",
+            AppCounter::SilentAuthSuccesses => "silent_auth_successes",
+            AppCounter::SilentAuthLoginRequired => "silent_auth_login_required",
+            AppCounter::SilentAuthBeforeFirstLogin => "silent_auth_before_first_login",
+            AppCounter::ProtectedSilentLogins => "protected_silent_logins",
+            AppCounter::LoginsAbandoned => "logins_abandoned",
+            AppCounter::TokenRenewals => "token_renewals",
+            AppCounter::Logouts => "logouts",
+            AppCounter::MfaPrompts => "mfa_prompts",
+            AppCounter::AuthorizeRequests => "authorize_requests",
+            AppCounter::TokenRequests => "token_requests",
+        }
+    }
+
+    /// The cumulative time series this counter feeds, if any.
+    #[inline]
+    pub fn series(self) -> Option<SeriesCounter> {
+        Some(match self {
+            AppCounter::Visits => SeriesCounter::Visits,
+            AppCounter::ProtectedVisits => SeriesCounter::ProtectedVisits,
+            AppCounter::InteractiveLogins => SeriesCounter::InteractiveLogins,
+            AppCounter::Reauthentications => SeriesCounter::Reauthentications,
+            AppCounter::SsoLogins => SeriesCounter::SsoLogins,
+            AppCounter::SilentAuthSuccesses => SeriesCounter::SilentAuthSuccesses,
+            AppCounter::SilentAuthLoginRequired => SeriesCounter::SilentAuthLoginRequired,
+            AppCounter::AuthorizeRequests => SeriesCounter::AuthorizeRequests,
+            AppCounter::TokenRequests => SeriesCounter::TokenRequests,
+            _ => return None,
+        })
+    }
+}
+
+/// Counters of the whole population that belong to no app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GlobalCounter {
+    /// Simulated users.
+    Users,
+    /// Browser closes.
+    BrowserCloses,
+    /// Password resets (password users only).
+    PasswordResets,
+}
+
+impl GlobalCounter {
+    /// Number of global counters.
+    pub const COUNT: usize = 3;
+    /// Metric name.
+    pub fn name(self) -> &'static str {
+        match self {
+            GlobalCounter::Users => "users",
+            GlobalCounter::BrowserCloses => "browser_closes",
+            GlobalCounter::PasswordResets => "password_resets",
+        }
+    }
+}
+
+/// Counters kept per identity provider (`idp:<name>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdpCounter {
+    /// The IdP's login dialog was shown.
+    IdpPrompts,
+    /// The IdP's session was reused (no dialog).
+    IdpSsoLogins,
+}
+
+impl IdpCounter {
+    /// Number of IdP counters.
+    pub const COUNT: usize = 2;
+    /// Every counter, in output order.
+    pub const ALL: [IdpCounter; Self::COUNT] = [IdpCounter::IdpPrompts, IdpCounter::IdpSsoLogins];
+    /// Metric name.
+    pub fn name(self) -> &'static str {
+        match self {
+            IdpCounter::IdpPrompts => "idp_prompts",
+            IdpCounter::IdpSsoLogins => "idp_sso_logins",
+        }
+    }
+}
+
+/// Session counters kept per tier (`as`, `idp:*`, `app:*`). A session ends once,
+/// by its first cause; conservation: created = the five ended + alive at end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierCounter {
+    /// Sessions created (a login completed).
+    SessionsCreated,
+    /// Ended by the idle timeout.
+    EndedIdle,
+    /// Ended by the absolute timeout (also a tie with idle).
+    EndedAbsolute,
+    /// Session-only cookie dropped by a browser close while valid.
+    EndedBrowserClose,
+    /// Ended by a logout.
+    EndedLogout,
+    /// Ended by a password reset (AS only).
+    EndedPasswordReset,
+    /// Still valid and reachable at the end of the run.
+    AliveAtEnd,
+}
+
+impl TierCounter {
+    /// Number of tier counters.
+    pub const COUNT: usize = 7;
+    /// Every counter, in output order.
+    pub const ALL: [TierCounter; Self::COUNT] = [
+        TierCounter::SessionsCreated,
+        TierCounter::EndedIdle,
+        TierCounter::EndedAbsolute,
+        TierCounter::EndedBrowserClose,
+        TierCounter::EndedLogout,
+        TierCounter::EndedPasswordReset,
+        TierCounter::AliveAtEnd,
+    ];
+    /// Metric name.
+    pub fn name(self) -> &'static str {
+        match self {
+            TierCounter::SessionsCreated => "sessions_created",
+            TierCounter::EndedIdle => "sessions_ended_idle",
+            TierCounter::EndedAbsolute => "sessions_ended_absolute",
+            TierCounter::EndedBrowserClose => "sessions_ended_browser_close",
+            TierCounter::EndedLogout => "sessions_ended_logout",
+            TierCounter::EndedPasswordReset => "sessions_ended_password_reset",
+            TierCounter::AliveAtEnd => "sessions_alive_at_end",
+        }
+    }
+}

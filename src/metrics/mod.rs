@@ -1,0 +1,234 @@
+//! What a run measures (design §7): integer counters, exact login histograms,
+//! per-second AS load and per-sample difference arrays for the time series.
+//!
+//! Everything here is an integer sum over users, so metrics of any partition
+//! of the users (threads, shards) merge exactly with [`Metrics::merge`], in any
+//! order: that is what makes outputs byte-identical whatever the thread count.
+
+mod counters;
+mod logins;
+mod series;
+
+pub use counters::{AppCounter, GlobalCounter, IdpCounter, TierCounter};
+pub use logins::{LoginKind, Logins};
+pub use series::{Series, SeriesCounter};
+
+/// Shape of the metrics of one scenario: how many apps, IdPs and samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Number of apps (`app:*` scopes).
+    pub apps: usize,
+    /// Number of identity providers (`idp:*` scopes).
+    pub idps: usize,
+    /// Run length in ms.
+    pub duration: u64,
+    /// Time-series period in ms.
+    pub sample_every: u64,
+}
+
+impl Layout {
+    /// Session tiers: the AS (tier 0), then each IdP, then each app.
+    pub fn tiers(&self) -> usize {
+        1 + self.idps + self.apps
+    }
+    /// Tier index of the authorization server.
+    pub const AS_TIER: usize = 0;
+    /// Tier index of IdP `i`.
+    pub fn idp_tier(&self, i: usize) -> usize {
+        1 + i
+    }
+    /// Tier index of app `a`'s local sessions.
+    pub fn app_tier(&self, a: usize) -> usize {
+        1 + self.idps + a
+    }
+    /// Number of samples: times 0, sample_every, … up to and including `duration`.
+    pub fn samples(&self) -> usize {
+        (self.duration / self.sample_every) as usize + 1
+    }
+    /// Index of the first sample at or after `t`: an event at `t` shows from there on.
+    #[inline]
+    pub fn sample_at_or_after(&self, t: u64) -> usize {
+        t.div_ceil(self.sample_every) as usize
+    }
+    /// Number of one-second buckets of AS load.
+    pub fn seconds(&self) -> usize {
+        self.duration.div_ceil(1000) as usize
+    }
+}
+
+/// All measurements of a set of users in one replica.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metrics {
+    /// The shape these arrays follow.
+    pub layout: Layout,
+    /// `[app][AppCounter]`.
+    pub app: Vec<u64>,
+    /// `[GlobalCounter]`.
+    pub global: Vec<u64>,
+    /// `[idp][IdpCounter]`.
+    pub idp: Vec<u64>,
+    /// `[tier][TierCounter]`.
+    pub tier: Vec<u64>,
+    /// Interactive, SSO and silent login flows: exact latency and hop counts.
+    pub logins: Logins,
+    /// `/authorize` requests per one-second bucket.
+    pub authorize_per_s: Vec<u32>,
+    /// `/oauth/token` requests per one-second bucket.
+    pub token_per_s: Vec<u32>,
+    /// Time series as difference arrays.
+    pub series: Series,
+    /// Events handled by the engine (not an output of the model: a cost figure).
+    pub events: u64,
+}
+
+impl Metrics {
+    /// Zeroed metrics of the given shape.
+    pub fn new(layout: Layout) -> Self {
+        Metrics {
+            layout,
+            app: vec![0; layout.apps * AppCounter::COUNT],
+            global: vec![0; GlobalCounter::COUNT],
+            idp: vec![0; layout.idps * IdpCounter::COUNT],
+            tier: vec![0; layout.tiers() * TierCounter::COUNT],
+            logins: Logins::default(),
+            authorize_per_s: vec![0; layout.seconds()],
+            token_per_s: vec![0; layout.seconds()],
+            series: Series::new(&layout),
+            events: 0,
+        }
+    }
+
+    /// Adds `other` into `self`. Exact and order-independent (integer sums).
+    ///
+    /// # Panics
+    /// If the layouts differ (a programming error, never user input).
+    pub fn merge(&mut self, other: &Metrics) {
+        assert_eq!(
+            self.layout, other.layout,
+            "merging metrics of different scenarios"
+        );
+        add_all(&mut self.app, &other.app);
+        add_all(&mut self.global, &other.global);
+        add_all(&mut self.idp, &other.idp);
+        add_all(&mut self.tier, &other.tier);
+        self.logins.merge(&other.logins);
+        for (a, b) in self.authorize_per_s.iter_mut().zip(&other.authorize_per_s) {
+            *a += b;
+        }
+        for (a, b) in self.token_per_s.iter_mut().zip(&other.token_per_s) {
+            *a += b;
+        }
+        self.series.merge(&other.series);
+        self.events += other.events;
+    }
+
+    /// Counts one `c` for app `a` at time `t` (total and time series).
+    #[inline]
+    pub fn count_app(&mut self, a: usize, c: AppCounter, t: u64) {
+        self.app[a * AppCounter::COUNT + c as usize] += 1;
+        if let Some(s) = c.series() {
+            let k = self.layout.sample_at_or_after(t);
+            self.series.bump_counter(a, s, k);
+        }
+    }
+
+    /// Value of counter `c` of app `a`.
+    pub fn app_value(&self, a: usize, c: AppCounter) -> u64 {
+        self.app[a * AppCounter::COUNT + c as usize]
+    }
+
+    /// Sum of counter `c` over all apps.
+    pub fn app_total(&self, c: AppCounter) -> u64 {
+        (0..self.layout.apps).map(|a| self.app_value(a, c)).sum()
+    }
+
+    /// Counts one global event.
+    #[inline]
+    pub fn count_global(&mut self, c: GlobalCounter) {
+        self.global[c as usize] += 1;
+    }
+
+    /// Value of a global counter.
+    pub fn global_value(&self, c: GlobalCounter) -> u64 {
+        self.global[c as usize]
+    }
+
+    /// Counts one `c` at IdP `i`.
+    #[inline]
+    pub fn count_idp(&mut self, i: usize, c: IdpCounter) {
+        self.idp[i * IdpCounter::COUNT + c as usize] += 1;
+    }
+
+    /// Value of counter `c` of IdP `i`.
+    pub fn idp_value(&self, i: usize, c: IdpCounter) -> u64 {
+        self.idp[i * IdpCounter::COUNT + c as usize]
+    }
+
+    /// Counts one `c` for session tier `tier`.
+    #[inline]
+    pub fn count_tier(&mut self, tier: usize, c: TierCounter) {
+        self.tier[tier * TierCounter::COUNT + c as usize] += 1;
+    }
+
+    /// Value of counter `c` of session tier `tier`.
+    pub fn tier_value(&self, tier: usize, c: TierCounter) -> u64 {
+        self.tier[tier * TierCounter::COUNT + c as usize]
+    }
+
+    /// One `/authorize` request reaching the AS at `t`.
+    #[inline]
+    pub fn authorize_request(&mut self, t: u64) {
+        let s = (t / 1000) as usize;
+        if let Some(b) = self.authorize_per_s.get_mut(s) {
+            *b += 1;
+        }
+    }
+
+    /// One `/oauth/token` request reaching the AS at `t`.
+    #[inline]
+    pub fn token_request(&mut self, t: u64) {
+        let s = (t / 1000) as usize;
+        if let Some(b) = self.token_per_s.get_mut(s) {
+            *b += 1;
+        }
+    }
+}
+
+fn add_all(a: &mut [u64], b: &[u64]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout() -> Layout {
+        Layout {
+            apps: 2,
+            idps: 1,
+            duration: 10_000,
+            sample_every: 1000,
+        }
+    }
+
+    #[test]
+    fn merge_is_an_exact_sum_in_any_order() {
+        let mut a = Metrics::new(layout());
+        let mut b = Metrics::new(layout());
+        a.count_app(0, AppCounter::Visits, 1500);
+        b.count_app(1, AppCounter::Visits, 0);
+        b.count_tier(0, TierCounter::SessionsCreated);
+        a.series.interval_in(&layout(), Series::VALID, 0, 0, 4000);
+        b.logins.record(LoginKind::Sso, 320, 8);
+        a.authorize_request(1999);
+        let mut ab = a.clone();
+        ab.merge(&b);
+        let mut ba = b.clone();
+        ba.merge(&a);
+        assert_eq!(ab, ba);
+        assert_eq!(ab.app_total(AppCounter::Visits), 2);
+        assert_eq!(ab.authorize_per_s[1], 1);
+    }
+}
