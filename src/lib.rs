@@ -2,6 +2,8 @@
 
 pub mod engine;
 pub mod metrics;
+pub mod model;
 pub mod output;
+pub mod runner;
 pub mod scenario;
 pub mod time;

@@ -8,6 +8,7 @@
 mod counters;
 mod logins;
 mod series;
+pub mod stats;
 
 pub use counters::{AppCounter, GlobalCounter, IdpCounter, TierCounter};
 pub use logins::{LoginKind, Logins};

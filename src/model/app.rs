@@ -1,0 +1,71 @@
+//! Applications (relying parties, design §3). Code-grant apps (`regular_web`,
+//! `spa_backend`, `native`) keep a local session: a protected page with a
+//! valid one is served at once (activity on the local session only); otherwise
+//! the app redirects to `/authorize`, and on the callback exchanges the code
+//! over the back channel and creates its local session. A `spa_implicit` app
+//! serves its shell, which runs silent authentication; its callback carries the
+//! tokens in the fragment, so it creates no session. Anonymous pages of a
+//! code-grant app touch no session.
+
+use super::message::Msg;
+use super::session::EndCause;
+use super::world::{Event, UserWorld};
+use crate::engine::Context;
+use crate::metrics::AppCounter;
+
+impl UserWorld<'_> {
+    fn app_tier(&self, app: u8) -> usize {
+        self.cfg.layout.app_tier(app as usize)
+    }
+
+    /// `GET /page`.
+    pub fn app_page_request(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
+        if !self.cfg.apps[app as usize].kind.uses_code_grant() {
+            self.send(ctx, Msg::SpaShell { app });
+            return;
+        }
+        let protected = self.browser.visit.is_some_and(|v| v.protected);
+        if !protected {
+            self.send(ctx, Msg::Page { app });
+            return;
+        }
+        let tier = self.app_tier(app);
+        if self.session_valid(tier, now) {
+            self.touch(tier, now);
+            self.count(app, AppCounter::LocalSessionHits, now);
+            self.resolve_visit(None);
+            self.send(ctx, Msg::Page { app });
+        } else {
+            self.send(ctx, Msg::RedirectAuthorize { app });
+        }
+    }
+
+    /// `GET /callback`: exchange the code (code grant) or read the tokens from
+    /// the fragment (implicit grant).
+    pub fn app_callback(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        if self.cfg.apps[app as usize].kind.uses_code_grant() {
+            self.send(ctx, Msg::TokenRequest { app });
+        } else {
+            if let Some(v) = &mut self.browser.visit {
+                v.tokens = true;
+            }
+            self.send(ctx, Msg::Page { app });
+        }
+    }
+
+    /// Tokens from the back-channel exchange: the app creates its local session.
+    pub fn app_token_response(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        let tier = self.app_tier(app);
+        self.create_session(tier, ctx.now(), false);
+        self.send(ctx, Msg::Page { app });
+    }
+
+    /// `GET /logout`: the app ends its local session, then sends the browser
+    /// to the AS's `/v2/logout`.
+    pub fn app_logout(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        let tier = self.app_tier(app);
+        self.end_session(tier, ctx.now(), EndCause::Logout);
+        self.send(ctx, Msg::RedirectV2Logout { app });
+    }
+}

@@ -1,0 +1,121 @@
+//! The authorization server (Auth0 tenant, design §2–§4).
+//!
+//! - `/authorize` (top level): a valid session (with MFA when MFA is on) is an
+//!   SSO login, with no prompt; otherwise the login transaction starts
+//!   (`302 /login`). Every `/authorize` that finds the session is activity.
+//! - `/authorize?prompt=none` (hidden iframe): the cookie is third-party there,
+//!   so a browser blocking third-party cookies never sends it; tokens by
+//!   `postMessage` with a valid session, `login_required` otherwise.
+//! - A login completes when the last prompt is answered (credentials or IdP
+//!   callback, then MFA when on): the session is created then, or restarted
+//!   (`created` reset) by a new interactive login.
+//! - `/oauth/token` answers the back-channel code exchange; `/v2/logout` ends
+//!   the session and, when federated, sends the browser to the IdP's logout.
+
+use super::message::Msg;
+use super::session::EndCause;
+use super::world::{Event, UserWorld};
+use crate::engine::Context;
+use crate::metrics::{AppCounter, Layout, LoginKind};
+use crate::scenario::Connection;
+
+const AS: usize = Layout::AS_TIER;
+
+impl UserWorld<'_> {
+    /// A valid session the AS may use without prompting: MFA done when required.
+    fn as_usable_session(&mut self, t: u64) -> bool {
+        self.session_valid(AS, t)
+            && (!self.cfg.mfa || self.sessions[AS].is_some_and(|s| s.mfa))
+    }
+
+    /// Top-level `GET /authorize`.
+    pub fn as_authorize(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
+        self.count(app, AppCounter::AuthorizeRequests, now);
+        self.metrics.authorize_request(now);
+        if self.as_usable_session(now) {
+            self.touch(AS, now);
+            self.count(app, AppCounter::SsoLogins, now);
+            self.resolve_visit(Some(LoginKind::Sso));
+            self.note(now, || "SSO: the AS session is valid, no prompt".to_string());
+            self.send(ctx, Msg::RedirectAppCallback { app });
+        } else {
+            self.note(now, || "AS starts a login transaction".to_string());
+            self.send(ctx, Msg::RedirectLogin { app });
+        }
+    }
+
+    /// Hidden-iframe `GET /authorize?prompt=none&response_mode=web_message`.
+    pub fn as_silent_authorize(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
+        self.count(app, AppCounter::AuthorizeRequests, now);
+        self.metrics.authorize_request(now);
+        let cookie_sent = !self.user.profile.blocks_third_party_cookies;
+        if cookie_sent && self.as_usable_session(now) {
+            self.touch(AS, now);
+            self.count(app, AppCounter::SilentAuthSuccesses, now);
+            if !renewal {
+                if self.browser.visit.is_some_and(|v| v.protected) {
+                    self.count(app, AppCounter::ProtectedSilentLogins, now);
+                }
+                self.resolve_visit(Some(LoginKind::Silent));
+            }
+            self.send(ctx, Msg::WebMessageTokens { app, renewal });
+        } else {
+            self.count(app, AppCounter::SilentAuthLoginRequired, now);
+            if !self.ever_logged_in {
+                self.count(app, AppCounter::SilentAuthBeforeFirstLogin, now);
+            }
+            if !cookie_sent {
+                self.note(now, || "third-party cookies blocked: no AS cookie in the iframe".into());
+            }
+            self.send(ctx, Msg::WebMessageLoginRequired { app, renewal });
+        }
+    }
+
+    /// Credentials accepted (password, or back from the IdP): MFA when on,
+    /// otherwise the login completes.
+    pub fn as_credentials_accepted(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        if self.cfg.mfa {
+            self.count(app, AppCounter::MfaPrompts, ctx.now());
+            self.send(ctx, Msg::MfaPrompt { app });
+        } else {
+            self.as_complete_login(app, ctx);
+        }
+    }
+
+    /// The interactive login completes: the AS session is created (or started
+    /// anew), remembering MFA; first login or re-authentication of this user.
+    pub fn as_complete_login(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
+        self.create_session(AS, now, self.cfg.mfa);
+        self.count(app, AppCounter::InteractiveLogins, now);
+        let first = !self.ever_logged_in;
+        self.count(
+            app,
+            if first { AppCounter::FirstLogins } else { AppCounter::Reauthentications },
+            now,
+        );
+        self.ever_logged_in = true;
+        self.resolve_visit(Some(LoginKind::Interactive));
+        self.send(ctx, Msg::RedirectAppCallback { app });
+    }
+
+    /// Back-channel `POST /oauth/token`.
+    pub fn as_token(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
+        self.count(app, AppCounter::TokenRequests, now);
+        self.metrics.token_request(now);
+        self.send(ctx, Msg::TokenResponse { app });
+    }
+
+    /// `GET /v2/logout`: ends the AS session; federated, on to the IdP's logout.
+    pub fn as_logout(&mut self, app: u8, federated: bool, ctx: &mut Context<'_, Event>) {
+        self.end_session(AS, ctx.now(), EndCause::Logout);
+        let next = match self.user.profile.connection {
+            Connection::Idp(_) if federated => Msg::RedirectIdpLogout { app },
+            _ => Msg::RedirectReturnTo { app },
+        };
+        self.send(ctx, next);
+    }
+}

@@ -1,0 +1,230 @@
+//! The browser (design §2, §6): one visit at a time, following redirects,
+//! prompts answered after the think time, hidden-iframe silent authentication
+//! and `postMessage`, the dwell on a served page, logout at its end, and
+//! token renewals of a `spa_implicit` app during a long visit.
+
+use super::config::pick;
+use super::message::Msg;
+use super::world::{Event, UserWorld};
+use crate::engine::Context;
+use crate::engine::rng;
+use crate::metrics::{AppCounter, LoginKind};
+use crate::scenario::Connection;
+
+/// The visit under way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Visit {
+    /// App visited.
+    pub app: u8,
+    /// The page requires login.
+    pub protected: bool,
+    /// Navigation time (login latency runs from here to the page served).
+    pub nav: u64,
+    /// Hops delivered since the navigation, until the page is served.
+    pub hops: u32,
+    /// The page was served; the dwell runs.
+    pub served: bool,
+    /// How this visit got the user in, once decided: local session, SSO,
+    /// silent or interactive login (protected visits only, for abandonment).
+    pub resolved: bool,
+    /// The login flow that served the page, for the latency distribution.
+    pub login: Option<LoginKind>,
+    /// A `spa_implicit` app holds tokens in memory.
+    pub tokens: bool,
+    /// When the dwell ends.
+    pub dwell_end: u64,
+    /// The logout at the end of this visit is federated.
+    pub federated_logout: bool,
+}
+
+/// What the browser keeps beyond its cookies (which live with the sessions
+/// they reach, see `session.rs`).
+#[derive(Debug, Default)]
+pub(super) struct Browser {
+    /// The visit under way.
+    pub visit: Option<Visit>,
+    /// Visits that arrived during the current one and wait for it to end.
+    pub pending_visits: u32,
+    /// Bumped when a visit ends or is cut: hops and timers of older
+    /// generations are dropped on delivery.
+    pub epoch: u32,
+}
+
+impl UserWorld<'_> {
+    /// Starts a visit: picks the app and whether the page is protected, and
+    /// navigates.
+    pub fn start_visit(&mut self, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
+        let (app, protected) = match &self.script {
+            Some(s) => match s.visits.get(self.script_started) {
+                Some(v) => (v.app, v.protected),
+                None => return,
+            },
+            None => {
+                let app = if self.cfg.apps.len() == 1 {
+                    0
+                } else {
+                    let u = rng::unit(&mut self.user.choices);
+                    pick(self.cfg.app_cumulative.iter().copied(), u) as u8
+                };
+                (app, rng::bernoulli(&mut self.user.choices, self.cfg.protected_share))
+            }
+        };
+        self.script_started += 1;
+        self.browser.visit = Some(Visit {
+            app,
+            protected,
+            nav: now,
+            hops: 0,
+            served: false,
+            resolved: false,
+            login: None,
+            tokens: false,
+            dwell_end: 0,
+            federated_logout: false,
+        });
+        self.visited[app as usize] = true;
+        self.count(app, AppCounter::Visits, now);
+        if protected {
+            self.count(app, AppCounter::ProtectedVisits, now);
+        }
+        self.note(now, || {
+            let page = if protected { "protected" } else { "anonymous" };
+            format!("visit to {} ({} page)", self.cfg.apps[app as usize].name, page)
+        });
+        self.send(ctx, Msg::PageRequest { app });
+    }
+
+    /// The page is served: records the login flow that led here, starts the
+    /// dwell, and for a `spa_implicit` app holding tokens, the renewal timer.
+    pub fn page_served(&mut self, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
+        let epoch = self.browser.epoch;
+        let Some(v) = &mut self.browser.visit else { return };
+        v.served = true;
+        v.dwell_end = now.saturating_add(self.cfg.visit_length);
+        let (app, nav, hops, login, tokens, dwell_end) =
+            (v.app, v.nav, v.hops, v.login, v.tokens, v.dwell_end);
+        if let Some(kind) = login {
+            self.metrics.logins.record(kind, now - nav, hops);
+        }
+        ctx.schedule_at(dwell_end, Event::DwellEnd { epoch });
+        if tokens {
+            self.schedule_renewal(app, ctx);
+        }
+    }
+
+    /// Schedules the silent renewal of a `spa_implicit` access token at its
+    /// expiry, if the visit lasts that long.
+    fn schedule_renewal(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        let epoch = self.browser.epoch;
+        let at = ctx.now().saturating_add(self.cfg.apps[app as usize].token_lifetime);
+        if self.browser.visit.is_some_and(|v| at < v.dwell_end) {
+            ctx.schedule_at(at, Event::TokenExpiry { epoch });
+        }
+    }
+
+    /// The access token expired during the visit: renew it by silent authentication.
+    pub fn on_token_expiry(&mut self, ctx: &mut Context<'_, Event>) {
+        if let Some(v) = self.browser.visit {
+            self.count(v.app, AppCounter::TokenRenewals, ctx.now());
+            self.send(ctx, Msg::SilentAuthorize { app: v.app, renewal: true });
+        }
+    }
+
+    /// The AS login prompt is shown: the user answers it after the think time,
+    /// with a password or by picking their identity provider (one click).
+    pub fn browser_login_prompt(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        let next = match self.user.profile.connection {
+            Connection::Password => Msg::PostCredentials { app },
+            Connection::Idp(_) => Msg::ChooseIdp { app },
+        };
+        self.send_after(ctx, self.cfg.think, next);
+    }
+
+    /// Tokens arrived by `postMessage`.
+    pub fn browser_tokens(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
+        if renewal {
+            self.schedule_renewal(app, ctx);
+        } else {
+            if let Some(v) = &mut self.browser.visit {
+                v.tokens = true;
+            }
+            self.page_served(ctx);
+        }
+    }
+
+    /// `login_required` arrived by `postMessage`: a protected page goes on to a
+    /// top-level `/authorize`; an anonymous page is served without tokens; a
+    /// failed renewal leaves the page without tokens until the next visit.
+    pub fn browser_login_required(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
+        let Some(v) = &mut self.browser.visit else { return };
+        if renewal {
+            v.tokens = false;
+        } else if v.protected {
+            self.send(ctx, Msg::Authorize { app });
+        } else {
+            self.page_served(ctx);
+        }
+    }
+
+    /// End of the dwell: after a protected visit the user may log out (app,
+    /// then `/v2/logout`, federated for some IdP users); otherwise the visit ends.
+    pub fn on_dwell_end(&mut self, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
+        let Some(v) = self.browser.visit else { return };
+        if !(v.protected && rng::bernoulli(&mut self.user.choices, self.cfg.logout_share)) {
+            self.end_visit(ctx);
+            return;
+        }
+        let federated = matches!(self.user.profile.connection, Connection::Idp(_))
+            && rng::bernoulli(&mut self.user.choices, self.cfg.federated_logout_share);
+        if let Some(v) = &mut self.browser.visit {
+            v.federated_logout = federated;
+        }
+        self.count(v.app, AppCounter::Logouts, now);
+        self.note(now, || "user logs out".to_string());
+        let app = v.app;
+        if self.cfg.apps[app as usize].kind.uses_code_grant() {
+            self.send(ctx, Msg::AppLogout { app });
+        } else {
+            self.send(ctx, Msg::V2Logout { app, federated });
+        }
+    }
+
+    /// The visit is over: later hops of it are dropped, a waiting visit starts.
+    pub fn end_visit(&mut self, ctx: &mut Context<'_, Event>) {
+        self.cut_visit(ctx.now());
+        self.start_pending_visit(ctx);
+    }
+
+    /// Ends the visit under way, if any; a protected visit not yet decided
+    /// counts as abandoned.
+    pub fn cut_visit(&mut self, now: u64) {
+        if let Some(v) = self.browser.visit.take() {
+            if v.protected && !v.resolved {
+                self.count(v.app, AppCounter::LoginsAbandoned, now);
+                self.note(now, || "login abandoned".to_string());
+            }
+            self.browser.epoch = self.browser.epoch.wrapping_add(1);
+        }
+    }
+
+    /// Starts the next visit that arrived during the last one.
+    pub fn start_pending_visit(&mut self, ctx: &mut Context<'_, Event>) {
+        if self.browser.visit.is_none() && self.browser.pending_visits > 0 {
+            self.browser.pending_visits -= 1;
+            self.start_visit(ctx);
+        }
+    }
+
+    /// Marks how the current protected visit got the user in.
+    pub fn resolve_visit(&mut self, login: Option<LoginKind>) {
+        if let Some(v) = &mut self.browser.visit {
+            v.resolved = true;
+            if login.is_some() {
+                v.login = login;
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The hops of the seeds' flows: every request, response, redirect and
+//! back-channel call between actors is one [`Msg`], delivered after the
+//! network latency. `app` is the index of the app whose flow the hop belongs to.
+
+/// Who sends or receives a hop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// The user's browser.
+    Browser,
+    /// App `i`.
+    App(u8),
+    /// The authorization server.
+    As,
+    /// The user's identity provider `i`.
+    Idp(u8),
+}
+
+/// One hop. Named after the request or response it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    // browser → app
+    /// `GET /page` (navigation starting a visit).
+    PageRequest { app: u8 },
+    /// `GET /callback` with a code (code grant) or tokens in the fragment (implicit).
+    AppCallback { app: u8 },
+    /// `GET /logout`.
+    AppLogout { app: u8 },
+    /// `GET /` after logout (`returnTo`).
+    ReturnTo { app: u8 },
+    // app → browser
+    /// `200` the page.
+    Page { app: u8 },
+    /// `200` the single-page app's shell, which then runs silent authentication.
+    SpaShell { app: u8 },
+    /// `302 /authorize`.
+    RedirectAuthorize { app: u8 },
+    /// `302 /v2/logout`.
+    RedirectV2Logout { app: u8 },
+    /// `200` the logged-out page.
+    LoggedOutPage { app: u8 },
+    // app ⇄ AS, back channel
+    /// `POST /oauth/token` (code exchange).
+    TokenRequest { app: u8 },
+    /// `200` tokens.
+    TokenResponse { app: u8 },
+    // browser → AS
+    /// Top-level `GET /authorize`.
+    Authorize { app: u8 },
+    /// Hidden iframe `GET /authorize?prompt=none&response_mode=web_message`.
+    SilentAuthorize { app: u8, renewal: bool },
+    /// `GET /login`.
+    LoginPage { app: u8 },
+    /// `POST /login` with username and password.
+    PostCredentials { app: u8 },
+    /// `POST /login` choosing the user's identity provider.
+    ChooseIdp { app: u8 },
+    /// `GET /login/callback` back from the identity provider.
+    AsIdpCallback { app: u8 },
+    /// `POST /mfa` with the second factor.
+    PostMfa { app: u8 },
+    /// `GET /v2/logout` (`federated` also logs out of the IdP).
+    V2Logout { app: u8, federated: bool },
+    // AS → browser
+    /// `302 /login`.
+    RedirectLogin { app: u8 },
+    /// `200` the login prompt.
+    LoginPrompt { app: u8 },
+    /// `200` the MFA prompt.
+    MfaPrompt { app: u8 },
+    /// `302` to the IdP's dialog.
+    RedirectIdp { app: u8 },
+    /// `302` to the app's callback with a code or tokens.
+    RedirectAppCallback { app: u8 },
+    /// `200` `postMessage` with tokens.
+    WebMessageTokens { app: u8, renewal: bool },
+    /// `200` `postMessage` with `error=login_required`.
+    WebMessageLoginRequired { app: u8, renewal: bool },
+    /// `302` to the IdP's logout (federated).
+    RedirectIdpLogout { app: u8 },
+    /// `302` to the app's `returnTo`.
+    RedirectReturnTo { app: u8 },
+    // browser → IdP
+    /// `GET /dialog` (IdP authorization).
+    IdpDialog { app: u8 },
+    /// `POST /login` at the IdP.
+    IdpPostCredentials { app: u8 },
+    /// `GET /logout` at the IdP.
+    IdpLogout { app: u8 },
+    // IdP → browser
+    /// `200` the IdP's login dialog.
+    IdpPrompt { app: u8 },
+    /// `302` to the AS's `/login/callback`.
+    RedirectAsCallback { app: u8 },
+    /// `302` to the app's `returnTo` after a federated logout.
+    IdpRedirectReturnTo { app: u8 },
+}
+
+impl Msg {
+    /// Sender, receiver and the HTTP line, for traces. `idp` is the user's IdP.
+    pub fn describe(self, idp: u8) -> (Actor, Actor, &'static str) {
+        use Actor::{App, As, Browser, Idp};
+        match self {
+            Msg::PageRequest { app } => (Browser, App(app), "GET /page"),
+            Msg::AppCallback { app } => (Browser, App(app), "GET /callback"),
+            Msg::AppLogout { app } => (Browser, App(app), "GET /logout"),
+            Msg::ReturnTo { app } => (Browser, App(app), "GET / (returnTo)"),
+            Msg::Page { app } => (App(app), Browser, "200 page"),
+            Msg::SpaShell { app } => (App(app), Browser, "200 single-page app"),
+            Msg::RedirectAuthorize { app } => (App(app), Browser, "302 /authorize"),
+            Msg::RedirectV2Logout { app } => (App(app), Browser, "302 /v2/logout"),
+            Msg::LoggedOutPage { app } => (App(app), Browser, "200 logged-out page"),
+            Msg::TokenRequest { app } => (App(app), As, "POST /oauth/token (back channel)"),
+            Msg::TokenResponse { app } => (As, App(app), "200 tokens (back channel)"),
+            Msg::Authorize { .. } => (Browser, As, "GET /authorize"),
+            Msg::SilentAuthorize { renewal: false, .. } => {
+                (Browser, As, "GET /authorize?prompt=none&response_mode=web_message (iframe)")
+            }
+            Msg::SilentAuthorize { renewal: true, .. } => {
+                (Browser, As, "GET /authorize?prompt=none&response_mode=web_message (iframe, renewal)")
+            }
+            Msg::LoginPage { .. } => (Browser, As, "GET /login"),
+            Msg::PostCredentials { .. } => (Browser, As, "POST /login (username, password)"),
+            Msg::ChooseIdp { .. } => (Browser, As, "POST /login (connection)"),
+            Msg::AsIdpCallback { .. } => (Browser, As, "GET /login/callback"),
+            Msg::PostMfa { .. } => (Browser, As, "POST /mfa"),
+            Msg::V2Logout { federated: false, .. } => (Browser, As, "GET /v2/logout"),
+            Msg::V2Logout { federated: true, .. } => (Browser, As, "GET /v2/logout?federated"),
+            Msg::RedirectLogin { .. } => (As, Browser, "302 /login"),
+            Msg::LoginPrompt { .. } => (As, Browser, "200 login prompt"),
+            Msg::MfaPrompt { .. } => (As, Browser, "200 MFA prompt"),
+            Msg::RedirectIdp { .. } => (As, Browser, "302 identity provider"),
+            Msg::RedirectAppCallback { .. } => (As, Browser, "302 /callback"),
+            Msg::WebMessageTokens { .. } => (As, Browser, "200 web_message: tokens"),
+            Msg::WebMessageLoginRequired { .. } => {
+                (As, Browser, "200 web_message: error=login_required")
+            }
+            Msg::RedirectIdpLogout { .. } => (As, Browser, "302 identity provider logout"),
+            Msg::RedirectReturnTo { .. } => (As, Browser, "302 returnTo"),
+            Msg::IdpDialog { .. } => (Browser, Idp(idp), "GET /dialog"),
+            Msg::IdpPostCredentials { .. } => (Browser, Idp(idp), "POST /login"),
+            Msg::IdpLogout { .. } => (Browser, Idp(idp), "GET /logout"),
+            Msg::IdpPrompt { .. } => (Idp(idp), Browser, "200 login dialog"),
+            Msg::RedirectAsCallback { .. } => (Idp(idp), Browser, "302 /login/callback"),
+            Msg::IdpRedirectReturnTo { .. } => (Idp(idp), Browser, "302 returnTo"),
+        }
+    }
+}

@@ -1,0 +1,438 @@
+//! One user's world: the state every actor keeps about this user, the events
+//! of the timeline, and the session bookkeeping shared by all tiers.
+
+use super::browser::Browser;
+use super::config::ModelConfig;
+use super::message::Msg;
+use super::session::{EndCause, Session};
+use super::trace::{TraceLine, UserScript};
+use super::user::User;
+use crate::engine::{Context, Model, Simulation};
+use crate::metrics::{AppCounter, GlobalCounter, Layout, Metrics, Series, TierCounter};
+use crate::scenario::CookieKind;
+
+/// What happens on a user's timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// The next Poisson (or scripted) visit arrives.
+    VisitArrival,
+    /// The browser closes.
+    BrowserClose,
+    /// The user resets their password.
+    PasswordReset,
+    /// A hop reaches its receiver; `epoch` drops hops of a visit that ended.
+    Deliver {
+        /// Browser generation when the hop was sent.
+        epoch: u32,
+        /// The hop.
+        msg: Msg,
+    },
+    /// The dwell on a served page ends.
+    DwellEnd {
+        /// Browser generation of the visit.
+        epoch: u32,
+    },
+    /// A `spa_implicit` access token expires during a visit: renew it silently.
+    TokenExpiry {
+        /// Browser generation of the visit.
+        epoch: u32,
+    },
+}
+
+/// Everything the actors keep about one user, plus the sink of its metrics.
+#[derive(Debug)]
+pub(super) struct UserWorld<'c> {
+    pub cfg: &'c ModelConfig,
+    pub metrics: Metrics,
+    pub replica: u32,
+    pub user: User,
+    pub browser: Browser,
+    /// Per tier (see [`Layout`]): the session the browser can reach.
+    pub sessions: Vec<Option<Session>>,
+    /// AS sessions orphaned by a browser close: `[from, until)`, cut by a password reset.
+    pub as_orphans: Vec<(u64, u64)>,
+    /// Reachable validity intervals of AS and app sessions (logged-in users).
+    pub reach: Vec<(u64, u64)>,
+    /// Apps this user visited.
+    pub visited: Vec<bool>,
+    /// The user completed an interactive login in this run.
+    pub ever_logged_in: bool,
+    /// Scripted visits instead of Poisson ones (tests and traces).
+    pub script: Option<UserScript>,
+    /// Scripted visits arrived so far.
+    pub script_next: usize,
+    /// Scripted visits started so far.
+    pub script_started: usize,
+    /// Trace lines, when tracing.
+    pub trace: Option<Vec<TraceLine>>,
+}
+
+impl<'c> UserWorld<'c> {
+    fn new(cfg: &'c ModelConfig, replica: u32) -> Self {
+        let tiers = cfg.layout.tiers();
+        UserWorld {
+            cfg,
+            metrics: Metrics::new(cfg.layout),
+            replica,
+            user: User::new(cfg, replica, 0, None),
+            browser: Browser::default(),
+            sessions: vec![None; tiers],
+            as_orphans: Vec::new(),
+            reach: Vec::new(),
+            visited: vec![false; cfg.apps.len()],
+            ever_logged_in: false,
+            script: None,
+            script_next: 0,
+            script_started: 0,
+            trace: None,
+        }
+    }
+
+    /// Clears the per-user state for user `id` (keeping the memory).
+    fn reset(&mut self, id: u64) {
+        let profile = self.script.as_ref().and_then(|s| s.profile);
+        self.user = User::new(self.cfg, self.replica, id, profile);
+        self.browser = Browser::default();
+        self.sessions.iter_mut().for_each(|s| *s = None);
+        self.as_orphans.clear();
+        self.reach.clear();
+        self.visited.iter_mut().for_each(|v| *v = false);
+        self.ever_logged_in = false;
+        self.script_next = 0;
+        self.script_started = 0;
+    }
+
+    // ---- hops -------------------------------------------------------------
+
+    /// Sends a hop now; it arrives after the network latency.
+    #[inline]
+    pub fn send(&mut self, ctx: &mut Context<'_, Event>, msg: Msg) {
+        self.send_after(ctx, 0, msg);
+    }
+
+    /// Sends a hop after `delay` (the user's think time), plus the latency.
+    #[inline]
+    pub fn send_after(&mut self, ctx: &mut Context<'_, Event>, delay: u64, msg: Msg) {
+        if delay > 0 {
+            self.note(ctx.now(), || format!("user completes the prompt in {}", crate::time::Dur(delay)));
+        }
+        let epoch = self.browser.epoch;
+        ctx.schedule_in(delay + self.cfg.latency, Event::Deliver { epoch, msg });
+    }
+
+    /// Counts one app counter at the current time.
+    #[inline]
+    pub fn count(&mut self, app: u8, c: AppCounter, t: u64) {
+        self.metrics.count_app(app as usize, c, t);
+    }
+
+    /// Adds a free-text line to the trace, when tracing.
+    #[inline]
+    pub fn note(&mut self, t: u64, text: impl FnOnce() -> String) {
+        if let Some(trace) = &mut self.trace {
+            trace.push(TraceLine { time: t, hop: None, what: text() });
+        }
+    }
+
+    fn deliver(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
+        if let Some(trace) = &mut self.trace {
+            let (from, to, what) = msg.describe(self.user.idp_index());
+            trace.push(TraceLine {
+                time: ctx.now(),
+                hop: Some((self.cfg.actor_name(from), self.cfg.actor_name(to))),
+                what: what.to_string(),
+            });
+        }
+        if let Some(v) = &mut self.browser.visit
+            && !v.served
+        {
+            v.hops += 1;
+        }
+        match msg {
+            Msg::PageRequest { app } => self.app_page_request(app, ctx),
+            Msg::AppCallback { app } => self.app_callback(app, ctx),
+            Msg::AppLogout { app } => self.app_logout(app, ctx),
+            Msg::ReturnTo { app } => self.send(ctx, Msg::LoggedOutPage { app }),
+            Msg::TokenResponse { app } => self.app_token_response(app, ctx),
+            Msg::Page { .. } => self.page_served(ctx),
+            Msg::SpaShell { app } => self.send(ctx, Msg::SilentAuthorize { app, renewal: false }),
+            Msg::RedirectAuthorize { app } => self.send(ctx, Msg::Authorize { app }),
+            Msg::RedirectV2Logout { app } => {
+                let federated = self.browser.visit.is_some_and(|v| v.federated_logout);
+                self.send(ctx, Msg::V2Logout { app, federated });
+            }
+            Msg::LoggedOutPage { .. } => self.end_visit(ctx),
+            Msg::TokenRequest { app } => self.as_token(app, ctx),
+            Msg::Authorize { app } => self.as_authorize(app, ctx),
+            Msg::SilentAuthorize { app, renewal } => self.as_silent_authorize(app, renewal, ctx),
+            Msg::LoginPage { app } => self.send(ctx, Msg::LoginPrompt { app }),
+            Msg::PostCredentials { app } | Msg::AsIdpCallback { app } => {
+                self.as_credentials_accepted(app, ctx)
+            }
+            Msg::ChooseIdp { app } => self.send(ctx, Msg::RedirectIdp { app }),
+            Msg::PostMfa { app } => self.as_complete_login(app, ctx),
+            Msg::V2Logout { app, federated } => self.as_logout(app, federated, ctx),
+            Msg::RedirectLogin { app } => self.send(ctx, Msg::LoginPage { app }),
+            Msg::LoginPrompt { app } => self.browser_login_prompt(app, ctx),
+            Msg::MfaPrompt { app } => self.send_after(ctx, self.cfg.think, Msg::PostMfa { app }),
+            Msg::RedirectIdp { app } => self.send(ctx, Msg::IdpDialog { app }),
+            Msg::RedirectAppCallback { app } => self.send(ctx, Msg::AppCallback { app }),
+            Msg::WebMessageTokens { app, renewal } => self.browser_tokens(app, renewal, ctx),
+            Msg::WebMessageLoginRequired { app, renewal } => {
+                self.browser_login_required(app, renewal, ctx)
+            }
+            Msg::RedirectIdpLogout { app } => self.send(ctx, Msg::IdpLogout { app }),
+            Msg::RedirectReturnTo { app } | Msg::IdpRedirectReturnTo { app } => {
+                self.send(ctx, Msg::ReturnTo { app })
+            }
+            Msg::IdpDialog { app } => self.idp_dialog(app, ctx),
+            Msg::IdpPostCredentials { app } => self.idp_login(app, ctx),
+            Msg::IdpLogout { app } => self.idp_logout(app, ctx),
+            Msg::IdpPrompt { app } => {
+                self.send_after(ctx, self.cfg.think, Msg::IdpPostCredentials { app })
+            }
+            Msg::RedirectAsCallback { app } => self.send(ctx, Msg::AsIdpCallback { app }),
+        }
+    }
+
+    // ---- sessions, every tier alike (design §4) ----------------------------
+
+    /// Is the session of `tier` reachable and valid at `t`? One found expired
+    /// ends there, by whichever timeout came first.
+    pub fn session_valid(&mut self, tier: usize, t: u64) -> bool {
+        match self.sessions[tier] {
+            Some(s) if s.is_valid(&self.cfg.policies[tier], t) => true,
+            Some(_) => {
+                self.end_naturally(tier);
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Records activity on a valid session: resets its idle timer.
+    pub fn touch(&mut self, tier: usize, t: u64) {
+        if let Some(s) = &mut self.sessions[tier] {
+            s.last_activity = t;
+        }
+    }
+
+    /// A login completed at `t` creates the tier's session (the slot was
+    /// emptied by the validity check that led to the login).
+    pub fn create_session(&mut self, tier: usize, t: u64, mfa: bool) {
+        if self.session_valid(tier, t) {
+            // A new interactive login within a valid session starts it anew
+            // (design §4): `created` resets; the session is not counted twice.
+            if let Some(s) = &mut self.sessions[tier] {
+                s.created = t;
+                s.last_activity = t;
+                s.mfa |= mfa;
+            }
+        } else {
+            self.sessions[tier] = Some(Session::new(t, mfa));
+            self.metrics.count_tier(tier, TierCounter::SessionsCreated);
+            self.note(t, || format!("{} session created", self.cfg.tier_name(tier)));
+        }
+    }
+
+    /// Ends the tier's session at `t` by an explicit cause (logout, password
+    /// reset); one already expired ends by its timeout instead.
+    pub fn end_session(&mut self, tier: usize, t: u64, cause: EndCause) {
+        if self.session_valid(tier, t) {
+            self.close(tier, t, cause);
+        }
+    }
+
+    fn end_naturally(&mut self, tier: usize) {
+        if let Some(s) = self.sessions[tier] {
+            let (at, cause) = s.natural_end(&self.cfg.policies[tier]);
+            self.close(tier, at, cause);
+        }
+    }
+
+    /// Takes the session out of its slot, counting why and until when it was valid.
+    fn close(&mut self, tier: usize, at: u64, cause: EndCause) {
+        let Some(s) = self.sessions[tier].take() else { return };
+        self.metrics.count_tier(tier, cause.counter());
+        self.valid_until(tier, s.since, at);
+        self.note(at, || format!("{} session ends: {}", self.cfg.tier_name(tier), cause.name()));
+    }
+
+    fn valid_until(&mut self, tier: usize, since: u64, until: u64) {
+        let layout = self.cfg.layout;
+        self.metrics.series.interval_in(&layout, Series::VALID, tier, since, until);
+        if tier == Layout::AS_TIER || tier > layout.idps {
+            self.reach.push((since, until));
+        }
+    }
+
+    /// Browser close: session-only cookies are dropped. A session valid then
+    /// ends by `browser_close` and lingers server-side, orphaned, until its
+    /// natural expiry; it is never counted again.
+    pub fn drop_session_cookies(&mut self, t: u64) {
+        for tier in 0..self.sessions.len() {
+            if self.cfg.policies[tier].cookie != CookieKind::NonPersistent {
+                continue;
+            }
+            let Some(s) = self.sessions[tier] else { continue };
+            if !self.session_valid(tier, t) {
+                continue;
+            }
+            let (expiry, _) = s.natural_end(&self.cfg.policies[tier]);
+            self.close(tier, t, EndCause::BrowserClose);
+            if tier == Layout::AS_TIER {
+                self.as_orphans.push((t, expiry));
+            } else {
+                let layout = self.cfg.layout;
+                self.metrics.series.interval_in(&layout, Series::ORPHANED, tier, t, expiry);
+            }
+        }
+    }
+
+    /// Password reset at `t`: every AS session of the user expires, the
+    /// reachable one (counted) and the orphaned ones (series only).
+    pub fn expire_as_sessions(&mut self, t: u64) {
+        self.end_session(Layout::AS_TIER, t, EndCause::PasswordReset);
+        for o in &mut self.as_orphans {
+            if o.1 > t {
+                o.1 = t.max(o.0);
+            }
+        }
+    }
+
+    /// End of the timeline: sessions still valid are alive at the end, others
+    /// ended by their timeouts; intervals go to the time series.
+    fn finish(&mut self, end: u64) {
+        if let Some(v) = self.browser.visit
+            && v.protected
+            && !v.resolved
+        {
+            self.count(v.app, AppCounter::LoginsAbandoned, end);
+        }
+        let layout = self.cfg.layout;
+        for tier in 0..self.sessions.len() {
+            let Some(s) = self.sessions[tier] else { continue };
+            let (expiry, _) = s.natural_end(&self.cfg.policies[tier]);
+            if expiry > end {
+                self.sessions[tier] = None;
+                self.metrics.count_tier(tier, TierCounter::AliveAtEnd);
+                self.valid_until(tier, s.since, expiry);
+            } else {
+                self.end_naturally(tier);
+            }
+        }
+        for &(from, until) in &self.as_orphans {
+            self.metrics.series.interval_in(&layout, Series::ORPHANED, Layout::AS_TIER, from, until);
+        }
+        // Logged-in users: union of the reachable AS and app validity intervals.
+        self.reach.sort_unstable();
+        let mut current: Option<(u64, u64)> = None;
+        for &(a, b) in &self.reach {
+            current = match current {
+                Some((ca, cb)) if a <= cb => Some((ca, cb.max(b))),
+                Some((ca, cb)) => {
+                    self.metrics.series.logged_in(&layout, ca, cb);
+                    Some((a, b))
+                }
+                None => Some((a, b)),
+            };
+        }
+        if let Some((a, b)) = current {
+            self.metrics.series.logged_in(&layout, a, b);
+        }
+        for app in 0..self.visited.len() {
+            if self.visited[app] {
+                self.metrics.count_app(app, AppCounter::Users, 0);
+            }
+        }
+        self.metrics.count_global(GlobalCounter::Users);
+    }
+
+    /// Names of the tiers with a reachable valid session at `t` (traces, tests).
+    pub fn valid_scopes(&self, t: u64) -> Vec<String> {
+        (0..self.sessions.len())
+            .filter(|&tier| {
+                self.sessions[tier].is_some_and(|s| s.is_valid(&self.cfg.policies[tier], t))
+            })
+            .map(|tier| self.cfg.tier_name(tier))
+            .collect()
+    }
+}
+
+impl Model for UserWorld<'_> {
+    type Event = Event;
+
+    fn handle(&mut self, event: Event, ctx: &mut Context<'_, Event>) {
+        match event {
+            Event::VisitArrival => self.on_visit_arrival(ctx),
+            Event::BrowserClose => self.on_browser_close(ctx),
+            Event::PasswordReset => self.on_password_reset(ctx),
+            Event::Deliver { epoch, msg } if epoch == self.browser.epoch => self.deliver(msg, ctx),
+            Event::DwellEnd { epoch } if epoch == self.browser.epoch => self.on_dwell_end(ctx),
+            Event::TokenExpiry { epoch } if epoch == self.browser.epoch => self.on_token_expiry(ctx),
+            // A hop or timer of a visit that a browser close (or its end) cut short.
+            Event::Deliver { .. } | Event::DwellEnd { .. } | Event::TokenExpiry { .. } => {}
+        }
+    }
+}
+
+/// Runs user timelines one after another, reusing all memory, and sums their
+/// metrics. One per thread.
+#[derive(Debug)]
+pub struct Simulator<'c> {
+    sim: Simulation<Event>,
+    world: UserWorld<'c>,
+}
+
+impl<'c> Simulator<'c> {
+    /// A simulator for replica `replica` of a compiled scenario.
+    pub fn new(cfg: &'c ModelConfig, replica: u32) -> Self {
+        Simulator { sim: Simulation::new(), world: UserWorld::new(cfg, replica) }
+    }
+
+    /// Replaces Poisson visits and the drawn profile by a script (traces, tests).
+    pub fn with_script(mut self, script: UserScript) -> Self {
+        self.world.script = Some(script);
+        self
+    }
+
+    /// Records every hop and session change of the next users simulated.
+    pub fn with_trace(mut self) -> Self {
+        self.world.trace = Some(Vec::new());
+        self
+    }
+
+    /// Simulates user `id` from time 0 to `until` and adds its metrics.
+    pub fn simulate(&mut self, id: u64, until: u64) {
+        self.sim.reset();
+        self.world.reset(id);
+        self.world.schedule_first_events(&mut self.sim);
+        let before = self.sim.processed();
+        self.sim.run_until(&mut self.world, until);
+        self.world.metrics.events += self.sim.processed() - before;
+        self.world.finish(until);
+    }
+
+    /// Like [`Simulator::simulate`], then returns the trace and the scopes
+    /// holding a valid reachable session at `until` (before the end-of-run accounting).
+    pub fn trace(&mut self, id: u64, until: u64) -> (Vec<TraceLine>, Vec<String>) {
+        self.world.trace = Some(Vec::new());
+        self.sim.reset();
+        self.world.reset(id);
+        self.world.schedule_first_events(&mut self.sim);
+        self.sim.run_until(&mut self.world, until);
+        let valid = self.world.valid_scopes(until);
+        self.world.finish(until);
+        (self.world.trace.take().unwrap_or_default(), valid)
+    }
+
+    /// The metrics of every user simulated so far.
+    pub fn into_metrics(self) -> Metrics {
+        self.world.metrics
+    }
+
+    /// The metrics of every user simulated so far.
+    pub fn metrics(&self) -> &Metrics {
+        &self.world.metrics
+    }
+}

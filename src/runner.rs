@@ -1,0 +1,130 @@
+//! Runs a scenario: replicas one after another, each over all users in
+//! parallel (rayon), merged exactly. Prints nothing; progress goes through a
+//! callback the caller passes in.
+//!
+//! Users are cut into fixed blocks of [`BLOCK`] ids, whatever the thread count;
+//! each block's metrics are integer sums, and so is their merge, so the result
+//! is the same bytes for 1 or N threads (design §1).
+
+use crate::metrics::Metrics;
+use crate::model::{ModelConfig, Simulator};
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Instant;
+
+/// Users per unit of parallel work.
+pub const BLOCK: u64 = 1024;
+
+/// How to run, beyond the scenario itself.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Worker threads; 0 means all cores.
+    pub threads: usize,
+    /// Simulate only users with `id % count == index` (`--shard index/count`).
+    pub shard: Option<(u64, u64)>,
+}
+
+/// What a run produced.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// Metrics of each replica, in replica order.
+    pub replicas: Vec<Metrics>,
+    /// Wall-clock seconds spent simulating.
+    pub wall_time_s: f64,
+    /// Threads used.
+    pub threads: usize,
+}
+
+impl RunResult {
+    /// Engine events over all replicas.
+    pub fn events(&self) -> u64 {
+        self.replicas.iter().map(|m| m.events).sum()
+    }
+}
+
+/// Why a run stopped early.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RunError {
+    /// The caller asked to stop (Ctrl-C).
+    #[error("interrupted")]
+    Interrupted,
+    /// The thread pool could not start.
+    #[error("cannot start {0} worker threads")]
+    Threads(usize),
+}
+
+/// Progress of a run, shared with whoever displays it.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Users simulated so far, over all replicas.
+    pub users_done: AtomicU64,
+    /// Set to stop the run at the next block.
+    pub cancel: AtomicBool,
+}
+
+/// Simulates every replica of `scenario`.
+///
+/// # Errors
+/// [`RunError::Interrupted`] when `progress.cancel` is set.
+pub fn run(scenario: &Scenario, opts: &RunOptions, progress: &Progress) -> Result<RunResult, RunError> {
+    let threads = if opts.threads == 0 { num_cpus() } else { opts.threads };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|_| RunError::Threads(threads))?;
+    let cfg = ModelConfig::new(scenario);
+    let start = Instant::now();
+    let mut replicas = Vec::new();
+    for replica in 0..scenario.simulation.replicas {
+        let m = pool.install(|| run_replica(&cfg, scenario, replica, opts.shard, progress))?;
+        replicas.push(m);
+    }
+    Ok(RunResult { replicas, wall_time_s: start.elapsed().as_secs_f64(), threads })
+}
+
+fn run_replica(
+    cfg: &ModelConfig,
+    scenario: &Scenario,
+    replica: u32,
+    shard: Option<(u64, u64)>,
+    progress: &Progress,
+) -> Result<Metrics, RunError> {
+    let users = scenario.simulation.users;
+    let duration = scenario.simulation.duration;
+    let blocks = users.div_ceil(BLOCK);
+    let merged = (0..blocks)
+        .into_par_iter()
+        .try_fold(
+            || Simulator::new(cfg, replica),
+            |mut sim, b| {
+                if progress.cancel.load(Ordering::Relaxed) {
+                    return Err(RunError::Interrupted);
+                }
+                let (first, last) = (b * BLOCK, ((b + 1) * BLOCK).min(users));
+                let mut done = 0;
+                for id in first..last {
+                    if shard.is_none_or(|(i, n)| id % n == i) {
+                        sim.simulate(id, duration);
+                        done += 1;
+                    }
+                }
+                progress.users_done.fetch_add(done, Ordering::Relaxed);
+                Ok(sim)
+            },
+        )
+        .map(|sim| sim.map(Simulator::into_metrics))
+        .try_reduce_with(|mut a, b| {
+            a.merge(&b);
+            Ok(a)
+        });
+    match merged {
+        Some(m) => m,
+        None => Ok(Metrics::new(cfg.layout)),
+    }
+}
+
+/// Logical cores available to this process.
+pub fn num_cpus() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
