@@ -107,7 +107,13 @@ impl fmt::Display for Dur {
         if rest == 0 {
             return f.write_str("0ms");
         }
-        for (scale, unit) in [(DAY, "d"), (HOUR, "h"), (MINUTE, "m"), (SECOND, "s"), (1, "ms")] {
+        for (scale, unit) in [
+            (DAY, "d"),
+            (HOUR, "h"),
+            (MINUTE, "m"),
+            (SECOND, "s"),
+            (1, "ms"),
+        ] {
             if rest >= scale {
                 write!(f, "{}{}", rest / scale, unit)?;
                 rest %= scale;
@@ -148,19 +154,43 @@ mod tests {
         assert_eq!(parse_duration("3h"), Ok(3 * HOUR));
         assert_eq!(parse_duration("30d"), Ok(30 * DAY));
         assert_eq!(parse_duration("1d12h"), Ok(DAY + 12 * HOUR));
-        assert_eq!(parse_duration(" 1h30m15s5ms "), Ok(HOUR + 30 * MINUTE + 15_005));
+        assert_eq!(
+            parse_duration(" 1h30m15s5ms "),
+            Ok(HOUR + 30 * MINUTE + 15_005)
+        );
         assert_eq!(parse_duration("0s"), Ok(0));
     }
 
     #[test]
     fn refuses_bare_numbers_and_bad_units() {
-        assert!(matches!(parse_duration("30"), Err(DurationError::MissingUnit(_))));
-        assert!(matches!(parse_duration("3w"), Err(DurationError::UnknownUnit(_, _))));
-        assert!(matches!(parse_duration("h"), Err(DurationError::Malformed(_))));
-        assert!(matches!(parse_duration("1.5h"), Err(DurationError::Malformed(_))));
-        assert!(matches!(parse_duration("-1h"), Err(DurationError::Malformed(_))));
-        assert!(matches!(parse_duration("5m1h"), Err(DurationError::Order(_))));
-        assert!(matches!(parse_duration("1h1h"), Err(DurationError::Order(_))));
+        assert!(matches!(
+            parse_duration("30"),
+            Err(DurationError::MissingUnit(_))
+        ));
+        assert!(matches!(
+            parse_duration("3w"),
+            Err(DurationError::UnknownUnit(_, _))
+        ));
+        assert!(matches!(
+            parse_duration("h"),
+            Err(DurationError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_duration("1.5h"),
+            Err(DurationError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_duration("-1h"),
+            Err(DurationError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_duration("5m1h"),
+            Err(DurationError::Order(_))
+        ));
+        assert!(matches!(
+            parse_duration("1h1h"),
+            Err(DurationError::Order(_))
+        ));
         assert_eq!(parse_duration(""), Err(DurationError::Empty));
         assert!(matches!(
             parse_duration("99999999999999999999d"),
