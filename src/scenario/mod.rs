@@ -22,3 +22,6 @@ pub use overrides::{Override, parse_override};
 pub use reader::MAX_DURATION;
 pub use types::*;
 pub use validate::{MAX_EVENTS, MAX_RATE, MAX_REPLICAS, MAX_SAMPLES, MAX_USERS, SHARE_TOLERANCE};
+
+#[cfg(test)]
+mod tests;
