@@ -372,7 +372,7 @@ pub(crate) fn describe(v: &Value) -> String {
     match v {
         Value::String(s) => format!("the string \"{}\"", shorten(s)),
         Value::Integer(i) => format!("the integer {i}"),
-        Value::Float(x) => format!("the number {x}"),
+        Value::Float(x) => format!("the number {x:?}"),
         Value::Boolean(b) => format!("the boolean {b}"),
         Value::Datetime(d) => format!("the date-time {d}"),
         Value::Array(_) => "an array".to_string(),

@@ -262,7 +262,7 @@ fn wrong_types() {
     );
     refused(
         &with("[simulation]\nusers = 10.0"),
-        "error: scenarios/x.toml: simulation.users: expected a whole number, found the number 10; use a whole number from 1 to 1000000000",
+        "error: scenarios/x.toml: simulation.users: expected a whole number, found the number 10.0; use a whole number from 1 to 1000000000",
     );
     refused(
         &with("[authorization_server]\nmfa = \"yes\""),
@@ -942,5 +942,31 @@ fn to_toml_writes_every_key() {
         "login_think_time = \"8s\"",
     ] {
         assert!(out.lines().any(|l| l == key), "missing {key} in\n{out}");
+    }
+}
+
+#[test]
+fn cut_or_mangled_files_never_panic() {
+    // Not the proptest of issue 9: every prefix of the sketch and a few hostile flags.
+    let cuts = SKETCH.char_indices().map(|(i, _)| i);
+    for i in cuts {
+        let _ = from_str(&SKETCH[..i], "x.toml", &[]);
+        let _ = from_str(&SKETCH[i..], "x.toml", &[]);
+    }
+    for flag in [
+        "apps=3",
+        "apps.0=3",
+        "apps.0.name.x=1",
+        "apps.99999999999999999999.kind=native",
+        "users.connections=[]",
+        "users.connections.password={}",
+        "simulation={}",
+        "identity_providers=[1]",
+        "name={ a = 1 }",
+        "simulation.duration=-1d",
+        "simulation.seed=9223372036854775807",
+        "simulation.users=1e400",
+    ] {
+        let _ = from_str(SKETCH, "x.toml", &sets(&[flag]));
     }
 }
