@@ -1,42 +1,121 @@
-//! Reading and validating scenario files (placeholder until the loader lands).
+//! Reading a scenario: file → text → TOML tree → `--set` overrides → validation.
+//!
+//! Each stage refuses with a [`ScenarioError`] naming the file: unreadable or non-UTF-8
+//! files, TOML syntax errors (with line and column), overrides that cannot be applied,
+//! then every validation problem at once (design §8). Nothing here panics on input.
 
 use super::Scenario;
+use super::error::{Origin, Place, Problem, ScenarioError};
+use super::overrides::{Override, apply};
+use super::reader::Problems;
+use super::validate::validate;
 use std::path::Path;
+use toml::Table;
 
-/// A `--set KEY=VALUE` override.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Override {
-    /// Dotted key, e.g. `authorization_server.idle_timeout`.
-    pub key: String,
-    /// The value as given on the command line.
-    pub value: String,
+/// Loads, overrides and validates a scenario file. `name` defaults to the file stem.
+///
+/// # Errors
+/// A [`ScenarioError`] listing every problem: a missing or unreadable file, a
+/// directory, non-UTF-8 bytes, TOML syntax, a `--set` that cannot apply, or any
+/// value refused by validation.
+pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+    let file = path.display().to_string();
+    let refuse =
+        |place: Place, message: String| ScenarioError::single(&file, Origin::File, place, message);
+    if path.is_dir() {
+        return Err(refuse(
+            Place::Whole,
+            "is a directory; give the path of a scenario file (.toml)".to_string(),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => e.to_string(),
+        };
+        refuse(
+            Place::Whole,
+            format!("cannot read: {why}; give the path of a readable scenario file"),
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let (line, column) = position(e.as_bytes().get(..valid).unwrap_or_default(), valid);
+        refuse(
+            Place::Position { line, column },
+            "not UTF-8 text; save the scenario as UTF-8".to_string(),
+        )
+    })?;
+    from_str(&text, &file, overrides)
 }
 
-/// Every problem found in a scenario.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("error: {file}: scenario loader not implemented")]
-pub struct ScenarioError {
-    /// The file the problems are in.
-    pub file: String,
+/// Same as [`load`] from text; `file` names it in messages, and its stem is the
+/// default `name` ("scenario" when it has none).
+///
+/// # Errors
+/// As [`load`], minus the file-system ones.
+pub fn from_str(text: &str, file: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+    let mut root = parse(text, file)?;
+    let written = apply(&mut root, overrides).map_err(|problems| ScenarioError {
+        file: file.to_string(),
+        problems,
+    })?;
+    let default_name = Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .filter(|s| !s.is_empty())
+        .unwrap_or("scenario");
+    let mut problems = Problems::new(written);
+    let scenario = validate(&root, default_name, &mut problems);
+    match scenario {
+        Some(s) if problems.is_empty() => Ok(s),
+        _ => Err(ScenarioError {
+            file: file.to_string(),
+            problems: non_empty(problems.into_vec()),
+        }),
+    }
 }
 
-/// Parses `KEY=VALUE`.
-pub fn parse_override(_text: &str) -> Result<Override, ScenarioError> {
-    unimplemented!()
+/// Parses TOML, reporting a syntax error at its line and column.
+fn parse(text: &str, file: &str) -> Result<Table, ScenarioError> {
+    text.parse::<Table>().map_err(|e| {
+        let start = e.span().map_or(0, |s| s.start);
+        let (line, column) = position(text.as_bytes(), start);
+        let what = e.message().trim().replace('\n', " ");
+        ScenarioError::single(
+            file,
+            Origin::File,
+            Place::Position { line, column },
+            format!("{what}; the file must be valid TOML (https://toml.io)"),
+        )
+    })
 }
-/// Loads, overrides and validates a scenario file.
-pub fn load(_path: &Path, _overrides: &[Override]) -> Result<Scenario, ScenarioError> {
-    unimplemented!()
+
+/// 1-based line and column (in characters) of byte `offset` in `bytes`.
+fn position(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = bytes.get(..offset).unwrap_or(bytes);
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(before.get(line_start..).unwrap_or_default())
+        .chars()
+        .count()
+        + 1;
+    (line, column)
 }
-/// Same as [`load`] from text; `file` names it in messages.
-pub fn from_str(
-    _text: &str,
-    _file: &str,
-    _overrides: &[Override],
-) -> Result<Scenario, ScenarioError> {
-    unimplemented!()
-}
-/// The scenario as run, as canonical TOML (every key, defaults filled in).
-pub fn to_toml(_s: &Scenario) -> String {
-    unimplemented!()
+
+/// Guards the "never empty" promise of [`ScenarioError::problems`].
+fn non_empty(mut problems: Vec<Problem>) -> Vec<Problem> {
+    if problems.is_empty() {
+        problems.push(Problem {
+            origin: Origin::File,
+            place: Place::Whole,
+            message:
+                "the scenario was refused without a reason (a bug in ssosim); please report it"
+                    .to_string(),
+        });
+    }
+    problems
 }

@@ -1,11 +1,27 @@
 //! Scenario files: TOML in, a validated [`Scenario`] out (design §8, §10).
 //!
 //! `types` holds the validated data the model reads; `load` reads a file, applies
-//! `--set` overrides to the TOML tree and validates every key, collecting all
-//! problems with the file, the dotted key and what is accepted.
+//! `--set` overrides to the TOML tree (`overrides`) and validates every key
+//! (`validate`, through the typed `reader`), collecting all problems with the file,
+//! the dotted key and what is accepted (`error`). `canonical` prints a scenario back
+//! as TOML.
 
+mod canonical;
+mod error;
 mod load;
+mod overrides;
+mod reader;
+mod suggest;
 mod types;
+mod validate;
 
-pub use load::{Override, ScenarioError, from_str, load, parse_override, to_toml};
+pub use canonical::to_toml;
+pub use error::{Origin, Place, Problem, ScenarioError};
+pub use load::{from_str, load};
+pub use overrides::{Override, parse_override};
+pub use reader::MAX_DURATION;
 pub use types::*;
+pub use validate::{MAX_EVENTS, MAX_RATE, MAX_REPLICAS, MAX_SAMPLES, MAX_USERS, SHARE_TOLERANCE};
+
+#[cfg(test)]
+mod tests;

@@ -169,7 +169,7 @@ pub struct AppConfig {
     pub kind: AppKind,
     /// `apps[].local_session` (`idle_timeout` default `2h`, `absolute_timeout` default
     /// `1d`, `cookie` default `non_persistent`). Ignored for `spa_implicit`, which has
-    /// no local session.
+    /// no local session (the defaults are stored; giving the key is refused).
     pub local_session: SessionPolicy,
     /// `apps[].token_lifetime`: access-token lifetime of a `spa_implicit` app,
     /// renewed silently during longer visits. Default `2h`.

@@ -1,0 +1,122 @@
+//! [`to_toml`]: the scenario as run, as canonical TOML.
+//!
+//! Every key is written, defaults filled in, in the order of design §8; durations are
+//! printed with [`Dur`], numbers in Rust's shortest round-trip form, so loading the
+//! output gives back the same [`Scenario`].
+
+use super::*;
+use crate::time::Dur;
+use std::fmt::Write;
+
+/// The scenario as run, as canonical TOML (every key, defaults filled in).
+///
+/// `from_str(&to_toml(s), ..)` gives back `s`. `local_session` is left out for
+/// `spa_implicit` apps, which keep none.
+pub fn to_toml(s: &Scenario) -> String {
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = write_scenario(&mut out, s);
+    out
+}
+
+fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
+    writeln!(out, "name = {}", quote(&s.name))?;
+    let sim = &s.simulation;
+    writeln!(out, "\n[simulation]")?;
+    writeln!(out, "users = {}", sim.users)?;
+    writeln!(out, "duration = \"{}\"", Dur(sim.duration))?;
+    writeln!(out, "seed = {}", sim.seed)?;
+    writeln!(out, "sample_every = \"{}\"", Dur(sim.sample_every))?;
+    writeln!(out, "replicas = {}", sim.replicas)?;
+    writeln!(out, "\n[network]")?;
+    writeln!(out, "latency = \"{}\"", Dur(s.network.latency))?;
+    let auth = &s.authorization_server;
+    writeln!(out, "\n[authorization_server]")?;
+    writeln!(out, "plan = \"{}\"", auth.plan.as_str())?;
+    writeln!(out, "cookie = \"{}\"", auth.session.cookie.as_str())?;
+    writeln!(out, "idle_timeout = \"{}\"", Dur(auth.session.idle_timeout))?;
+    writeln!(
+        out,
+        "absolute_timeout = \"{}\"",
+        Dur(auth.session.absolute_timeout)
+    )?;
+    writeln!(out, "mfa = {}", auth.mfa)?;
+    for idp in &s.identity_providers {
+        writeln!(out, "\n[identity_providers.{}]", idp.name)?;
+        writeln!(out, "idle_timeout = \"{}\"", Dur(idp.session.idle_timeout))?;
+        writeln!(
+            out,
+            "absolute_timeout = \"{}\"",
+            Dur(idp.session.absolute_timeout)
+        )?;
+        writeln!(out, "cookie = \"{}\"", idp.session.cookie.as_str())?;
+    }
+    for app in &s.apps {
+        write_app(out, app)?;
+    }
+    write_users(out, s)
+}
+
+fn write_app(out: &mut String, app: &AppConfig) -> std::fmt::Result {
+    writeln!(out, "\n[[apps]]")?;
+    writeln!(out, "name = {}", quote(&app.name))?;
+    writeln!(out, "kind = \"{}\"", app.kind.as_str())?;
+    if app.kind.uses_code_grant() {
+        let ls = &app.local_session;
+        writeln!(
+            out,
+            "local_session = {{ idle_timeout = \"{}\", absolute_timeout = \"{}\", cookie = \"{}\" }}",
+            Dur(ls.idle_timeout),
+            Dur(ls.absolute_timeout),
+            ls.cookie.as_str()
+        )?;
+    }
+    writeln!(out, "token_lifetime = \"{}\"", Dur(app.token_lifetime))?;
+    writeln!(out, "visit_share = {}", number(app.visit_share))
+}
+
+fn write_users(out: &mut String, s: &Scenario) -> std::fmt::Result {
+    let u = &s.users;
+    writeln!(out, "\n[users]")?;
+    writeln!(out, "visits_per_day = {}", number(u.visits_per_day))?;
+    writeln!(out, "protected_share = {}", number(u.protected_share))?;
+    let conns: Vec<String> = u
+        .connections
+        .iter()
+        .map(|(c, x)| format!("{} = {}", s.connection_name(*c), number(*x)))
+        .collect();
+    writeln!(out, "connections = {{ {} }}", conns.join(", "))?;
+    writeln!(
+        out,
+        "browser_closes_per_day = {}",
+        number(u.browser_closes_per_day)
+    )?;
+    writeln!(out, "logout_share = {}", number(u.logout_share))?;
+    writeln!(
+        out,
+        "federated_logout_share = {}",
+        number(u.federated_logout_share)
+    )?;
+    writeln!(
+        out,
+        "password_resets_per_year = {}",
+        number(u.password_resets_per_year)
+    )?;
+    writeln!(
+        out,
+        "third_party_cookies_blocked = {}",
+        number(u.third_party_cookies_blocked)
+    )?;
+    writeln!(out, "visit_length = \"{}\"", Dur(u.visit_length))?;
+    writeln!(out, "login_think_time = \"{}\"", Dur(u.login_think_time))
+}
+
+/// A TOML float that reads back as the same `f64` (`1.0`, `0.3333333333333333`, `1e-7`).
+fn number(x: f64) -> String {
+    format!("{x:?}")
+}
+
+/// A TOML basic string, escaped.
+fn quote(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}

@@ -1,0 +1,691 @@
+//! TOML tree → validated [`Scenario`]: every key of design §8, every refusal rule.
+//!
+//! Each `read_*` function reads one section through a [`Section`], which records the
+//! keys it asks for and reports the others as unknown. Values that fail a check are
+//! `None` after their problem is recorded; the scenario is built only when none failed.
+
+use super::reader::{Problems, Section, child, describe, number_value};
+use super::suggest::closest;
+use super::*;
+use crate::time::{DAY, Dur, HOUR, MINUTE, SECOND, YEAR};
+use toml::{Table, Value};
+
+/// Most simulated users in one run (design §8: absurd sizes are refused, issue 9).
+pub const MAX_USERS: u64 = 1_000_000_000;
+/// Most replicas in one run.
+pub const MAX_REPLICAS: u64 = 1_000;
+/// Largest rate accepted for `*_per_day` and `*_per_year` keys: a million.
+pub const MAX_RATE: f64 = 1e6;
+/// Most time-series samples in one run (`duration / sample_every`), which bounds the
+/// memory of the per-sample arrays.
+pub const MAX_SAMPLES: u64 = 1_000_000;
+/// Most events expected in one replica (visits, browser closes, password resets and
+/// token renewals): 2^53, beyond which counters summed in `f64` lose exactness and
+/// `u64` totals come close to overflowing.
+pub const MAX_EVENTS: f64 = 9_007_199_254_740_992.0;
+/// Tolerance when checking that shares sum to 1.
+pub const SHARE_TOLERANCE: f64 = 1e-9;
+
+const PLANS: &[(&str, Plan)] = &[
+    ("self_service", Plan::SelfService),
+    ("enterprise", Plan::Enterprise),
+];
+const COOKIES: &[(&str, CookieKind)] = &[
+    ("persistent", CookieKind::Persistent),
+    ("non_persistent", CookieKind::NonPersistent),
+];
+const KINDS: &[(&str, AppKind)] = &[
+    ("regular_web", AppKind::RegularWeb),
+    ("spa_backend", AppKind::SpaBackend),
+    ("native", AppKind::Native),
+    ("spa_implicit", AppKind::SpaImplicit),
+];
+
+/// Defaults of `[authorization_server]` (design §8).
+const AS_DEFAULT: SessionPolicy = SessionPolicy {
+    idle_timeout: 3 * DAY,
+    absolute_timeout: 30 * DAY,
+    cookie: CookieKind::Persistent,
+};
+/// Defaults of `[identity_providers.<name>]`.
+const IDP_DEFAULT: SessionPolicy = SessionPolicy {
+    idle_timeout: 60 * DAY,
+    absolute_timeout: 90 * DAY,
+    cookie: CookieKind::Persistent,
+};
+/// Defaults of `apps[].local_session`.
+const LOCAL_DEFAULT: SessionPolicy = SessionPolicy {
+    idle_timeout: 2 * HOUR,
+    absolute_timeout: DAY,
+    cookie: CookieKind::NonPersistent,
+};
+
+/// Validates the whole tree. `default_name` is used when `name` is absent.
+pub(crate) fn validate(root: &Table, default_name: &str, p: &mut Problems) -> Option<Scenario> {
+    let mut top = Section::new(root, "");
+    let name = read_name(p, &mut top, default_name);
+    let simulation = top
+        .section(p, "simulation")
+        .and_then(|s| read_simulation(p, s));
+    let network = top.section(p, "network").and_then(|s| read_network(p, s));
+    let auth = top
+        .section(p, "authorization_server")
+        .and_then(|s| read_auth_server(p, s));
+    let idps = read_idps(p, &mut top);
+    let apps = read_apps(p, &mut top);
+    let idp_names: Vec<&str> = idps.iter().map(|(n, _)| n.as_str()).collect();
+    let users = top
+        .section(p, "users")
+        .and_then(|s| read_users(p, s, &idp_names));
+    top.finish(p);
+    if let (Some(sim), Some(users), Some(apps)) = (&simulation, &users, &apps) {
+        check_load(p, sim, users, apps);
+    }
+    let identity_providers = idps
+        .into_iter()
+        .map(|(name, session)| session.map(|session| IdpConfig { name, session }))
+        .collect::<Option<Vec<_>>>()?;
+    Some(Scenario {
+        name: name?,
+        simulation: simulation?,
+        network: network?,
+        authorization_server: auth?,
+        identity_providers,
+        apps: apps?,
+        users: users?,
+    })
+}
+
+/// `name`: the run folder's name, so it must be usable as one folder name.
+fn read_name(p: &mut Problems, top: &mut Section, default_name: &str) -> Option<String> {
+    let explicit = top.has("name");
+    let name = top.string(p, "name", Some(default_name))?;
+    let bad = name.is_empty()
+        || name == "."
+        || name == ".."
+        || name
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_control());
+    if explicit && bad {
+        p.at(
+            "name",
+            format!("\"{name}\" cannot name the output folder; use a non-empty name without \"/\", \"\\\" or control characters"),
+        );
+        return None;
+    }
+    Some(name)
+}
+
+/// `[simulation]`: users, duration, seed, sample_every, replicas.
+fn read_simulation(p: &mut Problems, mut s: Section) -> Option<SimulationConfig> {
+    let users = s.integer(p, "users", 1000, (1, MAX_USERS));
+    let duration = s.duration(p, "duration", 30 * DAY);
+    let duration = positive(p, &s.key("duration"), duration);
+    let seed = s.integer(p, "seed", 42, (0, i64::MAX as u64));
+    let sample_every = s.duration(p, "sample_every", HOUR);
+    let sample_every = positive(p, &s.key("sample_every"), sample_every);
+    let replicas = s.integer(p, "replicas", 1, (1, MAX_REPLICAS));
+    let sample_every = match (duration, sample_every) {
+        (Some(d), Some(e)) => check_sampling(p, &s.key("sample_every"), d, e),
+        _ => sample_every,
+    };
+    s.finish(p);
+    Some(SimulationConfig {
+        users: users?,
+        duration: duration?,
+        seed: seed?,
+        sample_every: sample_every?,
+        replicas: u32::try_from(replicas?).ok()?,
+    })
+}
+
+/// `sample_every` must fit in the run at least once and not make more than
+/// [`MAX_SAMPLES`] samples.
+fn check_sampling(p: &mut Problems, key: &str, duration: u64, every: u64) -> Option<u64> {
+    if every > duration {
+        p.at(
+            key,
+            format!(
+                "{} is longer than simulation.duration {}; use a period no longer than the run",
+                Dur(every),
+                Dur(duration)
+            ),
+        );
+        return None;
+    }
+    let samples = duration / every;
+    if samples > MAX_SAMPLES {
+        p.at(
+            key,
+            format!(
+                "{} gives {samples} samples over {}, more than the limit of {MAX_SAMPLES}; use a period of at least {}",
+                Dur(every),
+                Dur(duration),
+                Dur(duration.div_ceil(MAX_SAMPLES))
+            ),
+        );
+        return None;
+    }
+    Some(every)
+}
+
+/// Refuses a zero duration where one makes no sense (timeouts, run length, periods).
+fn positive(p: &mut Problems, key: &str, value: Option<u64>) -> Option<u64> {
+    if value == Some(0) {
+        p.at(
+            key,
+            "must be longer than 0ms; use a positive duration such as \"1h\"",
+        );
+        return None;
+    }
+    value
+}
+
+/// `[network]`: latency (0ms allowed).
+fn read_network(p: &mut Problems, mut s: Section) -> Option<NetworkConfig> {
+    let latency = s.duration(p, "latency", 40);
+    s.finish(p);
+    Some(NetworkConfig { latency: latency? })
+}
+
+/// `[authorization_server]`: plan, cookie, timeouts within the plan limits (design §4), mfa.
+fn read_auth_server(p: &mut Problems, mut s: Section) -> Option<AuthServerConfig> {
+    let plan = s.choice(p, "plan", Some(Plan::SelfService), PLANS);
+    let cookie = s.choice(p, "cookie", Some(AS_DEFAULT.cookie), COOKIES);
+    let (idle, absolute) = read_timeouts(p, &mut s, AS_DEFAULT);
+    let (idle, absolute) = match plan {
+        Some(plan) => (
+            within_plan(p, &s.key("idle_timeout"), idle, plan, Plan::idle_limit),
+            within_plan(
+                p,
+                &s.key("absolute_timeout"),
+                absolute,
+                plan,
+                Plan::absolute_limit,
+            ),
+        ),
+        None => (idle, absolute),
+    };
+    let idle = idle_not_above_absolute(p, &s, idle, absolute);
+    let mfa = s.boolean(p, "mfa", false);
+    s.finish(p);
+    Some(AuthServerConfig {
+        plan: plan?,
+        session: SessionPolicy {
+            idle_timeout: idle?,
+            absolute_timeout: absolute?,
+            cookie: cookie?,
+        },
+        mfa: mfa?,
+    })
+}
+
+/// Design §4, plan limits: an authorization-server timeout above the plan's limit is
+/// refused, pointing to `enterprise` when that plan would allow it.
+fn within_plan(
+    p: &mut Problems,
+    key: &str,
+    value: Option<u64>,
+    plan: Plan,
+    limit: fn(Plan) -> u64,
+) -> Option<u64> {
+    let v = value?;
+    let max = limit(plan);
+    if v <= max {
+        return Some(v);
+    }
+    let wrong = format!(
+        "{} is above the {} limit of {}",
+        Dur(v),
+        plan.as_str(),
+        Dur(max)
+    );
+    let enterprise = limit(Plan::Enterprise);
+    let accepted = if plan == Plan::SelfService && v <= enterprise {
+        format!("set plan = \"enterprise\" for up to {}", Dur(enterprise))
+    } else if plan == Plan::SelfService {
+        format!(
+            "use at most {} ({} with plan = \"enterprise\")",
+            Dur(max),
+            Dur(enterprise)
+        )
+    } else {
+        format!("use at most {}", Dur(max))
+    };
+    p.at(key, format!("{wrong}; {accepted}"));
+    None
+}
+
+/// `idle_timeout` and `absolute_timeout` of a section, neither zero.
+fn read_timeouts(
+    p: &mut Problems,
+    s: &mut Section,
+    defaults: SessionPolicy,
+) -> (Option<u64>, Option<u64>) {
+    let idle = s.duration(p, "idle_timeout", defaults.idle_timeout);
+    let idle = positive(p, &s.key("idle_timeout"), idle);
+    let absolute = s.duration(p, "absolute_timeout", defaults.absolute_timeout);
+    let absolute = positive(p, &s.key("absolute_timeout"), absolute);
+    (idle, absolute)
+}
+
+/// Design §4: a session is valid while both deadlines hold, so an idle timeout longer
+/// than the absolute one could never apply; refused at every tier.
+fn idle_not_above_absolute(
+    p: &mut Problems,
+    s: &Section,
+    idle: Option<u64>,
+    absolute: Option<u64>,
+) -> Option<u64> {
+    match (idle, absolute) {
+        (Some(i), Some(a)) if i > a => {
+            p.at(
+                &s.key("idle_timeout"),
+                format!(
+                    "{} is longer than absolute_timeout {}; use an idle timeout no longer than the absolute timeout",
+                    Dur(i),
+                    Dur(a)
+                ),
+            );
+            None
+        }
+        _ => idle,
+    }
+}
+
+/// Timeouts and cookie of an IdP or a local session (no plan limits).
+fn read_policy(
+    p: &mut Problems,
+    s: &mut Section,
+    defaults: SessionPolicy,
+) -> Option<SessionPolicy> {
+    let (idle, absolute) = read_timeouts(p, s, defaults);
+    let idle = idle_not_above_absolute(p, s, idle, absolute);
+    let cookie = s.choice(p, "cookie", Some(defaults.cookie), COOKIES);
+    Some(SessionPolicy {
+        idle_timeout: idle?,
+        absolute_timeout: absolute?,
+        cookie: cookie?,
+    })
+}
+
+/// True for an IdP name: `[a-z0-9_-]+`.
+fn is_idp_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+/// `[identity_providers.<name>]`, sorted by name. Each well-named IdP is listed (so
+/// connections can refer to it) with its policy, `None` when that failed.
+fn read_idps(p: &mut Problems, top: &mut Section) -> Vec<(String, Option<SessionPolicy>)> {
+    let key = top.key("identity_providers");
+    let table = match top.get("identity_providers") {
+        None => return Vec::new(),
+        Some(Value::Table(t)) => t,
+        Some(other) => {
+            p.at(
+                &key,
+                format!(
+                    "expected a table, found {}; use [identity_providers.<name>] tables",
+                    describe(other)
+                ),
+            );
+            return Vec::new();
+        }
+    };
+    let mut idps = Vec::new();
+    for (name, value) in table {
+        let idp_key = child(&key, name);
+        if name == "password" {
+            p.at(&idp_key, "\"password\" is the database connection, not an identity provider; use another name");
+            continue;
+        }
+        if !is_idp_name(name) {
+            p.at(&idp_key, "not a valid identity provider name; use lowercase letters, digits, \"_\" and \"-\"");
+            continue;
+        }
+        let policy = match value {
+            Value::Table(t) => {
+                let mut s = Section::new(t, idp_key);
+                let policy = read_policy(p, &mut s, IDP_DEFAULT);
+                s.finish(p);
+                policy
+            }
+            other => {
+                p.at(
+                    &idp_key,
+                    format!(
+                        "expected a table, found {}; use [{idp_key}]",
+                        describe(other)
+                    ),
+                );
+                None
+            }
+        };
+        idps.push((name.clone(), policy));
+    }
+    idps.sort_by(|a, b| a.0.cmp(&b.0));
+    idps
+}
+
+/// True for an app name: ASCII letters, digits, `_` and `-`, so it reads well in the
+/// `app:<name>` scope and in `--set apps.<name>.KEY`.
+fn is_app_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// One app as read: its config parts and whether `visit_share` was given.
+struct AppRead {
+    name: Option<String>,
+    kind: Option<AppKind>,
+    local_session: Option<SessionPolicy>,
+    token_lifetime: Option<u64>,
+    /// `None`: absent; `Some(None)`: present but refused.
+    visit_share: Option<Option<f64>>,
+}
+
+/// `[[apps]]`: at least one, unique names, known kinds, visit shares on all or none.
+fn read_apps(p: &mut Problems, top: &mut Section) -> Option<Vec<AppConfig>> {
+    let key = top.key("apps");
+    let none = "no apps; add at least one [[apps]] table with name and kind";
+    let items = match top.get("apps") {
+        None => {
+            p.at(&key, none);
+            return None;
+        }
+        Some(Value::Array(items)) if items.is_empty() => {
+            p.at(&key, none);
+            return None;
+        }
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            p.at(
+                &key,
+                format!(
+                    "expected an array of tables ([[apps]]), found {}",
+                    describe(other)
+                ),
+            );
+            return None;
+        }
+    };
+    let read: Vec<Option<AppRead>> = items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| read_app(p, &child(&key, &i.to_string()), v))
+        .collect();
+    let read: Vec<AppRead> = read.into_iter().collect::<Option<_>>()?;
+    check_unique_names(p, &read);
+    let shares = visit_shares(p, &read);
+    let mut apps = Vec::new();
+    for (app, share) in read.into_iter().zip(shares?) {
+        apps.push(AppConfig {
+            name: app.name?,
+            kind: app.kind?,
+            local_session: app.local_session?,
+            token_lifetime: app.token_lifetime?,
+            visit_share: share,
+        });
+    }
+    Some(apps)
+}
+
+/// One `[[apps]]` table at `key` (`apps.<index>`).
+fn read_app(p: &mut Problems, key: &str, value: &Value) -> Option<AppRead> {
+    let Value::Table(t) = value else {
+        p.at(
+            key,
+            format!(
+                "expected a table, found {}; use [[apps]] tables",
+                describe(value)
+            ),
+        );
+        return None;
+    };
+    let mut s = Section::new(t, key);
+    let name = s.string(p, "name", None).and_then(|n| {
+        if is_app_name(&n) {
+            Some(n)
+        } else {
+            p.at(
+                &s.key("name"),
+                format!(
+                    "\"{n}\" is not a valid app name; use ASCII letters, digits, \"_\" and \"-\""
+                ),
+            );
+            None
+        }
+    });
+    let kind = s.choice(p, "kind", None, KINDS);
+    let local_session = read_local_session(p, &mut s, kind);
+    let token_lifetime = s.duration(p, "token_lifetime", 2 * HOUR);
+    let token_lifetime = positive(p, &s.key("token_lifetime"), token_lifetime);
+    let visit_share = s
+        .get("visit_share")
+        .map(|v| number_value(p, &s.key("visit_share"), v, 1.0));
+    s.finish(p);
+    Some(AppRead {
+        name,
+        kind,
+        local_session,
+        token_lifetime,
+        visit_share,
+    })
+}
+
+/// `apps[].local_session`, inline or as a sub-table. Design §3: a `spa_implicit` app
+/// keeps no local session, so giving one is refused rather than silently ignored.
+fn read_local_session(
+    p: &mut Problems,
+    s: &mut Section,
+    kind: Option<AppKind>,
+) -> Option<SessionPolicy> {
+    let key = s.key("local_session");
+    match (s.get("local_session"), kind) {
+        (None, _) => Some(LOCAL_DEFAULT),
+        (Some(_), Some(AppKind::SpaImplicit)) => {
+            p.at(
+                &key,
+                "spa_implicit apps keep no local session; remove local_session or choose a kind with a backend",
+            );
+            None
+        }
+        (Some(Value::Table(t)), _) => {
+            let mut ls = Section::new(t, key);
+            let policy = read_policy(p, &mut ls, LOCAL_DEFAULT);
+            ls.finish(p);
+            policy
+        }
+        (Some(other), _) => {
+            p.at(
+                &key,
+                format!(
+                    "expected a table, found {}; use local_session = {{ idle_timeout = \"2h\", absolute_timeout = \"1d\", cookie = \"non_persistent\" }}",
+                    describe(other)
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// App names are scopes (`app:<name>`): each must be unique.
+fn check_unique_names(p: &mut Problems, apps: &[AppRead]) {
+    for (j, app) in apps.iter().enumerate() {
+        let Some(name) = &app.name else { continue };
+        let first = apps.iter().position(|a| a.name.as_ref() == Some(name));
+        if let Some(i) = first.filter(|i| *i < j) {
+            p.at(
+                &format!("apps.{j}.name"),
+                format!("duplicate app name \"{name}\" (apps.{i} has it too); give each app its own name"),
+            );
+        }
+    }
+}
+
+/// `apps[].visit_share`: on every app or on none (then 1/number of apps each), and
+/// summing to 1.
+fn visit_shares(p: &mut Problems, apps: &[AppRead]) -> Option<Vec<f64>> {
+    let given: Vec<usize> = (0..apps.len())
+        .filter(|i| apps.get(*i).is_some_and(|a| a.visit_share.is_some()))
+        .collect();
+    if given.is_empty() {
+        return Some(vec![1.0 / apps.len() as f64; apps.len()]);
+    }
+    if given.len() < apps.len() {
+        let example = given.first().copied().unwrap_or(0);
+        for (i, app) in apps.iter().enumerate() {
+            if app.visit_share.is_none() {
+                p.at(
+                    &format!("apps.{i}.visit_share"),
+                    format!("missing while apps.{example} sets visit_share; set visit_share on every app or on none"),
+                );
+            }
+        }
+        return None;
+    }
+    let shares: Vec<f64> = apps
+        .iter()
+        .map(|a| a.visit_share.flatten())
+        .collect::<Option<_>>()?;
+    let sum: f64 = shares.iter().sum();
+    if (sum - 1.0).abs() > SHARE_TOLERANCE {
+        p.at(
+            "apps",
+            format!("visit_share values sum to {sum}; they must sum to 1"),
+        );
+        return None;
+    }
+    Some(shares)
+}
+
+/// `[users]`: rates, shares, connections and timings of design §6.
+fn read_users(p: &mut Problems, mut s: Section, idps: &[&str]) -> Option<UsersConfig> {
+    let visits_per_day = s.number(p, "visits_per_day", 3.0, MAX_RATE);
+    let protected_share = s.number(p, "protected_share", 0.5, 1.0);
+    let connections = read_connections(p, &mut s, idps);
+    let browser_closes_per_day = s.number(p, "browser_closes_per_day", 0.0, MAX_RATE);
+    let logout_share = s.number(p, "logout_share", 0.0, 1.0);
+    let federated_logout_share = s.number(p, "federated_logout_share", 0.0, 1.0);
+    let password_resets_per_year = s.number(p, "password_resets_per_year", 0.0, MAX_RATE);
+    let third_party_cookies_blocked = s.number(p, "third_party_cookies_blocked", 0.0, 1.0);
+    let visit_length = s.duration(p, "visit_length", 10 * MINUTE);
+    let login_think_time = s.duration(p, "login_think_time", 8 * SECOND);
+    s.finish(p);
+    Some(UsersConfig {
+        visits_per_day: visits_per_day?,
+        protected_share: protected_share?,
+        connections: connections?,
+        browser_closes_per_day: browser_closes_per_day?,
+        logout_share: logout_share?,
+        federated_logout_share: federated_logout_share?,
+        password_resets_per_year: password_resets_per_year?,
+        third_party_cookies_blocked: third_party_cookies_blocked?,
+        visit_length: visit_length?,
+        login_think_time: login_think_time?,
+    })
+}
+
+/// `users.connections`: `password` or a defined IdP name → share, summing to 1; stored
+/// password first, then IdPs in name order.
+fn read_connections(
+    p: &mut Problems,
+    s: &mut Section,
+    idps: &[&str],
+) -> Option<Vec<(Connection, f64)>> {
+    let key = s.key("connections");
+    let table = match s.get("connections") {
+        None => return Some(vec![(Connection::Password, 1.0)]),
+        Some(Value::Table(t)) => t,
+        Some(other) => {
+            p.at(
+                &key,
+                format!(
+                    "expected a table, found {}; use connections = {{ password = 1.0 }}",
+                    describe(other)
+                ),
+            );
+            return None;
+        }
+    };
+    if table.is_empty() {
+        p.at(
+            &key,
+            "no connection; give at least one, e.g. connections = { password = 1.0 }",
+        );
+        return None;
+    }
+    let mut out = Some(Vec::new());
+    for (name, value) in table {
+        let conn_key = child(&key, name);
+        let conn = connection(p, &conn_key, name, idps);
+        let share = number_value(p, &conn_key, value, 1.0);
+        match (conn, share, out.as_mut()) {
+            (Some(c), Some(x), Some(list)) => list.push((c, x)),
+            _ => out = None,
+        }
+    }
+    let mut list = out?;
+    list.sort_by_key(|(c, _)| match c {
+        Connection::Password => 0,
+        Connection::Idp(i) => i + 1,
+    });
+    let sum: f64 = list.iter().map(|(_, x)| x).sum();
+    if (sum - 1.0).abs() > SHARE_TOLERANCE {
+        p.at(&key, format!("shares sum to {sum}; they must sum to 1"));
+        return None;
+    }
+    Some(list)
+}
+
+/// Resolves a connection name: `password` or an IdP defined under `[identity_providers]`.
+fn connection(p: &mut Problems, key: &str, name: &str, idps: &[&str]) -> Option<Connection> {
+    if name == "password" {
+        return Some(Connection::Password);
+    }
+    if let Some(i) = idps.iter().position(|n| *n == name) {
+        return Some(Connection::Idp(i));
+    }
+    let mut known = vec!["password"];
+    known.extend_from_slice(idps);
+    let hint = match closest(name, &known) {
+        Some(near) => format!("did you mean {near}? "),
+        None => String::new(),
+    };
+    p.at(
+        key,
+        format!(
+            "no identity provider named \"{name}\"; {hint}define [identity_providers.{name}] or use one of: {}",
+            known.join(", ")
+        ),
+    );
+    None
+}
+
+/// Values that would overflow: the events one replica is expected to simulate (visits,
+/// browser closes, password resets, token renewals) must stay below [`MAX_EVENTS`].
+fn check_load(p: &mut Problems, sim: &SimulationConfig, users: &UsersConfig, apps: &[AppConfig]) {
+    let days = sim.duration as f64 / DAY as f64;
+    let renewals_per_visit: f64 = apps
+        .iter()
+        .filter(|a| a.kind == AppKind::SpaImplicit)
+        .map(|a| a.visit_share * users.visit_length as f64 / a.token_lifetime.max(1) as f64)
+        .sum();
+    let per_day = users.visits_per_day * (1.0 + renewals_per_visit)
+        + users.browser_closes_per_day
+        + users.password_resets_per_year * DAY as f64 / YEAR as f64;
+    let events = sim.users as f64 * per_day * days;
+    if events > MAX_EVENTS {
+        p.at(
+            "simulation",
+            format!(
+                "the run would simulate about {events:.3e} events per replica (users x rates x duration), more than the limit of {MAX_EVENTS:.3e}; lower simulation.users, simulation.duration or the users.* rates"
+            ),
+        );
+    }
+}
