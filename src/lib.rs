@@ -1,5 +1,6 @@
 //! ssosim: a deterministic discrete-event simulator of multi-party single sign-on.
 
+pub mod cli;
 pub mod engine;
 pub mod metrics;
 pub mod model;

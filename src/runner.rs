@@ -67,8 +67,16 @@ pub struct Progress {
 ///
 /// # Errors
 /// [`RunError::Interrupted`] when `progress.cancel` is set.
-pub fn run(scenario: &Scenario, opts: &RunOptions, progress: &Progress) -> Result<RunResult, RunError> {
-    let threads = if opts.threads == 0 { num_cpus() } else { opts.threads };
+pub fn run(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    progress: &Progress,
+) -> Result<RunResult, RunError> {
+    let threads = if opts.threads == 0 {
+        num_cpus()
+    } else {
+        opts.threads
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -80,7 +88,11 @@ pub fn run(scenario: &Scenario, opts: &RunOptions, progress: &Progress) -> Resul
         let m = pool.install(|| run_replica(&cfg, scenario, replica, opts.shard, progress))?;
         replicas.push(m);
     }
-    Ok(RunResult { replicas, wall_time_s: start.elapsed().as_secs_f64(), threads })
+    Ok(RunResult {
+        replicas,
+        wall_time_s: start.elapsed().as_secs_f64(),
+        threads,
+    })
 }
 
 fn run_replica(
@@ -126,5 +138,7 @@ fn run_replica(
 
 /// Logical cores available to this process.
 pub fn num_cpus() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
 }

@@ -33,7 +33,10 @@ impl Estimate {
     pub fn from_replicas(values: &[f64]) -> Estimate {
         let n = values.len();
         if n == 0 {
-            return Estimate { mean: 0.0, ci95: None };
+            return Estimate {
+                mean: 0.0,
+                ci95: None,
+            };
         }
         let mean = values.iter().sum::<f64>() / n as f64;
         if n < 2 {
@@ -41,7 +44,10 @@ impl Estimate {
         }
         let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64;
         let half = t975(n - 1) * (var / n as f64).sqrt();
-        Estimate { mean, ci95: Some((mean - half, mean + half)) }
+        Estimate {
+            mean,
+            ci95: Some((mean - half, mean + half)),
+        }
     }
 }
 
@@ -56,7 +62,11 @@ pub fn fmt_num(x: f64) -> String {
     }
     let s = format!("{x:.9}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_string() } else { s.to_string() }
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 #[cfg(test)]

@@ -24,8 +24,7 @@ const AS: usize = Layout::AS_TIER;
 impl UserWorld<'_> {
     /// A valid session the AS may use without prompting: MFA done when required.
     fn as_usable_session(&mut self, t: u64) -> bool {
-        self.session_valid(AS, t)
-            && (!self.cfg.mfa || self.sessions[AS].is_some_and(|s| s.mfa))
+        self.session_valid(AS, t) && (!self.cfg.mfa || self.sessions[AS].is_some_and(|s| s.mfa))
     }
 
     /// Top-level `GET /authorize`.
@@ -37,7 +36,9 @@ impl UserWorld<'_> {
             self.touch(AS, now);
             self.count(app, AppCounter::SsoLogins, now);
             self.resolve_visit(Some(LoginKind::Sso));
-            self.note(now, || "SSO: the AS session is valid, no prompt".to_string());
+            self.note(now, || {
+                "SSO: the AS session is valid, no prompt".to_string()
+            });
             self.send(ctx, Msg::RedirectAppCallback { app });
         } else {
             self.note(now, || "AS starts a login transaction".to_string());
@@ -67,7 +68,9 @@ impl UserWorld<'_> {
                 self.count(app, AppCounter::SilentAuthBeforeFirstLogin, now);
             }
             if !cookie_sent {
-                self.note(now, || "third-party cookies blocked: no AS cookie in the iframe".into());
+                self.note(now, || {
+                    "third-party cookies blocked: no AS cookie in the iframe".into()
+                });
             }
             self.send(ctx, Msg::WebMessageLoginRequired { app, renewal });
         }
@@ -93,7 +96,11 @@ impl UserWorld<'_> {
         let first = !self.ever_logged_in;
         self.count(
             app,
-            if first { AppCounter::FirstLogins } else { AppCounter::Reauthentications },
+            if first {
+                AppCounter::FirstLogins
+            } else {
+                AppCounter::Reauthentications
+            },
             now,
         );
         self.ever_logged_in = true;

@@ -67,7 +67,10 @@ impl UserWorld<'_> {
                     let u = rng::unit(&mut self.user.choices);
                     pick(self.cfg.app_cumulative.iter().copied(), u) as u8
                 };
-                (app, rng::bernoulli(&mut self.user.choices, self.cfg.protected_share))
+                (
+                    app,
+                    rng::bernoulli(&mut self.user.choices, self.cfg.protected_share),
+                )
             }
         };
         self.script_started += 1;
@@ -90,7 +93,10 @@ impl UserWorld<'_> {
         }
         self.note(now, || {
             let page = if protected { "protected" } else { "anonymous" };
-            format!("visit to {} ({} page)", self.cfg.apps[app as usize].name, page)
+            format!(
+                "visit to {} ({} page)",
+                self.cfg.apps[app as usize].name, page
+            )
         });
         self.send(ctx, Msg::PageRequest { app });
     }
@@ -100,7 +106,9 @@ impl UserWorld<'_> {
     pub fn page_served(&mut self, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         let epoch = self.browser.epoch;
-        let Some(v) = &mut self.browser.visit else { return };
+        let Some(v) = &mut self.browser.visit else {
+            return;
+        };
         v.served = true;
         v.dwell_end = now.saturating_add(self.cfg.visit_length);
         let (app, nav, hops, login, tokens, dwell_end) =
@@ -118,7 +126,9 @@ impl UserWorld<'_> {
     /// expiry, if the visit lasts that long.
     fn schedule_renewal(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
         let epoch = self.browser.epoch;
-        let at = ctx.now().saturating_add(self.cfg.apps[app as usize].token_lifetime);
+        let at = ctx
+            .now()
+            .saturating_add(self.cfg.apps[app as usize].token_lifetime);
         if self.browser.visit.is_some_and(|v| at < v.dwell_end) {
             ctx.schedule_at(at, Event::TokenExpiry { epoch });
         }
@@ -128,7 +138,13 @@ impl UserWorld<'_> {
     pub fn on_token_expiry(&mut self, ctx: &mut Context<'_, Event>) {
         if let Some(v) = self.browser.visit {
             self.count(v.app, AppCounter::TokenRenewals, ctx.now());
-            self.send(ctx, Msg::SilentAuthorize { app: v.app, renewal: true });
+            self.send(
+                ctx,
+                Msg::SilentAuthorize {
+                    app: v.app,
+                    renewal: true,
+                },
+            );
         }
     }
 
@@ -158,7 +174,9 @@ impl UserWorld<'_> {
     /// top-level `/authorize`; an anonymous page is served without tokens; a
     /// failed renewal leaves the page without tokens until the next visit.
     pub fn browser_login_required(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
-        let Some(v) = &mut self.browser.visit else { return };
+        let Some(v) = &mut self.browser.visit else {
+            return;
+        };
         if renewal {
             v.tokens = false;
         } else if v.protected {

@@ -90,13 +90,26 @@ impl ModelConfig {
             apps: s
                 .apps
                 .iter()
-                .map(|a| AppModel { name: a.name.clone(), kind: a.kind, token_lifetime: a.token_lifetime })
+                .map(|a| AppModel {
+                    name: a.name.clone(),
+                    kind: a.kind,
+                    token_lifetime: a.token_lifetime,
+                })
                 .collect(),
-            idp_names: s.identity_providers.iter().map(|i| i.name.clone()).collect(),
+            idp_names: s
+                .identity_providers
+                .iter()
+                .map(|i| i.name.clone())
+                .collect(),
             app_cumulative: cumulative(s.apps.iter().map(|a| a.visit_share)),
             connection_cumulative: {
                 let c = cumulative(s.users.connections.iter().map(|c| c.1));
-                s.users.connections.iter().zip(c).map(|(&(conn, _), p)| (conn, p)).collect()
+                s.users
+                    .connections
+                    .iter()
+                    .zip(c)
+                    .map(|(&(conn, _), p)| (conn, p))
+                    .collect()
             },
         }
     }
@@ -149,9 +162,11 @@ impl ModelConfig {
             super::Actor::Browser => "browser".to_string(),
             super::Actor::As => "as".to_string(),
             super::Actor::App(i) => self.apps[i as usize].name.clone(),
-            super::Actor::Idp(i) => {
-                self.idp_names.get(i as usize).cloned().unwrap_or_else(|| "idp".to_string())
-            }
+            super::Actor::Idp(i) => self
+                .idp_names
+                .get(i as usize)
+                .cloned()
+                .unwrap_or_else(|| "idp".to_string()),
         }
     }
 }

@@ -23,7 +23,9 @@ impl UserWorld<'_> {
     /// `GET /dialog`.
     pub fn idp_dialog(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
-        let Some((tier, idp)) = self.idp_of_user() else { return };
+        let Some((tier, idp)) = self.idp_of_user() else {
+            return;
+        };
         if self.session_valid(tier, now) {
             self.touch(tier, now);
             self.metrics.count_idp(idp, IdpCounter::IdpSsoLogins);
@@ -37,7 +39,9 @@ impl UserWorld<'_> {
 
     /// `POST /login` at the IdP: its session is created.
     pub fn idp_login(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
-        let Some((tier, _)) = self.idp_of_user() else { return };
+        let Some((tier, _)) = self.idp_of_user() else {
+            return;
+        };
         self.create_session(tier, ctx.now(), false);
         self.send(ctx, Msg::RedirectAsCallback { app });
     }

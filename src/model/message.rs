@@ -112,19 +112,27 @@ impl Msg {
             Msg::TokenRequest { app } => (App(app), As, "POST /oauth/token (back channel)"),
             Msg::TokenResponse { app } => (As, App(app), "200 tokens (back channel)"),
             Msg::Authorize { .. } => (Browser, As, "GET /authorize"),
-            Msg::SilentAuthorize { renewal: false, .. } => {
-                (Browser, As, "GET /authorize?prompt=none&response_mode=web_message (iframe)")
-            }
-            Msg::SilentAuthorize { renewal: true, .. } => {
-                (Browser, As, "GET /authorize?prompt=none&response_mode=web_message (iframe, renewal)")
-            }
+            Msg::SilentAuthorize { renewal: false, .. } => (
+                Browser,
+                As,
+                "GET /authorize?prompt=none&response_mode=web_message (iframe)",
+            ),
+            Msg::SilentAuthorize { renewal: true, .. } => (
+                Browser,
+                As,
+                "GET /authorize?prompt=none&response_mode=web_message (iframe, renewal)",
+            ),
             Msg::LoginPage { .. } => (Browser, As, "GET /login"),
             Msg::PostCredentials { .. } => (Browser, As, "POST /login (username, password)"),
             Msg::ChooseIdp { .. } => (Browser, As, "POST /login (connection)"),
             Msg::AsIdpCallback { .. } => (Browser, As, "GET /login/callback"),
             Msg::PostMfa { .. } => (Browser, As, "POST /mfa"),
-            Msg::V2Logout { federated: false, .. } => (Browser, As, "GET /v2/logout"),
-            Msg::V2Logout { federated: true, .. } => (Browser, As, "GET /v2/logout?federated"),
+            Msg::V2Logout {
+                federated: false, ..
+            } => (Browser, As, "GET /v2/logout"),
+            Msg::V2Logout {
+                federated: true, ..
+            } => (Browser, As, "GET /v2/logout?federated"),
             Msg::RedirectLogin { .. } => (As, Browser, "302 /login"),
             Msg::LoginPrompt { .. } => (As, Browser, "200 login prompt"),
             Msg::MfaPrompt { .. } => (As, Browser, "200 MFA prompt"),

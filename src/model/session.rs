@@ -68,7 +68,12 @@ impl EndCause {
 impl Session {
     /// A session created by a completed login at `t`.
     pub fn new(t: u64, mfa: bool) -> Self {
-        Session { since: t, created: t, last_activity: t, mfa }
+        Session {
+            since: t,
+            created: t,
+            last_activity: t,
+            mfa,
+        }
     }
 
     /// When it expires with no further activity, and by which timeout.
@@ -95,8 +100,11 @@ mod tests {
     use super::*;
     use crate::scenario::CookieKind;
 
-    const P: SessionPolicy =
-        SessionPolicy { idle_timeout: 100, absolute_timeout: 250, cookie: CookieKind::Persistent };
+    const P: SessionPolicy = SessionPolicy {
+        idle_timeout: 100,
+        absolute_timeout: 250,
+        cookie: CookieKind::Persistent,
+    };
 
     #[test]
     fn idle_and_absolute_deadlines() {

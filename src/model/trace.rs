@@ -21,9 +21,23 @@ impl fmt::Display for TraceLine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.hop {
             Some((from, to)) => {
-                write!(f, "{}  {:>10} -> {:<10}  {}", Clock(self.time), from, to, self.what)
+                write!(
+                    f,
+                    "{}  {:>10} -> {:<10}  {}",
+                    Clock(self.time),
+                    from,
+                    to,
+                    self.what
+                )
             }
-            None => write!(f, "{}  {:>10}    {:<10}  * {}", Clock(self.time), "", "", self.what),
+            None => write!(
+                f,
+                "{}  {:>10}    {:<10}  * {}",
+                Clock(self.time),
+                "",
+                "",
+                self.what
+            ),
         }
     }
 }

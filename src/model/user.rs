@@ -43,7 +43,10 @@ impl User {
         let stream = |purpose| rng::stream(cfg.seed, replica, id, purpose);
         let profile = profile.unwrap_or_else(|| {
             let mut r = stream(PROFILE);
-            let c = pick(cfg.connection_cumulative.iter().map(|c| c.1), rng::unit(&mut r));
+            let c = pick(
+                cfg.connection_cumulative.iter().map(|c| c.1),
+                rng::unit(&mut r),
+            );
             UserProfile {
                 connection: cfg.connection_cumulative[c].0,
                 blocks_third_party_cookies: rng::bernoulli(&mut r, cfg.third_party_blocked),

@@ -114,7 +114,9 @@ impl<'c> UserWorld<'c> {
     #[inline]
     pub fn send_after(&mut self, ctx: &mut Context<'_, Event>, delay: u64, msg: Msg) {
         if delay > 0 {
-            self.note(ctx.now(), || format!("user completes the prompt in {}", crate::time::Dur(delay)));
+            self.note(ctx.now(), || {
+                format!("user completes the prompt in {}", crate::time::Dur(delay))
+            });
         }
         let epoch = self.browser.epoch;
         ctx.schedule_in(delay + self.cfg.latency, Event::Deliver { epoch, msg });
@@ -130,7 +132,11 @@ impl<'c> UserWorld<'c> {
     #[inline]
     pub fn note(&mut self, t: u64, text: impl FnOnce() -> String) {
         if let Some(trace) = &mut self.trace {
-            trace.push(TraceLine { time: t, hop: None, what: text() });
+            trace.push(TraceLine {
+                time: t,
+                hop: None,
+                what: text(),
+            });
         }
     }
 
@@ -155,7 +161,13 @@ impl<'c> UserWorld<'c> {
             Msg::ReturnTo { app } => self.send(ctx, Msg::LoggedOutPage { app }),
             Msg::TokenResponse { app } => self.app_token_response(app, ctx),
             Msg::Page { .. } => self.page_served(ctx),
-            Msg::SpaShell { app } => self.send(ctx, Msg::SilentAuthorize { app, renewal: false }),
+            Msg::SpaShell { app } => self.send(
+                ctx,
+                Msg::SilentAuthorize {
+                    app,
+                    renewal: false,
+                },
+            ),
             Msg::RedirectAuthorize { app } => self.send(ctx, Msg::Authorize { app }),
             Msg::RedirectV2Logout { app } => {
                 let federated = self.browser.visit.is_some_and(|v| v.federated_logout);
@@ -231,7 +243,9 @@ impl<'c> UserWorld<'c> {
         } else {
             self.sessions[tier] = Some(Session::new(t, mfa));
             self.metrics.count_tier(tier, TierCounter::SessionsCreated);
-            self.note(t, || format!("{} session created", self.cfg.tier_name(tier)));
+            self.note(t, || {
+                format!("{} session created", self.cfg.tier_name(tier))
+            });
         }
     }
 
@@ -252,15 +266,25 @@ impl<'c> UserWorld<'c> {
 
     /// Takes the session out of its slot, counting why and until when it was valid.
     fn close(&mut self, tier: usize, at: u64, cause: EndCause) {
-        let Some(s) = self.sessions[tier].take() else { return };
+        let Some(s) = self.sessions[tier].take() else {
+            return;
+        };
         self.metrics.count_tier(tier, cause.counter());
         self.valid_until(tier, s.since, at);
-        self.note(at, || format!("{} session ends: {}", self.cfg.tier_name(tier), cause.name()));
+        self.note(at, || {
+            format!(
+                "{} session ends: {}",
+                self.cfg.tier_name(tier),
+                cause.name()
+            )
+        });
     }
 
     fn valid_until(&mut self, tier: usize, since: u64, until: u64) {
         let layout = self.cfg.layout;
-        self.metrics.series.interval_in(&layout, Series::VALID, tier, since, until);
+        self.metrics
+            .series
+            .interval_in(&layout, Series::VALID, tier, since, until);
         if tier == Layout::AS_TIER || tier > layout.idps {
             self.reach.push((since, until));
         }
@@ -274,7 +298,9 @@ impl<'c> UserWorld<'c> {
             if self.cfg.policies[tier].cookie != CookieKind::NonPersistent {
                 continue;
             }
-            let Some(s) = self.sessions[tier] else { continue };
+            let Some(s) = self.sessions[tier] else {
+                continue;
+            };
             if !self.session_valid(tier, t) {
                 continue;
             }
@@ -284,7 +310,9 @@ impl<'c> UserWorld<'c> {
                 self.as_orphans.push((t, expiry));
             } else {
                 let layout = self.cfg.layout;
-                self.metrics.series.interval_in(&layout, Series::ORPHANED, tier, t, expiry);
+                self.metrics
+                    .series
+                    .interval_in(&layout, Series::ORPHANED, tier, t, expiry);
             }
         }
     }
@@ -311,7 +339,9 @@ impl<'c> UserWorld<'c> {
         }
         let layout = self.cfg.layout;
         for tier in 0..self.sessions.len() {
-            let Some(s) = self.sessions[tier] else { continue };
+            let Some(s) = self.sessions[tier] else {
+                continue;
+            };
             let (expiry, _) = s.natural_end(&self.cfg.policies[tier]);
             if expiry > end {
                 self.sessions[tier] = None;
@@ -322,7 +352,13 @@ impl<'c> UserWorld<'c> {
             }
         }
         for &(from, until) in &self.as_orphans {
-            self.metrics.series.interval_in(&layout, Series::ORPHANED, Layout::AS_TIER, from, until);
+            self.metrics.series.interval_in(
+                &layout,
+                Series::ORPHANED,
+                Layout::AS_TIER,
+                from,
+                until,
+            );
         }
         // Logged-in users: union of the reachable AS and app validity intervals.
         self.reach.sort_unstable();
@@ -369,7 +405,9 @@ impl Model for UserWorld<'_> {
             Event::PasswordReset => self.on_password_reset(ctx),
             Event::Deliver { epoch, msg } if epoch == self.browser.epoch => self.deliver(msg, ctx),
             Event::DwellEnd { epoch } if epoch == self.browser.epoch => self.on_dwell_end(ctx),
-            Event::TokenExpiry { epoch } if epoch == self.browser.epoch => self.on_token_expiry(ctx),
+            Event::TokenExpiry { epoch } if epoch == self.browser.epoch => {
+                self.on_token_expiry(ctx)
+            }
             // A hop or timer of a visit that a browser close (or its end) cut short.
             Event::Deliver { .. } | Event::DwellEnd { .. } | Event::TokenExpiry { .. } => {}
         }
@@ -387,7 +425,10 @@ pub struct Simulator<'c> {
 impl<'c> Simulator<'c> {
     /// A simulator for replica `replica` of a compiled scenario.
     pub fn new(cfg: &'c ModelConfig, replica: u32) -> Self {
-        Simulator { sim: Simulation::new(), world: UserWorld::new(cfg, replica) }
+        Simulator {
+            sim: Simulation::new(),
+            world: UserWorld::new(cfg, replica),
+        }
     }
 
     /// Replaces Poisson visits and the drawn profile by a script (traces, tests).

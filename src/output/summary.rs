@@ -37,27 +37,58 @@ fn app_values(m: &Metrics, app: Option<usize>) -> Values {
         };
         v.push((c.name(), x as f64));
     }
-    v.push(("reauth_rate", ratio(get(AppCounter::Reauthentications), get(AppCounter::ProtectedVisits))));
+    v.push((
+        "reauth_rate",
+        ratio(
+            get(AppCounter::Reauthentications),
+            get(AppCounter::ProtectedVisits),
+        ),
+    ));
     // Share of silent authentications answered login_required, leaving out
     // those made before the user's first login (which always fail).
-    let failed = get(AppCounter::SilentAuthLoginRequired) - get(AppCounter::SilentAuthBeforeFirstLogin);
-    v.push(("silent_auth_failure_share", ratio(failed, failed + get(AppCounter::SilentAuthSuccesses))));
+    let failed =
+        get(AppCounter::SilentAuthLoginRequired) - get(AppCounter::SilentAuthBeforeFirstLogin);
+    v.push((
+        "silent_auth_failure_share",
+        ratio(failed, failed + get(AppCounter::SilentAuthSuccesses)),
+    ));
     v
 }
 
 fn global_values(m: &Metrics) -> Values {
     let mut v: Values = vec![
-        ("browser_closes", m.global_value(GlobalCounter::BrowserCloses) as f64),
-        ("password_resets", m.global_value(GlobalCounter::PasswordResets) as f64),
+        (
+            "browser_closes",
+            m.global_value(GlobalCounter::BrowserCloses) as f64,
+        ),
+        (
+            "password_resets",
+            m.global_value(GlobalCounter::PasswordResets) as f64,
+        ),
     ];
     let both = m.logins.stats(&[LoginKind::Interactive, LoginKind::Sso]);
     v.push(("login_latency_ms_mean", both.latency_mean));
     v.push(("login_latency_ms_p95", both.latency_p95));
     v.push(("hops_per_login_mean", both.hops_mean));
     for (kind, mean, p95, hops) in [
-        (LoginKind::Interactive, "interactive_login_latency_ms_mean", "interactive_login_latency_ms_p95", "interactive_hops_mean"),
-        (LoginKind::Sso, "sso_login_latency_ms_mean", "sso_login_latency_ms_p95", "sso_hops_mean"),
-        (LoginKind::Silent, "silent_login_latency_ms_mean", "silent_login_latency_ms_p95", "silent_hops_mean"),
+        (
+            LoginKind::Interactive,
+            "interactive_login_latency_ms_mean",
+            "interactive_login_latency_ms_p95",
+            "interactive_hops_mean",
+        ),
+        (
+            LoginKind::Sso,
+            "sso_login_latency_ms_mean",
+            "sso_login_latency_ms_p95",
+            "sso_hops_mean",
+        ),
+        (
+            LoginKind::Silent,
+            "silent_login_latency_ms_mean",
+            "silent_login_latency_ms_p95",
+            "silent_hops_mean",
+        ),
     ] {
         let s = m.logins.stats(&[kind]);
         v.push((mean, s.latency_mean));
@@ -68,17 +99,29 @@ fn global_values(m: &Metrics) -> Values {
 }
 
 fn tier_values(m: &Metrics, tier: usize) -> Values {
-    TierCounter::ALL.iter().map(|&c| (c.name(), m.tier_value(tier, c) as f64)).collect()
+    TierCounter::ALL
+        .iter()
+        .map(|&c| (c.name(), m.tier_value(tier, c) as f64))
+        .collect()
 }
 
 fn as_load_values(m: &Metrics) -> Values {
     let seconds = m.layout.duration as f64 / 1000.0;
     let total = |a: &[u32]| a.iter().map(|&x| u64::from(x)).sum::<u64>() as f64;
     vec![
-        ("authorize_requests_per_s_mean", total(&m.authorize_per_s) / seconds),
-        ("authorize_requests_per_s_peak", m.authorize_per_s.iter().copied().max().unwrap_or(0) as f64),
+        (
+            "authorize_requests_per_s_mean",
+            total(&m.authorize_per_s) / seconds,
+        ),
+        (
+            "authorize_requests_per_s_peak",
+            m.authorize_per_s.iter().copied().max().unwrap_or(0) as f64,
+        ),
         ("token_requests_per_s_mean", total(&m.token_per_s) / seconds),
-        ("token_requests_per_s_peak", m.token_per_s.iter().copied().max().unwrap_or(0) as f64),
+        (
+            "token_requests_per_s_peak",
+            m.token_per_s.iter().copied().max().unwrap_or(0) as f64,
+        ),
     ]
 }
 
@@ -97,7 +140,10 @@ fn scopes(s: &Scenario, m: &Metrics) -> Vec<(String, Values)> {
     as_v.extend(as_load_values(m));
     out.push(("as".to_string(), as_v));
     for (i, idp) in s.identity_providers.iter().enumerate() {
-        let mut v: Values = IdpCounter::ALL.iter().map(|&c| (c.name(), m.idp_value(i, c) as f64)).collect();
+        let mut v: Values = IdpCounter::ALL
+            .iter()
+            .map(|&c| (c.name(), m.idp_value(i, c) as f64))
+            .collect();
         v.extend(tier_values(m, m.layout.idp_tier(i)));
         out.push((format!("idp:{}", idp.name), v));
     }
@@ -112,7 +158,11 @@ pub fn rows(s: &Scenario, replicas: &[Metrics]) -> Vec<Row> {
         for (scope, values) in scopes(s, m) {
             for (metric, x) in values {
                 if r == 0 {
-                    rows.push(Row { metric: metric.to_string(), scope: scope.clone(), values: vec![x] });
+                    rows.push(Row {
+                        metric: metric.to_string(),
+                        scope: scope.clone(),
+                        values: vec![x],
+                    });
                 } else {
                     rows[i].values.push(x);
                 }
@@ -132,7 +182,14 @@ pub fn to_csv(rows: &[Row]) -> Vec<u8> {
             Some((lo, hi)) => (fmt_num(lo), fmt_num(hi)),
             None => (String::new(), String::new()),
         };
-        out.push_str(&format!("{},{},{},{},{}\n", r.metric, r.scope, fmt_num(e.mean), lo, hi));
+        out.push_str(&format!(
+            "{},{},{},{},{}\n",
+            r.metric,
+            r.scope,
+            fmt_num(e.mean),
+            lo,
+            hi
+        ));
     }
     out.into_bytes()
 }

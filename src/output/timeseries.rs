@@ -44,8 +44,12 @@ fn scope_series(m: &Metrics, scope: &Scope) -> Vec<Option<Vec<i64>>> {
     let mut out = Vec::new();
     match *scope {
         Scope::All => {
-            out.push(Some(sum((0..l.tiers()).map(|t| m.series.sessions(Series::VALID, t)).collect())));
-            out.push(Some(sum((0..l.tiers()).map(|t| m.series.sessions(Series::ORPHANED, t)).collect())));
+            out.push(Some(sum((0..l.tiers())
+                .map(|t| m.series.sessions(Series::VALID, t))
+                .collect())));
+            out.push(Some(sum((0..l.tiers())
+                .map(|t| m.series.sessions(Series::ORPHANED, t))
+                .collect())));
             out.push(Some(m.series.logged_in_users()));
             out.extend(counters(&all_apps, None));
         }
@@ -55,7 +59,10 @@ fn scope_series(m: &Metrics, scope: &Scope) -> Vec<Option<Vec<i64>>> {
             out.push(None);
             out.extend(counters(
                 &all_apps,
-                Some(&[SeriesCounter::AuthorizeRequests, SeriesCounter::TokenRequests]),
+                Some(&[
+                    SeriesCounter::AuthorizeRequests,
+                    SeriesCounter::TokenRequests,
+                ]),
             ));
         }
         Scope::Idp(i) => {
@@ -84,7 +91,9 @@ enum Scope {
 
 /// `timeseries.csv` bytes.
 pub fn to_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
-    let Some(first) = replicas.first() else { return Vec::new() };
+    let Some(first) = replicas.first() else {
+        return Vec::new();
+    };
     let with_ci = replicas.len() > 1;
     let mut out = String::from("time_ms,scope");
     for c in columns() {
@@ -95,7 +104,10 @@ pub fn to_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
         }
     }
     out.push('\n');
-    let mut scopes = vec![("all".to_string(), Scope::All), ("as".to_string(), Scope::As)];
+    let mut scopes = vec![
+        ("all".to_string(), Scope::All),
+        ("as".to_string(), Scope::As),
+    ];
     for (i, idp) in s.identity_providers.iter().enumerate() {
         scopes.push((format!("idp:{}", idp.name), Scope::Idp(i)));
     }
@@ -116,7 +128,10 @@ pub fn to_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
                     None => out.push_str(if with_ci { ",,," } else { "," }),
                     Some(_) => {
                         values.clear();
-                        values.extend(reps.iter().map(|r| r[col].as_ref().map_or(0.0, |v| v[k] as f64)));
+                        values.extend(
+                            reps.iter()
+                                .map(|r| r[col].as_ref().map_or(0.0, |v| v[k] as f64)),
+                        );
                         let e = Estimate::from_replicas(&values);
                         out.push(',');
                         out.push_str(&fmt_num(e.mean));
