@@ -464,7 +464,12 @@ impl<'c> Simulator<'c> {
         self.sim.run_until(&mut self.world, until);
         let valid = self.world.valid_scopes(until);
         self.world.finish(until);
-        (self.world.trace.take().unwrap_or_default(), valid)
+        let mut lines = self.world.trace.take().unwrap_or_default();
+        // Expiries are noted when discovered, at the time they happened: put
+        // them in place (stable, so hops at equal times keep their order).
+        lines.retain(|l| l.time <= until);
+        lines.sort_by_key(|l| l.time);
+        (lines, valid)
     }
 
     /// The metrics of every user simulated so far.
