@@ -1,0 +1,280 @@
+//! Closed-form results the model must reproduce, each within 4 standard
+//! errors, plus conservation of sessions and determinism.
+//!
+//! Silent-authentication failure shares are measured after a warm-up, from
+//! the cumulative counters of the time series: by then every user has logged
+//! in once (P(no visit in 5 days at 3 a day) = e^-15), and every attempt has a
+//! full gap behind it.
+
+use ssosim::metrics::{Layout, Metrics, SeriesCounter, TierCounter};
+use ssosim::output::summary;
+use ssosim::runner::{Progress, RunOptions, run};
+use ssosim::scenario::{Override, Scenario, from_str};
+use ssosim::time::DAY;
+
+/// An SPA (implicit grant), every visit protected, nothing ending sessions
+/// but what each test sets.
+fn spa(extra_as: &str, users: &str, n: u64, days: u64) -> Scenario {
+    let text = format!(
+        r#"
+name = "closed-form"
+[simulation]
+users = {n}
+duration = "{days}d"
+sample_every = "1d"
+[authorization_server]
+plan = "enterprise"
+{extra_as}
+[[apps]]
+name = "spa"
+kind = "spa_implicit"
+[users]
+visits_per_day = 3.0
+protected_share = 1.0
+visit_length = "1m"
+{users}
+"#
+    );
+    from_str(&text, "closed-form.toml", &[]).expect("valid test scenario")
+}
+
+fn simulate(s: &Scenario, threads: usize) -> Metrics {
+    let opts = RunOptions {
+        threads,
+        shard: None,
+    };
+    let mut r = run(s, &opts, &Progress::default()).expect("run");
+    r.replicas.remove(0)
+}
+
+/// Silent failures and attempts between day `from` and the end.
+fn silent_after(m: &Metrics, from_day: usize) -> (f64, f64) {
+    let ok = m.series.counter(0, SeriesCounter::SilentAuthSuccesses);
+    let ko = m.series.counter(0, SeriesCounter::SilentAuthLoginRequired);
+    let last = ok.len() - 1;
+    let fails = (ko[last] - ko[from_day]) as f64;
+    let attempts = fails + (ok[last] - ok[from_day]) as f64;
+    (fails, attempts)
+}
+
+/// Asserts that the observed share is within 4 standard errors of `p`.
+fn assert_share(fails: f64, attempts: f64, p: f64) {
+    let share = fails / attempts;
+    let se = (p * (1.0 - p) / attempts).sqrt();
+    assert!(
+        (share - p).abs() < 4.0 * se,
+        "share {share:.5} vs closed form {p:.5} (4 SE = {:.5}, {attempts} attempts)",
+        4.0 * se
+    );
+}
+
+#[test]
+fn idle_timeout_share_of_failed_silent_auth_is_exp_minus_lambda_t() {
+    // λ = 3/day, T = 1 day: e^-3.
+    let s = spa(
+        r#"idle_timeout = "1d"
+absolute_timeout = "365d""#,
+        "",
+        20_000,
+        35,
+    );
+    let m = simulate(&s, 0);
+    let (fails, attempts) = silent_after(&m, 5);
+    assert_share(fails, attempts, (-3.0f64).exp());
+}
+
+#[test]
+fn whole_run_share_includes_the_first_attempts_and_the_warm_up() {
+    // Over a whole 30-day run, leaving out only the first attempts (always
+    // failing): e^-3 · 86/89 — attempts in the first day cannot have a gap of
+    // a day behind them.
+    let s = spa(
+        r#"idle_timeout = "1d"
+absolute_timeout = "365d""#,
+        "",
+        20_000,
+        30,
+    );
+    let m = simulate(&s, 0);
+    let row = |name: &str| {
+        summary::rows(&s, std::slice::from_ref(&m))
+            .into_iter()
+            .find(|r| r.metric == name && r.scope == "all")
+            .map(|r| r.values[0])
+            .unwrap()
+    };
+    let fails = row("silent_auth_login_required") - row("silent_auth_before_first_login");
+    let attempts = fails + row("silent_auth_successes");
+    assert_share(fails, attempts, (-3.0f64).exp() * 86.0 / 89.0);
+    assert_eq!(
+        row("silent_auth_before_first_login"),
+        20_000.0,
+        "one first attempt per user"
+    );
+}
+
+#[test]
+fn non_persistent_cookie_and_browser_closes_give_mu_over_lambda_plus_mu() {
+    // λ = 3/day, μ = 1/day, long timeouts: 1/4.
+    let s = spa(
+        r#"cookie = "non_persistent"
+idle_timeout = "100d"
+absolute_timeout = "365d""#,
+        "browser_closes_per_day = 1.0",
+        20_000,
+        35,
+    );
+    let m = simulate(&s, 0);
+    let (fails, attempts) = silent_after(&m, 5);
+    assert_share(fails, attempts, 1.0 / 4.0);
+}
+
+#[test]
+fn absolute_timeout_share_is_one_over_one_plus_lambda_a() {
+    // A = 1 day (the idle timeout cannot exceed it; equal to it, it never
+    // fires first): a session lasts A plus the wait for the next visit.
+    let s = spa(
+        r#"idle_timeout = "1d"
+absolute_timeout = "1d""#,
+        "",
+        20_000,
+        35,
+    );
+    let m = simulate(&s, 0);
+    let (fails, attempts) = silent_after(&m, 5);
+    assert_share(fails, attempts, 1.0 / (1.0 + 3.0));
+    assert_eq!(m.tier_value(Layout::AS_TIER, TierCounter::EndedIdle), 0);
+}
+
+/// Every tier of storezero and of a busy multi-app tenant conserves sessions.
+#[test]
+fn sessions_are_conserved_at_every_tier() {
+    let busy = r#"
+[simulation]
+users = 3000
+duration = "20d"
+[authorization_server]
+cookie = "non_persistent"
+idle_timeout = "12h"
+absolute_timeout = "3d"
+mfa = true
+[identity_providers.facebook]
+idle_timeout = "1d"
+absolute_timeout = "2d"
+cookie = "non_persistent"
+[identity_providers.google]
+[[apps]]
+name = "web"
+kind = "regular_web"
+[[apps]]
+name = "spa"
+kind = "spa_implicit"
+token_lifetime = "5m"
+[[apps]]
+name = "mobile"
+kind = "native"
+local_session = { idle_timeout = "7d", absolute_timeout = "30d", cookie = "persistent" }
+[users]
+visits_per_day = 6.0
+visit_length = "20m"
+connections = { password = 0.5, facebook = 0.3, google = 0.2 }
+browser_closes_per_day = 2.0
+logout_share = 0.2
+federated_logout_share = 0.5
+password_resets_per_year = 50.0
+third_party_cookies_blocked = 0.3
+"#;
+    let storezero = std::fs::read_to_string("scenarios/storezero.toml").unwrap();
+    for (name, text) in [("busy", busy), ("storezero", storezero.as_str())] {
+        let s = from_str(
+            text,
+            name,
+            &[Override {
+                key: "simulation.users".into(),
+                value: "3000".into(),
+            }],
+        )
+        .unwrap();
+        let m = simulate(&s, 0);
+        for tier in 0..m.layout.tiers() {
+            let created = m.tier_value(tier, TierCounter::SessionsCreated);
+            let ended: u64 = TierCounter::ALL[1..]
+                .iter()
+                .map(|&c| m.tier_value(tier, c))
+                .sum();
+            assert_eq!(created, ended, "{name}: tier {tier}");
+            let spa_tier = name == "busy" && tier == m.layout.app_tier(1);
+            assert_eq!(
+                created > 0,
+                !spa_tier,
+                "{name}: tier {tier}: only spa_implicit keeps no session"
+            );
+        }
+        // Every cause shows up somewhere in the busy tenant.
+        if name == "busy" {
+            for c in TierCounter::ALL {
+                let total: u64 = (0..m.layout.tiers()).map(|t| m.tier_value(t, c)).sum();
+                assert!(total > 0, "busy: no {}", c.name());
+            }
+        }
+    }
+}
+
+#[test]
+fn same_seed_same_bytes_other_seed_other_bytes_any_thread_count() {
+    let text = std::fs::read_to_string("scenarios/storezero.toml").unwrap();
+    let with = |seed: &str| {
+        from_str(
+            &text,
+            "storezero.toml",
+            &[
+                Override {
+                    key: "simulation.users".into(),
+                    value: "5000".into(),
+                },
+                Override {
+                    key: "simulation.seed".into(),
+                    value: seed.into(),
+                },
+            ],
+        )
+        .unwrap()
+    };
+    let files = |s: &Scenario, threads: usize| {
+        let r = run(
+            s,
+            &RunOptions {
+                threads,
+                shard: None,
+            },
+            &Progress::default(),
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        ssosim::output::write_run(dir.path(), s, &[], None, &r).unwrap();
+        ["summary.csv", "timeseries.csv", "logins.csv"]
+            .map(|f| std::fs::read(dir.path().join(f)).unwrap())
+    };
+    let a = files(&with("42"), 1);
+    assert_eq!(a, files(&with("42"), 1), "same seed, same bytes");
+    assert_eq!(a, files(&with("42"), 2), "1 or 2 threads, same bytes");
+    assert_eq!(a, files(&with("42"), 4), "1 or 4 threads, same bytes");
+    let b = files(&with("43"), 2);
+    assert_ne!(a[0], b[0], "another seed gives another summary");
+    assert_ne!(a[1], b[1], "another seed gives another time series");
+}
+
+/// No warm-up trap: `DAY` is the unit the scenarios above use.
+#[test]
+fn sample_every_day_gives_one_sample_a_day() {
+    let s = spa(
+        r#"idle_timeout = "1d"
+absolute_timeout = "365d""#,
+        "",
+        10,
+        3,
+    );
+    let m = simulate(&s, 1);
+    assert_eq!(m.layout.samples(), 4);
+    assert_eq!(m.layout.sample_every, DAY);
+}
