@@ -50,8 +50,9 @@ pub fn exponential_ms(rng: &mut impl RngCore, rate_per_ms: f64) -> Option<u64> {
         return None;
     }
     let wait = -libm::log(unit_open0(rng)) / rate_per_ms;
-    // Saturates far beyond any run (f64 → u64 casts saturate).
-    Some(wait.round() as u64)
+    // Rounded to the nearest ms (the wait is positive); f64 → u64 casts
+    // saturate far beyond any run.
+    Some((wait + 0.5) as u64)
 }
 
 #[cfg(test)]

@@ -6,11 +6,13 @@
 //! order: that is what makes outputs byte-identical whatever the thread count.
 
 mod counters;
+mod load;
 mod logins;
 mod series;
 pub mod stats;
 
 pub use counters::{AppCounter, GlobalCounter, IdpCounter, TierCounter};
+pub use load::PerSecond;
 pub use logins::{LoginKind, Logins};
 pub use series::{Series, SeriesCounter};
 
@@ -73,9 +75,9 @@ pub struct Metrics {
     /// Interactive, SSO and silent login flows: exact latency and hop counts.
     pub logins: Logins,
     /// `/authorize` requests per one-second bucket.
-    pub authorize_per_s: Vec<u32>,
+    pub authorize_per_s: PerSecond,
     /// `/oauth/token` requests per one-second bucket.
-    pub token_per_s: Vec<u32>,
+    pub token_per_s: PerSecond,
     /// Time series as difference arrays.
     pub series: Series,
     /// Events handled by the engine (not an output of the model: a cost figure).
@@ -92,8 +94,8 @@ impl Metrics {
             idp: vec![0; layout.idps * IdpCounter::COUNT],
             tier: vec![0; layout.tiers() * TierCounter::COUNT],
             logins: Logins::default(),
-            authorize_per_s: vec![0; layout.seconds()],
-            token_per_s: vec![0; layout.seconds()],
+            authorize_per_s: PerSecond::new(layout.seconds()),
+            token_per_s: PerSecond::new(layout.seconds()),
             series: Series::new(&layout),
             events: 0,
         }
@@ -113,12 +115,8 @@ impl Metrics {
         add_all(&mut self.idp, &other.idp);
         add_all(&mut self.tier, &other.tier);
         self.logins.merge(&other.logins);
-        for (a, b) in self.authorize_per_s.iter_mut().zip(&other.authorize_per_s) {
-            *a += b;
-        }
-        for (a, b) in self.token_per_s.iter_mut().zip(&other.token_per_s) {
-            *a += b;
-        }
+        self.authorize_per_s.merge(&other.authorize_per_s);
+        self.token_per_s.merge(&other.token_per_s);
         self.series.merge(&other.series);
         self.events += other.events;
     }
@@ -179,19 +177,19 @@ impl Metrics {
     /// One `/authorize` request reaching the AS at `t`.
     #[inline]
     pub fn authorize_request(&mut self, t: u64) {
-        let s = (t / 1000) as usize;
-        if let Some(b) = self.authorize_per_s.get_mut(s) {
-            *b += 1;
-        }
+        self.authorize_per_s.record(t / 1000);
     }
 
     /// One `/oauth/token` request reaching the AS at `t`.
     #[inline]
     pub fn token_request(&mut self, t: u64) {
-        let s = (t / 1000) as usize;
-        if let Some(b) = self.token_per_s.get_mut(s) {
-            *b += 1;
-        }
+        self.token_per_s.record(t / 1000);
+    }
+
+    /// Applies buffered writes, so that every figure can be read.
+    pub fn flush(&mut self) {
+        self.authorize_per_s.flush();
+        self.token_per_s.flush();
     }
 }
 
@@ -230,6 +228,7 @@ mod tests {
         ba.merge(&a);
         assert_eq!(ab, ba);
         assert_eq!(ab.app_total(AppCounter::Visits), 2);
-        assert_eq!(ab.authorize_per_s[1], 1);
+        ab.flush();
+        assert_eq!(ab.authorize_per_s.counts()[1], 1);
     }
 }

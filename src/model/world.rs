@@ -473,12 +473,8 @@ impl<'c> Simulator<'c> {
     }
 
     /// The metrics of every user simulated so far.
-    pub fn into_metrics(self) -> Metrics {
+    pub fn into_metrics(mut self) -> Metrics {
+        self.world.metrics.flush();
         self.world.metrics
-    }
-
-    /// The metrics of every user simulated so far.
-    pub fn metrics(&self) -> &Metrics {
-        &self.world.metrics
     }
 }

@@ -107,21 +107,20 @@ fn tier_values(m: &Metrics, tier: usize) -> Values {
 
 fn as_load_values(m: &Metrics) -> Values {
     let seconds = m.layout.duration as f64 / 1000.0;
-    let total = |a: &[u32]| a.iter().map(|&x| u64::from(x)).sum::<u64>() as f64;
     vec![
         (
             "authorize_requests_per_s_mean",
-            total(&m.authorize_per_s) / seconds,
+            m.authorize_per_s.total() as f64 / seconds,
         ),
         (
             "authorize_requests_per_s_peak",
-            m.authorize_per_s.iter().copied().max().unwrap_or(0) as f64,
+            f64::from(m.authorize_per_s.peak()),
         ),
-        ("token_requests_per_s_mean", total(&m.token_per_s) / seconds),
         (
-            "token_requests_per_s_peak",
-            m.token_per_s.iter().copied().max().unwrap_or(0) as f64,
+            "token_requests_per_s_mean",
+            m.token_per_s.total() as f64 / seconds,
         ),
+        ("token_requests_per_s_peak", f64::from(m.token_per_s.peak())),
     ]
 }
 
