@@ -61,7 +61,8 @@ pub fn draw_stacked<DB: DrawingBackend>(
         .margin(16)
         .x_label_area_size(62)
         .y_label_area_size(label_area)
-        .build_cartesian_2d(0.0..100.0, (0..n).into_segmented())?;
+        // Integer ranges are inclusive in plotters: 0..n-1 gives n segments.
+        .build_cartesian_2d(0.0..100.0, (0..n - 1).into_segmented())?;
     let label_of = |v: &SegmentValue<i32>| match v {
         SegmentValue::CenterOf(y) if (0..n).contains(y) => {
             bars.bars[(n - 1 - y) as usize].label.clone()
@@ -255,14 +256,13 @@ pub fn draw_grouped<DB: DrawingBackend>(
             )))?;
             let mut label_y = value.value;
             if let Some((lo, hi)) = value.interval {
-                chart.draw_series(std::iter::once(ErrorBar::new_vertical(
-                    centre,
-                    lo,
-                    value.value,
-                    hi,
-                    BLACK.stroke_width(2),
-                    (bar_px * 0.4).clamp(4.0, 16.0) as u32,
-                )))?;
+                let cap = width * 0.92 * 0.2;
+                let whisker = BLACK.stroke_width(2);
+                chart.draw_series([
+                    PathElement::new(vec![(centre, lo), (centre, hi)], whisker),
+                    PathElement::new(vec![(centre - cap, lo), (centre + cap, lo)], whisker),
+                    PathElement::new(vec![(centre - cap, hi), (centre + cap, hi)], whisker),
+                ])?;
                 label_y = hi.max(value.value);
             }
             if bars.value_labels && bar_px >= 44.0 {

@@ -142,12 +142,10 @@ fn draw_latency<DB: DrawingBackend>(
     kinds: &[LoginKind],
 ) -> DrawResult {
     let used = logins.iter().filter(|l| l.count > 0.0);
-    let first = used
-        .clone()
-        .map(|l| bin_of(l.latency_ms))
-        .min()
-        .unwrap_or(0);
-    let last = used.map(|l| bin_of(l.latency_ms)).max().unwrap_or(0);
+    // One empty bin on each side, so every line starts and ends at zero.
+    let bins = used.map(|l| bin_of(l.latency_ms));
+    let first = bins.clone().min().unwrap_or(0) - 1;
+    let last = bins.max().unwrap_or(0) + 1;
     let lines: Vec<(LoginKind, Vec<(f64, f64)>)> = kinds
         .iter()
         .map(|&k| (k, histogram(&of_kind(logins, k), first, last)))

@@ -13,6 +13,7 @@ mod latency;
 mod lines;
 mod load;
 mod sessions;
+mod text;
 mod users;
 
 use plotters::coord::Shift;
@@ -92,7 +93,8 @@ pub fn render(figure: &impl Figure) -> Result<Rendered, ReportError> {
     }
     let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = text::TextFix(BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)))
+            .into_drawing_area();
         draw_on(figure, &root).map_err(fail)?;
     }
     let png = encode_png(&rgb).map_err(|e| ReportError::Draw {
@@ -183,7 +185,11 @@ pub fn legend<DB: DrawingBackend>(
                 colour.filled(),
             ))?,
         }
-        area.draw(&Text::new(shorten(&entry.label, 20), (64, y), text.clone()))?;
+        area.draw(&Text::new(
+            shorten(&entry.label, 20),
+            (64, y + 11),
+            text.clone().pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
         y += 32;
     }
     Ok(())
