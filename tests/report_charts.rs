@@ -357,7 +357,7 @@ fn one_replica_gives_every_chart_and_the_report() {
         html.contains("&lt;not&gt; a tag &amp; co"),
         "scenario shown, escaped"
     );
-    assert!(html.contains("<code>reauth_rate</code>"));
+    assert!(html.contains("<code>reauth_<wbr>rate</code>"));
     assert!(
         html.contains("a_metric_from_the_future"),
         "full table keeps unknown metrics"

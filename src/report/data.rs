@@ -272,6 +272,10 @@ pub struct Sample {
     pub band: Option<(f64, f64)>,
 }
 
+/// A series column of `timeseries.csv`: its index, its name and the indices of
+/// its band columns, if any.
+type Column = (usize, String, Option<(usize, usize)>);
+
 /// `timeseries.csv`: per scope, per column, the non-empty samples in time order.
 #[derive(Debug, Clone, Default)]
 pub struct TimeSeries {
@@ -301,8 +305,7 @@ impl TimeSeries {
                 ),
             ));
         }
-        // (series column index, its name, band column indices)
-        let mut plan: Vec<(usize, String, Option<(usize, usize)>)> = Vec::new();
+        let mut plan: Vec<Column> = Vec::new();
         for (i, name) in header.iter().enumerate().skip(2) {
             if name.ends_with("_ci95_low") || name.ends_with("_ci95_high") {
                 continue;

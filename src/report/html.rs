@@ -96,7 +96,7 @@ main { max-width: 1080px; margin: 0 auto; padding: 24px 20px 48px; }
 h1 { font-size: 1.9rem; margin: 0 0 4px; line-height: 1.2; overflow-wrap: anywhere; }
 h2 { font-size: 1.35rem; margin: 36px 0 12px; border-bottom: 2px solid #0072b2; padding-bottom: 4px; }
 .lead { color: #444; margin: 0 0 12px; }
-dl.meta { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr));
+dl.meta { display: grid; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr));
   gap: 8px 16px; margin: 16px 0 0; padding: 12px 16px; background: #fff; border: 1px solid #ddd; border-radius: 6px; }
 dl.meta div { min-width: 0; }
 dl.meta dt { font-size: .8rem; color: #555; text-transform: uppercase; letter-spacing: .03em; }
@@ -128,6 +128,11 @@ footer { margin-top: 40px; color: #666; font-size: .85rem; }
   figure { padding: 6px; }
 }
 "#;
+
+/// Escapes a metric name and lets narrow screens wrap it after underscores.
+fn breakable(name: &str) -> String {
+    escape(name).replace('_', "_<wbr>")
+}
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -191,7 +196,7 @@ fn metric_row(out: &mut String, row: &SummaryRow, what: Option<&str>) {
     let _ = write!(
         out,
         "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
-        escape(&row.metric),
+        breakable(&row.metric),
         escape(&scope_label(&row.scope)),
         style::number(row.value),
         interval(row),
@@ -336,7 +341,7 @@ pub fn comparison_report(runs: &[(String, RunData)], charts: &[Rendered]) -> Str
         let _ = write!(
             out,
             "<tr><td><code>{}</code></td><td>{}</td>",
-            escape(metric),
+            breakable(metric),
             escape(&scope_label(scope))
         );
         for row in rows {

@@ -132,11 +132,14 @@ fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
     Ok(out)
 }
 
-/// Splits `root` into (title strip, plot area, legend panel) and draws the title.
+/// A chart's plot area and legend panel.
+pub type Panels<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
+
+/// Draws the title on `root` and splits the rest into (plot area, legend panel).
 pub fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
-) -> Result<(DrawingArea<DB, Shift>, DrawingArea<DB, Shift>), DrawError> {
+) -> Result<Panels<DB>, DrawError> {
     let body = root.titled(title, (FONT, TITLE_SIZE).into_font().style(FontStyle::Bold))?;
     let (plot, legend) = body.split_horizontally(WIDTH - LEGEND_WIDTH);
     Ok((plot, legend))
