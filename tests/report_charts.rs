@@ -359,7 +359,7 @@ fn one_replica_gives_every_chart_and_the_report() {
     );
     assert!(html.contains("<code>reauth_<wbr>rate</code>"));
     assert!(
-        html.contains("a_metric_from_the_future"),
+        html.contains("a_<wbr>metric_<wbr>from_<wbr>the_<wbr>future"),
         "full table keeps unknown metrics"
     );
 }
