@@ -185,9 +185,18 @@ fn figures(out: &mut String, charts: &[Rendered]) {
     }
 }
 
+/// A value as shown in tables: ratios (`*_rate`, `*_share`) as percentages.
+fn shown(metric: &str, v: f64) -> String {
+    if metric.ends_with("_rate") || metric.ends_with("_share") {
+        format!("{}%", style::significant(100.0 * v, 3))
+    } else {
+        style::number(v)
+    }
+}
+
 fn interval(row: &SummaryRow) -> String {
     match row.ci95 {
-        Some((lo, hi)) => format!("{} – {}", style::number(lo), style::number(hi)),
+        Some((lo, hi)) => format!("{} – {}", shown(&row.metric, lo), shown(&row.metric, hi)),
         None => "–".to_string(),
     }
 }
@@ -349,10 +358,10 @@ pub fn comparison_report(runs: &[(String, RunData)], charts: &[Rendered]) -> Str
                 Some(r) => match r.ci95 {
                     Some(_) => format!(
                         "{}<br><small>{}</small>",
-                        style::number(r.value),
+                        shown(metric, r.value),
                         interval(r)
                     ),
-                    None => style::number(r.value),
+                    None => shown(metric, r.value),
                 },
                 None => "–".to_string(),
             };
@@ -384,6 +393,12 @@ pub fn comparison_report(runs: &[(String, RunData)], charts: &[Rendered]) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rates_show_as_percentages() {
+        assert_eq!(shown("reauth_rate", 0.0523), "5.23%");
+        assert_eq!(shown("visits", 12345.0), "12,345");
+    }
 
     #[test]
     fn escapes_markup() {
