@@ -471,11 +471,9 @@ fn malformed_files_are_named_with_the_line() {
     assert!(err.contains("summary.csv"), "{err}");
 }
 
-#[test]
-fn sparse_runs_still_render() {
-    // Only the headers: every chart says it has no data, nothing panics.
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("empty");
+/// A run folder with headers only (and no scenario.toml).
+fn write_empty(parent: &Path) -> PathBuf {
+    let dir = parent.join("empty");
     fs::create_dir_all(&dir).unwrap();
     fs::write(
         dir.join("summary.csv"),
@@ -489,6 +487,14 @@ fn sparse_runs_still_render() {
         r#"{"scenario":"empty","duration_ms":0}"#,
     )
     .unwrap();
+    dir
+}
+
+#[test]
+fn sparse_runs_still_render() {
+    // Only the headers: every chart says it has no data, nothing panics.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = write_empty(tmp.path());
     let written = report::render_run(&dir).unwrap();
     check_outputs(&dir, &written, "report.html", &report::run_chart_stems());
     let html = fs::read_to_string(dir.join("report.html")).unwrap();
@@ -508,4 +514,5 @@ fn demo() {
         runs.push((f.name.to_string(), dir));
     }
     report::render_comparison(&runs, &root.join("compare")).unwrap();
+    report::render_run(&write_empty(&root)).unwrap();
 }
