@@ -372,6 +372,10 @@ fn replicas_draw_bands() {
     assert!(svg.contains("<polygon"), "confidence bands are polygons");
     let html = fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains(" – "), "intervals in the table");
+    assert!(
+        html.contains(">10%</td><td class=\"num\">9.5% – 10.5%<"),
+        "rates as %"
+    );
 }
 
 #[test]

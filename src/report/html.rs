@@ -207,7 +207,7 @@ fn metric_row(out: &mut String, row: &SummaryRow, what: Option<&str>) {
         "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
         breakable(&row.metric),
         escape(&scope_label(&row.scope)),
-        style::number(row.value),
+        shown(&row.metric, row.value),
         interval(row),
     );
     if let Some(what) = what {
