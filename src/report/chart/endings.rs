@@ -1,0 +1,127 @@
+//! Chart 3: why sessions end, per tier.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::bars::{Stack, StackedBars, draw_stacked};
+use super::{DrawResult, Figure, frame};
+use crate::report::data::{RunData, Summary, scope_label};
+use crate::report::style::{self, FILL_COLOURS};
+
+/// The parts of a tier's sessions: (metric, legend label).
+const CAUSES: [(&str, &str); 6] = [
+    ("sessions_ended_idle", "idle timeout"),
+    ("sessions_ended_absolute", "absolute timeout"),
+    ("sessions_ended_browser_close", "browser close"),
+    ("sessions_ended_logout", "logout"),
+    ("sessions_ended_password_reset", "password reset"),
+    ("sessions_alive_at_end", "alive at end"),
+];
+
+/// Grey for sessions still alive: not an ending, so no Okabe–Ito hue.
+const ALIVE: RGBColor = RGBColor(200, 200, 200);
+
+/// Stacked bars per tier: the share of its sessions that ended by each cause,
+/// and the share still alive at the end of the run.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionEndings<'a> {
+    /// The run.
+    pub run: &'a RunData,
+}
+
+impl Figure for SessionEndings<'_> {
+    fn stem(&self) -> &'static str {
+        "session_endings"
+    }
+
+    fn title(&self) -> String {
+        "Why sessions end, per tier".to_string()
+    }
+
+    fn caption(&self) -> String {
+        "For each tier, the share of the sessions created during the run that ended by \
+         each cause (the first one that applied) or were still alive at the end; the \
+         number in brackets is how many sessions were created."
+            .to_string()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let (plot, legend) = frame(root, &self.title())?;
+        let summary = &self.run.summary;
+        let (parts, bars) = stacks(summary);
+        draw_stacked(
+            &plot,
+            &legend,
+            &StackedBars {
+                parts: &parts,
+                bars: &bars,
+                x_desc: "share of sessions created (%)",
+                y_desc: "tier (sessions created)",
+                legend_heading: "ended by",
+                empty_note: "no sessions_ended_* metrics in summary.csv",
+            },
+        )
+    }
+}
+
+/// The legend parts present in the run, and one bar per tier that has any.
+fn stacks(summary: &Summary) -> (Vec<(String, RGBColor)>, Vec<Stack>) {
+    let present: Vec<usize> = (0..CAUSES.len())
+        .filter(|&i| summary.rows.iter().any(|r| r.metric == CAUSES[i].0))
+        .collect();
+    let parts = present
+        .iter()
+        .map(|&i| {
+            let colour = if i == CAUSES.len() - 1 {
+                ALIVE
+            } else {
+                FILL_COLOURS[i]
+            };
+            (CAUSES[i].1.to_string(), colour)
+        })
+        .collect();
+    let bars = summary
+        .tiers()
+        .into_iter()
+        .filter_map(|scope| {
+            let values: Vec<Option<f64>> = present
+                .iter()
+                .map(|&i| summary.value(CAUSES[i].0, &scope))
+                .collect();
+            if values.iter().all(Option::is_none) {
+                return None;
+            }
+            let values: Vec<f64> = values.into_iter().map(|v| v.unwrap_or(0.0)).collect();
+            let created = summary
+                .value("sessions_created", &scope)
+                .unwrap_or_else(|| values.iter().sum());
+            Some(Stack {
+                label: format!("{} ({})", scope_label(&scope), style::number(created)),
+                parts: values,
+            })
+        })
+        .collect();
+    (parts, bars)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn tiers_without_endings_are_left_out() {
+        let summary = Summary::parse(
+            Path::new("summary.csv"),
+            "metric,scope,value,ci95_low,ci95_high\n\
+             sessions_created,as,10,,\nsessions_ended_idle,as,4,,\nsessions_alive_at_end,as,6,,\n\
+             visits,app:a,3,,\n",
+        )
+        .unwrap();
+        let (parts, bars) = stacks(&summary);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(bars.len(), 1);
+        assert_eq!(bars[0].label, "AS (10)");
+        assert_eq!(bars[0].parts, vec![4.0, 6.0]);
+    }
+}

@@ -1,0 +1,174 @@
+//! Line plots over virtual time: lines with dash and markers, confidence bands
+//! behind them, legend on the right.
+
+use std::ops::Range;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{DrawResult, Glyph, Key, LegendEntry, dash_of, legend, no_data};
+use crate::report::data::Sample;
+use crate::report::style::{self, AXIS_SIZE, FONT, GRID, LABEL_SIZE, LineStyle, TimeUnit};
+
+/// One line of a plot.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Legend text.
+    pub label: String,
+    /// (x, y) points in plot units.
+    pub points: Vec<(f64, f64)>,
+    /// (x, low, high) of the confidence band; empty without replicas.
+    pub band: Vec<(f64, f64, f64)>,
+    /// Colour, dash and marker.
+    pub style: LineStyle,
+}
+
+impl Line {
+    /// A line from time-series samples, time in `unit`, value scaled by `scale`.
+    pub fn from_samples(
+        label: impl Into<String>,
+        samples: &[Sample],
+        unit: TimeUnit,
+        style: LineStyle,
+    ) -> Self {
+        Self {
+            label: label.into(),
+            points: samples
+                .iter()
+                .map(|s| (unit.of(s.time_ms), s.value))
+                .collect(),
+            band: samples
+                .iter()
+                .filter_map(|s| s.band.map(|(lo, hi)| (unit.of(s.time_ms), lo, hi)))
+                .collect(),
+            style,
+        }
+    }
+}
+
+/// What a line plot needs besides its lines.
+#[derive(Debug, Clone)]
+pub struct Axes<'a> {
+    /// X axis description.
+    pub x_desc: &'a str,
+    /// Y axis description.
+    pub y_desc: &'a str,
+    /// X range.
+    pub x_range: Range<f64>,
+    /// Legend heading.
+    pub legend_heading: &'a str,
+    /// Text shown when no line has a point.
+    pub empty_note: &'a str,
+}
+
+/// Draws `lines` in `plot` with their legend in `legend_area`.
+pub fn draw_lines<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    legend_area: &DrawingArea<DB, Shift>,
+    axes: &Axes<'_>,
+    lines: &[Line],
+) -> DrawResult {
+    let lines: Vec<&Line> = lines.iter().filter(|l| !l.points.is_empty()).collect();
+    if lines.is_empty() {
+        return no_data(plot, axes.empty_note);
+    }
+    let y_max = lines
+        .iter()
+        .flat_map(|l| {
+            l.points
+                .iter()
+                .map(|p| p.1)
+                .chain(l.band.iter().map(|b| b.2))
+        })
+        .fold(0.0_f64, f64::max);
+    let y_top = if y_max > 0.0 { y_max * 1.08 } else { 1.0 };
+    let x_range = if axes.x_range.end > axes.x_range.start {
+        axes.x_range.clone()
+    } else {
+        axes.x_range.start..axes.x_range.start + 1.0
+    };
+
+    let mut chart = ChartBuilder::on(plot)
+        .margin(16)
+        .x_label_area_size(62)
+        .y_label_area_size(84)
+        .build_cartesian_2d(x_range, 0.0..y_top)?;
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
+        .axis_desc_style((FONT, AXIS_SIZE))
+        .label_style((FONT, LABEL_SIZE))
+        .x_desc(axes.x_desc)
+        .y_desc(axes.y_desc)
+        .x_labels(10)
+        .y_labels(8)
+        .x_label_formatter(&|v| style::significant(*v, 3))
+        .y_label_formatter(&|v| style::axis_number(*v))
+        .draw()?;
+
+    for line in &lines {
+        if line.band.len() >= 2 {
+            let mut outline: Vec<(f64, f64)> = line.band.iter().map(|b| (b.0, b.2)).collect();
+            outline.extend(line.band.iter().rev().map(|b| (b.0, b.1)));
+            chart.draw_series(std::iter::once(Polygon::new(
+                outline,
+                line.style.colour.mix(0.2).filled(),
+            )))?;
+        }
+    }
+    for (i, line) in lines.iter().enumerate() {
+        let stroke = line.style.colour.stroke_width(3);
+        match dash_of(&line.style) {
+            None => {
+                chart.draw_series(LineSeries::new(line.points.iter().copied(), stroke))?;
+            }
+            Some((dash, gap)) => {
+                chart.draw_series(DashedLineSeries::new(
+                    line.points.iter().copied(),
+                    dash,
+                    gap,
+                    stroke,
+                ))?;
+            }
+        }
+        chart.draw_series(
+            marker_points(&line.points, i, lines.len()).map(|p| Glyph::marker(p, line.style)),
+        )?;
+    }
+    let entries: Vec<LegendEntry> = lines
+        .iter()
+        .map(|l| LegendEntry {
+            key: Key::Line(l.style),
+            label: l.label.clone(),
+        })
+        .collect();
+    legend(legend_area, axes.legend_heading, &entries)
+}
+
+/// About ten markers per line, shifted between lines so they do not sit on
+/// top of one another where lines coincide.
+fn marker_points(
+    points: &[(f64, f64)],
+    line: usize,
+    lines: usize,
+) -> impl Iterator<Item = (f64, f64)> + '_ {
+    let step = (points.len() / 10).max(1);
+    let offset = step * line / lines.max(1);
+    points.iter().copied().skip(offset).step_by(step)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_are_spread_and_shifted() {
+        let pts: Vec<(f64, f64)> = (0..100).map(|i| (i as f64, 0.0)).collect();
+        let a: Vec<_> = marker_points(&pts, 0, 2).map(|p| p.0).collect();
+        let b: Vec<_> = marker_points(&pts, 1, 2).map(|p| p.0).collect();
+        assert_eq!(a.len(), 10);
+        assert_eq!(a[0], 0.0);
+        assert_eq!(b[0], 5.0);
+    }
+}

@@ -1,0 +1,635 @@
+//! Reading a run folder (design §9): `summary.csv`, `timeseries.csv`, `logins.csv`,
+//! `run.json` and `scenario.toml`, into plain data the charts draw.
+//!
+//! The reader is strict about what it needs (file present, header columns, numbers
+//! that parse) and lenient about the rest: unknown metrics, scopes and columns are
+//! kept or ignored, never refused, so a newer simulator can add outputs freely.
+//! Every error names the file and, where it applies, the line.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::error::ReportError;
+
+/// File names inside a run folder.
+pub const SUMMARY_CSV: &str = "summary.csv";
+/// Time series file name.
+pub const TIMESERIES_CSV: &str = "timeseries.csv";
+/// Login latency and hops file name.
+pub const LOGINS_CSV: &str = "logins.csv";
+/// Run metadata file name.
+pub const RUN_JSON: &str = "run.json";
+/// Scenario as run.
+pub const SCENARIO_TOML: &str = "scenario.toml";
+
+/// Everything the report needs from one run folder.
+#[derive(Debug, Clone)]
+pub struct RunData {
+    /// The folder it was read from.
+    pub dir: PathBuf,
+    /// `run.json`.
+    pub meta: RunMeta,
+    /// `summary.csv`.
+    pub summary: Summary,
+    /// `timeseries.csv`.
+    pub series: TimeSeries,
+    /// `logins.csv`.
+    pub logins: Vec<LoginCount>,
+    /// `scenario.toml`, when the folder has one.
+    pub scenario_toml: Option<String>,
+}
+
+impl RunData {
+    /// Reads the run folder `dir`.
+    ///
+    /// # Errors
+    /// [`ReportError::Read`] when a required file is missing or unreadable,
+    /// [`ReportError::Malformed`] when one breaks the contract. `scenario.toml` is
+    /// optional: without it the report says so.
+    pub fn load(dir: &Path) -> Result<Self, ReportError> {
+        let meta = RunMeta::parse(&dir.join(RUN_JSON), &read(&dir.join(RUN_JSON))?)?;
+        let summary = Summary::parse(&dir.join(SUMMARY_CSV), &read(&dir.join(SUMMARY_CSV))?)?;
+        let series =
+            TimeSeries::parse(&dir.join(TIMESERIES_CSV), &read(&dir.join(TIMESERIES_CSV))?)?;
+        let logins = parse_logins(&dir.join(LOGINS_CSV), &read(&dir.join(LOGINS_CSV))?)?;
+        let toml_path = dir.join(SCENARIO_TOML);
+        let scenario_toml = if toml_path.exists() {
+            Some(read(&toml_path)?)
+        } else {
+            None
+        };
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            meta,
+            summary,
+            series,
+            logins,
+            scenario_toml,
+        })
+    }
+}
+
+fn read(path: &Path) -> Result<String, ReportError> {
+    fs::read_to_string(path).map_err(|source| ReportError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn malformed(path: &Path, line: Option<u64>, message: impl Into<String>) -> ReportError {
+    ReportError::Malformed {
+        path: path.to_path_buf(),
+        line,
+        message: message.into(),
+    }
+}
+
+/// `run.json`: the fields the report shows. Unknown fields are ignored.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RunMeta {
+    /// Scenario name.
+    pub scenario: String,
+    /// SHA-256 of the scenario text as run.
+    #[serde(default)]
+    pub scenario_sha256: Option<String>,
+    /// Seed.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Number of replicas (1 when absent).
+    #[serde(default = "one")]
+    pub replicas: u64,
+    /// Number of users.
+    #[serde(default)]
+    pub users: Option<u64>,
+    /// Virtual duration of the run, ms.
+    pub duration_ms: u64,
+    /// Sampling period of `timeseries.csv`, ms.
+    #[serde(default)]
+    pub sample_every_ms: Option<u64>,
+    /// Threads used.
+    #[serde(default)]
+    pub threads: Option<u64>,
+    /// ssosim version that ran it.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Events processed.
+    #[serde(default)]
+    pub events_processed: Option<u64>,
+    /// Wall-clock time, s.
+    #[serde(default)]
+    pub wall_time_s: Option<f64>,
+    /// Throughput, events per wall-clock second.
+    #[serde(default)]
+    pub events_per_s: Option<f64>,
+}
+
+fn one() -> u64 {
+    1
+}
+
+impl RunMeta {
+    fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
+        serde_json::from_str(text).map_err(|e| {
+            malformed(
+                path,
+                Some(e.line() as u64),
+                format!(
+                    "{e}; expected an object with at least scenario (string) and duration_ms (integer)"
+                ),
+            )
+        })
+    }
+}
+
+/// One row of `summary.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    /// Metric name (design §9).
+    pub metric: String,
+    /// `all`, `as`, `app:<name>` or `idp:<name>`.
+    pub scope: String,
+    /// Mean over replicas.
+    pub value: f64,
+    /// 95 % confidence interval, with replicas.
+    pub ci95: Option<(f64, f64)>,
+}
+
+/// `summary.csv`, rows in file order.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// The rows, in file order.
+    pub rows: Vec<SummaryRow>,
+}
+
+const SUMMARY_HEADER: [&str; 5] = ["metric", "scope", "value", "ci95_low", "ci95_high"];
+
+impl Summary {
+    /// Parses the text of `summary.csv`; `path` only names it in errors.
+    ///
+    /// # Errors
+    /// [`ReportError::Malformed`] on a wrong header, a missing field or a number
+    /// that does not parse.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
+        let mut reader = csv_reader(text);
+        let header = header(path, &mut reader)?;
+        if header != SUMMARY_HEADER {
+            return Err(malformed(
+                path,
+                Some(1),
+                format!(
+                    "header is `{}`; expected `{}`",
+                    header.join(","),
+                    SUMMARY_HEADER.join(",")
+                ),
+            ));
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(path, &e))?;
+            let line = line_of(&record);
+            let field = |i: usize| record.get(i).unwrap_or("").trim();
+            let value = number(path, line, "value", field(2))?;
+            let low = optional_number(path, line, "ci95_low", field(3))?;
+            let high = optional_number(path, line, "ci95_high", field(4))?;
+            rows.push(SummaryRow {
+                metric: field(0).to_string(),
+                scope: field(1).to_string(),
+                value,
+                ci95: low.zip(high),
+            });
+        }
+        Ok(Self { rows })
+    }
+
+    /// The row of `metric` at `scope`, if the run has it.
+    pub fn get(&self, metric: &str, scope: &str) -> Option<&SummaryRow> {
+        self.rows
+            .iter()
+            .find(|r| r.metric == metric && r.scope == scope)
+    }
+
+    /// The value of `metric` at `scope`, if the run has it.
+    pub fn value(&self, metric: &str, scope: &str) -> Option<f64> {
+        self.get(metric, scope).map(|r| r.value)
+    }
+
+    /// Scopes in the order tiers are shown: `as`, then `idp:*`, then `app:*`,
+    /// each group in order of first appearance.
+    pub fn tiers(&self) -> Vec<String> {
+        order_tiers(self.rows.iter().map(|r| r.scope.as_str()))
+    }
+
+    /// `app:*` scopes in order of first appearance.
+    pub fn apps(&self) -> Vec<String> {
+        self.tiers()
+            .into_iter()
+            .filter(|s| s.starts_with("app:"))
+            .collect()
+    }
+}
+
+/// Keeps the tier scopes (`as`, `idp:*`, `app:*`) of `scopes`, deduplicated, as,
+/// then IdPs, then apps, each group in order of first appearance.
+pub fn order_tiers<'a>(scopes: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut seen: Vec<&str> = Vec::new();
+    for s in scopes {
+        if !seen.contains(&s) {
+            seen.push(s);
+        }
+    }
+    let group = |p: fn(&str) -> bool| seen.iter().filter(move |s| p(s)).map(|s| s.to_string());
+    group(|s| s == "as")
+        .chain(group(|s| s.starts_with("idp:")))
+        .chain(group(|s| s.starts_with("app:")))
+        .collect()
+}
+
+/// A human label for a scope: `as` → `AS`, `idp:facebook` → `IdP facebook`,
+/// `app:store` → `app store`, `all` → `all`.
+pub fn scope_label(scope: &str) -> String {
+    if scope == "as" {
+        "AS".to_string()
+    } else if let Some(name) = scope.strip_prefix("idp:") {
+        format!("IdP {name}")
+    } else if let Some(name) = scope.strip_prefix("app:") {
+        format!("app {name}")
+    } else {
+        scope.to_string()
+    }
+}
+
+/// One sample of a time series.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample {
+    /// Virtual time, ms.
+    pub time_ms: u64,
+    /// Value (a mean over replicas).
+    pub value: f64,
+    /// 95 % confidence band, when the file has `X_ci95_low,X_ci95_high`.
+    pub band: Option<(f64, f64)>,
+}
+
+/// A series column of `timeseries.csv`: its index, its name and the indices of
+/// its band columns, if any.
+type Column = (usize, String, Option<(usize, usize)>);
+
+/// `timeseries.csv`: per scope, per column, the non-empty samples in time order.
+#[derive(Debug, Clone, Default)]
+pub struct TimeSeries {
+    scopes: Vec<String>,
+    columns: BTreeMap<(String, String), Vec<Sample>>,
+}
+
+impl TimeSeries {
+    /// Parses the text of `timeseries.csv`; `path` only names it in errors.
+    ///
+    /// Needs `time_ms` and `scope` as the first two columns; every other column is
+    /// a series, except `X_ci95_low`/`X_ci95_high`, which become the band of `X`.
+    /// Empty cells are left out of their series.
+    ///
+    /// # Errors
+    /// [`ReportError::Malformed`] on a wrong header or a cell that is not a number.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
+        let mut reader = csv_reader(text);
+        let header = header(path, &mut reader)?;
+        if header.len() < 2 || header[0] != "time_ms" || header[1] != "scope" {
+            return Err(malformed(
+                path,
+                Some(1),
+                format!(
+                    "header is `{}`; expected `time_ms,scope,` then the series columns",
+                    header.join(",")
+                ),
+            ));
+        }
+        let mut plan: Vec<Column> = Vec::new();
+        for (i, name) in header.iter().enumerate().skip(2) {
+            if name.ends_with("_ci95_low") || name.ends_with("_ci95_high") {
+                continue;
+            }
+            let low = header.iter().position(|h| *h == format!("{name}_ci95_low"));
+            let high = header
+                .iter()
+                .position(|h| *h == format!("{name}_ci95_high"));
+            plan.push((i, name.clone(), low.zip(high)));
+        }
+        let mut series = Self::default();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(path, &e))?;
+            let line = line_of(&record);
+            let cell = |i: usize| record.get(i).unwrap_or("").trim();
+            let time_ms = cell(0).parse::<u64>().map_err(|_| {
+                malformed(
+                    path,
+                    line,
+                    format!(
+                        "time_ms `{}` is not a whole number of milliseconds",
+                        cell(0)
+                    ),
+                )
+            })?;
+            let scope = cell(1).to_string();
+            if scope.is_empty() {
+                return Err(malformed(path, line, "empty scope"));
+            }
+            if !series.scopes.contains(&scope) {
+                series.scopes.push(scope.clone());
+            }
+            for (i, name, band) in &plan {
+                let Some(value) = optional_number(path, line, name, cell(*i))? else {
+                    continue;
+                };
+                let band = match band {
+                    Some((lo, hi)) => {
+                        let lo = optional_number(path, line, &header[*lo], cell(*lo))?;
+                        let hi = optional_number(path, line, &header[*hi], cell(*hi))?;
+                        lo.zip(hi)
+                    }
+                    None => None,
+                };
+                series
+                    .columns
+                    .entry((scope.clone(), name.clone()))
+                    .or_default()
+                    .push(Sample {
+                        time_ms,
+                        value,
+                        band,
+                    });
+            }
+        }
+        for samples in series.columns.values_mut() {
+            samples.sort_by_key(|s| s.time_ms);
+        }
+        Ok(series)
+    }
+
+    /// Scopes in file order (`all`, `as`, `idp:*`, `app:*` by the contract).
+    pub fn scopes(&self) -> &[String] {
+        &self.scopes
+    }
+
+    /// The samples of `column` at `scope`; empty when absent.
+    pub fn get(&self, scope: &str, column: &str) -> &[Sample] {
+        self.columns
+            .get(&(scope.to_string(), column.to_string()))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+/// Kind of login flow in `logins.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LoginKind {
+    /// The AS prompt was shown.
+    Interactive,
+    /// A valid AS session was found, no prompt.
+    Sso,
+    /// `prompt=none` in a hidden iframe.
+    Silent,
+}
+
+impl LoginKind {
+    /// All kinds, in display order.
+    pub const ALL: [LoginKind; 3] = [LoginKind::Interactive, LoginKind::Sso, LoginKind::Silent];
+
+    /// The name used in `logins.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            LoginKind::Interactive => "interactive",
+            LoginKind::Sso => "sso",
+            LoginKind::Silent => "silent",
+        }
+    }
+
+    /// The label used on charts.
+    pub fn label(self) -> &'static str {
+        match self {
+            LoginKind::Interactive => "interactive",
+            LoginKind::Sso => "SSO",
+            LoginKind::Silent => "silent",
+        }
+    }
+}
+
+/// One row of `logins.csv`: how many logins of a kind took this latency and hops.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoginCount {
+    /// Flow kind.
+    pub kind: LoginKind,
+    /// Navigation to page served, ms.
+    pub latency_ms: f64,
+    /// Hops of the flow.
+    pub hops: u32,
+    /// Number of logins (a mean over replicas, so maybe fractional).
+    pub count: f64,
+}
+
+const LOGINS_HEADER: [&str; 4] = ["kind", "latency_ms", "hops", "count"];
+
+/// Parses the text of `logins.csv`; `path` only names it in errors.
+///
+/// # Errors
+/// [`ReportError::Malformed`] on a wrong header, an unknown kind or a bad number.
+pub fn parse_logins(path: &Path, text: &str) -> Result<Vec<LoginCount>, ReportError> {
+    let mut reader = csv_reader(text);
+    let header = header(path, &mut reader)?;
+    if header != LOGINS_HEADER {
+        return Err(malformed(
+            path,
+            Some(1),
+            format!(
+                "header is `{}`; expected `{}`",
+                header.join(","),
+                LOGINS_HEADER.join(",")
+            ),
+        ));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(path, &e))?;
+        let line = line_of(&record);
+        let field = |i: usize| record.get(i).unwrap_or("").trim();
+        let kind = LoginKind::ALL
+            .into_iter()
+            .find(|k| k.name() == field(0))
+            .ok_or_else(|| {
+                malformed(
+                    path,
+                    line,
+                    format!(
+                        "kind `{}` is unknown; expected interactive, sso or silent",
+                        field(0)
+                    ),
+                )
+            })?;
+        let latency_ms = number(path, line, "latency_ms", field(1))?;
+        let hops = field(2).parse::<u32>().map_err(|_| {
+            malformed(
+                path,
+                line,
+                format!("hops `{}` is not a whole number", field(2)),
+            )
+        })?;
+        let count = number(path, line, "count", field(3))?;
+        if latency_ms < 0.0 || count < 0.0 {
+            return Err(malformed(
+                path,
+                line,
+                "latency_ms and count must not be negative",
+            ));
+        }
+        rows.push(LoginCount {
+            kind,
+            latency_ms,
+            hops,
+            count,
+        });
+    }
+    Ok(rows)
+}
+
+fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes())
+}
+
+fn header(path: &Path, reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>, ReportError> {
+    let header = reader.headers().map_err(|e| csv_error(path, &e))?;
+    if header.is_empty() {
+        return Err(malformed(
+            path,
+            None,
+            "the file is empty; expected a header",
+        ));
+    }
+    Ok(header.iter().map(|h| h.trim().to_string()).collect())
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> ReportError {
+    let line = e.position().map(|p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
+        _ => e.to_string(),
+    };
+    malformed(path, line, message)
+}
+
+fn line_of(record: &csv::StringRecord) -> Option<u64> {
+    record.position().map(|p| p.line())
+}
+
+fn number(path: &Path, line: Option<u64>, column: &str, text: &str) -> Result<f64, ReportError> {
+    optional_number(path, line, column, text)?
+        .ok_or_else(|| malformed(path, line, format!("{column} is empty; expected a number")))
+}
+
+fn optional_number(
+    path: &Path,
+    line: Option<u64>,
+    column: &str,
+    text: &str,
+) -> Result<Option<f64>, ReportError> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err(malformed(
+            path,
+            line,
+            format!("{column} `{text}` is not a number"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> PathBuf {
+        PathBuf::from("run/summary.csv")
+    }
+
+    #[test]
+    fn summary_reads_values_and_intervals() {
+        let s = Summary::parse(
+            &p(),
+            "metric,scope,value,ci95_low,ci95_high\nvisits,all,10,,\nreauth_rate,app:a,0.5,0.4,0.6\n",
+        )
+        .unwrap();
+        assert_eq!(s.value("visits", "all"), Some(10.0));
+        assert_eq!(
+            s.get("reauth_rate", "app:a").unwrap().ci95,
+            Some((0.4, 0.6))
+        );
+        assert_eq!(s.get("visits", "as"), None);
+    }
+
+    #[test]
+    fn summary_errors_name_file_and_line() {
+        let e = Summary::parse(
+            &p(),
+            "metric,scope,value,ci95_low,ci95_high\nvisits,all,ten,,\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(e, "run/summary.csv: line 2: value `ten` is not a number");
+        let e = Summary::parse(&p(), "a,b\n").unwrap_err().to_string();
+        assert!(
+            e.starts_with("run/summary.csv: line 1: header is `a,b`"),
+            "{e}"
+        );
+        let e = Summary::parse(&p(), "").unwrap_err().to_string();
+        assert!(e.contains("empty"), "{e}");
+        let e = Summary::parse(&p(), "metric,scope,value,ci95_low,ci95_high\nvisits,all\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2") && e.contains("2 fields"), "{e}");
+    }
+
+    #[test]
+    fn tiers_are_as_then_idps_then_apps() {
+        let scopes = ["all", "app:b", "idp:fb", "as", "app:a", "app:b"];
+        assert_eq!(
+            order_tiers(scopes.into_iter()),
+            vec!["as", "idp:fb", "app:b", "app:a"]
+        );
+    }
+
+    #[test]
+    fn timeseries_keeps_bands_and_skips_empty_cells() {
+        let t = TimeSeries::parse(
+            Path::new("timeseries.csv"),
+            "time_ms,scope,valid_sessions,valid_sessions_ci95_low,valid_sessions_ci95_high,visits\n\
+             0,all,1,0.5,1.5,\n0,as,2,,,\n10,all,3,2,4,7\n",
+        )
+        .unwrap();
+        assert_eq!(t.scopes(), ["all", "as"]);
+        let all = t.get("all", "valid_sessions");
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[1].band, Some((2.0, 4.0)));
+        assert_eq!(t.get("all", "visits").len(), 1);
+        assert_eq!(t.get("as", "valid_sessions")[0].band, None);
+        assert!(t.get("nope", "valid_sessions").is_empty());
+    }
+
+    #[test]
+    fn logins_refuse_unknown_kinds() {
+        let e = parse_logins(
+            Path::new("logins.csv"),
+            "kind,latency_ms,hops,count\nmagic,1,2,3\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("logins.csv: line 2: kind `magic`"), "{e}");
+    }
+}

@@ -1,0 +1,152 @@
+//! Charts and the self-contained HTML report of a run folder (design §9, issue 5).
+//!
+//! [`render_run`] reads a run folder (`summary.csv`, `timeseries.csv`,
+//! `logins.csv`, `run.json`, `scenario.toml`) and writes into it, each file
+//! atomically:
+//!
+//! | file | what it shows |
+//! |---|---|
+//! | `sessions.{png,svg}` | valid sessions over time per tier, and orphaned sessions |
+//! | `logged_in_users.{png,svg}` | logged-in users over time |
+//! | `session_endings.{png,svg}` | why sessions end, per tier |
+//! | `login_paths.{png,svg}` | how protected visits were served, per app |
+//! | `login_latency.{png,svg}` | login latency distribution and hops, per kind |
+//! | `as_load.{png,svg}` | `/authorize` and `/oauth/token` requests per second |
+//! | `report.html` | all of the above inlined, the headline table, the scenario |
+//!
+//! [`render_comparison`] overlays several runs (`ssosim compare`, `ssosim sweep`)
+//! and writes `compare_as_sessions`, `compare_logged_in_users`, `compare_rates`
+//! (PNG and SVG) and `comparison.html`.
+//!
+//! # Determinism
+//! Only the input files decide the output: the font is embedded, PNGs are
+//! encoded with fixed settings, nothing reads the clock. The same run folder
+//! gives the same bytes, so `ssosim chart` reproduces what `ssosim run` wrote.
+//!
+//! # Missing data
+//! Unknown metrics, scopes and columns are ignored; a chart leaves out what the
+//! run lacks and says "no ..." when nothing is left. A missing or malformed input
+//! file is a [`ReportError`] naming it.
+
+pub mod chart;
+pub mod data;
+mod error;
+pub mod html;
+pub mod style;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub use data::RunData;
+pub use error::ReportError;
+
+use chart::{
+    AsLoad, CompareRates, CompareSeries, LoggedInUsers, LoginLatency, LoginPaths, Rendered,
+    SessionEndings, ValidSessions, render,
+};
+
+/// Name of the report page in a run folder.
+pub const REPORT_HTML: &str = "report.html";
+/// Name of the comparison page.
+pub const COMPARISON_HTML: &str = "comparison.html";
+
+/// Draws every chart of the run folder `dir` and writes them, with
+/// `report.html`, into `dir`.
+///
+/// Returns the paths written, charts first (PNG then SVG of each), then the page.
+///
+/// # Errors
+/// [`ReportError`] naming the input file that is missing or malformed, or the
+/// output file that could not be written.
+pub fn render_run(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    let run = RunData::load(dir)?;
+    let charts = run_charts(&run)?;
+    let mut written = write_charts(dir, &charts)?;
+    written.push(write(
+        &dir.join(REPORT_HTML),
+        html::run_report(&run, &charts).as_bytes(),
+    )?);
+    Ok(written)
+}
+
+/// Draws the charts of one run, in report order, without writing anything.
+///
+/// # Errors
+/// [`ReportError::Draw`] when plotters fails.
+pub fn run_charts(run: &RunData) -> Result<Vec<Rendered>, ReportError> {
+    Ok(vec![
+        render(&ValidSessions { run })?,
+        render(&LoggedInUsers { run })?,
+        render(&SessionEndings { run })?,
+        render(&LoginPaths { run })?,
+        render(&LoginLatency { run })?,
+        render(&AsLoad { run })?,
+    ])
+}
+
+/// Overlays the runs `runs` (label, run folder) and writes the comparison charts
+/// and `comparison.html` into `out` (created if needed).
+///
+/// Returns the paths written, charts first, then the page.
+///
+/// # Errors
+/// [`ReportError::NoRuns`] for an empty list; otherwise as [`render_run`].
+pub fn render_comparison(
+    runs: &[(String, PathBuf)],
+    out: &Path,
+) -> Result<Vec<PathBuf>, ReportError> {
+    if runs.is_empty() {
+        return Err(ReportError::NoRuns);
+    }
+    let loaded = runs
+        .iter()
+        .map(|(label, dir)| Ok((label.clone(), RunData::load(dir)?)))
+        .collect::<Result<Vec<_>, ReportError>>()?;
+    let charts = vec![
+        render(&CompareSeries::as_sessions(&loaded))?,
+        render(&CompareSeries::logged_in_users(&loaded))?,
+        render(&CompareRates { runs: &loaded })?,
+    ];
+    fs::create_dir_all(out).map_err(|source| ReportError::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let mut written = write_charts(out, &charts)?;
+    written.push(write(
+        &out.join(COMPARISON_HTML),
+        html::comparison_report(&loaded, &charts).as_bytes(),
+    )?);
+    Ok(written)
+}
+
+fn write_charts(dir: &Path, charts: &[Rendered]) -> Result<Vec<PathBuf>, ReportError> {
+    let mut written = Vec::with_capacity(charts.len() * 2);
+    for chart in charts {
+        written.push(write(&dir.join(format!("{}.png", chart.stem)), &chart.png)?);
+        written.push(write(
+            &dir.join(format!("{}.svg", chart.stem)),
+            chart.svg.as_bytes(),
+        )?);
+    }
+    Ok(written)
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<PathBuf, ReportError> {
+    crate::output::write_atomic(path, bytes).map_err(|source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(path.to_path_buf())
+}
+
+/// The file stems [`render_run`] draws, in report order.
+pub fn run_chart_stems() -> [&'static str; 6] {
+    [
+        "sessions",
+        "logged_in_users",
+        "session_endings",
+        "login_paths",
+        "login_latency",
+        "as_load",
+    ]
+}
