@@ -15,7 +15,10 @@ impl Model for Hold {
     type Event = u32;
     #[inline]
     fn handle(&mut self, e: u32, ctx: &mut Context<'_, u32>) {
-        self.x = self.x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.x = self
+            .x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ctx.schedule_in((self.x >> 33) % 1_000_000, e);
     }
 }
@@ -25,18 +28,22 @@ fn hold(c: &mut Criterion) {
     for pending in [1_000u64, 100_000, 1_000_000] {
         let steps = 200_000u64;
         group.throughput(Throughput::Elements(steps));
-        group.bench_with_input(BenchmarkId::from_parameter(pending), &pending, |b, &pending| {
-            let mut sim = Simulation::new();
-            let mut model = Hold { x: 1 };
-            for i in 0..pending {
-                sim.schedule_at(i * 1_000_000 / pending, i as u32);
-            }
-            b.iter(|| {
-                for _ in 0..steps {
-                    sim.step(&mut model, u64::MAX);
+        group.bench_with_input(
+            BenchmarkId::from_parameter(pending),
+            &pending,
+            |b, &pending| {
+                let mut sim = Simulation::new();
+                let mut model = Hold { x: 1 };
+                for i in 0..pending {
+                    sim.schedule_at(i * 1_000_000 / pending, i as u32);
                 }
-            });
-        });
+                b.iter(|| {
+                    for _ in 0..steps {
+                        sim.step(&mut model, u64::MAX);
+                    }
+                });
+            },
+        );
     }
     group.finish();
 }

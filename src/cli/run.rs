@@ -27,6 +27,9 @@ pub struct RunArgs {
     /// No progress or summary on the terminal.
     #[arg(long)]
     pub quiet: bool,
+    /// Write the CSV and JSON files only, no charts or report.
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Runs the scenario and writes its folder.
@@ -67,6 +70,9 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     let result = result.map_err(|e| CliError::Failed(format!("error: {e}")))?;
     write_run(&out, &s, &overrides, None, &result)
         .map_err(|e| CliError::Failed(format!("error: cannot write results: {e}")))?;
+    if !args.no_charts {
+        super::chart::draw(&out)?;
+    }
     if !args.quiet {
         let events = result.events();
         eprintln!(
