@@ -79,13 +79,13 @@ pub struct Simulation<E> {
     processed: u64,
 }
 
-impl<E> Default for Simulation<E> {
+impl<E: Copy> Default for Simulation<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> Simulation<E> {
+impl<E: Copy> Simulation<E> {
     /// An empty simulation at time 0.
     pub fn new() -> Self {
         Simulation {
