@@ -260,3 +260,233 @@ fn a_trace_is_in_time_order_and_reproducible() {
     assert!(a.windows(2).all(|w| w[0].time <= w[1].time));
     assert!(a.len() > 50, "ten days of visits at 3 a day");
 }
+
+/// Traces a scripted user of a scenario given as TOML.
+fn trace_in(
+    toml: &str,
+    profile: UserProfile,
+    visits: &[(u64, u8, bool)],
+    until: u64,
+) -> (Vec<TraceLine>, Vec<String>) {
+    let s = from_str(toml, "flows.toml", &[]).expect("valid test scenario");
+    let cfg = ModelConfig::new(&s);
+    let script = UserScript {
+        profile: Some(profile),
+        visits: visits
+            .iter()
+            .map(|&(at, app, protected)| ScriptedVisit { at, app, protected })
+            .collect(),
+    };
+    Simulator::new(&cfg, 0).with_script(script).trace(0, until)
+}
+
+fn notes(lines: &[TraceLine]) -> Vec<&str> {
+    lines
+        .iter()
+        .filter(|l| l.hop.is_none())
+        .map(|l| l.what.as_str())
+        .collect()
+}
+
+#[test]
+fn mfa_is_asked_at_the_interactive_login_and_remembered_for_sso() {
+    let toml = TENANT.replace(
+        "absolute_timeout = \"1d\"\n[identity",
+        "absolute_timeout = \"1d\"\nmfa = true\n[identity",
+    );
+    let profile = UserProfile {
+        connection: Connection::Password,
+        blocks_third_party_cookies: false,
+    };
+    // Regular web app, then the SPA 20 minutes later: SSO by prompt=none, no MFA.
+    let (lines, _) = trace_in(
+        &toml,
+        profile,
+        &[(0, 0, true), (20 * MINUTE, 1, true)],
+        21 * MINUTE,
+    );
+    let all = hops(&lines);
+    let mfa = all.iter().filter(|h| h.contains("MFA prompt")).count();
+    assert_eq!(mfa, 1, "{all:#?}");
+    let i = all
+        .iter()
+        .position(|h| h.contains("POST /login (username"))
+        .unwrap();
+    assert_eq!(all[i + 1], "as -> browser: 200 MFA prompt");
+    assert_eq!(all[i + 2], "browser -> as: POST /mfa");
+    assert_eq!(all[i + 3], "as -> browser: 302 /callback");
+    assert!(all.last().unwrap().ends_with("200 web_message: tokens"));
+}
+
+#[test]
+fn blocked_third_party_cookies_fail_silent_auth_but_not_a_top_level_sso() {
+    let profile = UserProfile {
+        connection: Connection::Password,
+        blocks_third_party_cookies: true,
+    };
+    // Log in on the web app, then open the SPA's protected page.
+    let later = 20 * MINUTE;
+    let (lines, _) = trace_in(
+        TENANT,
+        profile,
+        &[(0, 0, true), (later, 1, true)],
+        later + MINUTE,
+    );
+    let second = hops(
+        &lines
+            .iter()
+            .filter(|l| l.time >= later)
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(
+        second,
+        [
+            "browser -> spa: GET /page",
+            "spa -> browser: 200 single-page app",
+            "browser -> as: GET /authorize?prompt=none&response_mode=web_message (iframe)",
+            "as -> browser: 200 web_message: error=login_required",
+            "browser -> as: GET /authorize",
+            "as -> browser: 302 /callback",
+            "browser -> spa: GET /callback",
+            "spa -> browser: 200 page",
+        ]
+    );
+    assert!(notes(&lines).contains(&"third-party cookies blocked: no AS cookie in the iframe"));
+}
+
+#[test]
+fn federated_logout_ends_the_app_as_and_facebook_sessions() {
+    let toml = TENANT.replace(
+        "[users]\n",
+        "[users]\nlogout_share = 1.0\nfederated_logout_share = 1.0\n",
+    );
+    let profile = UserProfile {
+        connection: FACEBOOK,
+        blocks_third_party_cookies: false,
+    };
+    let (lines, valid) = trace_in(&toml, profile, &[(0, 0, true)], 30 * MINUTE);
+    let all = hops(&lines);
+    let i = all
+        .iter()
+        .position(|h| h.ends_with("GET /logout") && h.contains("storezero"))
+        .unwrap();
+    assert_eq!(
+        &all[i..],
+        [
+            "browser -> storezero: GET /logout",
+            "storezero -> browser: 302 /v2/logout",
+            "browser -> as: GET /v2/logout?federated",
+            "as -> browser: 302 identity provider logout",
+            "browser -> facebook: GET /logout",
+            "facebook -> browser: 302 returnTo",
+            "browser -> storezero: GET / (returnTo)",
+            "storezero -> browser: 200 logged-out page",
+        ]
+    );
+    let ended: Vec<&str> = notes(&lines)
+        .into_iter()
+        .filter(|n| n.contains("ends: logout"))
+        .collect();
+    assert_eq!(
+        ended,
+        [
+            "app:storezero session ends: logout",
+            "as session ends: logout",
+            "idp:facebook session ends: logout"
+        ]
+    );
+    assert!(valid.is_empty(), "{valid:?}");
+}
+
+#[test]
+fn a_plain_logout_leaves_the_facebook_session() {
+    let toml = TENANT.replace("[users]\n", "[users]\nlogout_share = 1.0\n");
+    let profile = UserProfile {
+        connection: FACEBOOK,
+        blocks_third_party_cookies: false,
+    };
+    let (lines, valid) = trace_in(&toml, profile, &[(0, 0, true)], 30 * MINUTE);
+    assert!(hops(&lines).contains(&"browser -> as: GET /v2/logout".to_string()));
+    assert_eq!(valid, ["idp:facebook"]);
+}
+
+#[test]
+fn a_browser_close_abandons_the_login_and_drops_session_only_cookies() {
+    // Non-persistent AS cookie; the browser closes every 43 s on average, so
+    // many closes land during a login (8 s prompt), others after it.
+    let toml = TENANT
+        .replace(
+            "idle_timeout = \"1h\"\nabsolute_timeout = \"1d\"",
+            "idle_timeout = \"1d\"\nabsolute_timeout = \"1d\"\ncookie = \"non_persistent\"",
+        )
+        .replace("[users]\n", "[users]\nbrowser_closes_per_day = 2000.0\n");
+    let profile = UserProfile {
+        connection: Connection::Password,
+        blocks_third_party_cookies: false,
+    };
+    let visits: Vec<(u64, u8, bool)> = (0..200).map(|i| (i * 17 * MINUTE, 0, true)).collect();
+    let (lines, _) = trace_in(&toml, profile, &visits, 200 * 17 * MINUTE);
+    let n = notes(&lines);
+    assert!(n.contains(&"browser closes"));
+    assert!(
+        n.contains(&"as session ends: browser close"),
+        "the AS cookie is session-only"
+    );
+    assert!(
+        n.contains(&"app:storezero session ends: browser close"),
+        "the local cookie is session-only"
+    );
+    // After a close cut a visit, none of its hops arrive.
+    for (i, l) in lines.iter().enumerate() {
+        if l.what == "login abandoned" {
+            let next = &lines[i + 1..];
+            if let Some(resumed) = next.iter().find(|l| l.hop.is_some()) {
+                assert_eq!(
+                    resumed.what, "GET /page",
+                    "a new visit starts with a navigation"
+                );
+            }
+        }
+    }
+    assert!(
+        n.contains(&"login abandoned"),
+        "200 logins of 8 s, a close every 43 s: some login is cut"
+    );
+}
+
+#[test]
+fn a_password_reset_expires_the_as_session_but_not_the_local_one() {
+    let toml = TENANT
+        .replace(
+            "idle_timeout = \"1h\"\nabsolute_timeout = \"1d\"",
+            "idle_timeout = \"1d\"\nabsolute_timeout = \"1d\"",
+        )
+        .replace(
+            "[users]\n",
+            "[users]\npassword_resets_per_year = 100000.0\n",
+        );
+    let profile = UserProfile {
+        connection: Connection::Password,
+        blocks_third_party_cookies: false,
+    };
+    // Resets every 5 minutes on average; the local session lasts 30 minutes idle.
+    let (lines, _) = trace_in(&toml, profile, &[(0, 0, true)], 25 * MINUTE);
+    let created = lines
+        .iter()
+        .position(|l| l.what == "as session created")
+        .unwrap();
+    let reset = created
+        + lines[created..]
+            .iter()
+            .position(|l| l.what == "user resets the password")
+            .expect("a reset after the login");
+    assert_eq!(lines[reset + 1].what, "as session ends: password reset");
+    assert_eq!(lines[reset + 1].time, lines[reset].time);
+    let n = notes(&lines);
+    assert!(
+        !n.iter()
+            .any(|x| x.starts_with("app:storezero session ends")),
+        "{n:?}"
+    );
+}
