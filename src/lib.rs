@@ -7,4 +7,5 @@ pub mod model;
 pub mod output;
 pub mod runner;
 pub mod scenario;
+pub mod shard;
 pub mod time;

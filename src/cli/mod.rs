@@ -1,6 +1,7 @@
 //! The command line (design §10): argument structs (clap derive) and one
 //! `exec` per subcommand. The library below never sees clap types.
 
+mod merge;
 mod run;
 mod trace;
 
@@ -23,6 +24,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Print every hop of one user, with virtual times.
     Trace(trace::TraceArgs),
+    /// Merge shard folders (`run --shard I/N`) into one run folder, byte for byte.
+    Merge(merge::MergeArgs),
 }
 
 /// How a command failed: refused input (exit 2) or anything else (exit 1).
@@ -66,6 +69,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run::exec(args),
         Command::Trace(args) => trace::exec(args),
+        Command::Merge(args) => merge::exec(args),
     }
 }
 
