@@ -59,6 +59,15 @@ pub enum MergeError {
         #[source]
         source: io::Error,
     },
+    /// A folder given does not exist.
+    #[error(
+        "{}: no such folder; give the folders written by `ssosim run --shard I/N`",
+        dir.display()
+    )]
+    NoFolder {
+        /// The folder.
+        dir: PathBuf,
+    },
     /// The folder has no manifest: not a shard, or a shard still running.
     #[error(
         "{}: no {MANIFEST}: not a finished shard folder; give folders written by `ssosim run --shard I/N`",
@@ -202,6 +211,10 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, MergeError> {
                 MergeError::NotAShard {
                     dir: dir.to_path_buf(),
                 }
+            } else if !dir.exists() {
+                MergeError::NoFolder {
+                    dir: dir.to_path_buf(),
+                }
             } else {
                 MergeError::Unreadable {
                     path: dir.to_path_buf(),
@@ -286,12 +299,14 @@ fn check_together(
         return Err(MergeError::NoShards);
     };
     let key = |m: &Manifest| -> [(&'static str, String); 5] {
+        // The plainest differences first, so the message says "seed" rather
+        // than only "scenario_sha256" when the seed is what differs.
         [
-            ("scenario_sha256", m.scenario_sha256.clone()),
+            ("shard_count (N)", m.shard_count.to_string()),
             ("seed", m.seed.to_string()),
             ("replicas", m.replicas.to_string()),
             ("users", m.users.to_string()),
-            ("shard_count (N)", m.shard_count.to_string()),
+            ("scenario_sha256", m.scenario_sha256.clone()),
         ]
     };
     let expected = key(&reference);
