@@ -214,6 +214,24 @@ fn multi_app_with_two_replicas_merges_exactly() {
 }
 
 #[test]
+fn more_shards_than_users_leaves_some_empty_and_still_merges() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let case = Case {
+        file: storezero(),
+        sets: vec!["simulation.users=5".into(), "simulation.duration=2d".into()],
+    };
+    let full = t.join("full");
+    ok(case.run(&full, &[]).output().unwrap(), "unsharded");
+    let dirs = run_shards(&case, t, 7);
+    let m: serde_json::Value =
+        serde_json::from_slice(&fs::read(dirs[6].join("shard.json")).unwrap()).unwrap();
+    assert_eq!(m["users_simulated"], 0);
+    ok(merge(&dirs, &t.join("merged")), "merge");
+    assert_same_run(&full, &t.join("merged"), "5 users in 7 shards");
+}
+
+#[test]
 fn the_shard_folder_holds_raw_results_scenario_and_manifest() {
     let tmp = tempfile::tempdir().unwrap();
     let case = Case::storezero(2);

@@ -369,7 +369,12 @@ fn read_raw(
     s: &Scenario,
     cfg: &ModelConfig,
 ) -> Result<Metrics, MergeError> {
-    let listed = &m.files[r as usize];
+    let Some(listed) = m.files.get(r as usize) else {
+        return Err(damaged(
+            &dir.join(MANIFEST),
+            format!("no raw file listed for replica {r}"),
+        ));
+    };
     let path = dir.join(&listed.name);
     let bytes = read(&path)?;
     if bytes.len() as u64 != listed.bytes || manifest::sha256_hex(&bytes) != listed.sha256 {
@@ -485,4 +490,29 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError> {
         users: s.simulation.users,
         events: result.events(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_shards_are_listed_then_counted() {
+        let e = MergeError::Missing {
+            missing: vec![2],
+            count: 3,
+        };
+        assert_eq!(
+            e.to_string(),
+            "shard 2/3 is missing; give every shard 0/3 to 2/3 exactly once"
+        );
+        let e = MergeError::Missing {
+            missing: (0..15).collect(),
+            count: 20,
+        };
+        let text = e.to_string();
+        assert!(text.starts_with("shards 0/20, 1/20,"), "{text}");
+        assert!(text.contains("9/20, and 5 more are missing"), "{text}");
+        assert!(e.is_refusal());
+    }
 }
