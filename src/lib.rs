@@ -42,4 +42,5 @@ pub mod output;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod shard;
 pub mod time;

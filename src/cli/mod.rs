@@ -2,6 +2,7 @@
 //! `exec` per subcommand. The library below never sees clap types.
 
 mod chart;
+mod merge;
 mod run;
 mod trace;
 
@@ -26,6 +27,8 @@ pub enum Command {
     Trace(trace::TraceArgs),
     /// Redraw the charts and report of a run folder from its CSV files.
     Chart(chart::ChartArgs),
+    /// Merge shard folders (`run --shard I/N`) into one run folder, byte for byte.
+    Merge(merge::MergeArgs),
 }
 
 /// How a command failed: refused input (exit 2) or anything else (exit 1).
@@ -70,6 +73,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Run(args) => run::exec(args),
         Command::Trace(args) => trace::exec(args),
         Command::Chart(args) => chart::exec(args),
+        Command::Merge(args) => merge::exec(args),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `ssosim run SCENARIO [--out DIR] [--set KEY=VALUE]... [--threads N] [--quiet]`.
+//! `ssosim run SCENARIO [--out DIR] [--set KEY=VALUE]... [--threads N] [--shard I/N] [--quiet]`.
 
 use super::{CliError, parse_overrides};
 use crate::output::write_run;
@@ -24,6 +24,10 @@ pub struct RunArgs {
     /// Worker threads [default: all cores].
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Simulate only users with id % N == I and write a shard folder for `ssosim merge`
+    /// [default out: output/<scenario name>-shard-I-of-N].
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
     /// No progress or summary on the terminal.
     #[arg(long)]
     pub quiet: bool,
@@ -35,18 +39,22 @@ pub struct RunArgs {
 /// Runs the scenario and writes its folder.
 pub fn exec(args: RunArgs) -> Result<(), CliError> {
     let overrides = parse_overrides(&args.sets)?;
+    let shard = super::merge::shard_flag(args.shard.as_deref())?;
     let s = scenario::load(&args.scenario, &overrides)?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(&s.name));
+    let out = args.out.clone().unwrap_or_else(|| match shard {
+        Some(sh) => super::merge::default_shard_out(&s.name, sh),
+        None => PathBuf::from("output").join(&s.name),
+    });
     let opts = RunOptions {
         threads: args.threads,
-        shard: None,
+        shard,
     };
     let progress = Progress::default();
     let show = !args.quiet && std::io::stderr().is_terminal();
-    let total = s.simulation.users * u64::from(s.simulation.replicas);
+    let users = shard.map_or(s.simulation.users, |sh| {
+        crate::shard::users_in_shard(s.simulation.users, sh)
+    });
+    let total = users * u64::from(s.simulation.replicas);
     let done = std::sync::atomic::AtomicBool::new(false);
     let result = std::thread::scope(|scope| {
         if show {
@@ -68,9 +76,12 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         r
     });
     let result = result.map_err(|e| CliError::Failed(format!("error: {e}")))?;
-    write_run(&out, &s, &overrides, None, &result)
-        .map_err(|e| CliError::Failed(format!("error: cannot write results: {e}")))?;
-    if !args.no_charts {
+    match shard {
+        Some(sh) => crate::shard::write_shard(&out, &s, &overrides, sh, &result),
+        None => write_run(&out, &s, &overrides, None, &result),
+    }
+    .map_err(|e| CliError::Failed(format!("error: cannot write results: {e}")))?;
+    if shard.is_none() && !args.no_charts {
         super::chart::draw(&out)?;
     }
     if !args.quiet {

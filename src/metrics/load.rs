@@ -40,6 +40,17 @@ impl PerSecond {
         }
     }
 
+    /// Counts read back from a raw file (shards).
+    pub fn from_counts(counts: Vec<u32>) -> Self {
+        let pages = vec![0; (counts.len() >> PAGE_SHIFT) + 2];
+        PerSecond {
+            counts,
+            pending: Vec::new(),
+            scratch: Vec::new(),
+            pages,
+        }
+    }
+
     /// One request in second `s` (ignored past the end of the run).
     #[inline]
     pub fn record(&mut self, s: u64) {

@@ -42,6 +42,13 @@ impl Logins {
     pub fn record(&mut self, kind: LoginKind, latency_ms: u64, hops: u32) {
         *self.counts.entry((kind, latency_ms, hops)).or_insert(0) += 1;
     }
+    /// Adds `count` flows of one (kind, latency, hops) cell at once: the
+    /// inverse of [`Logins::rows`], used to read shard raw files (design §11).
+    pub fn add(&mut self, kind: LoginKind, latency_ms: u64, hops: u32, count: u64) {
+        if count > 0 {
+            *self.counts.entry((kind, latency_ms, hops)).or_insert(0) += count;
+        }
+    }
     /// Adds every count of `other`.
     pub fn merge(&mut self, other: &Logins) {
         for (k, v) in &other.counts {

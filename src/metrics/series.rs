@@ -144,6 +144,32 @@ impl Series {
         }
     }
 
+    /// The raw difference arrays `(sessions, logged_in, counters)`, in the
+    /// layout documented on the fields, for the shard raw format (design §11).
+    pub fn raw(&self) -> (&[i64], &[i64], &[i64]) {
+        (&self.sessions, &self.logged_in, &self.counters)
+    }
+
+    /// Rebuilds series from raw difference arrays read back from a shard.
+    /// `None` when a length does not match `layout` (a damaged file).
+    pub fn from_raw(
+        layout: &Layout,
+        sessions: Vec<i64>,
+        logged_in: Vec<i64>,
+        counters: Vec<i64>,
+    ) -> Option<Series> {
+        let shape = Series::new(layout);
+        let fits = sessions.len() == shape.sessions.len()
+            && logged_in.len() == shape.logged_in.len()
+            && counters.len() == shape.counters.len();
+        fits.then_some(Series {
+            sessions,
+            logged_in,
+            counters,
+            ..shape
+        })
+    }
+
     fn prefix(arr: &[i64]) -> Vec<i64> {
         arr.iter()
             .scan(0i64, |acc, d| {

@@ -1,0 +1,71 @@
+//! `ssosim merge SHARD_DIR... --out DIR`: the exact merge of shard folders
+//! (design §10, §11). Resolves the arguments, calls [`crate::shard::merge`]
+//! and reports; the checks and the format live in [`crate::shard`].
+
+use super::CliError;
+use crate::shard;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Arguments of `ssosim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard folders written by `ssosim run --shard I/N`, all N of one run, in any order.
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    pub shards: Vec<PathBuf>,
+    /// Folder of the merged run: the files an unsharded run writes.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Print nothing on success.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Write the CSV and JSON files only, no charts or report.
+    #[arg(long)]
+    pub no_charts: bool,
+}
+
+/// Merges the shards and writes the run folder.
+pub fn exec(args: MergeArgs) -> Result<(), CliError> {
+    let outcome = shard::merge(&args.shards, &args.out).map_err(|e| {
+        if e.is_refusal() {
+            CliError::Refused(format!("error: {e}"))
+        } else {
+            CliError::Failed(format!("error: {e}"))
+        }
+    })?;
+    // Charts and report come from the CSVs just written, as after `ssosim run`.
+    if !args.no_charts {
+        super::chart::draw(&args.out)?;
+    }
+    if !args.quiet {
+        eprintln!(
+            "merged {} shard(s): {} users, {} events; results in {}",
+            outcome.shards,
+            outcome.users,
+            outcome.events,
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Resolves `run --shard I/N` (design §11), refusing a bad value with exit
+/// status 2 and the accepted form. Lives here, beside the merge, so that
+/// `run.rs` only calls it.
+pub(super) fn shard_flag(value: Option<&str>) -> Result<Option<(u64, u64)>, CliError> {
+    value
+        .map(|v| {
+            shard::parse_shard(v).map_err(|e| {
+                CliError::Refused(format!(
+                    "error: --shard: {e}; accepted: {}",
+                    shard::SHARD_FORMS
+                ))
+            })
+        })
+        .transpose()
+}
+
+/// Default folder of shard `I/N` of scenario `name`: `output/<name>-shard-I-of-N`.
+pub(super) fn default_shard_out(name: &str, (i, n): (u64, u64)) -> PathBuf {
+    PathBuf::from("output").join(format!("{name}-shard-{i}-of-{n}"))
+}

@@ -1,0 +1,518 @@
+//! `ssosim merge`: the exact merge of shard folders into the run folder an
+//! unsharded run writes (design §11).
+//!
+//! # Steps
+//!
+//! 1. Read every `shard.json` and check that the folders are the `N` shards
+//!    of one run: same format and ssosim version (this binary's), scenario
+//!    SHA-256, seed, replicas, users and `N`, each `I` exactly once. Nothing is
+//!    read beyond the manifests until this holds.
+//! 2. Check each `scenario.toml` against its manifest and load the scenario
+//!    from the first folder given.
+//! 3. Shard after shard, read each raw file, check its length and SHA-256
+//!    against the manifest, decode it against the scenario's layout and add it
+//!    into the replica's total ([`Metrics::merge`]: integer sums, exact in any
+//!    order). One shard's metrics are in memory at a time.
+//! 4. Check that every user was counted once per replica, then write the run
+//!    folder with [`write_run`] — the same function, on the same metrics, as an
+//!    unsharded run, hence the same bytes for `summary.csv`, `timeseries.csv`,
+//!    `logins.csv` and `scenario.toml`.
+//!
+//! Any problem before step 4 refuses the merge and writes nothing.
+//!
+//! # `run.json` of a merged run
+//!
+//! Recomputed from the manifests: `events_processed` is the exact sum over
+//! shards; `wall_time_s` is the *sum* of the shards' wall times (the compute
+//! spent, not the elapsed time of a parallel job) and `threads` the largest
+//! shard's thread count, so `events_per_s` is the mean throughput of one shard
+//! process; `peak_rss_bytes` is the largest shard's peak (the memory a node
+//! needs), not the merging process's. `shard` is absent, as in an unsharded
+//! run; `overrides` are those of the first folder given. Every other field is
+//! the same as the unsharded run's.
+
+use super::manifest::{self, MANIFEST, Manifest};
+use super::raw::{self, RawReplica};
+use super::users_in_shard;
+use crate::metrics::{GlobalCounter, Metrics};
+use crate::model::ModelConfig;
+use crate::output::{OutputError, RunInfo, scenario_sha256, write_atomic, write_run};
+use crate::runner::RunResult;
+use crate::scenario::{self, Override, Scenario};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Why a merge was refused or failed. Every variant but [`MergeError::Output`]
+/// is refused input (exit status 2) and leaves the output folder untouched.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MergeError {
+    /// No folder was given.
+    #[error("no shard folder given; give the N folders written by `ssosim run --shard I/N`")]
+    NoShards,
+    /// A folder or file could not be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Unreadable {
+        /// What could not be read.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+    /// A folder given does not exist.
+    #[error(
+        "{}: no such folder; give the folders written by `ssosim run --shard I/N`",
+        dir.display()
+    )]
+    NoFolder {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// The folder has no manifest: not a shard, or a shard still running.
+    #[error(
+        "{}: no {MANIFEST}: not a finished shard folder; give folders written by `ssosim run --shard I/N`",
+        dir.display()
+    )]
+    NotAShard {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// A file of a shard is truncated, altered or not in the expected format.
+    #[error("{}: damaged: {reason}; run this shard again", path.display())]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A shard was written by another version of ssosim or of the format.
+    #[error(
+        "{}: written by ssosim {found} (shard format {format}); this is ssosim {} (shard format {}); run every shard and the merge with one version",
+        dir.display(), env!("CARGO_PKG_VERSION"), manifest::FORMAT_VERSION
+    )]
+    Version {
+        /// The shard folder.
+        dir: PathBuf,
+        /// ssosim version in its manifest.
+        found: String,
+        /// Format version in its manifest.
+        format: u32,
+    },
+    /// A shard belongs to another run than the first folder given.
+    #[error(
+        "{}: {field} is {found}, but {expected} in {}; shards merged together must come from one scenario, seed, replica count and N",
+        dir.display(), reference.display()
+    )]
+    Mismatch {
+        /// The offending shard folder.
+        dir: PathBuf,
+        /// Manifest field that differs.
+        field: &'static str,
+        /// Its value there.
+        found: String,
+        /// Its value in the reference folder.
+        expected: String,
+        /// The first folder given, against which others are checked.
+        reference: PathBuf,
+    },
+    /// Two folders hold the same shard.
+    #[error(
+        "{}: shard {index}/{count} is given twice (also {}); give each shard exactly once",
+        dir.display(), other.display()
+    )]
+    Duplicate {
+        /// The second folder with that shard.
+        dir: PathBuf,
+        /// The first one.
+        other: PathBuf,
+        /// `I`.
+        index: u64,
+        /// `N`.
+        count: u64,
+    },
+    /// Some shards of the run were not given.
+    #[error(
+        "shard{} {} {} missing; give every shard 0/{count} to {}/{count} exactly once",
+        if missing.len() == 1 { "" } else { "s" },
+        list(missing, *count),
+        if missing.len() == 1 { "is" } else { "are" },
+        count - 1
+    )]
+    Missing {
+        /// Missing indexes, in order.
+        missing: Vec<u64>,
+        /// `N`.
+        count: u64,
+    },
+    /// The merged run folder could not be written.
+    #[error("cannot write the merged run: {0}")]
+    Output(#[from] OutputError),
+}
+
+impl MergeError {
+    /// Whether the input was refused (exit 2) rather than the output failing (exit 1).
+    pub fn is_refusal(&self) -> bool {
+        !matches!(self, MergeError::Output(_))
+    }
+}
+
+/// `3/7, 5/7` — at most ten, then how many more.
+fn list(missing: &[u64], count: u64) -> String {
+    let mut s: Vec<String> = missing
+        .iter()
+        .take(10)
+        .map(|i| format!("{i}/{count}"))
+        .collect();
+    if missing.len() > 10 {
+        s.push(format!("and {} more", missing.len() - 10));
+    }
+    s.join(", ")
+}
+
+/// What a successful merge did.
+#[derive(Debug, Clone)]
+pub struct MergeOutcome {
+    /// Files written, in order.
+    pub files: Vec<PathBuf>,
+    /// Shards merged (`N`).
+    pub shards: u64,
+    /// Users per replica.
+    pub users: u64,
+    /// Engine events, all shards and replicas.
+    pub events: u64,
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, MergeError> {
+    std::fs::read(path).map_err(|source| MergeError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn damaged(path: &Path, reason: impl Into<String>) -> MergeError {
+    MergeError::Damaged {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+/// Reads and parses `dir/shard.json`.
+///
+/// # Errors
+/// [`MergeError::NotAShard`] when it does not exist, [`MergeError::Damaged`]
+/// when it does not parse or contradicts itself, [`MergeError::Version`] when
+/// another ssosim wrote it.
+pub fn read_manifest(dir: &Path) -> Result<Manifest, MergeError> {
+    let path = dir.join(MANIFEST);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(if dir.is_dir() {
+                MergeError::NotAShard {
+                    dir: dir.to_path_buf(),
+                }
+            } else if !dir.exists() {
+                MergeError::NoFolder {
+                    dir: dir.to_path_buf(),
+                }
+            } else {
+                MergeError::Unreadable {
+                    path: dir.to_path_buf(),
+                    source: e,
+                }
+            });
+        }
+        Err(source) => return Err(MergeError::Unreadable { path, source }),
+    };
+    // Format and version first, with a loose read, so that a manifest of a
+    // future layout gets the version message rather than a parse error.
+    let loose: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| damaged(&path, format!("not JSON: {e}")))?;
+    if loose.get("format").and_then(|f| f.as_str()) != Some(manifest::FORMAT) {
+        return Err(damaged(
+            &path,
+            format!(
+                "not a shard manifest (\"format\" is not \"{}\")",
+                manifest::FORMAT
+            ),
+        ));
+    }
+    let found = loose
+        .get("ssosim_version")
+        .and_then(|v| v.as_str())
+        .unwrap_or("?")
+        .to_string();
+    let format = loose
+        .get("format_version")
+        .and_then(|v| v.as_u64())
+        .and_then(|v| u32::try_from(v).ok())
+        .unwrap_or(0);
+    if found != env!("CARGO_PKG_VERSION") || format != manifest::FORMAT_VERSION {
+        return Err(MergeError::Version {
+            dir: dir.to_path_buf(),
+            found,
+            format,
+        });
+    }
+    let m: Manifest = serde_json::from_value(loose).map_err(|e| damaged(&path, e.to_string()))?;
+    if m.shard_count == 0 || m.shard_index >= m.shard_count {
+        return Err(damaged(
+            &path,
+            format!(
+                "shard {}/{} is not I/N with 0 ≤ I < N",
+                m.shard_index, m.shard_count
+            ),
+        ));
+    }
+    let expected_users = users_in_shard(m.users, (m.shard_index, m.shard_count));
+    if m.users_simulated != expected_users {
+        return Err(damaged(
+            &path,
+            format!(
+                "users_simulated is {}, but shard {}/{} of {} users has {expected_users}",
+                m.users_simulated, m.shard_index, m.shard_count, m.users
+            ),
+        ));
+    }
+    let names_ok = m.files.len() == m.replicas as usize
+        && (0u32..)
+            .zip(&m.files)
+            .all(|(r, f)| f.name == raw::file_name(r));
+    if !names_ok {
+        return Err(damaged(
+            &path,
+            format!(
+                "\"files\" must list replica-0.json to replica-{}.json in order",
+                m.replicas.saturating_sub(1)
+            ),
+        ));
+    }
+    Ok(m)
+}
+
+/// Checks that `shards` (folder, manifest) are the `N` shards of one run and
+/// returns them sorted by `I`.
+fn check_together(
+    shards: Vec<(PathBuf, Manifest)>,
+) -> Result<Vec<(PathBuf, Manifest)>, MergeError> {
+    let Some((ref_dir, reference)) = shards.first().cloned() else {
+        return Err(MergeError::NoShards);
+    };
+    let key = |m: &Manifest| -> [(&'static str, String); 5] {
+        // The plainest differences first, so the message says "seed" rather
+        // than only "scenario_sha256" when the seed is what differs.
+        [
+            ("shard_count (N)", m.shard_count.to_string()),
+            ("seed", m.seed.to_string()),
+            ("replicas", m.replicas.to_string()),
+            ("users", m.users.to_string()),
+            ("scenario_sha256", m.scenario_sha256.clone()),
+        ]
+    };
+    let expected = key(&reference);
+    for (dir, m) in &shards {
+        for ((field, found), (_, want)) in key(m).into_iter().zip(&expected) {
+            if &found != want {
+                return Err(MergeError::Mismatch {
+                    dir: dir.clone(),
+                    field,
+                    found,
+                    expected: want.clone(),
+                    reference: ref_dir.clone(),
+                });
+            }
+        }
+    }
+    let count = reference.shard_count;
+    let mut seen: std::collections::BTreeMap<u64, PathBuf> = Default::default();
+    for (dir, m) in &shards {
+        if let Some(other) = seen.insert(m.shard_index, dir.clone()) {
+            return Err(MergeError::Duplicate {
+                dir: dir.clone(),
+                other,
+                index: m.shard_index,
+                count,
+            });
+        }
+    }
+    // Every index is below N and none repeats: N folders means all are there.
+    if shards.len() as u64 != count {
+        let missing = (0..count).filter(|i| !seen.contains_key(i)).collect();
+        return Err(MergeError::Missing { missing, count });
+    }
+    let mut shards = shards;
+    shards.sort_by_key(|(_, m)| m.shard_index);
+    Ok(shards)
+}
+
+/// Checks `dir/scenario.toml` against the manifest's hash.
+fn check_scenario_file(dir: &Path, m: &Manifest) -> Result<(), MergeError> {
+    let path = dir.join("scenario.toml");
+    let bytes = read(&path)?;
+    if manifest::sha256_hex(&bytes) != m.scenario_sha256 {
+        return Err(damaged(
+            &path,
+            format!(
+                "its SHA-256 is not the scenario_sha256 of {}",
+                dir.join(MANIFEST).display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads, verifies and decodes replica `r` of a shard.
+fn read_raw(
+    dir: &Path,
+    m: &Manifest,
+    r: u32,
+    s: &Scenario,
+    cfg: &ModelConfig,
+) -> Result<Metrics, MergeError> {
+    let Some(listed) = m.files.get(r as usize) else {
+        return Err(damaged(
+            &dir.join(MANIFEST),
+            format!("no raw file listed for replica {r}"),
+        ));
+    };
+    let path = dir.join(&listed.name);
+    let bytes = read(&path)?;
+    if bytes.len() as u64 != listed.bytes || manifest::sha256_hex(&bytes) != listed.sha256 {
+        return Err(damaged(
+            &path,
+            format!(
+                "{} bytes whose SHA-256 is not the one in {} ({} bytes expected): truncated or altered",
+                bytes.len(),
+                dir.join(MANIFEST).display(),
+                listed.bytes
+            ),
+        ));
+    }
+    let raw: RawReplica = serde_json::from_slice(&bytes)
+        .map_err(|e| damaged(&path, format!("not raw results: {e}")))?;
+    if raw.replica != r {
+        return Err(damaged(
+            &path,
+            format!("holds replica {}, expected {r}", raw.replica),
+        ));
+    }
+    let metrics = raw
+        .into_metrics(cfg.layout)
+        .map_err(|reason| damaged(&path, reason))?;
+    let users = metrics.global_value(GlobalCounter::Users);
+    if users != m.users_simulated {
+        return Err(damaged(
+            &path,
+            format!(
+                "counts {users} users, the shard simulated {} ({} users, scenario {})",
+                m.users_simulated, s.simulation.users, s.name
+            ),
+        ));
+    }
+    Ok(metrics)
+}
+
+/// Merges the shard folders `dirs` into the run folder `out` (see the module
+/// docs for the checks and for what `run.json` holds).
+///
+/// # Errors
+/// A refusal naming the folder or file and what is wrong (nothing written),
+/// or [`MergeError::Output`] when writing `out` fails.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError> {
+    let shards = dirs
+        .iter()
+        .map(|d| Ok((d.clone(), read_manifest(d)?)))
+        .collect::<Result<Vec<_>, MergeError>>()?;
+    let shards = check_together(shards)?;
+    for (dir, m) in &shards {
+        check_scenario_file(dir, m)?;
+    }
+    // The first folder given is the reference for the scenario, as for the checks.
+    let (ref_dir, reference) = match dirs
+        .first()
+        .and_then(|d| shards.iter().find(|(x, _)| x == d))
+    {
+        Some(x) => x.clone(),
+        None => return Err(MergeError::NoShards),
+    };
+    let scenario_path = ref_dir.join("scenario.toml");
+    let s = scenario::load(&scenario_path, &[])
+        .map_err(|e| damaged(&scenario_path, format!("does not load: {e}")))?;
+    if scenario_sha256(&s) != reference.scenario_sha256 {
+        return Err(damaged(
+            &scenario_path,
+            "reads back to another canonical scenario than the one simulated",
+        ));
+    }
+    let cfg = ModelConfig::new(&s);
+    let mut totals: Vec<Metrics> = (0..reference.replicas)
+        .map(|_| Metrics::new(cfg.layout))
+        .collect();
+    for (dir, m) in &shards {
+        for (r, total) in (0u32..).zip(totals.iter_mut()) {
+            total.merge(&read_raw(dir, m, r, &s, &cfg)?);
+        }
+    }
+    let result = RunResult {
+        replicas: totals,
+        wall_time_s: shards.iter().map(|(_, m)| m.wall_time_us).sum::<u64>() as f64 / 1e6,
+        threads: shards
+            .iter()
+            .map(|(_, m)| usize::try_from(m.threads).unwrap_or(usize::MAX))
+            .max()
+            .unwrap_or(1),
+    };
+    let overrides: Vec<Override> = reference
+        .overrides
+        .iter()
+        .map(|o| Override {
+            key: o.key.clone(),
+            value: o.value.clone(),
+        })
+        .collect();
+    let files = write_run(out, &s, &overrides, None, &result)?;
+    // run.json again, with the shards' peak memory rather than the merger's.
+    let mut info = RunInfo::new(&s, &overrides, None, &result);
+    info.peak_rss_bytes = shards.iter().filter_map(|(_, m)| m.peak_rss_bytes).max();
+    let json = serde_json::to_string_pretty(&info)
+        .expect("run.json is plain numbers and strings, always serializable")
+        + "\n";
+    let run_json = out.join("run.json");
+    write_atomic(&run_json, json.as_bytes()).map_err(|source| OutputError {
+        path: run_json,
+        source,
+    })?;
+    // Charts and report.html are drawn from these CSVs by the caller (`ssosim
+    // merge`), as after `ssosim run`, so they are the same files too.
+    Ok(MergeOutcome {
+        files,
+        shards: reference.shard_count,
+        users: s.simulation.users,
+        events: result.events(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_shards_are_listed_then_counted() {
+        let e = MergeError::Missing {
+            missing: vec![2],
+            count: 3,
+        };
+        assert_eq!(
+            e.to_string(),
+            "shard 2/3 is missing; give every shard 0/3 to 2/3 exactly once"
+        );
+        let e = MergeError::Missing {
+            missing: (0..15).collect(),
+            count: 20,
+        };
+        let text = e.to_string();
+        assert!(text.starts_with("shards 0/20, 1/20,"), "{text}");
+        assert!(text.contains("9/20, and 5 more are missing"), "{text}");
+        assert!(e.is_refusal());
+    }
+}

@@ -1,0 +1,303 @@
+//! The raw, mergeable results of one replica of one shard (design §11): every
+//! integer of a [`Metrics`], as a JSON object, and back.
+//!
+//! # Format `ssosim-raw`, version 1
+//!
+//! One file `replica-<r>.json` per replica, a JSON object with exactly these
+//! keys (unknown keys are refused). Every number is an integer: nothing is
+//! rounded on the way to the merge, which is what makes it exact (design §1).
+//!
+//! | key | type | meaning |
+//! |---|---|---|
+//! | `format` | `"ssosim-raw"` | |
+//! | `format_version` | `1` | bumped on any change of this table |
+//! | `replica` | u32 | replica index |
+//! | `layout` | object | `apps`, `idps`, `duration_ms`, `sample_every_ms` ([`Layout`]) |
+//! | `events` | u64 | engine events (a cost figure) |
+//! | `global` | [u64] | [`GlobalCounter`](crate::metrics::GlobalCounter) order |
+//! | `app` | [u64] | `[app][AppCounter]`, row-major |
+//! | `idp` | [u64] | `[idp][IdpCounter]` |
+//! | `tier` | [u64] | `[tier][TierCounter]`, tiers: AS, IdPs, apps |
+//! | `logins` | [[kind, latency_ms, hops, count]] | exact login histogram, `kind` = `interactive`, `sso` or `silent` |
+//! | `authorize_per_s` | zero-run list | `/authorize` requests per one-second bucket |
+//! | `token_per_s` | zero-run list | `/oauth/token` requests per one-second bucket |
+//! | `series_sessions` | [i64] | difference arrays `[valid, orphaned][tier][sample]` |
+//! | `series_logged_in` | [i64] | difference array `[sample]` |
+//! | `series_counters` | [i64] | difference arrays `[app][SeriesCounter][sample]` |
+//!
+//! A *zero-run list* is the per-second array with each run of `k` zero buckets
+//! written as the single number `-k` (counts are never negative, so this is
+//! unambiguous): a month of mostly idle seconds costs a few bytes instead of
+//! 2.6 million zeros. Decoding checks that the result has exactly
+//! [`Layout::seconds`] buckets.
+
+use crate::metrics::{
+    AppCounter, GlobalCounter, IdpCounter, Layout, LoginKind, Logins, Metrics, PerSecond, Series,
+    TierCounter,
+};
+use serde::{Deserialize, Serialize};
+
+/// Value of `format` in a raw file.
+pub const FORMAT: &str = "ssosim-raw";
+/// Version of the raw format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// File name of replica `r`'s raw results inside a shard folder.
+pub fn file_name(replica: u32) -> String {
+    format!("replica-{replica}.json")
+}
+
+/// [`Layout`] as written in a raw file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLayout {
+    /// Apps.
+    pub apps: usize,
+    /// Identity providers.
+    pub idps: usize,
+    /// Run length, ms.
+    pub duration_ms: u64,
+    /// Time-series period, ms.
+    pub sample_every_ms: u64,
+}
+
+impl From<Layout> for RawLayout {
+    fn from(l: Layout) -> Self {
+        RawLayout {
+            apps: l.apps,
+            idps: l.idps,
+            duration_ms: l.duration,
+            sample_every_ms: l.sample_every,
+        }
+    }
+}
+
+/// One replica's metrics as stored on disk; see the module docs for each key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReplica {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// [`FORMAT_VERSION`] of the writer.
+    pub format_version: u32,
+    /// Replica index.
+    pub replica: u32,
+    /// Shape of the arrays below.
+    pub layout: RawLayout,
+    /// Engine events.
+    pub events: u64,
+    /// Global counters.
+    pub global: Vec<u64>,
+    /// Per-app counters.
+    pub app: Vec<u64>,
+    /// Per-IdP counters.
+    pub idp: Vec<u64>,
+    /// Per-tier session counters.
+    pub tier: Vec<u64>,
+    /// Login histogram rows `(kind, latency_ms, hops, count)`.
+    pub logins: Vec<(String, u64, u32, u64)>,
+    /// `/authorize` per second, zero-run encoded.
+    pub authorize_per_s: Vec<i64>,
+    /// `/oauth/token` per second, zero-run encoded.
+    pub token_per_s: Vec<i64>,
+    /// Session difference arrays.
+    pub series_sessions: Vec<i64>,
+    /// Logged-in difference array.
+    pub series_logged_in: Vec<i64>,
+    /// Counter difference arrays.
+    pub series_counters: Vec<i64>,
+}
+
+impl RawReplica {
+    /// Captures every integer of replica `replica`'s metrics.
+    pub fn from_metrics(replica: u32, m: &Metrics) -> Self {
+        let (sessions, logged_in, counters) = m.series.raw();
+        RawReplica {
+            format: FORMAT.to_string(),
+            format_version: FORMAT_VERSION,
+            replica,
+            layout: m.layout.into(),
+            events: m.events,
+            global: m.global.clone(),
+            app: m.app.clone(),
+            idp: m.idp.clone(),
+            tier: m.tier.clone(),
+            logins: m
+                .logins
+                .rows()
+                .map(|(k, l, h, c)| (k.name().to_string(), l, h, c))
+                .collect(),
+            authorize_per_s: encode_zero_runs(m.authorize_per_s.counts()),
+            token_per_s: encode_zero_runs(m.token_per_s.counts()),
+            series_sessions: sessions.to_vec(),
+            series_logged_in: logged_in.to_vec(),
+            series_counters: counters.to_vec(),
+        }
+    }
+
+    /// Rebuilds the metrics, checking every array against `layout` (the
+    /// scenario's), so that a damaged file is refused here and never reaches
+    /// [`Metrics::merge`].
+    ///
+    /// # Errors
+    /// What does not fit, in words, for a message naming the file.
+    pub fn into_metrics(self, layout: Layout) -> Result<Metrics, String> {
+        if self.format != FORMAT || self.format_version != FORMAT_VERSION {
+            return Err(format!(
+                "format \"{}\" version {}; this ssosim reads \"{FORMAT}\" version {FORMAT_VERSION}",
+                self.format, self.format_version
+            ));
+        }
+        if self.layout != RawLayout::from(layout) {
+            return Err(format!(
+                "layout {:?} does not match the scenario's {:?}",
+                self.layout,
+                RawLayout::from(layout)
+            ));
+        }
+        let mut m = Metrics::new(layout);
+        let check = |what: &str, found: usize, expected: usize| {
+            if found == expected {
+                Ok(())
+            } else {
+                Err(format!("{what}: {found} values, expected {expected}"))
+            }
+        };
+        check("global", self.global.len(), GlobalCounter::COUNT)?;
+        check("app", self.app.len(), layout.apps * AppCounter::COUNT)?;
+        check("idp", self.idp.len(), layout.idps * IdpCounter::COUNT)?;
+        check("tier", self.tier.len(), layout.tiers() * TierCounter::COUNT)?;
+        m.global = self.global;
+        m.app = self.app;
+        m.idp = self.idp;
+        m.tier = self.tier;
+        m.events = self.events;
+        let mut logins = Logins::default();
+        for (kind, latency, hops, count) in self.logins {
+            let kind = LoginKind::ALL
+                .into_iter()
+                .find(|k| k.name() == kind)
+                .ok_or_else(|| {
+                    format!("logins: unknown kind \"{kind}\"; accepted: interactive, sso, silent")
+                })?;
+            logins.add(kind, latency, hops, count);
+        }
+        m.logins = logins;
+        m.authorize_per_s = decode_zero_runs(&self.authorize_per_s, layout.seconds())
+            .map(PerSecond::from_counts)
+            .map_err(|e| format!("authorize_per_s: {e}"))?;
+        m.token_per_s = decode_zero_runs(&self.token_per_s, layout.seconds())
+            .map(PerSecond::from_counts)
+            .map_err(|e| format!("token_per_s: {e}"))?;
+        m.series = Series::from_raw(
+            &layout,
+            self.series_sessions,
+            self.series_logged_in,
+            self.series_counters,
+        )
+        .ok_or("series: array lengths do not match the scenario's samples, tiers and apps")?;
+        Ok(m)
+    }
+}
+
+/// Writes each run of `k` zeros as `-k`, other counts as they are.
+pub fn encode_zero_runs(values: &[u32]) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut zeros = 0i64;
+    for &v in values {
+        if v == 0 {
+            zeros += 1;
+            continue;
+        }
+        if zeros > 0 {
+            out.push(-zeros);
+            zeros = 0;
+        }
+        out.push(i64::from(v));
+    }
+    if zeros > 0 {
+        out.push(-zeros);
+    }
+    out
+}
+
+/// Inverse of [`encode_zero_runs`], refusing anything that does not give
+/// exactly `len` buckets or a count above `u32::MAX`.
+///
+/// # Errors
+/// What is wrong, in words.
+pub fn decode_zero_runs(encoded: &[i64], len: usize) -> Result<Vec<u32>, String> {
+    let mut out = Vec::with_capacity(len);
+    for &v in encoded {
+        if v < 0 {
+            let run = usize::try_from(v.unsigned_abs()).unwrap_or(usize::MAX);
+            if run > len - out.len() {
+                return Err(format!("more than the {len} one-second buckets of the run"));
+            }
+            out.resize(out.len() + run, 0);
+        } else {
+            if out.len() == len {
+                return Err(format!("more than the {len} one-second buckets of the run"));
+            }
+            out.push(u32::try_from(v).map_err(|_| format!("count {v} is above {}", u32::MAX))?);
+        }
+    }
+    if out.len() != len {
+        return Err(format!("{} one-second buckets, expected {len}", out.len()));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_runs_round_trip_and_refuse_wrong_lengths() {
+        for v in [
+            vec![],
+            vec![0, 0, 0],
+            vec![1, 2, 3],
+            vec![0, 5, 0, 0, 7, 0],
+            vec![u32::MAX, 0],
+        ] {
+            let e = encode_zero_runs(&v);
+            assert_eq!(decode_zero_runs(&e, v.len()), Ok(v.clone()), "{e:?}");
+            assert!(decode_zero_runs(&e, v.len() + 1).is_err());
+            if !v.is_empty() {
+                assert!(decode_zero_runs(&e, v.len() - 1).is_err());
+            }
+        }
+        assert_eq!(encode_zero_runs(&[0, 0, 4, 0]), vec![-2, 4, -1]);
+        assert!(decode_zero_runs(&[i64::MIN], 3).is_err());
+        assert!(decode_zero_runs(&[1 << 40], 1).is_err());
+    }
+
+    #[test]
+    fn metrics_round_trip_exactly() {
+        let layout = Layout {
+            apps: 2,
+            idps: 1,
+            duration: 10_000,
+            sample_every: 1000,
+        };
+        let mut m = Metrics::new(layout);
+        m.count_app(1, AppCounter::Visits, 1500);
+        m.count_tier(2, TierCounter::SessionsCreated);
+        m.count_global(GlobalCounter::Users);
+        m.count_idp(0, IdpCounter::IdpPrompts);
+        m.series.interval_in(&layout, Series::ORPHANED, 3, 0, 4000);
+        m.series.logged_in(&layout, 2000, 9000);
+        m.logins.record(LoginKind::Silent, 320, 4);
+        m.authorize_request(9999);
+        m.token_request(0);
+        m.events = 77;
+        m.flush();
+        let raw = RawReplica::from_metrics(0, &m);
+        let text = serde_json::to_string(&raw).unwrap();
+        let back: RawReplica = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.into_metrics(layout), Ok(m));
+        let other = Layout { apps: 1, ..layout };
+        assert!(raw.into_metrics(other).is_err());
+    }
+}
