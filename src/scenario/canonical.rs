@@ -41,6 +41,13 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
         Dur(auth.session.absolute_timeout)
     )?;
     writeln!(out, "mfa = {}", auth.mfa)?;
+    writeln!(
+        out,
+        "mfa_remember_browser = \"{}\"",
+        Dur(auth.mfa_remember_browser)
+    )?;
+    writeln!(out, "custom_domain = {}", auth.custom_domain)?;
+    writeln!(out, "backchannel_logout = {}", auth.backchannel_logout)?;
     for idp in &s.identity_providers {
         writeln!(out, "\n[identity_providers.{}]", idp.name)?;
         writeln!(out, "idle_timeout = \"{}\"", Dur(idp.session.idle_timeout))?;
@@ -72,7 +79,17 @@ fn write_app(out: &mut String, app: &AppConfig) -> std::fmt::Result {
         )?;
     }
     writeln!(out, "token_lifetime = \"{}\"", Dur(app.token_lifetime))?;
-    writeln!(out, "visit_share = {}", number(app.visit_share))
+    writeln!(out, "visit_share = {}", number(app.visit_share))?;
+    let rt = &app.refresh_tokens;
+    writeln!(
+        out,
+        "refresh_tokens = {{ enabled = {}, absolute_lifetime = \"{}\", idle_lifetime = \"{}\", rotation = {}, reuse_interval = \"{}\" }}",
+        rt.enabled,
+        Dur(rt.absolute_lifetime),
+        Dur(rt.idle_lifetime),
+        rt.rotation,
+        Dur(rt.reuse_interval)
+    )
 }
 
 fn write_users(out: &mut String, s: &Scenario) -> std::fmt::Result {
@@ -108,7 +125,31 @@ fn write_users(out: &mut String, s: &Scenario) -> std::fmt::Result {
         number(u.third_party_cookies_blocked)
     )?;
     writeln!(out, "visit_length = \"{}\"", Dur(u.visit_length))?;
-    writeln!(out, "login_think_time = \"{}\"", Dur(u.login_think_time))
+    writeln!(out, "login_think_time = \"{}\"", Dur(u.login_think_time))?;
+    writeln!(
+        out,
+        "third_party_cookies_partitioned = {}",
+        number(u.third_party_cookies_partitioned)
+    )?;
+    writeln!(
+        out,
+        "cookie_clears_per_month = {}",
+        number(u.cookie_clears_per_month)
+    )?;
+    writeln!(
+        out,
+        "app_only_logout_share = {}",
+        number(u.app_only_logout_share)
+    )?;
+    let profile: Vec<String> = u.daily_profile.iter().map(|w| number(*w)).collect();
+    writeln!(out, "daily_profile = [{}]", profile.join(", "))?;
+    match u.visit_rate {
+        RateDistribution::Constant => writeln!(out, "visit_rate_distribution = \"constant\""),
+        RateDistribution::Gamma { shape } => {
+            writeln!(out, "visit_rate_distribution = \"gamma\"")?;
+            writeln!(out, "visit_rate_shape = {}", number(shape))
+        }
+    }
 }
 
 /// A TOML float that reads back as the same `f64` (`1.0`, `0.3333333333333333`, `1e-7`).

@@ -111,6 +111,9 @@ fn almost_empty_file_loads_with_every_default() {
         }
     );
     assert!(!s.authorization_server.mfa);
+    assert_eq!(s.authorization_server.mfa_remember_browser, 0);
+    assert!(!s.authorization_server.custom_domain);
+    assert!(!s.authorization_server.backchannel_logout);
     assert!(s.identity_providers.is_empty());
     assert_eq!(
         s.apps,
@@ -124,6 +127,13 @@ fn almost_empty_file_loads_with_every_default() {
             },
             token_lifetime: 2 * HOUR,
             visit_share: 1.0,
+            refresh_tokens: RefreshTokenPolicy {
+                enabled: false,
+                absolute_lifetime: 30 * DAY,
+                idle_lifetime: 15 * DAY,
+                rotation: true,
+                reuse_interval: 0,
+            },
         }]
     );
     assert_eq!(
@@ -139,8 +149,96 @@ fn almost_empty_file_loads_with_every_default() {
             third_party_cookies_blocked: 0.0,
             visit_length: 10 * MINUTE,
             login_think_time: 8 * SECOND,
+            third_party_cookies_partitioned: 0.0,
+            cookie_clears_per_month: 0.0,
+            app_only_logout_share: 0.0,
+            daily_profile: vec![],
+            visit_rate: RateDistribution::Constant,
         }
     );
+}
+
+#[test]
+fn model_breadth_keys_load_and_round_trip() {
+    let s = ok(&with(
+        r#"
+[authorization_server]
+mfa = true
+mfa_remember_browser = "30d"
+custom_domain = true
+backchannel_logout = true
+[[apps]]
+name = "spa"
+kind = "spa_implicit"
+refresh_tokens = { enabled = true, absolute_lifetime = "7d", idle_lifetime = "1d", reuse_interval = "10s" }
+[users]
+third_party_cookies_blocked = 0.3
+third_party_cookies_partitioned = 0.2
+cookie_clears_per_month = 0.5
+federated_logout_share = 0.4
+app_only_logout_share = 0.5
+daily_profile = [1, 1, 1, 1, 1, 1, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 6, 6, 4, 2, 1]
+visit_rate_distribution = "gamma"
+visit_rate_shape = 0.5
+"#,
+    ));
+    assert_eq!(s.apps[0].refresh_tokens.idle_lifetime, DAY);
+    assert_eq!(s.users.visit_rate, RateDistribution::Gamma { shape: 0.5 });
+    assert_eq!(s.users.daily_profile.len(), 24);
+    assert_eq!(from_str(&to_toml(&s), "again.toml", &[]).unwrap(), s);
+}
+
+#[test]
+fn model_breadth_refusals() {
+    for (text, key, wrong) in [
+        (
+            "[users]\nthird_party_cookies_blocked = 0.7\nthird_party_cookies_partitioned = 0.5",
+            "users.third_party_cookies_partitioned",
+            "more than 1",
+        ),
+        (
+            "[users]\nfederated_logout_share = 0.7\napp_only_logout_share = 0.5",
+            "users.app_only_logout_share",
+            "more than 1",
+        ),
+        (
+            "[users]\ndaily_profile = [1, 2]",
+            "users.daily_profile",
+            "has 2 values",
+        ),
+        (
+            "[users]\ndaily_profile = [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]",
+            "users.daily_profile",
+            "all 24 weights are 0",
+        ),
+        (
+            "[users]\nvisit_rate_distribution = \"gamma\"\nvisit_rate_shape = 0",
+            "users.visit_rate_shape",
+            "not a gamma shape",
+        ),
+        (
+            "[users]\nvisit_rate_distribution = \"pareto\"",
+            "users.visit_rate_distribution",
+            "unknown value",
+        ),
+        (
+            "[[apps]]\nname = \"w\"\nkind = \"regular_web\"\nrefresh_tokens = { enabled = true }",
+            "apps.0.refresh_tokens.enabled",
+            "spa_implicit and native",
+        ),
+        (
+            "[[apps]]\nname = \"n\"\nkind = \"native\"\nrefresh_tokens = { enabled = true, idle_lifetime = \"40d\" }",
+            "apps.0.refresh_tokens.idle_lifetime",
+            "longer than absolute_lifetime",
+        ),
+    ] {
+        let e = from_str(&with(text), "x.toml", &[]).unwrap_err();
+        let lines = e.lines().join("\n");
+        assert!(
+            lines.contains(key) && lines.contains(wrong),
+            "{text}: {lines}"
+        );
+    }
 }
 
 #[test]

@@ -118,6 +118,18 @@ pub struct AuthServerConfig {
     pub session: SessionPolicy,
     /// `authorization_server.mfa`: ask for MFA at each interactive login. Default false.
     pub mfa: bool,
+    /// `authorization_server.mfa_remember_browser`: after an MFA prompt, the browser
+    /// keeps a persistent cookie that skips MFA for this long (Guardian's "remember
+    /// this browser"), independent of any session. Default `0s`: off.
+    pub mfa_remember_browser: u64,
+    /// `authorization_server.custom_domain`: the tenant is served on a custom domain
+    /// on the apps' site, so its cookie is first-party in the silent-authentication
+    /// iframe and third-party cookie policies do not apply. Default false.
+    pub custom_domain: bool,
+    /// `authorization_server.backchannel_logout`: `/v2/logout` notifies every app
+    /// holding a local session of the user (OIDC Back-Channel Logout), which ends it.
+    /// Default false.
+    pub backchannel_logout: bool,
 }
 
 /// `[identity_providers.<name>]`: a social or enterprise identity provider.
@@ -177,6 +189,57 @@ pub struct AppConfig {
     /// `apps[].visit_share`: share of a user's visits that go to this app.
     /// Default: visits split evenly over the apps. Shares sum to 1.
     pub visit_share: f64,
+    /// `apps[].refresh_tokens`: refresh tokens with rotation (`spa_implicit` and
+    /// `native` apps only). Default: disabled.
+    pub refresh_tokens: RefreshTokenPolicy,
+}
+
+/// `apps[].refresh_tokens = { enabled, absolute_lifetime, idle_lifetime, rotation,
+/// reuse_interval }`: Auth0 refresh-token rotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshTokenPolicy {
+    /// `enabled`: the app asks for a refresh token at each login (`offline_access`).
+    /// Default false.
+    pub enabled: bool,
+    /// `absolute_lifetime`: a token family's longest life from the login that
+    /// issued it; rotated tokens keep it. Default `30d` (Auth0's 2 592 000 s).
+    pub absolute_lifetime: u64,
+    /// `idle_lifetime`: longest time between two exchanges. Default `15d`
+    /// (Auth0's 1 296 000 s).
+    pub idle_lifetime: u64,
+    /// `rotation`: each exchange returns a new refresh token and invalidates the
+    /// one presented; presenting an invalidated one again (reuse) revokes the
+    /// whole family. Default true.
+    pub rotation: bool,
+    /// `reuse_interval`: leeway after a rotation during which the previous token is
+    /// still accepted (Auth0's "reuse interval"). Default `0s`.
+    pub reuse_interval: u64,
+}
+
+impl Default for RefreshTokenPolicy {
+    fn default() -> Self {
+        RefreshTokenPolicy {
+            enabled: false,
+            absolute_lifetime: 30 * crate::time::DAY,
+            idle_lifetime: 15 * crate::time::DAY,
+            rotation: true,
+            reuse_interval: 0,
+        }
+    }
+}
+
+/// How per-user visit rates vary (design §6: "optionally varying across users").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RateDistribution {
+    /// `constant`: every user visits at `visits_per_day`.
+    Constant,
+    /// `gamma`: each user's rate is drawn once from a gamma distribution with
+    /// mean `visits_per_day` and shape `visit_rate_shape` (coefficient of variation
+    /// 1/√shape): a few heavy users, many rare ones.
+    Gamma {
+        /// Shape parameter k > 0.
+        shape: f64,
+    },
 }
 
 /// How a user signs in at the authorization server's prompt.
@@ -215,6 +278,24 @@ pub struct UsersConfig {
     /// `users.login_think_time`: time to complete one prompt (AS prompt, IdP dialog,
     /// MFA). Default `8s`.
     pub login_think_time: u64,
+    /// `users.third_party_cookies_partitioned`: share of browsers that partition
+    /// third-party cookies by top-level site (CHIPS-style storage partitioning); with
+    /// `third_party_cookies_blocked` at most 1, the rest allow them. Default 0.
+    pub third_party_cookies_partitioned: f64,
+    /// `users.cookie_clears_per_month`: Poisson rate (per 30 days) at which a user
+    /// deletes all cookies and site data. Default 0.
+    pub cookie_clears_per_month: f64,
+    /// `users.app_only_logout_share`: share of logouts that end only the app's
+    /// local session (no `/v2/logout`). With `federated_logout_share` at most 1; the
+    /// rest log out of the AS. Default 0.
+    pub app_only_logout_share: f64,
+    /// `users.daily_profile`: 24 relative visit intensities, one per hour of the
+    /// day from midnight (virtual time 0); empty = flat. The mean rate stays
+    /// `visits_per_day`. Default `[]`.
+    pub daily_profile: Vec<f64>,
+    /// `users.visit_rate_distribution` (`constant` or `gamma`) with
+    /// `users.visit_rate_shape` (default 1.0). Default `constant`.
+    pub visit_rate: RateDistribution,
 }
 
 impl Scenario {

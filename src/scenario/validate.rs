@@ -208,6 +208,9 @@ fn read_auth_server(p: &mut Problems, mut s: Section) -> Option<AuthServerConfig
     };
     let idle = idle_not_above_absolute(p, &s, idle, absolute);
     let mfa = s.boolean(p, "mfa", false);
+    let mfa_remember_browser = s.duration(p, "mfa_remember_browser", 0);
+    let custom_domain = s.boolean(p, "custom_domain", false);
+    let backchannel_logout = s.boolean(p, "backchannel_logout", false);
     s.finish(p);
     Some(AuthServerConfig {
         plan: plan?,
@@ -217,6 +220,9 @@ fn read_auth_server(p: &mut Problems, mut s: Section) -> Option<AuthServerConfig
             cookie: cookie?,
         },
         mfa: mfa?,
+        mfa_remember_browser: mfa_remember_browser?,
+        custom_domain: custom_domain?,
+        backchannel_logout: backchannel_logout?,
     })
 }
 
@@ -385,6 +391,7 @@ struct AppRead {
     kind: Option<AppKind>,
     local_session: Option<SessionPolicy>,
     token_lifetime: Option<u64>,
+    refresh_tokens: Option<RefreshTokenPolicy>,
     /// `None`: absent; `Some(None)`: present but refused.
     visit_share: Option<Option<f64>>,
 }
@@ -430,6 +437,7 @@ fn read_apps(p: &mut Problems, top: &mut Section) -> Option<Vec<AppConfig>> {
             local_session: app.local_session?,
             token_lifetime: app.token_lifetime?,
             visit_share: share,
+            refresh_tokens: app.refresh_tokens?,
         });
     }
     Some(apps)
@@ -468,12 +476,14 @@ fn read_app(p: &mut Problems, key: &str, value: &Value) -> Option<AppRead> {
     let visit_share = s
         .get("visit_share")
         .map(|v| number_value(p, &s.key("visit_share"), v, 1.0));
+    let refresh_tokens = read_refresh_tokens(p, &mut s, kind);
     s.finish(p);
     Some(AppRead {
         name,
         kind,
         local_session,
         token_lifetime,
+        refresh_tokens,
         visit_share,
     })
 }
@@ -512,6 +522,69 @@ fn read_local_session(
             None
         }
     }
+}
+
+/// `apps[].refresh_tokens`, inline or as a sub-table. Auth0 issues rotating refresh
+/// tokens to SPAs and native apps; an app with a backend keeps its local session, so
+/// enabling them there is refused rather than silently ignored.
+fn read_refresh_tokens(
+    p: &mut Problems,
+    s: &mut Section,
+    kind: Option<AppKind>,
+) -> Option<RefreshTokenPolicy> {
+    let key = s.key("refresh_tokens");
+    let d = RefreshTokenPolicy::default();
+    let t = match s.get("refresh_tokens") {
+        None => return Some(d),
+        Some(Value::Table(t)) => t,
+        Some(other) => {
+            p.at(
+                &key,
+                format!(
+                    "expected a table, found {}; use refresh_tokens = {{ enabled = true, absolute_lifetime = \"30d\", idle_lifetime = \"15d\" }}",
+                    describe(other)
+                ),
+            );
+            return None;
+        }
+    };
+    let mut rs = Section::new(t, key.clone());
+    let enabled = rs.boolean(p, "enabled", d.enabled);
+    let absolute = rs.duration(p, "absolute_lifetime", d.absolute_lifetime);
+    let absolute = positive(p, &rs.key("absolute_lifetime"), absolute);
+    let idle = rs.duration(p, "idle_lifetime", d.idle_lifetime);
+    let idle = positive(p, &rs.key("idle_lifetime"), idle);
+    let rotation = rs.boolean(p, "rotation", d.rotation);
+    let reuse_interval = rs.duration(p, "reuse_interval", d.reuse_interval);
+    let idle = match (idle, absolute) {
+        (Some(i), Some(a)) if i > a => {
+            p.at(
+                &rs.key("idle_lifetime"),
+                format!(
+                    "{} is longer than absolute_lifetime {}; use an idle lifetime no longer than the absolute one",
+                    Dur(i),
+                    Dur(a)
+                ),
+            );
+            None
+        }
+        _ => idle,
+    };
+    rs.finish(p);
+    if enabled == Some(true) && matches!(kind, Some(AppKind::RegularWeb | AppKind::SpaBackend)) {
+        p.at(
+            &child(&key, "enabled"),
+            "refresh tokens are modelled for spa_implicit and native apps; apps with a backend keep a local session instead",
+        );
+        return None;
+    }
+    Some(RefreshTokenPolicy {
+        enabled: enabled?,
+        absolute_lifetime: absolute?,
+        idle_lifetime: idle?,
+        rotation: rotation?,
+        reuse_interval: reuse_interval?,
+    })
 }
 
 /// App names are scopes (`app:<name>`): each must be unique.
@@ -576,6 +649,25 @@ fn read_users(p: &mut Problems, mut s: Section, idps: &[&str]) -> Option<UsersCo
     let third_party_cookies_blocked = s.number(p, "third_party_cookies_blocked", 0.0, 1.0);
     let visit_length = s.duration(p, "visit_length", 10 * MINUTE);
     let login_think_time = s.duration(p, "login_think_time", 8 * SECOND);
+    let partitioned = s.number(p, "third_party_cookies_partitioned", 0.0, 1.0);
+    let partitioned = shares_fit(
+        p,
+        &s.key("third_party_cookies_partitioned"),
+        "third_party_cookies_blocked",
+        third_party_cookies_blocked,
+        partitioned,
+    );
+    let cookie_clears_per_month = s.number(p, "cookie_clears_per_month", 0.0, MAX_RATE);
+    let app_only_logout_share = s.number(p, "app_only_logout_share", 0.0, 1.0);
+    let app_only_logout_share = shares_fit(
+        p,
+        &s.key("app_only_logout_share"),
+        "federated_logout_share",
+        federated_logout_share,
+        app_only_logout_share,
+    );
+    let daily_profile = read_daily_profile(p, &mut s);
+    let visit_rate = read_rate_distribution(p, &mut s);
     s.finish(p);
     Some(UsersConfig {
         visits_per_day: visits_per_day?,
@@ -588,7 +680,93 @@ fn read_users(p: &mut Problems, mut s: Section, idps: &[&str]) -> Option<UsersCo
         third_party_cookies_blocked: third_party_cookies_blocked?,
         visit_length: visit_length?,
         login_think_time: login_think_time?,
+        third_party_cookies_partitioned: partitioned?,
+        cookie_clears_per_month: cookie_clears_per_month?,
+        app_only_logout_share: app_only_logout_share?,
+        daily_profile: daily_profile?,
+        visit_rate: visit_rate?,
     })
+}
+
+/// Two shares of one population (browsers, logouts) whose sum must not exceed 1.
+fn shares_fit(
+    p: &mut Problems,
+    key: &str,
+    other_name: &str,
+    other: Option<f64>,
+    this: Option<f64>,
+) -> Option<f64> {
+    match (other, this) {
+        (Some(o), Some(t)) if o + t > 1.0 + SHARE_TOLERANCE => {
+            p.at(
+                key,
+                format!("{t} plus users.{other_name} {o} is more than 1; the two shares of one population sum to at most 1"),
+            );
+            None
+        }
+        _ => this,
+    }
+}
+
+/// `users.daily_profile`: empty, or 24 non-negative finite weights, not all zero.
+fn read_daily_profile(p: &mut Problems, s: &mut Section) -> Option<Vec<f64>> {
+    let key = s.key("daily_profile");
+    let accepted = "use 24 non-negative numbers, one per hour from midnight, not all zero (or [] for a flat day)";
+    let items = match s.get("daily_profile") {
+        None => return Some(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            p.at(
+                &key,
+                format!("expected an array, found {}; {accepted}", describe(other)),
+            );
+            return None;
+        }
+    };
+    if items.is_empty() {
+        return Some(Vec::new());
+    }
+    if items.len() != 24 {
+        p.at(&key, format!("has {} values; {accepted}", items.len()));
+        return None;
+    }
+    let weights: Vec<f64> = items
+        .iter()
+        .enumerate()
+        .map(|(h, v)| number_value(p, &child(&key, &h.to_string()), v, MAX_RATE))
+        .collect::<Option<_>>()?;
+    if weights.iter().all(|&w| w == 0.0) {
+        p.at(&key, format!("all 24 weights are 0; {accepted}"));
+        return None;
+    }
+    Some(weights)
+}
+
+const RATE_DISTRIBUTIONS: &[(&str, bool)] = &[("constant", false), ("gamma", true)];
+
+/// `users.visit_rate_distribution` and `users.visit_rate_shape` (> 0).
+fn read_rate_distribution(p: &mut Problems, s: &mut Section) -> Option<RateDistribution> {
+    let gamma = s.choice(
+        p,
+        "visit_rate_distribution",
+        Some(false),
+        RATE_DISTRIBUTIONS,
+    );
+    let shape = s.number(p, "visit_rate_shape", 1.0, MAX_RATE);
+    let shape = match shape {
+        Some(k) if k <= 0.0 => {
+            p.at(
+                &s.key("visit_rate_shape"),
+                format!("{k} is not a gamma shape; use a number above 0 (1 = exponential, smaller = more uneven users)"),
+            );
+            None
+        }
+        other => other,
+    };
+    match (gamma?, shape?) {
+        (false, _) => Some(RateDistribution::Constant),
+        (true, shape) => Some(RateDistribution::Gamma { shape }),
+    }
 }
 
 /// `users.connections`: `password` or a defined IdP name → share, summing to 1; stored
@@ -678,6 +856,7 @@ fn check_load(p: &mut Problems, sim: &SimulationConfig, users: &UsersConfig, app
         .sum();
     let per_day = users.visits_per_day * (1.0 + renewals_per_visit)
         + users.browser_closes_per_day
+        + users.cookie_clears_per_month / 30.0
         + users.password_resets_per_year * DAY as f64 / YEAR as f64;
     let events = sim.users as f64 * per_day * days;
     if events > MAX_EVENTS {
