@@ -158,6 +158,8 @@ cookie = "non_persistent"
 idle_timeout = "12h"
 absolute_timeout = "3d"
 mfa = true
+mfa_remember_browser = "2d"
+backchannel_logout = true
 [identity_providers.facebook]
 idle_timeout = "1d"
 absolute_timeout = "2d"
@@ -170,10 +172,12 @@ kind = "regular_web"
 name = "spa"
 kind = "spa_implicit"
 token_lifetime = "5m"
+refresh_tokens = { enabled = true, absolute_lifetime = "3d", idle_lifetime = "1d" }
 [[apps]]
 name = "mobile"
 kind = "native"
-local_session = { idle_timeout = "7d", absolute_timeout = "30d", cookie = "persistent" }
+local_session = { idle_timeout = "1h", absolute_timeout = "1d", cookie = "persistent" }
+refresh_tokens = { enabled = true, absolute_lifetime = "10d", idle_lifetime = "2d", reuse_interval = "1s" }
 [users]
 visits_per_day = 6.0
 visit_length = "20m"
@@ -183,6 +187,12 @@ logout_share = 0.2
 federated_logout_share = 0.5
 password_resets_per_year = 50.0
 third_party_cookies_blocked = 0.3
+third_party_cookies_partitioned = 0.2
+cookie_clears_per_month = 3.0
+app_only_logout_share = 0.2
+daily_profile = [1, 1, 1, 1, 1, 1, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 6, 6, 4, 2, 1]
+visit_rate_distribution = "gamma"
+visit_rate_shape = 0.7
 "#;
     let storezero = std::fs::read_to_string("scenarios/storezero.toml").unwrap();
     for (name, text) in [("busy", busy), ("storezero", storezero.as_str())] {
@@ -210,8 +220,33 @@ third_party_cookies_blocked = 0.3
                 "{name}: tier {tier}: only spa_implicit keeps no session"
             );
         }
-        // Every cause shows up somewhere in the busy tenant.
+        // Every cause, and every feature, shows up in the busy tenant.
         if name == "busy" {
+            use ssosim::metrics::{AppCounter as A, GlobalCounter};
+            for c in [
+                A::RefreshTokenLogins,
+                A::RefreshTokenFailures,
+                A::BackchannelLogouts,
+                A::MfaSkippedRememberedBrowser,
+                A::ProtectedSilentLogins,
+                A::TokenRenewals,
+            ] {
+                assert!(m.app_total(c) > 0, "busy: no {}", c.name());
+            }
+            assert!(m.global_value(GlobalCounter::CookieClears) > 0);
+            // Every protected visit is decided one way, or abandoned.
+            let decided: u64 = [
+                A::LocalSessionHits,
+                A::SsoLogins,
+                A::ProtectedSilentLogins,
+                A::RefreshTokenLogins,
+                A::InteractiveLogins,
+                A::LoginsAbandoned,
+            ]
+            .iter()
+            .map(|&c| m.app_total(c))
+            .sum();
+            assert_eq!(decided, m.app_total(A::ProtectedVisits));
             for c in TierCounter::ALL {
                 let total: u64 = (0..m.layout.tiers()).map(|t| m.tier_value(t, c)).sum();
                 assert!(total > 0, "busy: no {}", c.name());

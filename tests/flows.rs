@@ -1,7 +1,9 @@
 //! The seeds' flows of design §5 as traces: every hop in order, and the
 //! sessions valid afterwards.
 
-use ssosim::model::{ModelConfig, ScriptedVisit, Simulator, TraceLine, UserProfile, UserScript};
+use ssosim::model::{
+    ModelConfig, ScriptedVisit, Simulator, ThirdPartyCookies, TraceLine, UserProfile, UserScript,
+};
 use ssosim::scenario::{Connection, Scenario, from_str};
 use ssosim::time::{DAY, HOUR, MINUTE};
 
@@ -41,10 +43,7 @@ fn trace(
     let s = scenario();
     let cfg = ModelConfig::new(&s);
     let script = UserScript {
-        profile: Some(UserProfile {
-            connection,
-            blocks_third_party_cookies: false,
-        }),
+        profile: Some(UserProfile::new(connection, ThirdPartyCookies::Allowed)),
         visits: visits
             .iter()
             .map(|&(at, app)| ScriptedVisit {
@@ -294,10 +293,7 @@ fn mfa_is_asked_at_the_interactive_login_and_remembered_for_sso() {
         "absolute_timeout = \"1d\"\n[identity",
         "absolute_timeout = \"1d\"\nmfa = true\n[identity",
     );
-    let profile = UserProfile {
-        connection: Connection::Password,
-        blocks_third_party_cookies: false,
-    };
+    let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Allowed);
     // Regular web app, then the SPA 20 minutes later: SSO by prompt=none, no MFA.
     let (lines, _) = trace_in(
         &toml,
@@ -320,10 +316,7 @@ fn mfa_is_asked_at_the_interactive_login_and_remembered_for_sso() {
 
 #[test]
 fn blocked_third_party_cookies_fail_silent_auth_but_not_a_top_level_sso() {
-    let profile = UserProfile {
-        connection: Connection::Password,
-        blocks_third_party_cookies: true,
-    };
+    let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Blocked);
     // Log in on the web app, then open the SPA's protected page.
     let later = 20 * MINUTE;
     let (lines, _) = trace_in(
@@ -361,10 +354,7 @@ fn federated_logout_ends_the_app_as_and_facebook_sessions() {
         "[users]\n",
         "[users]\nlogout_share = 1.0\nfederated_logout_share = 1.0\n",
     );
-    let profile = UserProfile {
-        connection: FACEBOOK,
-        blocks_third_party_cookies: false,
-    };
+    let profile = UserProfile::new(FACEBOOK, ThirdPartyCookies::Allowed);
     let (lines, valid) = trace_in(&toml, profile, &[(0, 0, true)], 30 * MINUTE);
     let all = hops(&lines);
     let i = all
@@ -402,10 +392,7 @@ fn federated_logout_ends_the_app_as_and_facebook_sessions() {
 #[test]
 fn a_plain_logout_leaves_the_facebook_session() {
     let toml = TENANT.replace("[users]\n", "[users]\nlogout_share = 1.0\n");
-    let profile = UserProfile {
-        connection: FACEBOOK,
-        blocks_third_party_cookies: false,
-    };
+    let profile = UserProfile::new(FACEBOOK, ThirdPartyCookies::Allowed);
     let (lines, valid) = trace_in(&toml, profile, &[(0, 0, true)], 30 * MINUTE);
     assert!(hops(&lines).contains(&"browser -> as: GET /v2/logout".to_string()));
     assert_eq!(valid, ["idp:facebook"]);
@@ -421,10 +408,7 @@ fn a_browser_close_abandons_the_login_and_drops_session_only_cookies() {
             "idle_timeout = \"1d\"\nabsolute_timeout = \"1d\"\ncookie = \"non_persistent\"",
         )
         .replace("[users]\n", "[users]\nbrowser_closes_per_day = 2000.0\n");
-    let profile = UserProfile {
-        connection: Connection::Password,
-        blocks_third_party_cookies: false,
-    };
+    let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Allowed);
     let visits: Vec<(u64, u8, bool)> = (0..200).map(|i| (i * 17 * MINUTE, 0, true)).collect();
     let (lines, _) = trace_in(&toml, profile, &visits, 200 * 17 * MINUTE);
     let n = notes(&lines);
@@ -466,10 +450,7 @@ fn a_password_reset_expires_the_as_session_but_not_the_local_one() {
             "[users]\n",
             "[users]\npassword_resets_per_year = 100000.0\n",
         );
-    let profile = UserProfile {
-        connection: Connection::Password,
-        blocks_third_party_cookies: false,
-    };
+    let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Allowed);
     // Resets every 5 minutes on average; the local session lasts 30 minutes idle.
     let (lines, _) = trace_in(&toml, profile, &[(0, 0, true)], 25 * MINUTE);
     let created = lines
@@ -488,5 +469,293 @@ fn a_password_reset_expires_the_as_session_but_not_the_local_one() {
         !n.iter()
             .any(|x| x.starts_with("app:storezero session ends")),
         "{n:?}"
+    );
+}
+
+/// The tenant with refresh tokens on the SPA (idle 1 day, absolute 3 days).
+fn with_refresh_tokens(extra_users: &str) -> String {
+    TENANT
+        .replace(
+            "kind = \"spa_implicit\"\n",
+            "kind = \"spa_implicit\"\nrefresh_tokens = { enabled = true, absolute_lifetime = \"3d\", idle_lifetime = \"1d\" }\n",
+        )
+        .replace("[users]\n", &format!("[users]\n{extra_users}"))
+}
+
+#[test]
+fn refresh_tokens_log_in_without_the_as_session_or_third_party_cookies() {
+    // Blocked third-party cookies; AS idle timeout 1h. Second visit 3 hours
+    // later: the AS session has expired, the refresh token has not.
+    let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Blocked);
+    let later = 3 * HOUR;
+    let (lines, valid) = trace_in(
+        &with_refresh_tokens(""),
+        profile,
+        &[(0, 1, true), (later, 1, true)],
+        later + MINUTE,
+    );
+    let second = hops(
+        &lines
+            .iter()
+            .filter(|l| l.time >= later)
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(
+        second,
+        [
+            "browser -> spa: GET /page",
+            "spa -> browser: 200 single-page app",
+            "browser -> as: POST /oauth/token (grant_type=refresh_token)",
+            "as -> browser: 200 tokens, rotated refresh token",
+        ]
+    );
+    // The exchange neither needed nor extended the AS session.
+    assert!(valid.is_empty(), "{valid:?}");
+}
+
+#[test]
+fn an_expired_refresh_token_falls_back_to_silent_then_interactive_login() {
+    // Idle lifetime 1 day: a visit two days later finds it expired.
+    let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Allowed);
+    let later = 2 * DAY;
+    let (lines, _) = trace_in(
+        &with_refresh_tokens(""),
+        profile,
+        &[(0, 1, true), (later, 1, true)],
+        later + MINUTE,
+    );
+    let second = hops(
+        &lines
+            .iter()
+            .filter(|l| l.time >= later)
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(
+        &second[..8],
+        [
+            "browser -> spa: GET /page",
+            "spa -> browser: 200 single-page app",
+            "browser -> as: POST /oauth/token (grant_type=refresh_token)",
+            "as -> browser: 400 invalid_grant",
+            "browser -> as: GET /authorize?prompt=none&response_mode=web_message (iframe)",
+            "as -> browser: 200 web_message: error=login_required",
+            "browser -> as: GET /authorize",
+            "as -> browser: 302 /login",
+        ]
+    );
+}
+
+#[test]
+fn a_rotated_token_lost_in_flight_is_a_reuse_that_revokes_the_family() {
+    // Closes every 2 s on average, visits every 5 minutes: some close drops
+    // the answer of a rotation in flight; the next exchange presents the old
+    // token, the AS detects the reuse and revokes the family.
+    let toml = with_refresh_tokens("browser_closes_per_day = 43200.0\n");
+    let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Allowed);
+    let visits: Vec<(u64, u8, bool)> = (0..600).map(|i| (i * 5 * MINUTE, 1, true)).collect();
+    let (lines, _) = trace_in(&toml, profile, &visits, 600 * 5 * MINUTE);
+    let reuse = lines
+        .iter()
+        .position(|l| l.what == "refresh token reused: the family is revoked")
+        .expect("a reuse in 600 visits");
+    // Before it: a granted rotation whose answer never arrived (browser close).
+    let before = &lines[..reuse];
+    let last_request = before
+        .iter()
+        .rposition(|l| l.what.starts_with("POST /oauth/token (grant_type=refresh"))
+        .unwrap();
+    let dropped = &before[..last_request];
+    let prior = dropped
+        .iter()
+        .rposition(|l| l.what.starts_with("POST /oauth/token (grant_type=refresh"))
+        .unwrap();
+    let between: Vec<&str> = dropped[prior..].iter().map(|l| l.what.as_str()).collect();
+    assert!(between.contains(&"browser closes"), "{between:#?}");
+    assert!(
+        !between.contains(&"200 tokens, rotated refresh token"),
+        "{between:#?}"
+    );
+    assert_eq!(lines[reuse + 1].what, "400 invalid_grant");
+}
+
+#[test]
+fn mfa_remember_browser_skips_mfa_at_the_next_interactive_login() {
+    let toml = TENANT.replace(
+        "absolute_timeout = \"1d\"\n[identity",
+        "absolute_timeout = \"1d\"\nmfa = true\nmfa_remember_browser = \"30d\"\n[identity",
+    );
+    let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Allowed);
+    // The AS session (idle 1h) and local session (30m) expire between visits.
+    let later = 3 * HOUR;
+    let (lines, _) = trace_in(
+        &toml,
+        profile,
+        &[(0, 0, true), (later, 0, true)],
+        later + MINUTE,
+    );
+    let first = hops(
+        &lines
+            .iter()
+            .filter(|l| l.time < later)
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    let second = hops(
+        &lines
+            .iter()
+            .filter(|l| l.time >= later)
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    assert!(first.contains(&"as -> browser: 200 MFA prompt".to_string()));
+    assert!(second.contains(&"as -> browser: 200 login prompt".to_string()));
+    assert!(
+        !second.contains(&"as -> browser: 200 MFA prompt".to_string()),
+        "{second:#?}"
+    );
+}
+
+#[test]
+fn app_only_logout_keeps_the_as_session_and_sso_logs_back_in() {
+    let toml = TENANT.replace(
+        "[users]\n",
+        "[users]\nlogout_share = 1.0\napp_only_logout_share = 1.0\n",
+    );
+    let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Allowed);
+    let later = 20 * MINUTE;
+    let (lines, _) = trace_in(
+        &toml,
+        profile,
+        &[(0, 0, true), (later, 0, true)],
+        later + MINUTE,
+    );
+    let all = hops(&lines);
+    assert!(all.contains(&"storezero -> browser: 302 / (app-only logout)".to_string()));
+    assert!(!all.iter().any(|h| h.contains("/v2/logout")));
+    let second = hops(
+        &lines
+            .iter()
+            .filter(|l| l.time >= later)
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(
+        second[3], "as -> browser: 302 /callback",
+        "SSO: {second:#?}"
+    );
+}
+
+#[test]
+fn backchannel_logout_ends_the_local_sessions_of_other_apps() {
+    let toml = TENANT
+        .replace(
+            "absolute_timeout = \"1d\"\n[identity",
+            "absolute_timeout = \"1d\"\nbackchannel_logout = true\n[identity",
+        )
+        .replace("kind = \"spa_implicit\"", "kind = \"regular_web\"")
+        .replace("[users]\n", "[users]\nlogout_share = 0.5\n");
+    let s = from_str(&toml, "flows.toml", &[]).unwrap();
+    let cfg = ModelConfig::new(&s);
+    let script = UserScript {
+        profile: Some(UserProfile::new(
+            Connection::Password,
+            ThirdPartyCookies::Allowed,
+        )),
+        visits: vec![
+            ScriptedVisit {
+                at: 0,
+                app: 0,
+                protected: true,
+            },
+            ScriptedVisit {
+                at: 11 * MINUTE,
+                app: 1,
+                protected: true,
+            },
+        ],
+    };
+    // Logout is drawn per visit: among users, find one who stayed logged in
+    // to the first app and logged out of the second.
+    let found = (0..60).find_map(|id| {
+        let (lines, valid) = Simulator::new(&cfg, 0)
+            .with_script(script.clone())
+            .trace(id, 25 * MINUTE);
+        let all = hops(&lines);
+        let notified = all
+            .iter()
+            .any(|h| h == "as -> storezero: POST /backchannel-logout (logout_token)");
+        notified.then_some((lines, valid))
+    });
+    let (lines, valid) = found.expect("one user in 60 logs out of the second app only");
+    let notice = lines
+        .iter()
+        .position(|l| l.what == "POST /backchannel-logout (logout_token)")
+        .unwrap();
+    assert_eq!(lines[notice + 1].what, "app:storezero session ends: logout");
+    assert_eq!(lines[notice + 1].time, lines[notice].time);
+    assert!(valid.is_empty(), "every session ended: {valid:?}");
+}
+
+#[test]
+fn a_custom_domain_makes_silent_auth_work_with_blocked_third_party_cookies() {
+    let toml = TENANT.replace(
+        "absolute_timeout = \"1d\"\n[identity",
+        "absolute_timeout = \"1d\"\ncustom_domain = true\n[identity",
+    );
+    let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Blocked);
+    let later = 20 * MINUTE;
+    let (lines, _) = trace_in(
+        &toml,
+        profile,
+        &[(0, 1, true), (later, 1, true)],
+        later + MINUTE,
+    );
+    let second = hops(
+        &lines
+            .iter()
+            .filter(|l| l.time >= later)
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(
+        second.last().unwrap(),
+        "as -> browser: 200 web_message: tokens"
+    );
+}
+
+#[test]
+fn clearing_cookies_ends_every_session_the_browser_reached() {
+    let toml = TENANT
+        .replace(
+            "idle_timeout = \"1h\"\nabsolute_timeout = \"1d\"",
+            "idle_timeout = \"1d\"\nabsolute_timeout = \"1d\"",
+        )
+        .replace("[users]\n", "[users]\ncookie_clears_per_month = 4000.0\n");
+    let profile = UserProfile::new(FACEBOOK, ThirdPartyCookies::Allowed);
+    // A clear every ~11 minutes on average; look at the first after the login.
+    let (lines, _) = trace_in(&toml, profile, &[(0, 0, true)], 3 * HOUR);
+    let created = lines
+        .iter()
+        .position(|l| l.what == "app:storezero session created")
+        .unwrap();
+    let clear = created
+        + lines[created..]
+            .iter()
+            .position(|l| l.what == "user clears cookies and site data")
+            .unwrap();
+    let ended: Vec<&str> = lines[clear + 1..]
+        .iter()
+        .take_while(|l| l.time == lines[clear].time && l.hop.is_none())
+        .map(|l| l.what.as_str())
+        .collect();
+    assert_eq!(
+        ended,
+        [
+            "as session ends: cookies cleared",
+            "idp:facebook session ends: cookies cleared",
+            "app:storezero session ends: cookies cleared"
+        ]
     );
 }

@@ -42,11 +42,23 @@ pub enum AppCounter {
     AuthorizeRequests,
     /// `/oauth/token` code exchanges of this app.
     TokenRequests,
+    /// Interactive logins where MFA was skipped: the browser was remembered.
+    MfaSkippedRememberedBrowser,
+    /// Local sessions ended by an OIDC back-channel logout from the AS.
+    BackchannelLogouts,
+    /// Refresh-token exchanges at `/oauth/token` (page loads and renewals).
+    RefreshTokenExchanges,
+    /// Protected visits served by a refresh-token exchange.
+    RefreshTokenLogins,
+    /// Refresh-token exchanges refused (expired, revoked or reused).
+    RefreshTokenFailures,
+    /// Reuse of a rotated refresh token detected: the family is revoked.
+    RefreshTokenReuseDetected,
 }
 
 impl AppCounter {
     /// Number of app counters.
-    pub const COUNT: usize = 18;
+    pub const COUNT: usize = 24;
     /// Every counter, in output order.
     pub const ALL: [AppCounter; Self::COUNT] = [
         AppCounter::Users,
@@ -67,6 +79,12 @@ impl AppCounter {
         AppCounter::MfaPrompts,
         AppCounter::AuthorizeRequests,
         AppCounter::TokenRequests,
+        AppCounter::MfaSkippedRememberedBrowser,
+        AppCounter::BackchannelLogouts,
+        AppCounter::RefreshTokenExchanges,
+        AppCounter::RefreshTokenLogins,
+        AppCounter::RefreshTokenFailures,
+        AppCounter::RefreshTokenReuseDetected,
     ];
 
     /// Metric name (design §9).
@@ -90,6 +108,12 @@ impl AppCounter {
             AppCounter::MfaPrompts => "mfa_prompts",
             AppCounter::AuthorizeRequests => "authorize_requests",
             AppCounter::TokenRequests => "token_requests",
+            AppCounter::MfaSkippedRememberedBrowser => "mfa_skipped_remembered_browser",
+            AppCounter::BackchannelLogouts => "backchannel_logouts",
+            AppCounter::RefreshTokenExchanges => "refresh_token_exchanges",
+            AppCounter::RefreshTokenLogins => "refresh_token_logins",
+            AppCounter::RefreshTokenFailures => "refresh_token_failures",
+            AppCounter::RefreshTokenReuseDetected => "refresh_token_reuse_detected",
         }
     }
 
@@ -120,17 +144,20 @@ pub enum GlobalCounter {
     BrowserCloses,
     /// Password resets (password users only).
     PasswordResets,
+    /// Users deleting all cookies and site data.
+    CookieClears,
 }
 
 impl GlobalCounter {
     /// Number of global counters.
-    pub const COUNT: usize = 3;
+    pub const COUNT: usize = 4;
     /// Metric name.
     pub fn name(self) -> &'static str {
         match self {
             GlobalCounter::Users => "users",
             GlobalCounter::BrowserCloses => "browser_closes",
             GlobalCounter::PasswordResets => "password_resets",
+            GlobalCounter::CookieClears => "cookie_clears",
         }
     }
 }
@@ -159,7 +186,8 @@ impl IdpCounter {
 }
 
 /// Session counters kept per tier (`as`, `idp:*`, `app:*`). A session ends once,
-/// by its first cause; conservation: created = the five ended + alive at end.
+/// by its first cause; conservation: created = every ended + alive at end (the
+/// design's five causes, plus cookies cleared by the user, 0 unless enabled).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TierCounter {
     /// Sessions created (a login completed).
@@ -174,13 +202,15 @@ pub enum TierCounter {
     EndedLogout,
     /// Ended by a password reset (AS only).
     EndedPasswordReset,
+    /// Cookie deleted by the user (`cookie_clears_per_month`) while valid.
+    EndedCookiesCleared,
     /// Still valid and reachable at the end of the run.
     AliveAtEnd,
 }
 
 impl TierCounter {
     /// Number of tier counters.
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 8;
     /// Every counter, in output order.
     pub const ALL: [TierCounter; Self::COUNT] = [
         TierCounter::SessionsCreated,
@@ -189,6 +219,7 @@ impl TierCounter {
         TierCounter::EndedBrowserClose,
         TierCounter::EndedLogout,
         TierCounter::EndedPasswordReset,
+        TierCounter::EndedCookiesCleared,
         TierCounter::AliveAtEnd,
     ];
     /// Metric name.
@@ -200,6 +231,7 @@ impl TierCounter {
             TierCounter::EndedBrowserClose => "sessions_ended_browser_close",
             TierCounter::EndedLogout => "sessions_ended_logout",
             TierCounter::EndedPasswordReset => "sessions_ended_password_reset",
+            TierCounter::EndedCookiesCleared => "sessions_ended_cookies_cleared",
             TierCounter::AliveAtEnd => "sessions_alive_at_end",
         }
     }

@@ -15,17 +15,25 @@ pub enum LoginKind {
     Sso,
     /// `prompt=none` returned tokens on page load.
     Silent,
+    /// A refresh-token exchange returned tokens on page load.
+    RefreshToken,
 }
 
 impl LoginKind {
     /// Every kind, in output order.
-    pub const ALL: [LoginKind; 3] = [LoginKind::Interactive, LoginKind::Sso, LoginKind::Silent];
+    pub const ALL: [LoginKind; 4] = [
+        LoginKind::Interactive,
+        LoginKind::Sso,
+        LoginKind::Silent,
+        LoginKind::RefreshToken,
+    ];
     /// Name in `logins.csv`.
     pub fn name(self) -> &'static str {
         match self {
             LoginKind::Interactive => "interactive",
             LoginKind::Sso => "sso",
             LoginKind::Silent => "silent",
+            LoginKind::RefreshToken => "refresh_token",
         }
     }
 }

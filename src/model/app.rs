@@ -7,6 +7,7 @@
 //! tokens in the fragment, so it creates no session. Anonymous pages of a
 //! code-grant app touch no session.
 
+use super::browser::LogoutKind;
 use super::message::Msg;
 use super::session::EndCause;
 use super::world::{Event, UserWorld};
@@ -36,8 +37,44 @@ impl UserWorld<'_> {
             self.count(app, AppCounter::LocalSessionHits, now);
             self.resolve_visit(None);
             self.send(ctx, Msg::Page { app });
+        } else if self.rt_client[app as usize].is_some() {
+            // A native app with a refresh token tries it before any redirect.
+            self.send(
+                ctx,
+                Msg::RefreshTokenRequest {
+                    app,
+                    renewal: false,
+                    via_app: true,
+                },
+            );
         } else {
             self.send(ctx, Msg::RedirectAuthorize { app });
+        }
+    }
+
+    /// A native app's refresh token was exchanged: a new local session.
+    pub fn app_refresh_granted(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        self.store_refresh_token(app);
+        let tier = self.app_tier(app);
+        self.create_session(tier, ctx.now(), false);
+        self.send(ctx, Msg::Page { app });
+    }
+
+    /// A native app's refresh token was refused: it forgets it and sends the
+    /// user to `/authorize`.
+    pub fn app_refresh_denied(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        self.rt_client[app as usize] = None;
+        self.send(ctx, Msg::RedirectAuthorize { app });
+    }
+
+    /// OIDC back-channel logout: the AS tells the app to end the user's
+    /// local session.
+    pub fn app_backchannel_logout(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        let tier = self.app_tier(app);
+        let now = ctx.now();
+        if self.session_valid(tier, now) {
+            self.count(app, AppCounter::BackchannelLogouts, now);
+            self.end_session(tier, now, EndCause::Logout);
         }
     }
 
@@ -50,6 +87,7 @@ impl UserWorld<'_> {
             if let Some(v) = &mut self.browser.visit {
                 v.tokens = true;
             }
+            self.issue_refresh_token(app, ctx.now());
             self.send(ctx, Msg::Page { app });
         }
     }
@@ -58,14 +96,23 @@ impl UserWorld<'_> {
     pub fn app_token_response(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
         let tier = self.app_tier(app);
         self.create_session(tier, ctx.now(), false);
+        self.issue_refresh_token(app, ctx.now());
         self.send(ctx, Msg::Page { app });
     }
 
     /// `GET /logout`: the app ends its local session, then sends the browser
-    /// to the AS's `/v2/logout`.
+    /// to the AS's `/v2/logout` — or back to itself for an app-only logout.
     pub fn app_logout(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
         let tier = self.app_tier(app);
         self.end_session(tier, ctx.now(), EndCause::Logout);
-        self.send(ctx, Msg::RedirectV2Logout { app });
+        let app_only = self
+            .browser
+            .visit
+            .is_some_and(|v| v.logout == LogoutKind::AppOnly);
+        if app_only {
+            self.send(ctx, Msg::AppRedirectReturnTo { app });
+        } else {
+            self.send(ctx, Msg::RedirectV2Logout { app });
+        }
     }
 }

@@ -14,6 +14,7 @@
 
 use super::message::Msg;
 use super::session::EndCause;
+use super::user::ThirdPartyCookies;
 use super::world::{Event, UserWorld};
 use crate::engine::Context;
 use crate::metrics::{AppCounter, Layout, LoginKind};
@@ -51,7 +52,10 @@ impl UserWorld<'_> {
         let now = ctx.now();
         self.count(app, AppCounter::AuthorizeRequests, now);
         self.metrics.authorize_request(now);
-        let cookie_sent = !self.user.profile.blocks_third_party_cookies;
+        // The AS cookie is third-party in the iframe unless the tenant is on a
+        // custom domain of the apps' site.
+        let cookie_sent = self.cfg.custom_domain
+            || self.user.profile.third_party_cookies == ThirdPartyCookies::Allowed;
         if cookie_sent && self.as_usable_session(now) {
             self.touch(AS, now);
             self.count(app, AppCounter::SilentAuthSuccesses, now);
@@ -76,15 +80,28 @@ impl UserWorld<'_> {
         }
     }
 
-    /// Credentials accepted (password, or back from the IdP): MFA when on,
-    /// otherwise the login completes.
+    /// Credentials accepted (password, or back from the IdP): MFA when on and
+    /// the browser is not remembered, otherwise the login completes.
     pub fn as_credentials_accepted(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
-        if self.cfg.mfa {
-            self.count(app, AppCounter::MfaPrompts, ctx.now());
+        let now = ctx.now();
+        if self.cfg.mfa && now < self.browser.mfa_remembered_until {
+            self.count(app, AppCounter::MfaSkippedRememberedBrowser, now);
+            self.as_complete_login(app, ctx);
+        } else if self.cfg.mfa {
+            self.count(app, AppCounter::MfaPrompts, now);
             self.send(ctx, Msg::MfaPrompt { app });
         } else {
             self.as_complete_login(app, ctx);
         }
+    }
+
+    /// `POST /mfa`: the second factor is done; with "remember this browser"
+    /// the browser keeps a persistent cookie that skips MFA for a while.
+    pub fn as_mfa_done(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        if self.cfg.mfa_remember > 0 {
+            self.browser.mfa_remembered_until = ctx.now().saturating_add(self.cfg.mfa_remember);
+        }
+        self.as_complete_login(app, ctx);
     }
 
     /// The interactive login completes: the AS session is created (or started
@@ -116,9 +133,22 @@ impl UserWorld<'_> {
         self.send(ctx, Msg::TokenResponse { app });
     }
 
-    /// `GET /v2/logout`: ends the AS session; federated, on to the IdP's logout.
+    /// `GET /v2/logout`: ends the AS session and, with back-channel logout,
+    /// notifies every app holding a local session of the user; federated, on
+    /// to the IdP's logout.
     pub fn as_logout(&mut self, app: u8, federated: bool, ctx: &mut Context<'_, Event>) {
-        self.end_session(AS, ctx.now(), EndCause::Logout);
+        let now = ctx.now();
+        self.end_session(AS, now, EndCause::Logout);
+        if self.cfg.backchannel_logout {
+            for other in 0..self.cfg.apps.len() {
+                let tier = self.cfg.layout.app_tier(other);
+                if self.session_valid(tier, now) {
+                    let epoch = self.browser.epoch;
+                    let msg = Msg::BackchannelLogout { app: other as u8 };
+                    ctx.schedule_in(self.cfg.latency, Event::Deliver { epoch, msg });
+                }
+            }
+        }
         let next = match self.user.profile.connection {
             Connection::Idp(_) if federated => Msg::RedirectIdpLogout { app },
             _ => Msg::RedirectReturnTo { app },

@@ -33,8 +33,20 @@ pub(super) struct Visit {
     pub tokens: bool,
     /// When the dwell ends.
     pub dwell_end: u64,
-    /// The logout at the end of this visit is federated.
-    pub federated_logout: bool,
+    /// The logout at the end of this visit, once decided.
+    pub logout: LogoutKind,
+}
+
+/// How far a logout reaches (design §4; `users.app_only_logout_share`,
+/// `users.federated_logout_share`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LogoutKind {
+    /// Only the app's local session (and tokens).
+    AppOnly,
+    /// The app, then the AS (`/v2/logout`).
+    As,
+    /// The app, the AS and the IdP (`/v2/logout?federated`).
+    Federated,
 }
 
 /// What the browser keeps beyond its cookies (which live with the sessions
@@ -48,6 +60,8 @@ pub(super) struct Browser {
     /// Bumped when a visit ends or is cut: hops and timers of older
     /// generations are dropped on delivery.
     pub epoch: u32,
+    /// Until when the MFA "remember this browser" cookie skips MFA.
+    pub mfa_remembered_until: u64,
 }
 
 impl UserWorld<'_> {
@@ -84,7 +98,7 @@ impl UserWorld<'_> {
             login: None,
             tokens: false,
             dwell_end: 0,
-            federated_logout: false,
+            logout: LogoutKind::As,
         });
         self.visited[app as usize] = true;
         self.count(app, AppCounter::Visits, now);
@@ -134,18 +148,73 @@ impl UserWorld<'_> {
         }
     }
 
-    /// The access token expired during the visit: renew it by silent authentication.
+    /// The access token expired during the visit: renew it with the refresh
+    /// token when the app holds one, otherwise by silent authentication.
     pub fn on_token_expiry(&mut self, ctx: &mut Context<'_, Event>) {
         if let Some(v) = self.browser.visit {
-            self.count(v.app, AppCounter::TokenRenewals, ctx.now());
+            let app = v.app;
+            self.count(app, AppCounter::TokenRenewals, ctx.now());
+            if self.rt_client[app as usize].is_some() {
+                self.send(
+                    ctx,
+                    Msg::RefreshTokenRequest {
+                        app,
+                        renewal: true,
+                        via_app: false,
+                    },
+                );
+            } else {
+                self.send(ctx, Msg::SilentAuthorize { app, renewal: true });
+            }
+        }
+    }
+
+    /// The single-page app loaded: it exchanges its stored refresh token when
+    /// it has one, otherwise runs silent authentication in a hidden iframe.
+    pub fn browser_spa_loaded(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+        if self.rt_client[app as usize].is_some() {
+            self.send(
+                ctx,
+                Msg::RefreshTokenRequest {
+                    app,
+                    renewal: false,
+                    via_app: false,
+                },
+            );
+        } else {
             self.send(
                 ctx,
                 Msg::SilentAuthorize {
-                    app: v.app,
-                    renewal: true,
+                    app,
+                    renewal: false,
                 },
             );
         }
+    }
+
+    /// Tokens and a rotated refresh token arrived at the single-page app.
+    pub fn browser_refresh_granted(
+        &mut self,
+        app: u8,
+        renewal: bool,
+        ctx: &mut Context<'_, Event>,
+    ) {
+        self.store_refresh_token(app);
+        if renewal {
+            self.schedule_renewal(app, ctx);
+        } else {
+            if let Some(v) = &mut self.browser.visit {
+                v.tokens = true;
+            }
+            self.page_served(ctx);
+        }
+    }
+
+    /// The refresh token was refused: the app forgets it and falls back to
+    /// silent authentication (which then may lead to an interactive login).
+    pub fn browser_refresh_denied(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
+        self.rt_client[app as usize] = None;
+        self.send(ctx, Msg::SilentAuthorize { app, renewal });
     }
 
     /// The AS login prompt is shown: the user answers it after the think time,
@@ -158,8 +227,10 @@ impl UserWorld<'_> {
         self.send_after(ctx, self.cfg.think, next);
     }
 
-    /// Tokens arrived by `postMessage`.
+    /// Tokens arrived by `postMessage` (with a new refresh-token family when
+    /// the app uses refresh tokens).
     pub fn browser_tokens(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
+        self.issue_refresh_token(app, ctx.now());
         if renewal {
             self.schedule_renewal(app, ctx);
         } else {
@@ -186,8 +257,9 @@ impl UserWorld<'_> {
         }
     }
 
-    /// End of the dwell: after a protected visit the user may log out (app,
-    /// then `/v2/logout`, federated for some IdP users); otherwise the visit ends.
+    /// End of the dwell: after a protected visit the user may log out —
+    /// app only, app then AS (`/v2/logout`), or federated (IdP users) — with
+    /// the shares of the scenario; otherwise the visit ends.
     pub fn on_dwell_end(&mut self, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         let Some(v) = self.browser.visit else { return };
@@ -195,18 +267,36 @@ impl UserWorld<'_> {
             self.end_visit(ctx);
             return;
         }
-        let federated = matches!(self.user.profile.connection, Connection::Idp(_))
-            && rng::bernoulli(&mut self.user.choices, self.cfg.federated_logout_share);
+        let u = rng::unit(&mut self.user.choices);
+        let idp_user = matches!(self.user.profile.connection, Connection::Idp(_));
+        let kind = if u < self.cfg.app_only_logout_share {
+            LogoutKind::AppOnly
+        } else if idp_user && u < self.cfg.app_only_logout_share + self.cfg.federated_logout_share {
+            LogoutKind::Federated
+        } else {
+            LogoutKind::As
+        };
         if let Some(v) = &mut self.browser.visit {
-            v.federated_logout = federated;
+            v.logout = kind;
         }
-        self.count(v.app, AppCounter::Logouts, now);
-        self.note(now, || "user logs out".to_string());
         let app = v.app;
+        self.count(app, AppCounter::Logouts, now);
+        self.note(now, || format!("user logs out ({kind:?})"));
+        // Logging out of an app clears its tokens, refresh token included
+        // (the family stays valid server-side, unused, until it expires).
+        self.rt_client[app as usize] = None;
         if self.cfg.apps[app as usize].kind.uses_code_grant() {
             self.send(ctx, Msg::AppLogout { app });
+        } else if kind == LogoutKind::AppOnly {
+            self.end_visit(ctx);
         } else {
-            self.send(ctx, Msg::V2Logout { app, federated });
+            self.send(
+                ctx,
+                Msg::V2Logout {
+                    app,
+                    federated: kind == LogoutKind::Federated,
+                },
+            );
         }
     }
 

@@ -2,7 +2,9 @@
 //! one session policy per tier, cumulative shares for draws.
 
 use crate::metrics::Layout;
-use crate::scenario::{AppKind, Connection, Scenario, SessionPolicy};
+use crate::scenario::{
+    AppKind, Connection, RateDistribution, RefreshTokenPolicy, Scenario, SessionPolicy,
+};
 use crate::time::{DAY, YEAR};
 
 /// One app as the model sees it.
@@ -14,6 +16,8 @@ pub struct AppModel {
     pub kind: AppKind,
     /// Access-token lifetime (`spa_implicit`).
     pub token_lifetime: u64,
+    /// Refresh tokens (`spa_implicit`, `native`); `enabled` false when off.
+    pub refresh_tokens: RefreshTokenPolicy,
 }
 
 /// Everything a user timeline needs, precomputed once per scenario.
@@ -43,10 +47,28 @@ pub struct ModelConfig {
     pub logout_share: f64,
     /// Share of logouts that are federated.
     pub federated_logout_share: f64,
+    /// Share of logouts that end only the app's local session.
+    pub app_only_logout_share: f64,
     /// Share of browsers blocking third-party cookies.
     pub third_party_blocked: f64,
+    /// Share of browsers partitioning third-party cookies.
+    pub third_party_partitioned: f64,
+    /// Cookie-and-site-data clears per ms.
+    pub clear_rate: f64,
     /// MFA at each interactive login.
     pub mfa: bool,
+    /// How long a browser is remembered after MFA (0: never).
+    pub mfa_remember: u64,
+    /// The AS is on the apps' site: its cookie is first-party in iframes.
+    pub custom_domain: bool,
+    /// `/v2/logout` notifies apps holding a local session.
+    pub backchannel_logout: bool,
+    /// Visit intensity per hour of the day, divided by its mean (empty: flat).
+    pub daily_profile: Vec<f64>,
+    /// Largest of `daily_profile` (1 when flat).
+    pub daily_peak: f64,
+    /// How per-user visit rates vary.
+    pub visit_rate_distribution: RateDistribution,
     /// Session policy per tier (AS, IdPs, apps; see [`Layout`]).
     pub policies: Vec<SessionPolicy>,
     /// Apps in scenario order.
@@ -84,8 +106,19 @@ impl ModelConfig {
             protected_share: s.users.protected_share,
             logout_share: s.users.logout_share,
             federated_logout_share: s.users.federated_logout_share,
+            app_only_logout_share: s.users.app_only_logout_share,
             third_party_blocked: s.users.third_party_cookies_blocked,
+            third_party_partitioned: s.users.third_party_cookies_partitioned,
+            clear_rate: s.users.cookie_clears_per_month / (30 * DAY) as f64,
             mfa: s.authorization_server.mfa,
+            mfa_remember: s.authorization_server.mfa_remember_browser,
+            custom_domain: s.authorization_server.custom_domain,
+            backchannel_logout: s.authorization_server.backchannel_logout,
+            daily_profile: normalised(&s.users.daily_profile),
+            daily_peak: normalised(&s.users.daily_profile)
+                .into_iter()
+                .fold(1.0, f64::max),
+            visit_rate_distribution: s.users.visit_rate,
             policies,
             apps: s
                 .apps
@@ -94,6 +127,7 @@ impl ModelConfig {
                     name: a.name.clone(),
                     kind: a.kind,
                     token_lifetime: a.token_lifetime,
+                    refresh_tokens: a.refresh_tokens,
                 })
                 .collect(),
             idp_names: s
@@ -113,6 +147,12 @@ impl ModelConfig {
             },
         }
     }
+}
+
+/// Hourly weights divided by their mean, so the mean rate is unchanged.
+fn normalised(weights: &[f64]) -> Vec<f64> {
+    let mean = weights.iter().sum::<f64>() / weights.len().max(1) as f64;
+    weights.iter().map(|w| w / mean).collect()
 }
 
 /// Running sums of shares, the last forced to 1 so that a draw in [0, 1) always lands.

@@ -93,6 +93,30 @@ pub enum Msg {
     RedirectAsCallback { app: u8 },
     /// `302` to the app's `returnTo` after a federated logout.
     IdpRedirectReturnTo { app: u8 },
+    // app-only logout and back-channel logout
+    /// `302 /` from the app itself: an app-only logout.
+    AppRedirectReturnTo { app: u8 },
+    /// AS → app back channel: an OIDC back-channel `logout_token`.
+    BackchannelLogout { app: u8 },
+    // refresh tokens (from the browser for a SPA, the app for a native app)
+    /// `POST /oauth/token` with `grant_type=refresh_token`.
+    RefreshTokenRequest {
+        app: u8,
+        renewal: bool,
+        via_app: bool,
+    },
+    /// `200` tokens and a rotated refresh token.
+    RefreshTokenGranted {
+        app: u8,
+        renewal: bool,
+        via_app: bool,
+    },
+    /// `400 invalid_grant`: the refresh token is expired, revoked or reused.
+    RefreshTokenDenied {
+        app: u8,
+        renewal: bool,
+        via_app: bool,
+    },
 }
 
 impl Msg {
@@ -150,6 +174,22 @@ impl Msg {
             Msg::IdpPrompt { .. } => (Idp(idp), Browser, "200 login dialog"),
             Msg::RedirectAsCallback { .. } => (Idp(idp), Browser, "302 /login/callback"),
             Msg::IdpRedirectReturnTo { .. } => (Idp(idp), Browser, "302 returnTo"),
+            Msg::AppRedirectReturnTo { app } => (App(app), Browser, "302 / (app-only logout)"),
+            Msg::BackchannelLogout { app } => {
+                (As, App(app), "POST /backchannel-logout (logout_token)")
+            }
+            Msg::RefreshTokenRequest { app, via_app, .. } => {
+                let from = if via_app { App(app) } else { Browser };
+                (from, As, "POST /oauth/token (grant_type=refresh_token)")
+            }
+            Msg::RefreshTokenGranted { app, via_app, .. } => {
+                let to = if via_app { App(app) } else { Browser };
+                (As, to, "200 tokens, rotated refresh token")
+            }
+            Msg::RefreshTokenDenied { app, via_app, .. } => {
+                let to = if via_app { App(app) } else { Browser };
+                (As, to, "400 invalid_grant")
+            }
         }
     }
 }

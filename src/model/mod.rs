@@ -38,6 +38,7 @@ mod browser;
 mod config;
 mod idp;
 mod message;
+mod refresh;
 mod session;
 mod trace;
 mod user;
@@ -45,7 +46,8 @@ mod world;
 
 pub use config::ModelConfig;
 pub use message::{Actor, Msg};
+pub use refresh::RefreshFamily;
 pub use session::{EndCause, Session};
 pub use trace::{ScriptedVisit, TraceLine, UserScript};
-pub use user::UserProfile;
+pub use user::{ThirdPartyCookies, UserProfile};
 pub use world::{Event, Simulator};

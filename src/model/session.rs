@@ -40,6 +40,8 @@ pub enum EndCause {
     Logout,
     /// Password reset (AS sessions).
     PasswordReset,
+    /// The user deleted cookies and site data while the session was valid.
+    CookiesCleared,
 }
 
 impl EndCause {
@@ -51,6 +53,7 @@ impl EndCause {
             EndCause::BrowserClose => TierCounter::EndedBrowserClose,
             EndCause::Logout => TierCounter::EndedLogout,
             EndCause::PasswordReset => TierCounter::EndedPasswordReset,
+            EndCause::CookiesCleared => TierCounter::EndedCookiesCleared,
         }
     }
     /// Word used in traces.
@@ -61,6 +64,7 @@ impl EndCause {
             EndCause::BrowserClose => "browser close",
             EndCause::Logout => "logout",
             EndCause::PasswordReset => "password reset",
+            EndCause::CookiesCleared => "cookies cleared",
         }
     }
 }

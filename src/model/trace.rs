@@ -55,7 +55,7 @@ pub struct ScriptedVisit {
 
 /// Visits (and optionally the profile) of a scripted user. Browser closes,
 /// password resets and logouts still follow the scenario's rates.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserScript {
     /// The user's connection and cookie policy; drawn when `None`.
     pub profile: Option<UserProfile>,

@@ -8,7 +8,8 @@ use super::world::{Event, UserWorld};
 use crate::engine::rng::{self, exponential_ms};
 use crate::engine::{Context, Simulation};
 use crate::metrics::GlobalCounter;
-use crate::scenario::Connection;
+use crate::scenario::{Connection, RateDistribution};
+use crate::time::{DAY, HOUR};
 use rand_chacha::ChaCha8Rng;
 
 /// Stream purposes (see [`crate::engine::rng`]).
@@ -18,14 +19,42 @@ const CLOSES: u64 = 2;
 const RESETS: u64 = 3;
 /// Per-visit choices: app, protected page, logout, federated logout.
 const CHOICES: u64 = 4;
+const CLEARS: u64 = 5;
+
+/// How a browser treats third-party cookies (drawn once per user).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThirdPartyCookies {
+    /// Sent in cross-site iframes.
+    Allowed,
+    /// Never sent in cross-site iframes.
+    Blocked,
+    /// Kept in a jar per top-level site: the AS cookie set during a top-level
+    /// login is not the one the app's iframe sees, so, for silent
+    /// authentication, the same as blocked.
+    Partitioned,
+}
 
 /// What is drawn once per user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct UserProfile {
     /// How the user signs in.
     pub connection: Connection,
-    /// The browser blocks third-party cookies.
-    pub blocks_third_party_cookies: bool,
+    /// The browser's third-party cookie policy.
+    pub third_party_cookies: ThirdPartyCookies,
+    /// Visits per day of this user: `visits_per_day`, or drawn from
+    /// `visit_rate_distribution` (mean `visits_per_day`).
+    pub visits_per_day: f64,
+}
+
+impl UserProfile {
+    /// A profile with the scenario's mean visit rate (scripts, tests).
+    pub fn new(connection: Connection, third_party_cookies: ThirdPartyCookies) -> Self {
+        UserProfile {
+            connection,
+            third_party_cookies,
+            visits_per_day: f64::NAN,
+        }
+    }
 }
 
 /// One user: profile and random streams.
@@ -36,28 +65,69 @@ pub(super) struct User {
     pub closes: ChaCha8Rng,
     pub resets: ChaCha8Rng,
     pub choices: ChaCha8Rng,
+    pub clears: ChaCha8Rng,
+    /// Candidate visits per ms, at the daily profile's peak (thinned to the profile).
+    pub visit_rate_peak: f64,
 }
 
 impl User {
     pub fn new(cfg: &ModelConfig, replica: u32, id: u64, profile: Option<UserProfile>) -> Self {
         let stream = |purpose| rng::stream(cfg.seed, replica, id, purpose);
-        let profile = profile.unwrap_or_else(|| {
+        let mean_rate = cfg.visit_rate * DAY as f64;
+        let mut profile = profile.unwrap_or_else(|| {
             let mut r = stream(PROFILE);
             let c = pick(
                 cfg.connection_cumulative.iter().map(|c| c.1),
                 rng::unit(&mut r),
             );
+            let u = rng::unit(&mut r);
+            let third_party_cookies = if u < cfg.third_party_blocked {
+                ThirdPartyCookies::Blocked
+            } else if u < cfg.third_party_blocked + cfg.third_party_partitioned {
+                ThirdPartyCookies::Partitioned
+            } else {
+                ThirdPartyCookies::Allowed
+            };
+            let visits_per_day = match cfg.visit_rate_distribution {
+                RateDistribution::Constant => mean_rate,
+                RateDistribution::Gamma { shape } => rng::gamma(&mut r, shape) * mean_rate / shape,
+            };
             UserProfile {
                 connection: cfg.connection_cumulative[c].0,
-                blocks_third_party_cookies: rng::bernoulli(&mut r, cfg.third_party_blocked),
+                third_party_cookies,
+                visits_per_day,
             }
         });
+        if profile.visits_per_day.is_nan() {
+            profile.visits_per_day = mean_rate;
+        }
         User {
             profile,
             arrivals: stream(ARRIVALS),
             closes: stream(CLOSES),
             resets: stream(RESETS),
             choices: stream(CHOICES),
+            clears: stream(CLEARS),
+            visit_rate_peak: profile.visits_per_day / DAY as f64 * cfg.daily_peak,
+        }
+    }
+
+    /// The next visit after `t`: Poisson at the user's rate, shaped by the
+    /// daily profile by thinning (candidates at the peak rate, each kept with
+    /// the probability of its hour's intensity over the peak).
+    pub fn next_visit(&mut self, cfg: &ModelConfig, t: u64) -> Option<u64> {
+        let mut at = t;
+        loop {
+            at = at.checked_add(exponential_ms(&mut self.arrivals, self.visit_rate_peak)?)?;
+            if cfg.daily_profile.is_empty() {
+                return Some(at);
+            }
+            let hour = (at / HOUR % 24) as usize;
+            if at >= cfg.duration
+                || rng::unit(&mut self.arrivals) * cfg.daily_peak < cfg.daily_profile[hour]
+            {
+                return Some(at);
+            }
         }
     }
 
@@ -75,13 +145,16 @@ impl UserWorld<'_> {
     pub fn schedule_first_events(&mut self, sim: &mut Simulation<Event>) {
         let first_visit = match &self.script {
             Some(s) => s.visits.first().map(|v| v.at),
-            None => exponential_ms(&mut self.user.arrivals, self.cfg.visit_rate),
+            None => self.user.next_visit(self.cfg, 0),
         };
         if let Some(t) = first_visit {
             sim.schedule_at(t, Event::VisitArrival);
         }
         if let Some(t) = exponential_ms(&mut self.user.closes, self.cfg.close_rate) {
             sim.schedule_at(t, Event::BrowserClose);
+        }
+        if let Some(t) = exponential_ms(&mut self.user.clears, self.cfg.clear_rate) {
+            sim.schedule_at(t, Event::CookieClear);
         }
         if self.user.profile.connection == Connection::Password
             && let Some(t) = exponential_ms(&mut self.user.resets, self.cfg.reset_rate)
@@ -98,8 +171,7 @@ impl UserWorld<'_> {
                 self.script_next += 1;
                 s.visits.get(self.script_next).map(|v| v.at.max(ctx.now()))
             }
-            None => exponential_ms(&mut self.user.arrivals, self.cfg.visit_rate)
-                .map(|d| ctx.now().saturating_add(d)),
+            None => self.user.next_visit(self.cfg, ctx.now()),
         };
         if let Some(t) = next {
             ctx.schedule_at(t, Event::VisitArrival);
@@ -121,7 +193,7 @@ impl UserWorld<'_> {
         self.metrics.count_global(GlobalCounter::BrowserCloses);
         self.note(now, || "browser closes".to_string());
         self.cut_visit(now);
-        self.drop_session_cookies(now);
+        self.drop_cookies(now, false);
         self.start_pending_visit(ctx);
     }
 
@@ -135,5 +207,25 @@ impl UserWorld<'_> {
         self.metrics.count_global(GlobalCounter::PasswordResets);
         self.note(now, || "user resets the password".to_string());
         self.expire_as_sessions(now);
+    }
+
+    /// The user deletes all cookies and site data: every session the browser
+    /// reached ends (`cookies_cleared`), orphaned server-side; the MFA
+    /// "remember this browser" cookie and SPAs' stored refresh tokens go too.
+    /// A visit under way goes on.
+    pub fn on_cookie_clear(&mut self, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
+        if let Some(d) = exponential_ms(&mut self.user.clears, self.cfg.clear_rate) {
+            ctx.schedule_in(d, Event::CookieClear);
+        }
+        self.metrics.count_global(GlobalCounter::CookieClears);
+        self.note(now, || "user clears cookies and site data".to_string());
+        self.drop_cookies(now, true);
+        self.browser.mfa_remembered_until = 0;
+        for app in 0..self.cfg.apps.len() {
+            if !self.cfg.apps[app].kind.uses_code_grant() {
+                self.rt_client[app] = None;
+            }
+        }
     }
 }

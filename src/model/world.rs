@@ -1,9 +1,10 @@
 //! One user's world: the state every actor keeps about this user, the events
 //! of the timeline, and the session bookkeeping shared by all tiers.
 
-use super::browser::Browser;
+use super::browser::{Browser, LogoutKind};
 use super::config::ModelConfig;
 use super::message::Msg;
+use super::refresh::RefreshFamily;
 use super::session::{EndCause, Session};
 use super::trace::{TraceLine, UserScript};
 use super::user::User;
@@ -20,6 +21,8 @@ pub enum Event {
     BrowserClose,
     /// The user resets their password.
     PasswordReset,
+    /// The user deletes cookies and site data.
+    CookieClear,
     /// A hop reaches its receiver; `epoch` drops hops of a visit that ended.
     Deliver {
         /// Browser generation when the hop was sent.
@@ -55,6 +58,10 @@ pub(super) struct UserWorld<'c> {
     pub reach: Vec<(u64, u64)>,
     /// Apps this user visited.
     pub visited: Vec<bool>,
+    /// Per app: the refresh-token family the AS keeps for this user.
+    pub rt_server: Vec<Option<RefreshFamily>>,
+    /// Per app: the version of the refresh token the app (or SPA storage) holds.
+    pub rt_client: Vec<Option<u32>>,
     /// The user completed an interactive login in this run.
     pub ever_logged_in: bool,
     /// Scripted visits instead of Poisson ones (tests and traces).
@@ -80,6 +87,8 @@ impl<'c> UserWorld<'c> {
             as_orphans: Vec::new(),
             reach: Vec::new(),
             visited: vec![false; cfg.apps.len()],
+            rt_server: vec![None; cfg.apps.len()],
+            rt_client: vec![None; cfg.apps.len()],
             ever_logged_in: false,
             script: None,
             script_next: 0,
@@ -97,6 +106,8 @@ impl<'c> UserWorld<'c> {
         self.as_orphans.clear();
         self.reach.clear();
         self.visited.iter_mut().for_each(|v| *v = false);
+        self.rt_server.iter_mut().for_each(|f| *f = None);
+        self.rt_client.iter_mut().for_each(|c| *c = None);
         self.ever_logged_in = false;
         self.script_next = 0;
         self.script_started = 0;
@@ -161,16 +172,13 @@ impl<'c> UserWorld<'c> {
             Msg::ReturnTo { app } => self.send(ctx, Msg::LoggedOutPage { app }),
             Msg::TokenResponse { app } => self.app_token_response(app, ctx),
             Msg::Page { .. } => self.page_served(ctx),
-            Msg::SpaShell { app } => self.send(
-                ctx,
-                Msg::SilentAuthorize {
-                    app,
-                    renewal: false,
-                },
-            ),
+            Msg::SpaShell { app } => self.browser_spa_loaded(app, ctx),
             Msg::RedirectAuthorize { app } => self.send(ctx, Msg::Authorize { app }),
             Msg::RedirectV2Logout { app } => {
-                let federated = self.browser.visit.is_some_and(|v| v.federated_logout);
+                let federated = self
+                    .browser
+                    .visit
+                    .is_some_and(|v| v.logout == LogoutKind::Federated);
                 self.send(ctx, Msg::V2Logout { app, federated });
             }
             Msg::LoggedOutPage { .. } => self.end_visit(ctx),
@@ -182,7 +190,7 @@ impl<'c> UserWorld<'c> {
                 self.as_credentials_accepted(app, ctx)
             }
             Msg::ChooseIdp { app } => self.send(ctx, Msg::RedirectIdp { app }),
-            Msg::PostMfa { app } => self.as_complete_login(app, ctx),
+            Msg::PostMfa { app } => self.as_mfa_done(app, ctx),
             Msg::V2Logout { app, federated } => self.as_logout(app, federated, ctx),
             Msg::RedirectLogin { app } => self.send(ctx, Msg::LoginPage { app }),
             Msg::LoginPrompt { app } => self.browser_login_prompt(app, ctx),
@@ -204,6 +212,29 @@ impl<'c> UserWorld<'c> {
                 self.send_after(ctx, self.cfg.think, Msg::IdpPostCredentials { app })
             }
             Msg::RedirectAsCallback { app } => self.send(ctx, Msg::AsIdpCallback { app }),
+            Msg::AppRedirectReturnTo { app } => self.send(ctx, Msg::ReturnTo { app }),
+            Msg::BackchannelLogout { app } => self.app_backchannel_logout(app, ctx),
+            Msg::RefreshTokenRequest {
+                app,
+                renewal,
+                via_app,
+            } => self.as_refresh(app, renewal, via_app, ctx),
+            Msg::RefreshTokenGranted {
+                app,
+                renewal,
+                via_app: false,
+            } => self.browser_refresh_granted(app, renewal, ctx),
+            Msg::RefreshTokenDenied {
+                app,
+                renewal,
+                via_app: false,
+            } => self.browser_refresh_denied(app, renewal, ctx),
+            Msg::RefreshTokenGranted {
+                app, via_app: true, ..
+            } => self.app_refresh_granted(app, ctx),
+            Msg::RefreshTokenDenied {
+                app, via_app: true, ..
+            } => self.app_refresh_denied(app, ctx),
         }
     }
 
@@ -290,12 +321,18 @@ impl<'c> UserWorld<'c> {
         }
     }
 
-    /// Browser close: session-only cookies are dropped. A session valid then
-    /// ends by `browser_close` and lingers server-side, orphaned, until its
-    /// natural expiry; it is never counted again.
-    pub fn drop_session_cookies(&mut self, t: u64) {
+    /// Cookies are lost: on a browser close the session-only ones, when the
+    /// user clears cookies all of them. A session valid then ends
+    /// (`browser_close` or `cookies_cleared`) and lingers server-side,
+    /// orphaned, until its natural expiry; it is never counted again.
+    pub fn drop_cookies(&mut self, t: u64, all: bool) {
+        let cause = if all {
+            EndCause::CookiesCleared
+        } else {
+            EndCause::BrowserClose
+        };
         for tier in 0..self.sessions.len() {
-            if self.cfg.policies[tier].cookie != CookieKind::NonPersistent {
+            if !all && self.cfg.policies[tier].cookie != CookieKind::NonPersistent {
                 continue;
             }
             let Some(s) = self.sessions[tier] else {
@@ -305,7 +342,7 @@ impl<'c> UserWorld<'c> {
                 continue;
             }
             let (expiry, _) = s.natural_end(&self.cfg.policies[tier]);
-            self.close(tier, t, EndCause::BrowserClose);
+            self.close(tier, t, cause);
             if tier == Layout::AS_TIER {
                 self.as_orphans.push((t, expiry));
             } else {
@@ -403,6 +440,7 @@ impl Model for UserWorld<'_> {
             Event::VisitArrival => self.on_visit_arrival(ctx),
             Event::BrowserClose => self.on_browser_close(ctx),
             Event::PasswordReset => self.on_password_reset(ctx),
+            Event::CookieClear => self.on_cookie_clear(ctx),
             Event::Deliver { epoch, msg } if epoch == self.browser.epoch => self.deliver(msg, ctx),
             Event::DwellEnd { epoch } if epoch == self.browser.epoch => self.on_dwell_end(ctx),
             Event::TokenExpiry { epoch } if epoch == self.browser.epoch => {
@@ -470,6 +508,12 @@ impl<'c> Simulator<'c> {
         lines.retain(|l| l.time <= until);
         lines.sort_by_key(|l| l.time);
         (lines, valid)
+    }
+
+    /// Counters of every user simulated so far (the per-second AS loads may
+    /// still be buffered: [`Simulator::into_metrics`] flushes them).
+    pub fn metrics(&self) -> &Metrics {
+        &self.world.metrics
     }
 
     /// The metrics of every user simulated so far.

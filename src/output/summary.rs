@@ -65,6 +65,10 @@ fn global_values(m: &Metrics) -> Values {
             "password_resets",
             m.global_value(GlobalCounter::PasswordResets) as f64,
         ),
+        (
+            "cookie_clears",
+            m.global_value(GlobalCounter::CookieClears) as f64,
+        ),
     ];
     let both = m.logins.stats(&[LoginKind::Interactive, LoginKind::Sso]);
     v.push(("login_latency_ms_mean", both.latency_mean));
@@ -88,6 +92,12 @@ fn global_values(m: &Metrics) -> Values {
             "silent_login_latency_ms_mean",
             "silent_login_latency_ms_p95",
             "silent_hops_mean",
+        ),
+        (
+            LoginKind::RefreshToken,
+            "refresh_token_login_latency_ms_mean",
+            "refresh_token_login_latency_ms_p95",
+            "refresh_token_hops_mean",
         ),
     ] {
         let s = m.logins.stats(&[kind]);

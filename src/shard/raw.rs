@@ -18,7 +18,7 @@
 //! | `app` | [u64] | `[app][AppCounter]`, row-major |
 //! | `idp` | [u64] | `[idp][IdpCounter]` |
 //! | `tier` | [u64] | `[tier][TierCounter]`, tiers: AS, IdPs, apps |
-//! | `logins` | [[kind, latency_ms, hops, count]] | exact login histogram, `kind` = `interactive`, `sso` or `silent` |
+//! | `logins` | [[kind, latency_ms, hops, count]] | exact login histogram, `kind` = `interactive`, `sso`, `silent` or `refresh_token` |
 //! | `authorize_per_s` | zero-run list | `/authorize` requests per one-second bucket |
 //! | `token_per_s` | zero-run list | `/oauth/token` requests per one-second bucket |
 //! | `series_sessions` | [i64] | difference arrays `[valid, orphaned][tier][sample]` |
@@ -178,7 +178,7 @@ impl RawReplica {
                 .into_iter()
                 .find(|k| k.name() == kind)
                 .ok_or_else(|| {
-                    format!("logins: unknown kind \"{kind}\"; accepted: interactive, sso, silent")
+                    format!("logins: unknown kind \"{kind}\"; accepted: interactive, sso, silent, refresh_token")
                 })?;
             logins.add(kind, latency, hops, count);
         }

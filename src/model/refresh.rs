@@ -1,0 +1,142 @@
+//! Refresh tokens with rotation (Auth0's refresh-token rotation, for SPAs and
+//! native apps; `apps[].refresh_tokens`).
+//!
+//! - Every login that gives the app tokens (interactive, SSO, silent) also
+//!   issues a new refresh-token family; the app keeps its token (a SPA in
+//!   local storage, so it survives a browser close but not a cookie clear).
+//! - An exchange at `/oauth/token` is valid while the family is within its
+//!   absolute lifetime (from the login that issued it; rotated tokens keep it)
+//!   and its idle lifetime (from the last exchange). With rotation, each
+//!   exchange returns a new token and invalidates the one presented; the
+//!   previous token is still accepted for `reuse_interval`. Presenting an
+//!   invalidated token (reuse) revokes the whole family.
+//! - An exchange does not touch the AS session: it neither needs it nor
+//!   extends it. It needs no cookie, so third-party cookie policies do not
+//!   apply.
+//! - A reuse happens naturally when a browser close drops the response of a
+//!   rotation in flight: the app still holds the old token.
+
+use super::message::Msg;
+use super::world::{Event, UserWorld};
+use crate::engine::Context;
+use crate::metrics::{AppCounter, LoginKind};
+
+/// The family of refresh tokens issued by one login, as the AS keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshFamily {
+    /// When the login issued it (start of the absolute lifetime).
+    pub issued: u64,
+    /// Last exchange (start of the idle lifetime).
+    pub last_used: u64,
+    /// Version of the only valid token (rotation increments it).
+    pub version: u32,
+    /// Until when the previous version is still accepted (reuse interval).
+    pub previous_valid_until: u64,
+}
+
+/// What the AS answers to an exchange.
+enum Exchange {
+    Granted,
+    Expired,
+    Reused,
+    Missing,
+}
+
+impl UserWorld<'_> {
+    /// True when app `app` asks for refresh tokens.
+    pub fn uses_refresh_tokens(&self, app: u8) -> bool {
+        self.cfg.apps[app as usize].refresh_tokens.enabled
+    }
+
+    /// A login gave app `app` tokens at `t`: a new family, held by the app.
+    pub fn issue_refresh_token(&mut self, app: u8, t: u64) {
+        if !self.uses_refresh_tokens(app) {
+            return;
+        }
+        self.rt_server[app as usize] = Some(RefreshFamily {
+            issued: t,
+            last_used: t,
+            version: 0,
+            previous_valid_until: 0,
+        });
+        self.rt_client[app as usize] = Some(0);
+    }
+
+    /// The app stores the token the AS just returned.
+    pub fn store_refresh_token(&mut self, app: u8) {
+        self.rt_client[app as usize] = self.rt_server[app as usize].map(|f| f.version);
+    }
+
+    fn exchange(&mut self, app: u8, t: u64) -> Exchange {
+        let policy = self.cfg.apps[app as usize].refresh_tokens;
+        let a = app as usize;
+        let (Some(f), Some(presented)) = (self.rt_server[a], self.rt_client[a]) else {
+            return Exchange::Missing;
+        };
+        let alive = t < f.issued.saturating_add(policy.absolute_lifetime)
+            && t < f.last_used.saturating_add(policy.idle_lifetime);
+        if !alive {
+            self.rt_server[a] = None;
+            return Exchange::Expired;
+        }
+        let current = presented == f.version;
+        let within_leeway = presented + 1 == f.version && t < f.previous_valid_until;
+        if !(current || within_leeway) {
+            self.rt_server[a] = None;
+            return Exchange::Reused;
+        }
+        let mut f = f;
+        f.last_used = t;
+        if policy.rotation && current {
+            f.version += 1;
+            f.previous_valid_until = t.saturating_add(policy.reuse_interval);
+        }
+        self.rt_server[a] = Some(f);
+        Exchange::Granted
+    }
+
+    /// `POST /oauth/token` with `grant_type=refresh_token` at the AS.
+    pub fn as_refresh(
+        &mut self,
+        app: u8,
+        renewal: bool,
+        via_app: bool,
+        ctx: &mut Context<'_, Event>,
+    ) {
+        let now = ctx.now();
+        self.count(app, AppCounter::RefreshTokenExchanges, now);
+        self.count(app, AppCounter::TokenRequests, now);
+        self.metrics.token_request(now);
+        let outcome = self.exchange(app, now);
+        let reply = match outcome {
+            Exchange::Granted => {
+                if !renewal {
+                    if self.browser.visit.is_some_and(|v| v.protected) {
+                        self.count(app, AppCounter::RefreshTokenLogins, now);
+                    }
+                    self.resolve_visit(Some(LoginKind::RefreshToken));
+                }
+                Msg::RefreshTokenGranted {
+                    app,
+                    renewal,
+                    via_app,
+                }
+            }
+            refused => {
+                self.count(app, AppCounter::RefreshTokenFailures, now);
+                if matches!(refused, Exchange::Reused) {
+                    self.count(app, AppCounter::RefreshTokenReuseDetected, now);
+                    self.note(now, || {
+                        "refresh token reused: the family is revoked".to_string()
+                    });
+                }
+                Msg::RefreshTokenDenied {
+                    app,
+                    renewal,
+                    via_app,
+                }
+            }
+        };
+        self.send(ctx, reply);
+    }
+}

@@ -1,0 +1,349 @@
+//! Model breadth (issue 10): each key against a closed form or an exact
+//! comparison with a scenario it must reproduce.
+
+use ssosim::metrics::{
+    AppCounter as A, GlobalCounter, Layout, Metrics, SeriesCounter, TierCounter,
+};
+use ssosim::runner::{Progress, RunOptions, run};
+use ssosim::scenario::{Scenario, from_str};
+
+/// An SPA tenant, every visit protected, long AS timeouts unless `extra` says.
+fn spa(extra: &str, users: u64, days: u64) -> Scenario {
+    let text = format!(
+        r#"
+name = "breadth"
+[simulation]
+users = {users}
+duration = "{days}d"
+sample_every = "1h"
+[authorization_server]
+plan = "enterprise"
+idle_timeout = "100d"
+absolute_timeout = "365d"
+[[apps]]
+name = "spa"
+kind = "spa_implicit"
+[users]
+visits_per_day = 3.0
+protected_share = 1.0
+visit_length = "1m"
+{extra}
+"#
+    );
+    // Later keys of the same table override: the test's extra lines come last.
+    from_str(&text, "breadth.toml", &[]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn simulate(s: &Scenario) -> Metrics {
+    run(s, &RunOptions::default(), &Progress::default())
+        .unwrap()
+        .replicas
+        .remove(0)
+}
+
+fn assert_share(hits: f64, n: f64, p: f64, what: &str) {
+    let se = (p * (1.0 - p) / n).sqrt();
+    assert!(
+        (hits / n - p).abs() < 4.0 * se,
+        "{what}: {} vs {p} (4 SE {})",
+        hits / n,
+        4.0 * se
+    );
+}
+
+#[test]
+fn refresh_token_idle_lifetime_share_of_failed_exchanges_is_exp_minus_lambda_l() {
+    // Every browser blocks third-party cookies, so silent auth always fails and
+    // a failed exchange leads to a login and a new family. An exchange fails
+    // when the gap since the last one is at least L = 1 day; with λ = 3/day the
+    // share is e^(-λL), less the run's first day, where no gap of a day can lie
+    // behind an exchange: e^(-3)·86/89 over 30 days, as for silent auth.
+    let s = from_str(
+        &spa_text("refresh_tokens = { enabled = true, absolute_lifetime = \"100d\", idle_lifetime = \"1d\" }", "third_party_cookies_blocked = 1.0"),
+        "rt.toml",
+        &[],
+    )
+    .unwrap();
+    let m = simulate(&s);
+    let n = m.app_total(A::RefreshTokenExchanges) as f64;
+    let failed = m.app_total(A::RefreshTokenFailures) as f64;
+    assert_share(
+        failed,
+        n,
+        (-3.0f64).exp() * 86.0 / 89.0,
+        "refresh-token failures",
+    );
+    assert_eq!(
+        m.app_total(A::RefreshTokenReuseDetected),
+        0,
+        "no browser closes, no reuse"
+    );
+}
+
+/// The SPA text with extra lines for the app and for `[users]`.
+fn spa_text(app: &str, users: &str) -> String {
+    format!(
+        r#"
+name = "breadth"
+[simulation]
+users = 20000
+duration = "30d"
+[authorization_server]
+plan = "enterprise"
+idle_timeout = "1d"
+absolute_timeout = "365d"
+[[apps]]
+name = "spa"
+kind = "spa_implicit"
+{app}
+[users]
+visits_per_day = 3.0
+protected_share = 1.0
+visit_length = "1m"
+{users}
+"#
+    )
+}
+
+#[test]
+fn refresh_tokens_cut_reauthentication_when_third_party_cookies_are_blocked() {
+    let without = simulate(
+        &from_str(
+            &spa_text("", "third_party_cookies_blocked = 1.0"),
+            "a.toml",
+            &[],
+        )
+        .unwrap(),
+    );
+    let with = simulate(
+        &from_str(
+            &spa_text(
+                "refresh_tokens = { enabled = true }",
+                "third_party_cookies_blocked = 1.0",
+            ),
+            "b.toml",
+            &[],
+        )
+        .unwrap(),
+    );
+    let rate = |m: &Metrics| {
+        m.app_total(A::Reauthentications) as f64 / m.app_total(A::ProtectedVisits) as f64
+    };
+    // Without refresh tokens every top-level SSO works but silent auth never
+    // does; with them (15-day idle lifetime) almost every visit is served by
+    // an exchange, and the AS session (idle 1 day) is no longer kept alive.
+    assert!(
+        with.app_total(A::RefreshTokenLogins) as f64
+            > 0.9 * with.app_total(A::ProtectedVisits) as f64
+    );
+    assert_eq!(without.app_total(A::SilentAuthSuccesses), 0);
+    assert!(
+        rate(&with) < rate(&without),
+        "{} vs {}",
+        rate(&with),
+        rate(&without)
+    );
+}
+
+#[test]
+fn a_custom_domain_gives_exactly_the_results_of_allowed_third_party_cookies() {
+    let blocked_custom = spa_text("", "third_party_cookies_blocked = 1.0").replace(
+        "absolute_timeout = \"365d\"",
+        "absolute_timeout = \"365d\"\ncustom_domain = true",
+    );
+    let a = simulate(&from_str(&blocked_custom, "a.toml", &[]).unwrap());
+    let b = simulate(&from_str(&spa_text("", ""), "b.toml", &[]).unwrap());
+    assert_eq!(a, b);
+}
+
+#[test]
+fn partitioned_third_party_cookies_behave_as_blocked_for_silent_auth() {
+    let a = simulate(
+        &from_str(
+            &spa_text("", "third_party_cookies_blocked = 0.4"),
+            "a.toml",
+            &[],
+        )
+        .unwrap(),
+    );
+    let b = simulate(
+        &from_str(
+            &spa_text("", "third_party_cookies_partitioned = 0.4"),
+            "b.toml",
+            &[],
+        )
+        .unwrap(),
+    );
+    assert_eq!(a, b);
+    assert!(a.app_total(A::SilentAuthLoginRequired) > a.app_total(A::SilentAuthSuccesses) / 10);
+}
+
+#[test]
+fn cookie_clears_at_rate_mu_fail_silent_auth_with_share_mu_over_lambda_plus_mu() {
+    // As the browser-close closed form: clears at 30/month = 1/day, λ = 3/day.
+    let s = spa("cookie_clears_per_month = 30.0", 20_000, 35);
+    let m = simulate(&s);
+    let ok = m.series.counter(0, SeriesCounter::SilentAuthSuccesses);
+    let ko = m.series.counter(0, SeriesCounter::SilentAuthLoginRequired);
+    let (k0, last) = (5 * 24, ok.len() - 1);
+    let fails = (ko[last] - ko[k0]) as f64;
+    let n = fails + (ok[last] - ok[k0]) as f64;
+    assert_share(fails, n, 0.25, "silent failures after cookie clears");
+    assert!(m.tier_value(Layout::AS_TIER, TierCounter::EndedCookiesCleared) > 0);
+    assert!(m.global_value(GlobalCounter::CookieClears) > 0);
+}
+
+#[test]
+fn remembering_the_browser_for_the_whole_run_asks_mfa_once_per_user() {
+    // AS idle 1 day: users log in again and again, but MFA is asked only at
+    // each user's first login (no cookie clears, remember for a year).
+    let text = spa_text("", "").replace(
+        "absolute_timeout = \"365d\"",
+        "absolute_timeout = \"365d\"\nmfa = true\nmfa_remember_browser = \"365d\"",
+    );
+    let m = simulate(&from_str(&text, "a.toml", &[]).unwrap());
+    assert_eq!(m.app_total(A::MfaPrompts), m.app_total(A::FirstLogins));
+    assert_eq!(
+        m.app_total(A::MfaPrompts) + m.app_total(A::MfaSkippedRememberedBrowser),
+        m.app_total(A::InteractiveLogins)
+    );
+    assert!(m.app_total(A::Reauthentications) > 0);
+}
+
+#[test]
+fn token_renewals_happen_every_lifetime_during_a_visit() {
+    // 10-minute visits, 3-minute tokens: renewals at 3, 6 and 9 minutes after
+    // the page is served, three per visit that runs its course.
+    let text = spa_text("token_lifetime = \"3m\"", "")
+        .replace("visit_length = \"1m\"", "visit_length = \"10m\"");
+    let m = simulate(&from_str(&text, "a.toml", &[]).unwrap());
+    let visits = m.app_total(A::Visits) as f64;
+    let renewals = m.app_total(A::TokenRenewals) as f64;
+    // A few visits are queued behind another or cut by the end of the run.
+    assert!(
+        (renewals / visits - 3.0).abs() < 0.01,
+        "{renewals} renewals for {visits} visits"
+    );
+}
+
+#[test]
+fn app_only_logouts_never_end_as_sessions_and_backchannel_logout_reaches_other_apps() {
+    let base = |as_extra: &str, users_extra: &str| {
+        format!(
+            r#"
+[simulation]
+users = 3000
+duration = "10d"
+[authorization_server]
+{as_extra}
+[[apps]]
+name = "web"
+kind = "regular_web"
+[[apps]]
+name = "shop"
+kind = "spa_backend"
+[users]
+protected_share = 1.0
+logout_share = 0.3
+{users_extra}
+"#
+        )
+    };
+    let app_only =
+        simulate(&from_str(&base("", "app_only_logout_share = 1.0"), "a.toml", &[]).unwrap());
+    assert!(app_only.app_total(A::Logouts) > 0);
+    assert_eq!(
+        app_only.tier_value(Layout::AS_TIER, TierCounter::EndedLogout),
+        0
+    );
+    let plain = simulate(&from_str(&base("", ""), "b.toml", &[]).unwrap());
+    let bc = simulate(&from_str(&base("backchannel_logout = true", ""), "c.toml", &[]).unwrap());
+    let app_logout_ends = |m: &Metrics| {
+        (0..2)
+            .map(|a| m.tier_value(m.layout.app_tier(a), TierCounter::EndedLogout))
+            .sum::<u64>()
+    };
+    assert_eq!(plain.app_total(A::BackchannelLogouts), 0);
+    // Each AS logout notifies at most the other app.
+    let notices = bc.app_total(A::BackchannelLogouts);
+    assert!(notices > 0 && notices <= bc.tier_value(Layout::AS_TIER, TierCounter::EndedLogout));
+    // Sessions ended by a notice are local sessions ended by logout.
+    assert!(app_logout_ends(&bc) >= app_logout_ends(&plain) + notices / 2);
+}
+
+#[test]
+fn a_daily_profile_shapes_visits_by_hour_of_day() {
+    // Visits only between 8:00 and 20:00, twice as many in the evening hours.
+    let w: [f64; 24] = std::array::from_fn(|h| match h {
+        8..=15 => 1.0,
+        16..=19 => 2.0,
+        _ => 0.0,
+    });
+    let profile: Vec<String> = w.iter().map(|x: &f64| format!("{x:?}")).collect();
+    let s = spa(
+        &format!("daily_profile = [{}]", profile.join(", ")),
+        5000,
+        10,
+    );
+    let m = simulate(&s);
+    let visits = m.series.counter(0, SeriesCounter::Visits);
+    let mut per_hour = [0f64; 24];
+    for k in 1..visits.len() {
+        // Visits in ((k-1)h, kh] land in hour (k-1) of the day.
+        per_hour[(k - 1) % 24] += (visits[k] - visits[k - 1]) as f64;
+    }
+    let total: f64 = per_hour.iter().sum();
+    let sum_w: f64 = w.iter().sum();
+    for h in 0..24 {
+        let p = w[h] / sum_w;
+        if p == 0.0 {
+            // Only visits that arrived in the last open hour and waited for
+            // the one before them to end (one visit at a time) start here.
+            assert!(per_hour[h] < 1e-4 * total, "hour {h}: {}", per_hour[h]);
+        } else {
+            assert_share(per_hour[h], total, p, &format!("hour {h}"));
+        }
+    }
+    // The mean rate is kept: 3 visits a day.
+    let expected = 5000.0 * 10.0 * 3.0;
+    assert!(
+        (total - expected).abs() < 4.0 * expected.sqrt() + 0.01 * expected,
+        "{total}"
+    );
+}
+
+#[test]
+fn gamma_visit_rates_keep_the_mean_and_spread_users() {
+    // Visits per user over T days: negative binomial, mean λT, variance
+    // λT + (λT)²/k. Per-user counts from one simulator, user by user.
+    use ssosim::model::{ModelConfig, Simulator};
+    let s = spa(
+        "visit_rate_distribution = \"gamma\"\nvisit_rate_shape = 0.5",
+        4000,
+        20,
+    );
+    let cfg = ModelConfig::new(&s);
+    let mut sim = Simulator::new(&cfg, 0);
+    let mut counts = Vec::new();
+    let mut before = 0;
+    for id in 0..4000 {
+        sim.simulate(id, s.simulation.duration);
+        let total = sim.metrics().app_total(A::Visits);
+        counts.push((total - before) as f64);
+        before = total;
+    }
+    let n = counts.len() as f64;
+    let mean = counts.iter().sum::<f64>() / n;
+    let var = counts.iter().map(|c| (c - mean) * (c - mean)).sum::<f64>() / (n - 1.0);
+    let lt = 3.0 * 20.0;
+    let expected_var = lt + lt * lt / 0.5;
+    assert!(
+        (mean - lt).abs() < 4.0 * (expected_var / n).sqrt(),
+        "mean {mean}"
+    );
+    // Variance within 25% (its own error is large with a heavy tail).
+    assert!(
+        (var / expected_var - 1.0).abs() < 0.25,
+        "variance {var} vs {expected_var}"
+    );
+}
