@@ -177,8 +177,8 @@ fn figures(out: &mut String, charts: &[Rendered]) {
              height=\"{h}\" alt=\"{title}\">\n<figcaption><strong>{title}</strong>{caption} \
              <span class=\"files\">({stem}.png, {stem}.svg)</span></figcaption>\n</figure>",
             stem = chart.stem,
-            w = style::WIDTH,
-            h = style::HEIGHT,
+            w = chart.width,
+            h = chart.height,
             title = escape(&chart.title),
             caption = escape(&chart.caption),
         );
