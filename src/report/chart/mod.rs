@@ -286,7 +286,7 @@ impl<C, DB: DrawingBackend> Drawable<DB> for Glyph<C> {
         };
         let colour = self.style.colour;
         if self.with_line {
-            let stroke = colour.stroke_width(3);
+            let stroke = colour.stroke_width(self.style.width);
             let (from, to) = (x - 20, x + 20);
             match self.style.dash.pattern() {
                 None => backend.draw_line((from, y), (to, y), &stroke)?,
