@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::{Stack, StackedBars, draw_stacked, stacked_height};
+use super::bars::{Stack, StackedBars, draw_stacked, stacked_height, thin_parts};
 use super::{DrawResult, Figure, frame};
 use crate::report::data::{RunData, Summary, scope_label};
 use crate::report::style::{self, FILL_COLOURS};
@@ -39,10 +39,13 @@ impl Figure for SessionEndings<'_> {
     }
 
     fn caption(&self) -> String {
-        "For each tier, the share of the sessions created during the run that ended by \
-         each cause (the first one that applied) or were still alive at the end; the \
-         number in brackets is how many sessions were created."
-            .to_string()
+        let (parts, bars) = stacks(&self.run.summary);
+        format!(
+            "For each tier, the share of the sessions created during the run that ended by \
+             each cause (the first one that applied) or were still alive at the end; the \
+             number in brackets is how many sessions were created.{}",
+            thin_parts(&parts, &bars)
+        )
     }
 
     fn height(&self) -> u32 {

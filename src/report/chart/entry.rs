@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::{Stack, StackedBars, draw_stacked, stacked_height};
+use super::bars::{Stack, StackedBars, draw_stacked, stacked_height, thin_parts};
 use super::{DrawResult, Figure, frame};
 use crate::report::data::{RunData, Summary, scope_label};
 use crate::report::style::{self, FILL_COLOURS};
@@ -45,8 +45,8 @@ impl Figure for LoginPaths<'_> {
     }
 
     fn caption(&self) -> String {
-        let (_, bars) = stacks(&self.run.summary);
-        let small = small_parts(&self.run.summary);
+        let (parts, bars) = stacks(&self.run.summary);
+        let small = thin_parts(&parts, &bars);
         format!(
             "For each app, how visits to protected pages were served: from the app's own \
              session, by SSO at the AS (no prompt), by silent authentication (prompt=none), \
@@ -183,34 +183,6 @@ fn all_apps(summary: &Summary) -> Option<(Vec<f64>, f64)> {
         visits += v;
     }
     Some((parts, visits))
-}
-
-/// A sentence giving the parts too thin to carry a percentage label, for the
-/// caption: ` Too thin to label: first login 2.2%, abandoned 0.01% (all apps).`
-fn small_parts(summary: &Summary) -> String {
-    let (parts, bars) = stacks(summary);
-    let mut notes = Vec::new();
-    for bar in &bars {
-        let total: f64 = bar.parts.iter().sum();
-        if total <= 0.0 {
-            continue;
-        }
-        let thin: Vec<String> = bar
-            .parts
-            .iter()
-            .zip(&parts)
-            .filter(|(v, _)| **v > 0.0 && 100.0 * **v / total < 4.0)
-            .map(|(v, (label, _))| format!("{label} {}%", style::significant(100.0 * v / total, 2)))
-            .collect();
-        if !thin.is_empty() {
-            notes.push(format!("{}: {}", bar.label, thin.join(", ")));
-        }
-    }
-    if notes.is_empty() {
-        String::new()
-    } else {
-        format!(" Thin segments: {}.", notes.join("; "))
-    }
 }
 
 #[cfg(test)]

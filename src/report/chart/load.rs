@@ -99,8 +99,14 @@ impl Figure for AsLoad<'_> {
             figure("authorize_requests_per_s_mean"),
             figure("authorize_requests_per_s_peak"),
         ) {
+            let over = if self.run.meta.replicas > 1 {
+                " (means over replicas)"
+            } else {
+                ""
+            };
             text.push_str(&format!(
-                " Over the whole run /authorize averaged {mean}/s; its busiest second had {peak}."
+                " Over the whole run /authorize averaged {mean} requests/s; its busiest \
+                 second had {peak} requests{over}."
             ));
         }
         if let (Some(a), Some(t)) = (self.total(COLUMNS[0].0), self.total(COLUMNS[1].0))
