@@ -43,14 +43,14 @@ fn text_colour(fill: RGBColor) -> RGBColor {
 }
 
 /// Image height for `bars` stacked bars with `parts` legend entries: enough for
-/// the legend, about 110 px per bar, at most [`style::HEIGHT`]. One or two bars
+/// the legend, about 110 px per bar, 300 to [`style::HEIGHT`] px. One or two bars
 /// get a short image instead of a tall, mostly empty one.
 pub fn stacked_height(bars: usize, parts: usize) -> u32 {
     // Title, legend heading, entries and a bottom margin.
     let legend = 50 + 74 + 32 * parts as u32 + 16;
     // Title, chart margins and the x label area, then the bars.
     let plot = 50 + 32 + 62 + 110 * bars.max(1) as u32;
-    legend.max(plot).min(style::HEIGHT)
+    legend.max(plot).clamp(300, style::HEIGHT)
 }
 
 /// Draws `bars` in `plot`, legend in `legend_area`.

@@ -182,15 +182,16 @@ fn lollipops<DB: DrawingBackend, X: plotters::coord::ranged1d::Ranged<ValueType 
     // Labels go to the tallest lollipops first; one that would overlap a label
     // already placed is left out (the axis still gives its value).
     let note = (FONT, NOTE_SIZE).into_font().color(&BLACK);
-    let text_style = TextStyle::from(note.clone());
-    let mut tops: Vec<((f64, f64), (i32, i32), i32)> = series
+    // (point, its pixel, its label's width in px)
+    type Top = ((f64, f64), (i32, i32), i32);
+    let mut tops: Vec<Top> = series
         .iter()
         .flat_map(|(_, pts)| pts.iter())
         .map(|&p| {
             let text = format!("{}%", style::significant(p.1, 2));
             let w = chart
                 .plotting_area()
-                .estimate_text_size(&text, &text_style)
+                .estimate_text_size(&text, &note)
                 .map_or(40, |(w, _)| w as i32);
             (p, chart.backend_coord(&p), w)
         })
