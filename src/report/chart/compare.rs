@@ -136,7 +136,18 @@ fn sso_share(s: &Summary) -> Option<BarValue> {
 /// `silent_auth_failure_share` at scope `all`, in %, with its interval: the
 /// share of silent attempts answered `login_required`, leaving out those made
 /// before the user's first login (which always fail).
+/// No bar for a run that made no silent attempt: its share is undefined (the
+/// summary writes 0 there).
 fn silent_failure_share(s: &Summary) -> Option<BarValue> {
+    let attempts = s.value("silent_auth_successes", "all").unwrap_or(0.0)
+        + s.value("silent_auth_login_required", "all").unwrap_or(0.0)
+        - s.value("silent_auth_before_first_login", "all")
+            .unwrap_or(0.0);
+    let counted = s.get("silent_auth_successes", "all").is_some()
+        || s.get("silent_auth_login_required", "all").is_some();
+    if counted && attempts <= 0.0 {
+        return None;
+    }
     s.get("silent_auth_failure_share", "all").map(|r| BarValue {
         value: 100.0 * r.value,
         interval: r.ci95.map(|(lo, hi)| (100.0 * lo, 100.0 * hi)),
@@ -156,7 +167,8 @@ impl Figure for CompareRates<'_> {
         "Per run: re-authentications per protected visit (reauth_rate); SSO logins per \
          protected visit; silent attempts answered login_required, leaving out those before \
          the user's first login (silent_auth_failure_share). Whiskers: 95% interval over \
-         replicas where the run has one (none for the SSO share, computed from two means)."
+         replicas where the run has one (none for the SSO share, computed from two means); \
+         no silent-failure bar for a run that made no silent attempt."
             .to_string()
     }
 
@@ -212,5 +224,13 @@ mod tests {
         let f = silent_failure_share(&s).unwrap();
         assert_eq!((f.value, f.interval), (25.0, Some((20.0, 30.0))));
         assert_eq!(reauth_rate(&s), None);
+        let none = Summary::parse(
+            Path::new("summary.csv"),
+            "metric,scope,value,ci95_low,ci95_high\n\
+             silent_auth_successes,all,0,,\nsilent_auth_login_required,all,0,,\n\
+             silent_auth_failure_share,all,0,,\n",
+        )
+        .unwrap();
+        assert_eq!(silent_failure_share(&none), None);
     }
 }
