@@ -2,8 +2,9 @@
 //!
 //! Charts are inlined as base64 PNG data URIs and the CSS sits in a `<style>`
 //! element: the page loads nothing from anywhere, so it can be mailed as is.
-//! The layout is a single column that narrows to a phone's width; images
-//! scale down (`max-width: 100%`) and wide tables scroll inside their box.
+//! The layout is a single column that narrows to a phone's width; charts
+//! scale down to 640 px and no further (their text would drop under 9 px), then
+//! scroll sideways inside their figure, as wide tables do.
 
 use std::fmt::Write as _;
 
@@ -14,7 +15,7 @@ use super::data::{RunData, SummaryRow, scope_label};
 use super::style;
 
 /// Headline rows: (metric, scope, what it means).
-const HEADLINE: [(&str, &str, &str); 18] = [
+const HEADLINE: [(&str, &str, &str); 20] = [
     ("users", "all", "simulated users"),
     ("visits", "all", "page visits"),
     (
@@ -57,6 +58,16 @@ const HEADLINE: [(&str, &str, &str); 18] = [
         "silent_auth_login_required",
         "all",
         "prompt=none answered login_required",
+    ),
+    (
+        "protected_silent_logins",
+        "all",
+        "protected visits served by silent authentication",
+    ),
+    (
+        "silent_auth_failure_share",
+        "all",
+        "share of silent attempts answered login_required, before-first-login ones left out",
     ),
     (
         "logins_abandoned",
@@ -111,7 +122,8 @@ td.what { color: #555; font-size: .88rem; }
 details { margin-top: 12px; }
 summary { cursor: pointer; font-weight: 600; padding: 4px 0; }
 figure { margin: 0 0 28px; background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px; }
-figure img { display: block; width: 100%; max-width: 100%; height: auto; }
+.chart { overflow-x: auto; }
+.chart img { display: block; width: 100%; min-width: 640px; height: auto; }
 figcaption { margin-top: 8px; color: #333; font-size: .95rem; }
 figcaption strong { display: block; color: #000; }
 pre { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px;
@@ -173,12 +185,12 @@ fn figures(out: &mut String, charts: &[Rendered]) {
         let data = base64::engine::general_purpose::STANDARD.encode(&chart.png);
         let _ = writeln!(
             out,
-            "<figure id=\"{stem}\">\n<img src=\"data:image/png;base64,{data}\" width=\"{w}\" \
-             height=\"{h}\" alt=\"{title}\">\n<figcaption><strong>{title}</strong>{caption} \
+            "<figure id=\"{stem}\">\n<div class=\"chart\"><img src=\"data:image/png;base64,{data}\" \
+             width=\"{w}\" height=\"{h}\" alt=\"{title}\"></div>\n<figcaption><strong>{title}</strong>{caption} \
              <span class=\"files\">({stem}.png, {stem}.svg)</span></figcaption>\n</figure>",
             stem = chart.stem,
-            w = style::WIDTH,
-            h = style::HEIGHT,
+            w = chart.width,
+            h = chart.height,
             title = escape(&chart.title),
             caption = escape(&chart.caption),
         );

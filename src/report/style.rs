@@ -119,6 +119,8 @@ pub struct LineStyle {
     pub dash: Dash,
     /// Marker.
     pub marker: Marker,
+    /// Stroke width, px.
+    pub width: u32,
 }
 
 const DASHES: [Dash; 4] = [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::LongDash];
@@ -137,6 +139,7 @@ pub fn line_style(i: usize) -> LineStyle {
         colour: LINE_COLOURS[i % LINE_COLOURS.len()],
         dash: DASHES[i % DASHES.len()],
         marker: MARKERS[i % MARKERS.len()],
+        width: 3,
     }
 }
 

@@ -32,6 +32,8 @@ pub struct StackedBars<'a> {
     pub legend_heading: &'a str,
     /// Text shown when there is no bar.
     pub empty_note: &'a str,
+    /// Text shown in a bar whose parts are all zero.
+    pub none_note: &'a str,
 }
 
 /// White or black, whichever reads better on `fill`.
@@ -40,7 +42,22 @@ fn text_colour(fill: RGBColor) -> RGBColor {
     if luma < 140.0 { WHITE } else { BLACK }
 }
 
+/// Image height for `bars` stacked bars with `parts` legend entries: enough for
+/// the legend, about 110 px per bar, 300 to [`style::HEIGHT`] px. One or two bars
+/// get a short image instead of a tall, mostly empty one.
+pub fn stacked_height(bars: usize, parts: usize) -> u32 {
+    // Title, legend heading, entries and a bottom margin.
+    let legend = 50 + 74 + 32 * parts as u32 + 16;
+    // Title, chart margins and the x label area, then the bars.
+    let plot = 50 + 32 + 62 + 110 * bars.max(1) as u32;
+    legend.max(plot).clamp(300, style::HEIGHT)
+}
+
 /// Draws `bars` in `plot`, legend in `legend_area`.
+///
+/// The y axis is continuous (bar `i` from the top spans `n-1-i .. n-i`) and the
+/// bar labels are drawn as text beside it: plotters' segmented coordinates put a
+/// single bar at the top of the area, cut off.
 pub fn draw_stacked<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     legend_area: &DrawingArea<DB, Shift>,
@@ -49,26 +66,24 @@ pub fn draw_stacked<DB: DrawingBackend>(
     if bars.bars.is_empty() {
         return no_data(plot, bars.empty_note);
     }
-    let n = bars.bars.len() as i32;
-    let longest = bars
+    let n = bars.bars.len();
+    let label_font = (FONT, LABEL_SIZE).into_font().color(&BLACK);
+    let widest = bars
         .bars
         .iter()
-        .map(|b| b.label.chars().count())
+        .map(|b| {
+            plot.estimate_text_size(&b.label, &label_font)
+                .map_or(b.label.chars().count() as u32 * 11, |(w, _)| w)
+        })
         .max()
         .unwrap_or(0);
-    let label_area = (longest as u32 * 11 + 24).clamp(80, 300);
+    // Room for the labels, a gap and the rotated axis description.
+    let label_area = (widest + 60).clamp(100, 330);
     let mut chart = ChartBuilder::on(plot)
         .margin(16)
         .x_label_area_size(62)
         .y_label_area_size(label_area)
-        // Integer ranges are inclusive in plotters: 0..n-1 gives n segments.
-        .build_cartesian_2d(0.0..100.0, (0..n - 1).into_segmented())?;
-    let label_of = |v: &SegmentValue<i32>| match v {
-        SegmentValue::CenterOf(y) if (0..n).contains(y) => {
-            bars.bars[(n - 1 - y) as usize].label.clone()
-        }
-        _ => String::new(),
-    };
+        .build_cartesian_2d(0.0..100.0, 0.0..n as f64)?;
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -79,22 +94,31 @@ pub fn draw_stacked<DB: DrawingBackend>(
         .x_desc(bars.x_desc)
         .y_desc(bars.y_desc)
         .x_labels(11)
-        .y_labels(n as usize + 1)
+        .y_labels(0)
         .x_label_formatter(&|v| format!("{}%", style::significant(*v, 3)))
-        .y_label_formatter(&label_of)
         .draw()?;
 
-    let (_, plot_height) = chart.plotting_area().dim_in_pixel();
-    let slot = plot_height as i32 / n.max(1);
-    let margin = ((slot - 64) / 2).max(slot / 6).max(3) as u32;
+    let (plot_width, plot_height) = chart.plotting_area().dim_in_pixel();
+    let slot = plot_height as f64 / n as f64;
+    // Bar thickness: 60 % of its slot, at most 80 px; as a fraction of the slot.
+    let thickness = (slot * 0.6).min(80.0) / slot;
+    let pad = (1.0 - thickness) / 2.0;
     let note = (FONT, NOTE_SIZE).into_font();
+    let base = plot.get_base_pixel();
     for (i, bar) in bars.bars.iter().enumerate() {
-        let y = n - 1 - i as i32;
+        let y = (n - 1 - i) as f64;
+        let centre = y + 0.5;
+        let (ax, ay) = chart.backend_coord(&(0.0, centre));
+        plot.draw(&Text::new(
+            bar.label.clone(),
+            (ax - base.0 - 10, ay - base.1),
+            label_font.clone().pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
         let total: f64 = bar.parts.iter().filter(|v| **v > 0.0).sum();
         if total <= 0.0 {
             chart.draw_series(std::iter::once(Text::new(
-                "none".to_string(),
-                (1.0, SegmentValue::CenterOf(y)),
+                bars.none_note.to_string(),
+                (1.0, centre),
                 note.clone()
                     .color(&BLACK)
                     .pos(Pos::new(HPos::Left, VPos::Center)),
@@ -108,19 +132,19 @@ pub fn draw_stacked<DB: DrawingBackend>(
             }
             let share = 100.0 * value / total;
             let end = (start + share).min(100.0);
-            let corners = [
-                (start, SegmentValue::Exact(y)),
-                (end, SegmentValue::Exact(y + 1)),
-            ];
-            let mut fill = Rectangle::new(corners.clone(), colour.filled());
-            fill.set_margin(margin, margin, 0, 0);
-            let mut edge = Rectangle::new(corners, WHITE.stroke_width(2));
-            edge.set_margin(margin, margin, 0, 0);
-            chart.draw_series([fill, edge])?;
-            if share >= 7.0 {
+            let corners = [(start, y + pad), (end, y + 1.0 - pad)];
+            chart.draw_series([
+                Rectangle::new(corners, colour.filled()),
+                Rectangle::new(corners, WHITE.stroke_width(2)),
+            ])?;
+            let text = format!("{}%", share.round());
+            let fits = plot
+                .estimate_text_size(&text, &TextStyle::from(note.clone()))
+                .is_ok_and(|(w, _)| f64::from(w) + 8.0 <= share / 100.0 * plot_width as f64);
+            if fits && share >= 0.5 {
                 chart.draw_series(std::iter::once(Text::new(
-                    format!("{}%", share.round()),
-                    ((start + end) / 2.0, SegmentValue::CenterOf(y)),
+                    text,
+                    ((start + end) / 2.0, centre),
                     note.clone()
                         .color(&text_colour(*colour))
                         .pos(Pos::new(HPos::Center, VPos::Center)),
@@ -129,6 +153,11 @@ pub fn draw_stacked<DB: DrawingBackend>(
             start = end;
         }
     }
+    // The bars' white edges cut the y axis: draw it again on top.
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(0.0, 0.0), (0.0, n as f64)],
+        BLACK.stroke_width(1),
+    )))?;
     let entries: Vec<LegendEntry> = bars
         .parts
         .iter()
@@ -138,6 +167,34 @@ pub fn draw_stacked<DB: DrawingBackend>(
         })
         .collect();
     legend(legend_area, bars.legend_heading, &entries)
+}
+
+/// A caption sentence naming the segments too thin to carry their percentage
+/// (under 4 %), so no share is only guessable from the picture:
+/// ` Thin segments: app a (10): first login 2.2%, abandoned 0.01%.`
+pub fn thin_parts(parts: &[(String, RGBColor)], bars: &[Stack]) -> String {
+    let mut notes = Vec::new();
+    for bar in bars {
+        let total: f64 = bar.parts.iter().filter(|v| **v > 0.0).sum();
+        if total <= 0.0 {
+            continue;
+        }
+        let thin: Vec<String> = bar
+            .parts
+            .iter()
+            .zip(parts)
+            .filter(|(v, _)| **v > 0.0 && 100.0 * **v / total < 4.0)
+            .map(|(v, (label, _))| format!("{label} {}%", style::significant(100.0 * v / total, 2)))
+            .collect();
+        if !thin.is_empty() {
+            notes.push(format!("{}: {}", bar.label, thin.join(", ")));
+        }
+    }
+    if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" Thin segments: {}.", notes.join("; "))
+    }
 }
 
 /// One value of a grouped bar: the bar height and its interval, if known.

@@ -98,7 +98,7 @@ impl Figure for CompareSeries<'_> {
 }
 
 /// Bars per run of three shares, with their 95 % intervals where known:
-/// re-authentication rate, SSO share of top-level logins, silent-auth failure share.
+/// re-authentication rate, SSO share of protected visits, silent-auth failure share.
 #[derive(Debug, Clone, Copy)]
 pub struct CompareRates<'a> {
     /// (label, run) pairs.
@@ -110,7 +110,7 @@ type Share = (&'static str, fn(&Summary) -> Option<BarValue>);
 
 const SHARES: [Share; 3] = [
     ("re-authentication rate", reauth_rate),
-    ("SSO share of logins", sso_share),
+    ("SSO share of protected visits", sso_share),
     ("silent-auth failure share", silent_failure_share),
 ];
 
@@ -122,36 +122,36 @@ fn reauth_rate(s: &Summary) -> Option<BarValue> {
     })
 }
 
-/// A share in % taken from `metric` when the run writes it (with its interval),
-/// else computed from the counts `part / (part + other)` (no interval then).
-fn share(s: &Summary, metric: &str, part: &str, other: &str) -> Option<BarValue> {
-    if let Some(r) = s.get(metric, "all") {
-        return Some(BarValue {
-            value: 100.0 * r.value,
-            interval: r.ci95.map(|(lo, hi)| (100.0 * lo, 100.0 * hi)),
-        });
-    }
-    let a = s.value(part, "all")?;
-    let b = s.value(other, "all")?;
-    (a + b > 0.0).then(|| BarValue {
-        value: 100.0 * a / (a + b),
+/// `sso_logins / protected_visits` at scope `all`, in % (the summary has no
+/// `sso_share` metric, so no interval either).
+fn sso_share(s: &Summary) -> Option<BarValue> {
+    let sso = s.value("sso_logins", "all")?;
+    let visits = s.value("protected_visits", "all")?;
+    (visits > 0.0).then(|| BarValue {
+        value: 100.0 * sso / visits,
         interval: None,
     })
 }
 
-/// SSO logins / (SSO + interactive logins), in %.
-fn sso_share(s: &Summary) -> Option<BarValue> {
-    share(s, "sso_share", "sso_logins", "interactive_logins")
-}
-
-/// `login_required` / all silent authentications, in %.
+/// `silent_auth_failure_share` at scope `all`, in %, with its interval: the
+/// share of silent attempts answered `login_required`, leaving out those made
+/// before the user's first login (which always fail).
+/// No bar for a run that made no silent attempt: its share is undefined (the
+/// summary writes 0 there).
 fn silent_failure_share(s: &Summary) -> Option<BarValue> {
-    share(
-        s,
-        "silent_auth_failure_share",
-        "silent_auth_login_required",
-        "silent_auth_successes",
-    )
+    let attempts = s.value("silent_auth_successes", "all").unwrap_or(0.0)
+        + s.value("silent_auth_login_required", "all").unwrap_or(0.0)
+        - s.value("silent_auth_before_first_login", "all")
+            .unwrap_or(0.0);
+    let counted = s.get("silent_auth_successes", "all").is_some()
+        || s.get("silent_auth_login_required", "all").is_some();
+    if counted && attempts <= 0.0 {
+        return None;
+    }
+    s.get("silent_auth_failure_share", "all").map(|r| BarValue {
+        value: 100.0 * r.value,
+        interval: r.ci95.map(|(lo, hi)| (100.0 * lo, 100.0 * hi)),
+    })
 }
 
 impl Figure for CompareRates<'_> {
@@ -164,9 +164,11 @@ impl Figure for CompareRates<'_> {
     }
 
     fn caption(&self) -> String {
-        "Per run: re-authentications per protected visit; SSO logins as a share of SSO plus \
-         interactive logins; login_required as a share of silent authentications. Whiskers: \
-         95% interval over replicas where the run has one."
+        "Per run: re-authentications per protected visit (reauth_rate); SSO logins per \
+         protected visit; silent attempts answered login_required, leaving out those before \
+         the user's first login (silent_auth_failure_share). Whiskers: 95% interval over \
+         replicas where the run has one (none for the SSO share, computed from two means); \
+         no silent-failure bar for a run that made no silent attempt."
             .to_string()
     }
 
@@ -209,17 +211,26 @@ mod tests {
     use std::path::Path;
 
     #[test]
-    fn shares_prefer_written_metrics_and_fall_back_to_counts() {
+    fn shares_use_the_summary_metrics() {
         let s = Summary::parse(
             Path::new("summary.csv"),
             "metric,scope,value,ci95_low,ci95_high\n\
-             sso_logins,all,30,,\ninteractive_logins,all,10,,\n\
+             sso_logins,all,30,,\ninteractive_logins,all,10,,\nprotected_visits,all,120,,\n\
+             silent_auth_successes,all,1,,\nsilent_auth_login_required,all,99,,\n\
              silent_auth_failure_share,all,0.25,0.2,0.3\n",
         )
         .unwrap();
-        assert_eq!(sso_share(&s).unwrap().value, 75.0);
+        assert_eq!(sso_share(&s).unwrap().value, 25.0);
         let f = silent_failure_share(&s).unwrap();
         assert_eq!((f.value, f.interval), (25.0, Some((20.0, 30.0))));
         assert_eq!(reauth_rate(&s), None);
+        let none = Summary::parse(
+            Path::new("summary.csv"),
+            "metric,scope,value,ci95_low,ci95_high\n\
+             silent_auth_successes,all,0,,\nsilent_auth_login_required,all,0,,\n\
+             silent_auth_failure_share,all,0,,\n",
+        )
+        .unwrap();
+        assert_eq!(silent_failure_share(&none), None);
     }
 }

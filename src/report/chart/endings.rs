@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::{Stack, StackedBars, draw_stacked};
+use super::bars::{Stack, StackedBars, draw_stacked, stacked_height, thin_parts};
 use super::{DrawResult, Figure, frame};
 use crate::report::data::{RunData, Summary, scope_label};
 use crate::report::style::{self, FILL_COLOURS};
@@ -39,10 +39,18 @@ impl Figure for SessionEndings<'_> {
     }
 
     fn caption(&self) -> String {
-        "For each tier, the share of the sessions created during the run that ended by \
-         each cause (the first one that applied) or were still alive at the end; the \
-         number in brackets is how many sessions were created."
-            .to_string()
+        let (parts, bars) = stacks(&self.run.summary);
+        format!(
+            "For each tier, the share of the sessions created during the run that ended by \
+             each cause (the first one that applied) or were still alive at the end; the \
+             number in brackets is how many sessions were created.{}",
+            thin_parts(&parts, &bars)
+        )
+    }
+
+    fn height(&self) -> u32 {
+        let (parts, bars) = stacks(&self.run.summary);
+        stacked_height(bars.len(), parts.len())
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
@@ -59,6 +67,7 @@ impl Figure for SessionEndings<'_> {
                 y_desc: "tier (sessions created)",
                 legend_heading: "ended by",
                 empty_note: "no sessions_ended_* metrics in summary.csv",
+                none_note: "no sessions created",
             },
         )
     }
@@ -96,7 +105,11 @@ fn stacks(summary: &Summary) -> (Vec<(String, RGBColor)>, Vec<Stack>) {
                 .value("sessions_created", &scope)
                 .unwrap_or_else(|| values.iter().sum());
             Some(Stack {
-                label: format!("{} ({})", scope_label(&scope), style::number(created)),
+                label: format!(
+                    "{} ({})",
+                    scope_label(&scope),
+                    style::number(created.round())
+                ),
                 parts: values,
             })
         })

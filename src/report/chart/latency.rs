@@ -3,16 +3,19 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::{BarValue, Group, GroupedBars, draw_grouped};
-use super::{DrawResult, Figure, Glyph, Key, LegendEntry, dash_of, frame, legend, no_data};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{DrawResult, Figure, Glyph, Key, LegendEntry, frame, legend, no_data};
 use crate::report::data::{LoginCount, LoginKind, RunData};
-use crate::report::style::{self, AXIS_SIZE, FONT, GRID, LABEL_SIZE, line_style};
+use crate::report::style::{self, AXIS_SIZE, FONT, GRID, LABEL_SIZE, NOTE_SIZE, line_style};
 
 /// Latency bins per decade (log-spaced).
 const BINS_PER_DECADE: f64 = 5.0;
 
 /// Left: for each kind of login, the share of its logins per latency bin (log
-/// scale). Right: the share of its logins per number of hops.
+/// scale). Right: the share of its logins per number of hops. Both as
+/// lollipops (a stem and the kind's marker), since a run has few distinct
+/// values and a line between them would invent the ones in between.
 #[derive(Debug, Clone, Copy)]
 pub struct LoginLatency<'a> {
     /// The run.
@@ -51,8 +54,8 @@ impl Figure for LoginLatency<'_> {
         };
         format!(
             "Left: how long a login flow takes from navigation to page served, as the share \
-             of each kind's logins per latency bin (log scale); right: how many hops the \
-             flows take.{medians}"
+             of each kind's logins per latency bin (5 bins per decade, log scale); right: the \
+             share of each kind's logins by number of hops (only the counts that occur).{medians}"
         )
     }
 
@@ -80,8 +83,12 @@ impl Figure for LoginLatency<'_> {
     }
 }
 
+/// Colour and marker of a kind; solid, since its stems are solid.
 fn style_of(kind: LoginKind) -> style::LineStyle {
-    line_style(kind as usize)
+    style::LineStyle {
+        dash: style::Dash::Solid,
+        ..line_style(kind as usize)
+    }
 }
 
 fn of_kind(logins: &[LoginCount], kind: LoginKind) -> Vec<LoginCount> {
@@ -136,32 +143,139 @@ fn histogram(rows: &[LoginCount], first: i32, last: i32) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// Places the lollipops: `shares[k][j]` is kind `k`'s share in slot `j` (0 for
+/// none). Returns, per kind, (slot, offset from the slot centre in slot widths,
+/// share) of its nonzero slots; kinds sharing a slot stand side by side, a kind
+/// alone in its slot stands in the middle.
+fn place(shares: &[Vec<f64>]) -> Vec<Vec<(usize, f64, f64)>> {
+    let slots = shares.iter().map(Vec::len).max().unwrap_or(0);
+    let mut out = vec![Vec::new(); shares.len()];
+    for j in 0..slots {
+        let here: Vec<usize> = (0..shares.len())
+            .filter(|&k| shares[k].get(j).is_some_and(|v| *v > 0.0))
+            .collect();
+        let c = here.len() as f64;
+        for (p, &k) in here.iter().enumerate() {
+            let offset = (p as f64 - (c - 1.0) / 2.0) * 0.22;
+            out[k].push((j, offset, shares[k][j]));
+        }
+    }
+    out
+}
+
+/// Draws lollipops (a stem from zero and the kind's marker on top) for each
+/// series of (x, share %) points, and prints each share above its marker
+/// where the text has room.
+fn lollipops<DB: DrawingBackend, X: plotters::coord::ranged1d::Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, plotters::coord::types::RangedCoordf64>>,
+    series: &[(style::LineStyle, Vec<(f64, f64)>)],
+) -> DrawResult {
+    for (style, points) in series {
+        let stem = style.colour.stroke_width(3);
+        chart.draw_series(
+            points
+                .iter()
+                .map(|&(x, y)| PathElement::new(vec![(x, 0.0), (x, y)], stem)),
+        )?;
+        chart.draw_series(points.iter().map(|&p| Glyph::marker(p, *style)))?;
+    }
+    // Labels go to the tallest lollipops first; one that would overlap a label
+    // already placed is left out (the axis still gives its value).
+    let note = (FONT, NOTE_SIZE).into_font().color(&BLACK);
+    // (point, its pixel, its label's width in px)
+    type Top = ((f64, f64), (i32, i32), i32);
+    let mut tops: Vec<Top> = series
+        .iter()
+        .flat_map(|(_, pts)| pts.iter())
+        .map(|&p| {
+            let text = format!("{}%", style::significant(p.1, 2));
+            let w = chart
+                .plotting_area()
+                .estimate_text_size(&text, &note)
+                .map_or(40, |(w, _)| w as i32);
+            (p, chart.backend_coord(&p), w)
+        })
+        .collect();
+    tops.sort_by(|a, b| b.0.1.total_cmp(&a.0.1));
+    let mut placed: Vec<((i32, i32), i32)> = Vec::new();
+    let mut labelled = Vec::new();
+    for (p, (x, y), w) in tops {
+        let clear = placed
+            .iter()
+            .all(|((qx, qy), qw)| (x - qx).abs() * 2 >= w + qw + 4 || (y - qy).abs() >= 20);
+        if clear {
+            placed.push(((x, y), w));
+            labelled.push(p);
+        }
+    }
+    chart.draw_series(labelled.iter().map(|&(x, y)| {
+        Text::new(
+            format!("{}%", style::significant(y, 2)),
+            (x, y),
+            note.clone().pos(Pos::new(HPos::Center, VPos::Bottom)),
+        )
+    }))?;
+    Ok(())
+}
+
+/// Ticks at 1, 2 and 5 times the powers of ten between `low` and `high`.
+fn ticks_125(low: f64, high: f64) -> Vec<f64> {
+    let mut ticks = Vec::new();
+    let mut decade = 10f64.powf(low.log10().floor());
+    while decade <= high {
+        for m in [1.0, 2.0, 5.0] {
+            let t = decade * m;
+            if t >= low && t <= high {
+                ticks.push(t);
+            }
+        }
+        decade *= 10.0;
+    }
+    ticks
+}
+
 fn draw_latency<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     logins: &[LoginCount],
     kinds: &[LoginKind],
 ) -> DrawResult {
     let used = logins.iter().filter(|l| l.count > 0.0);
-    // One empty bin on each side, so every line starts and ends at zero.
+    // One empty bin on each side, so no lollipop sits on the frame.
     let bins = used.map(|l| bin_of(l.latency_ms));
     let first = bins.clone().min().unwrap_or(0) - 1;
     let last = bins.max().unwrap_or(0) + 1;
-    let lines: Vec<(LoginKind, Vec<(f64, f64)>)> = kinds
+    let histograms: Vec<Vec<(f64, f64)>> = kinds
         .iter()
-        .map(|&k| (k, histogram(&of_kind(logins, k), first, last)))
+        .map(|&kind| histogram(&of_kind(logins, kind), first, last))
         .collect();
-    let top = lines
+    let shares: Vec<Vec<f64>> = histograms
         .iter()
-        .flat_map(|(_, pts)| pts.iter().map(|p| p.1))
-        .fold(0.0, f64::max);
+        .map(|h| h.iter().map(|p| p.1).collect())
+        .collect();
+    let series: Vec<(style::LineStyle, Vec<(f64, f64)>)> = place(&shares)
+        .into_iter()
+        .zip(kinds)
+        .zip(&histograms)
+        .map(|((placed, &kind), h)| {
+            let points = placed
+                .into_iter()
+                .map(|(j, offset, share)| (h[j].0 * 10f64.powf(offset / BINS_PER_DECADE), share))
+                .collect();
+            (style_of(kind), points)
+        })
+        .collect();
+    let top = shares.iter().flatten().fold(0.0_f64, |a, b| a.max(*b));
+    let (low, high) = (edge_s(first), edge_s(last + 1));
     let mut chart = ChartBuilder::on(area)
         .caption("latency", (FONT, AXIS_SIZE))
         .margin(16)
         .x_label_area_size(62)
         .y_label_area_size(76)
         .build_cartesian_2d(
-            (edge_s(first)..edge_s(last + 1)).log_scale(),
-            0.0..(top * 1.1).max(1.0),
+            (low..high)
+                .log_scale()
+                .with_key_points(ticks_125(low, high)),
+            0.0..(top * 1.15).max(1.0),
         )?;
     chart
         .configure_mesh()
@@ -174,30 +288,19 @@ fn draw_latency<DB: DrawingBackend>(
         .x_label_formatter(&|v| style::significant(*v, 2))
         .y_label_formatter(&|v| style::axis_number(*v))
         .draw()?;
-    for (kind, points) in &lines {
-        let style = style_of(*kind);
-        let stroke = style.colour.stroke_width(3);
-        match dash_of(&style) {
-            None => {
-                chart.draw_series(LineSeries::new(points.iter().copied(), stroke))?;
-            }
-            Some((dash, gap)) => {
-                chart.draw_series(DashedLineSeries::new(
-                    points.iter().copied(),
-                    dash,
-                    gap,
-                    stroke,
-                ))?;
-            }
-        }
-        chart.draw_series(
-            points
-                .iter()
-                .filter(|p| p.1 > 0.0)
-                .map(|&p| Glyph::marker(p, style)),
-        )?;
-    }
-    Ok(())
+    lollipops(&mut chart, &series)
+}
+
+/// The hop counts any login took, ascending.
+fn hop_values(logins: &[LoginCount]) -> Vec<u32> {
+    let mut hops: Vec<u32> = logins
+        .iter()
+        .filter(|l| l.count > 0.0)
+        .map(|l| l.hops)
+        .collect();
+    hops.sort_unstable();
+    hops.dedup();
+    hops
 }
 
 fn draw_hops<DB: DrawingBackend>(
@@ -205,52 +308,68 @@ fn draw_hops<DB: DrawingBackend>(
     logins: &[LoginCount],
     kinds: &[LoginKind],
 ) -> DrawResult {
-    let used = logins.iter().filter(|l| l.count > 0.0);
-    let low = used.clone().map(|l| l.hops).min().unwrap_or(0);
-    let high = used.map(|l| l.hops).max().unwrap_or(0);
-    let totals: Vec<f64> = kinds
+    // Only the hop counts that occur, one slot each: the kinds take a handful of
+    // distinct values far apart, and a full 4..18 axis left slivers of bars.
+    let values = hop_values(logins);
+    let n = values.len();
+    let shares: Vec<Vec<f64>> = kinds
         .iter()
-        .map(|&k| of_kind(logins, k).iter().map(|r| r.count).sum())
-        .collect();
-    let groups: Vec<Group> = (low..=high)
-        .map(|hops| Group {
-            label: hops.to_string(),
-            values: kinds
+        .map(|&kind| {
+            let rows = of_kind(logins, kind);
+            let total: f64 = rows.iter().map(|r| r.count).sum();
+            values
                 .iter()
-                .zip(&totals)
-                .map(|(&k, total)| {
-                    let n: f64 = of_kind(logins, k)
+                .map(|&hops| {
+                    let c: f64 = rows
                         .iter()
                         .filter(|r| r.hops == hops)
                         .map(|r| r.count)
                         .sum();
-                    (n > 0.0).then(|| BarValue {
-                        value: 100.0 * n / total,
-                        interval: None,
-                    })
+                    if total > 0.0 { 100.0 * c / total } else { 0.0 }
                 })
-                .collect(),
+                .collect()
         })
         .collect();
-    let series: Vec<(String, RGBColor)> = kinds
-        .iter()
-        .map(|&k| (k.label().to_string(), style_of(k).colour))
+    let series: Vec<(style::LineStyle, Vec<(f64, f64)>)> = place(&shares)
+        .into_iter()
+        .zip(kinds)
+        .map(|(placed, &kind)| {
+            let points = placed
+                .into_iter()
+                .map(|(j, offset, share)| (j as f64 + offset, share))
+                .collect();
+            (style_of(kind), points)
+        })
         .collect();
-    draw_grouped(
-        area,
-        None,
-        &GroupedBars {
-            series: &series,
-            groups: &groups,
-            x_desc: "hops per login",
-            y_desc: "share of logins (%)",
-            format: |v| style::axis_number(v),
-            value_labels: false,
-            legend_heading: "",
-            caption: "hops",
-            empty_note: "no hop counts",
-        },
-    )
+    let top = shares.iter().flatten().fold(0.0_f64, |a, b| a.max(*b));
+    let mut chart = ChartBuilder::on(area)
+        .caption("hops", (FONT, AXIS_SIZE))
+        .margin(16)
+        .x_label_area_size(62)
+        .y_label_area_size(76)
+        .build_cartesian_2d(-0.6..n as f64 - 0.4, 0.0..(top * 1.15).max(1.0))?;
+    let label_of = |x: &f64| {
+        let i = x.round();
+        if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
+            values[i as usize].to_string()
+        } else {
+            String::new()
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
+        .axis_desc_style((FONT, AXIS_SIZE))
+        .label_style((FONT, LABEL_SIZE))
+        .x_desc("hops per login")
+        .y_desc("share of logins (%)")
+        .x_labels(n + 1)
+        .x_label_formatter(&label_of)
+        .y_label_formatter(&|v| style::axis_number(*v))
+        .draw()?;
+    lollipops(&mut chart, &series)
 }
 
 #[cfg(test)]
@@ -274,6 +393,21 @@ mod tests {
         ];
         assert_eq!(median(&rows), Some(300.0));
         assert_eq!(median(&[]), None);
+    }
+
+    #[test]
+    fn kinds_sharing_a_slot_stand_side_by_side() {
+        let placed = place(&[vec![50.0, 0.0], vec![50.0, 100.0]]);
+        assert_eq!(placed[0], vec![(0, -0.11, 50.0)]);
+        assert_eq!(placed[1], vec![(0, 0.11, 50.0), (1, 0.0, 100.0)]);
+    }
+
+    #[test]
+    fn latency_ticks_are_1_2_5() {
+        assert_eq!(
+            ticks_125(0.15, 30.0),
+            vec![0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0]
+        );
     }
 
     #[test]

@@ -118,7 +118,7 @@ pub fn draw_lines<DB: DrawingBackend>(
         }
     }
     for (i, line) in lines.iter().enumerate() {
-        let stroke = line.style.colour.stroke_width(3);
+        let stroke = line.style.colour.stroke_width(line.style.width);
         match dash_of(&line.style) {
             None => {
                 chart.draw_series(LineSeries::new(line.points.iter().copied(), stroke))?;

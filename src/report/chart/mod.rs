@@ -59,6 +59,11 @@ pub trait Figure {
     fn caption(&self) -> String;
     /// Draws the whole chart on `root` (already white).
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult;
+    /// Height of the image, px: [`HEIGHT`] unless the chart needs less (a bar
+    /// chart with one or two bars would otherwise be mostly empty).
+    fn height(&self) -> u32 {
+        HEIGHT
+    }
 }
 
 /// A chart drawn in both formats.
@@ -74,9 +79,13 @@ pub struct Rendered {
     pub svg: String,
     /// PNG file bytes.
     pub png: Vec<u8>,
+    /// Image width, px (always [`WIDTH`]).
+    pub width: u32,
+    /// Image height, px ([`Figure::height`]).
+    pub height: u32,
 }
 
-/// Draws `figure` as SVG and PNG, [`WIDTH`]×[`HEIGHT`].
+/// Draws `figure` as SVG and PNG, [`WIDTH`] × [`Figure::height`].
 ///
 /// # Errors
 /// [`ReportError::Draw`] when plotters fails.
@@ -86,18 +95,19 @@ pub fn render(figure: &impl Figure) -> Result<Rendered, ReportError> {
         chart: figure.stem().to_string(),
         message: e.0,
     };
+    let height = figure.height();
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         draw_on(figure, &root).map_err(fail)?;
     }
-    let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    let mut rgb = vec![0u8; (WIDTH * height * 3) as usize];
     {
-        let root = text::TextFix(BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)))
+        let root = text::TextFix(BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)))
             .into_drawing_area();
         draw_on(figure, &root).map_err(fail)?;
     }
-    let png = encode_png(&rgb).map_err(|e| ReportError::Draw {
+    let png = encode_png(&rgb, height).map_err(|e| ReportError::Draw {
         chart: figure.stem().to_string(),
         message: format!("PNG encoding: {e}"),
     })?;
@@ -107,6 +117,8 @@ pub fn render(figure: &impl Figure) -> Result<Rendered, ReportError> {
         caption: figure.caption(),
         svg,
         png,
+        width: WIDTH,
+        height,
     })
 }
 
@@ -118,10 +130,10 @@ fn draw_on<DB: DrawingBackend>(figure: &impl Figure, root: &DrawingArea<DB, Shif
 }
 
 /// Encodes an RGB buffer as PNG, with fixed settings so equal pixels give equal bytes.
-fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
+fn encode_png(rgb: &[u8], height: u32) -> Result<Vec<u8>, png::EncodingError> {
     let mut out = Vec::new();
     {
-        let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+        let mut encoder = png::Encoder::new(&mut out, WIDTH, height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
         encoder.set_compression(png::Compression::Best);
@@ -274,7 +286,7 @@ impl<C, DB: DrawingBackend> Drawable<DB> for Glyph<C> {
         };
         let colour = self.style.colour;
         if self.with_line {
-            let stroke = colour.stroke_width(3);
+            let stroke = colour.stroke_width(self.style.width);
             let (from, to) = (x - 20, x + 20);
             match self.style.dash.pattern() {
                 None => backend.draw_line((from, y), (to, y), &stroke)?,

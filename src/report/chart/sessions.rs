@@ -16,6 +16,24 @@ pub struct ValidSessions<'a> {
     pub run: &'a RunData,
 }
 
+impl ValidSessions<'_> {
+    /// Tiers whose valid sessions are zero at every sample (an SPA with no local
+    /// session, an IdP nobody uses): a line along the axis would only hide it.
+    fn empty_tiers(&self) -> Vec<String> {
+        let series = &self.run.series;
+        order_tiers(series.scopes().iter().map(String::as_str))
+            .into_iter()
+            .filter(|scope| {
+                let samples = series.get(scope, "valid_sessions");
+                !samples.is_empty()
+                    && samples
+                        .iter()
+                        .all(|s| s.value == 0.0 && s.band.is_none_or(|(_, hi)| hi == 0.0))
+            })
+            .collect()
+    }
+}
+
 impl Figure for ValidSessions<'_> {
     fn stem(&self) -> &'static str {
         "sessions"
@@ -26,18 +44,39 @@ impl Figure for ValidSessions<'_> {
     }
 
     fn caption(&self) -> String {
-        "How many sessions are valid at each sample time at the authorization server, \
-         each identity provider and each app; the orphaned line counts server-side \
-         sessions still valid whose browser cookie is gone."
-            .to_string()
+        let empty = self.empty_tiers();
+        let left_out = if empty.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Left out, with no session at any time: {}.",
+                empty
+                    .iter()
+                    .map(|s| scope_label(s))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let band = if self.run.meta.replicas > 1 {
+            " Shaded: 95% interval over replicas."
+        } else {
+            ""
+        };
+        format!(
+            "How many sessions are valid at each sample time at the authorization server, \
+             each identity provider and each app; the orphaned line counts server-side \
+             sessions still valid whose browser cookie is gone.{band}{left_out}"
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let (plot, legend) = frame(root, &self.title())?;
         let unit = TimeUnit::for_duration(self.run.meta.duration_ms);
         let series = &self.run.series;
+        let empty = self.empty_tiers();
         let mut lines: Vec<Line> = order_tiers(series.scopes().iter().map(String::as_str))
             .iter()
+            .filter(|scope| !empty.contains(scope))
             .map(|scope| (scope_label(scope), series.get(scope, "valid_sessions")))
             .filter(|(_, samples)| !samples.is_empty())
             .enumerate()
