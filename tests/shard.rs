@@ -156,6 +156,26 @@ fn assert_same_run(full: &Path, merged: &Path, label: &str) {
         let b = fs::read(merged.join(f)).unwrap();
         assert!(a == b, "{label}: {f} differs between unsharded and merged");
     }
+    // Charts and report too: every file but run.json (wall-clock figures).
+    let mut names: Vec<_> = fs::read_dir(full)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert!(
+        names.iter().any(|n| n == "report.html"),
+        "{label}: charts drawn"
+    );
+    for name in names.iter().filter(|n| *n != "run.json") {
+        let (a, b) = (
+            fs::read(full.join(name)).unwrap(),
+            fs::read(merged.join(name)),
+        );
+        assert!(
+            b.is_ok_and(|b| a == b),
+            "{label}: {name:?} differs between unsharded and merged"
+        );
+    }
     let json = |p: &Path| -> serde_json::Value {
         serde_json::from_slice(&fs::read(p.join("run.json")).unwrap()).unwrap()
     };

@@ -109,21 +109,12 @@ pub struct RunMeta {
     /// Sampling period of `timeseries.csv`, ms.
     #[serde(default)]
     pub sample_every_ms: Option<u64>,
-    /// Threads used.
-    #[serde(default)]
-    pub threads: Option<u64>,
     /// ssosim version that ran it.
     #[serde(default)]
     pub version: Option<String>,
     /// Events processed.
     #[serde(default)]
     pub events_processed: Option<u64>,
-    /// Wall-clock time, s.
-    #[serde(default)]
-    pub wall_time_s: Option<f64>,
-    /// Throughput, events per wall-clock second.
-    #[serde(default)]
-    pub events_per_s: Option<f64>,
 }
 
 fn one() -> u64 {

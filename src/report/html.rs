@@ -281,12 +281,9 @@ pub fn run_report(run: &RunData, charts: &[Rendered]) -> String {
         "events",
         m.events_processed.map(|e| style::number(e as f64)),
     );
-    meta_item(
-        &mut out,
-        "wall time",
-        m.wall_time_s
-            .map(|s| format!("{} s", style::significant(s, 3))),
-    );
+    // No wall-clock figure here: the report, like the CSVs, must be the same
+    // bytes for the same scenario and seed (merged shards included); the
+    // run's cost stays in run.json.
     meta_item(&mut out, "version", m.version.clone());
     meta_item(
         &mut out,
