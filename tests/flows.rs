@@ -56,6 +56,12 @@ fn trace(
     Simulator::new(&cfg, 0).with_script(script).trace(0, until)
 }
 
+/// The hops from time `t` on.
+fn hops_from(lines: &[TraceLine], t: u64) -> Vec<String> {
+    let later: Vec<TraceLine> = lines.iter().filter(|l| l.time >= t).cloned().collect();
+    hops(&later)
+}
+
 /// The hops only, as `from -> to: what`.
 fn hops(lines: &[TraceLine]) -> Vec<String> {
     lines
@@ -198,13 +204,7 @@ fn spa_with_implicit_grant_keeps_no_local_session_and_logs_in_silently_next_time
         "implicit grant: no code exchange"
     );
     // Second visit: silently, by prompt=none, without any prompt.
-    let second: Vec<String> = hops(
-        &lines
-            .iter()
-            .filter(|l| l.time >= later)
-            .cloned()
-            .collect::<Vec<_>>(),
-    );
+    let second: Vec<String> = hops_from(&lines, later);
     assert_eq!(
         second,
         [
@@ -226,13 +226,7 @@ fn sso_across_apps_logs_in_to_the_second_app_without_a_prompt() {
     // Log in to the SPA, then visit the regular web app: SSO at the AS.
     let later = 25 * MINUTE;
     let (lines, valid) = trace(Connection::Password, &[(0, 1), (later, 0)], later + MINUTE);
-    let second = hops(
-        &lines
-            .iter()
-            .filter(|l| l.time >= later)
-            .cloned()
-            .collect::<Vec<_>>(),
-    );
+    let second = hops_from(&lines, later);
     assert_eq!(
         second,
         [
@@ -325,13 +319,7 @@ fn blocked_third_party_cookies_fail_silent_auth_but_not_a_top_level_sso() {
         &[(0, 0, true), (later, 1, true)],
         later + MINUTE,
     );
-    let second = hops(
-        &lines
-            .iter()
-            .filter(|l| l.time >= later)
-            .cloned()
-            .collect::<Vec<_>>(),
-    );
+    let second = hops_from(&lines, later);
     assert_eq!(
         second,
         [
@@ -494,13 +482,7 @@ fn refresh_tokens_log_in_without_the_as_session_or_third_party_cookies() {
         &[(0, 1, true), (later, 1, true)],
         later + MINUTE,
     );
-    let second = hops(
-        &lines
-            .iter()
-            .filter(|l| l.time >= later)
-            .cloned()
-            .collect::<Vec<_>>(),
-    );
+    let second = hops_from(&lines, later);
     assert_eq!(
         second,
         [
@@ -525,13 +507,7 @@ fn an_expired_refresh_token_falls_back_to_silent_then_interactive_login() {
         &[(0, 1, true), (later, 1, true)],
         later + MINUTE,
     );
-    let second = hops(
-        &lines
-            .iter()
-            .filter(|l| l.time >= later)
-            .cloned()
-            .collect::<Vec<_>>(),
-    );
+    let second = hops_from(&lines, later);
     assert_eq!(
         &second[..8],
         [
@@ -602,13 +578,7 @@ fn mfa_remember_browser_skips_mfa_at_the_next_interactive_login() {
             .cloned()
             .collect::<Vec<_>>(),
     );
-    let second = hops(
-        &lines
-            .iter()
-            .filter(|l| l.time >= later)
-            .cloned()
-            .collect::<Vec<_>>(),
-    );
+    let second = hops_from(&lines, later);
     assert!(first.contains(&"as -> browser: 200 MFA prompt".to_string()));
     assert!(second.contains(&"as -> browser: 200 login prompt".to_string()));
     assert!(
@@ -634,13 +604,7 @@ fn app_only_logout_keeps_the_as_session_and_sso_logs_back_in() {
     let all = hops(&lines);
     assert!(all.contains(&"storezero -> browser: 302 / (app-only logout)".to_string()));
     assert!(!all.iter().any(|h| h.contains("/v2/logout")));
-    let second = hops(
-        &lines
-            .iter()
-            .filter(|l| l.time >= later)
-            .cloned()
-            .collect::<Vec<_>>(),
-    );
+    let second = hops_from(&lines, later);
     assert_eq!(
         second[3], "as -> browser: 302 /callback",
         "SSO: {second:#?}"
@@ -712,13 +676,7 @@ fn a_custom_domain_makes_silent_auth_work_with_blocked_third_party_cookies() {
         &[(0, 1, true), (later, 1, true)],
         later + MINUTE,
     );
-    let second = hops(
-        &lines
-            .iter()
-            .filter(|l| l.time >= later)
-            .cloned()
-            .collect::<Vec<_>>(),
-    );
+    let second = hops_from(&lines, later);
     assert_eq!(
         second.last().unwrap(),
         "as -> browser: 200 web_message: tokens"

@@ -200,6 +200,12 @@ impl UserWorld<'_> {
         ctx: &mut Context<'_, Event>,
     ) {
         self.store_refresh_token(app);
+        self.tokens_received(app, renewal, ctx);
+    }
+
+    /// The page holds fresh tokens: a renewal schedules the next one; on
+    /// load, the page is served.
+    fn tokens_received(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
         if renewal {
             self.schedule_renewal(app, ctx);
         } else {
@@ -231,14 +237,7 @@ impl UserWorld<'_> {
     /// the app uses refresh tokens).
     pub fn browser_tokens(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
         self.issue_refresh_token(app, ctx.now());
-        if renewal {
-            self.schedule_renewal(app, ctx);
-        } else {
-            if let Some(v) = &mut self.browser.visit {
-                v.tokens = true;
-            }
-            self.page_served(ctx);
-        }
+        self.tokens_received(app, renewal, ctx);
     }
 
     /// `login_required` arrived by `postMessage`: a protected page goes on to a
