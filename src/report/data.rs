@@ -372,37 +372,15 @@ impl TimeSeries {
     }
 }
 
-/// Kind of login flow in `logins.csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum LoginKind {
-    /// The AS prompt was shown.
-    Interactive,
-    /// A valid AS session was found, no prompt.
-    Sso,
-    /// `prompt=none` in a hidden iframe.
-    Silent,
-}
+pub use crate::metrics::LoginKind;
 
-impl LoginKind {
-    /// All kinds, in display order.
-    pub const ALL: [LoginKind; 3] = [LoginKind::Interactive, LoginKind::Sso, LoginKind::Silent];
-
-    /// The name used in `logins.csv`.
-    pub fn name(self) -> &'static str {
-        match self {
-            LoginKind::Interactive => "interactive",
-            LoginKind::Sso => "sso",
-            LoginKind::Silent => "silent",
-        }
-    }
-
-    /// The label used on charts.
-    pub fn label(self) -> &'static str {
-        match self {
-            LoginKind::Interactive => "interactive",
-            LoginKind::Sso => "SSO",
-            LoginKind::Silent => "silent",
-        }
+/// The label of a login kind on charts.
+pub fn login_label(kind: LoginKind) -> &'static str {
+    match kind {
+        LoginKind::Interactive => "interactive",
+        LoginKind::Sso => "SSO",
+        LoginKind::Silent => "silent",
+        LoginKind::RefreshToken => "refresh token",
     }
 }
 
@@ -452,8 +430,9 @@ pub fn parse_logins(path: &Path, text: &str) -> Result<Vec<LoginCount>, ReportEr
                     path,
                     line,
                     format!(
-                        "kind `{}` is unknown; expected interactive, sso or silent",
-                        field(0)
+                        "kind `{}` is unknown; expected one of {}",
+                        field(0),
+                        LoginKind::ALL.map(LoginKind::name).join(", ")
                     ),
                 )
             })?;

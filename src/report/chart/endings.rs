@@ -9,12 +9,13 @@ use crate::report::data::{RunData, Summary, scope_label};
 use crate::report::style::{self, FILL_COLOURS};
 
 /// The parts of a tier's sessions: (metric, legend label).
-const CAUSES: [(&str, &str); 6] = [
+const CAUSES: [(&str, &str); 7] = [
     ("sessions_ended_idle", "idle timeout"),
     ("sessions_ended_absolute", "absolute timeout"),
     ("sessions_ended_browser_close", "browser close"),
     ("sessions_ended_logout", "logout"),
     ("sessions_ended_password_reset", "password reset"),
+    ("sessions_ended_cookies_cleared", "cookies cleared"),
     ("sessions_alive_at_end", "alive at end"),
 ];
 

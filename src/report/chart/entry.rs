@@ -9,21 +9,22 @@ use crate::report::data::{RunData, Summary, scope_label};
 use crate::report::style::{self, FILL_COLOURS};
 
 /// The simulator's decomposition of a protected visit (metric, legend label):
-/// `protected_visits` is the sum of these six, per app.
+/// `protected_visits` is the sum of these seven, per app.
 ///
 /// `protected_silent_logins` counts only the silent logins of protected page
 /// loads; `silent_auth_successes` also counts anonymous loads and token
 /// renewals, so it does not belong here.
-pub const PATHS: [(&str, &str); 6] = [
+pub const PATHS: [(&str, &str); 7] = [
     ("local_session_hits", "local session"),
     ("sso_logins", "SSO"),
     ("protected_silent_logins", "silent auth"),
+    ("refresh_token_logins", "refresh token"),
     ("first_logins", "first login"),
     ("reauthentications", "re-authentication"),
     ("logins_abandoned", "abandoned"),
 ];
 
-/// Grey for protected visits the six parts do not account for (none when the
+/// Grey for protected visits the seven parts do not account for (none when the
 /// run's counters are consistent).
 const OTHER: RGBColor = RGBColor(200, 200, 200);
 

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{DrawResult, Figure, Glyph, Key, LegendEntry, frame, legend, no_data};
-use crate::report::data::{LoginCount, LoginKind, RunData};
+use crate::report::data::{LoginCount, LoginKind, RunData, login_label};
 use crate::report::style::{self, AXIS_SIZE, FONT, GRID, LABEL_SIZE, NOTE_SIZE, line_style};
 
 /// Latency bins per decade (log-spaced).
@@ -40,7 +40,7 @@ impl Figure for LoginLatency<'_> {
                 median(&rows).map(|m| {
                     format!(
                         "{} {} s over {} logins",
-                        k.label(),
+                        login_label(k),
                         style::significant(m / 1000.0, 3),
                         style::number(n)
                     )
@@ -76,7 +76,7 @@ impl Figure for LoginLatency<'_> {
             .iter()
             .map(|&k| LegendEntry {
                 key: Key::Line(style_of(k)),
-                label: k.label().to_string(),
+                label: login_label(k).to_string(),
             })
             .collect();
         legend(&legend_area, "login", &entries)
