@@ -127,7 +127,8 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
         } else {
             let silent = (1.0 - blocked) * as_valid;
             let after_failure = as_valid * 4.0 + (1.0 - as_valid) * (8.0 + extra_login);
-            let renewals = (u.visit_length / a.token_lifetime.max(1)) as f64;
+            // A renewal is scheduled while it falls strictly before the dwell ends.
+            let renewals = (u.visit_length.saturating_sub(1) / a.token_lifetime.max(1)) as f64;
             let with_tokens = silent + (1.0 - silent) * p;
             4.0 + (1.0 - silent) * p * after_failure
                 + with_tokens * renewals * 3.0
@@ -178,6 +179,35 @@ mod tests {
         // 30 days of seconds: 2 × 4 bytes × 2 592 000 plus the series.
         assert!(e.accumulator_bytes > 20_000_000 && e.accumulator_bytes < 22_000_000);
         assert_eq!(e.accumulators, 5);
+    }
+
+    /// The event estimate of every bundled scenario is within 10% of a run.
+    #[test]
+    fn estimates_match_runs_of_the_bundled_scenarios() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 6, "{files:?}");
+        let users = crate::scenario::Override {
+            key: "simulation.users".to_string(),
+            value: "1000".to_string(),
+        };
+        for f in files {
+            let s = crate::scenario::load(&f, std::slice::from_ref(&users)).unwrap();
+            let opts = crate::runner::RunOptions::default();
+            let r = crate::runner::run(&s, &opts, &Default::default()).unwrap();
+            let actual = r.events() as f64;
+            let e = estimate(&s, 1).events_per_replica;
+            assert!(
+                (e / actual - 1.0).abs() < 0.10,
+                "{}: estimated {e}, ran {actual}",
+                f.display()
+            );
+        }
     }
 
     #[test]
