@@ -161,6 +161,9 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
         bytes(e.output_bytes),
         bytes(super::estimate::BASE_MEMORY)
     );
+    for reason in super::estimate::too_big(s, threads) {
+        t += &format!("  warning: {reason}\n");
+    }
     t
 }
 

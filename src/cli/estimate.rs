@@ -161,6 +161,43 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
     }
 }
 
+/// Most events a run may be expected to simulate, over all replicas, without
+/// `--force`: a few hours of simulation on two cores (200 000 storezero users
+/// for 30 days are 1.3 × 10^8).
+pub const MAX_UNFORCED_EVENTS: f64 = 1e11;
+
+/// Physical memory of the machine, from `/proc/meminfo` (Linux only).
+pub fn physical_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kb.checked_mul(1024)
+}
+
+/// Why a run is too big to start without `--force`, one line per reason
+/// (`simulation: ...`), or nothing.
+pub fn too_big(s: &Scenario, threads: usize) -> Vec<String> {
+    let e = estimate(s, threads);
+    let mut reasons = Vec::new();
+    let events = e.events_per_replica * f64::from(s.simulation.replicas);
+    if events > MAX_UNFORCED_EVENTS {
+        let hours = events / 10e6 / 3_600.0;
+        reasons.push(format!(
+            "simulation: the run would simulate about {events:.1e} events (estimate; about {hours:.0} hours at 10 M events/s), more than {MAX_UNFORCED_EVENTS:.0e} without --force; lower simulation.users, simulation.duration, simulation.replicas or the users.* rates, or pass --force"
+        ));
+    }
+    if let Some(ram) = physical_memory()
+        && e.memory_bytes > ram
+    {
+        reasons.push(format!(
+            "simulation: the run would need about {} MB of memory (estimate), more than the {} MB of this machine; use fewer --threads or replicas, a shorter simulation.duration or a longer sample_every, or pass --force",
+            e.memory_bytes / (1024 * 1024),
+            ram / (1024 * 1024)
+        ));
+    }
+    reasons
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

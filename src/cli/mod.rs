@@ -150,6 +150,29 @@ fn replicas_override(replicas: Option<u64>) -> Vec<Override> {
         .collect()
 }
 
+/// Refuses (exit 2) a run whose estimated cost is absurd, unless `force`.
+fn refuse_if_too_big(
+    s: &Scenario,
+    file: &std::path::Path,
+    threads: usize,
+    force: bool,
+) -> Result<(), CliError> {
+    let reasons = estimate::too_big(s, threads);
+    if force || reasons.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = reasons
+        .iter()
+        .map(|r| format!("error: {}: {r}", file.display()))
+        .collect();
+    Err(CliError::Refused(lines.join("\n")))
+}
+
+/// Worker threads a run will use: `--threads`, or all cores.
+fn threads_or_all(threads: Option<u64>) -> usize {
+    threads.map_or_else(crate::runner::num_cpus, |t| t as usize)
+}
+
 /// Accepted range of `--replicas` (the scenario limit).
 const REPLICAS_RANGE: std::ops::RangeInclusive<u64> = 1..=scenario::MAX_REPLICAS;
 /// Accepted range of `--threads`.

@@ -9,7 +9,10 @@
 
 use super::progress::{Display, run_watched};
 use super::publish::publish;
-use super::{CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, replicas_override, summary};
+use super::{
+    CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
+    summary, threads_or_all,
+};
 use crate::runner::{Progress, RunError, RunOptions};
 use clap::Args;
 use std::path::PathBuf;
@@ -32,6 +35,9 @@ pub struct RunArgs {
     /// No progress bar and no summary.
     #[arg(long)]
     pub quiet: bool,
+    /// Run even when the estimated events or memory are beyond the limits.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Runs the scenario and writes its folder.
@@ -45,6 +51,12 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         threads: args.threads.unwrap_or(0) as usize,
         shard: None,
     };
+    refuse_if_too_big(
+        &s,
+        &args.scenario.scenario,
+        threads_or_all(args.threads),
+        args.force,
+    )?;
     let progress = Progress::default();
     let display = Display::new(
         args.quiet,

@@ -25,7 +25,10 @@
 
 use super::progress::{Display, run_watched};
 use super::publish::publish;
-use super::{CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, replicas_override};
+use super::{
+    CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
+    threads_or_all,
+};
 use crate::metrics::stats::{Estimate, fmt_num};
 use crate::output::summary;
 use crate::output::write_atomic;
@@ -59,6 +62,9 @@ pub struct SweepArgs {
     /// No progress bar and no summary.
     #[arg(long)]
     pub quiet: bool,
+    /// Run even when a point's estimated events or memory are beyond the limits.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// One `--vary`: a key and its values.
@@ -322,6 +328,10 @@ pub fn exec(args: SweepArgs) -> Result<(), CliError> {
     if args.list {
         print!("{}", list(&args, &points, &out));
         return Ok(());
+    }
+    for p in &points {
+        let threads = threads_or_all(args.threads);
+        refuse_if_too_big(&p.scenario, &args.scenario.scenario, threads, args.force)?;
     }
     let opts = RunOptions {
         threads: args.threads.unwrap_or(0) as usize,
