@@ -84,7 +84,7 @@ fn an_interrupted_run_writes_nothing() {
     let dir = tmp();
     let before = first_run(dir.path());
     for signal in ["-INT", "-TERM"] {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ssosim"))
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ssosim"))
             .current_dir(dir.path())
             .arg("run")
             .arg(bundled("storezero"))
