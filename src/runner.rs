@@ -59,6 +59,8 @@ pub enum RunError {
 pub struct Progress {
     /// Users simulated so far, over all replicas.
     pub users_done: AtomicU64,
+    /// Engine events handled so far, over all replicas (for events/s displays).
+    pub events_done: AtomicU64,
     /// Set to stop the run at the next block.
     pub cancel: AtomicBool,
 }
@@ -115,6 +117,7 @@ fn run_replica(
                 }
                 let (first, last) = (b * BLOCK, ((b + 1) * BLOCK).min(users));
                 let mut done = 0;
+                let events_before = sim.metrics().events;
                 for id in first..last {
                     if shard.is_none_or(|(i, n)| id % n == i) {
                         sim.simulate(id, duration);
@@ -122,6 +125,8 @@ fn run_replica(
                     }
                 }
                 progress.users_done.fetch_add(done, Ordering::Relaxed);
+                let events = sim.metrics().events - events_before;
+                progress.events_done.fetch_add(events, Ordering::Relaxed);
                 Ok(sim)
             },
         )

@@ -14,16 +14,14 @@ pub struct ChartArgs {
 
 /// Redraws the charts and report.
 pub fn exec(args: ChartArgs) -> Result<(), CliError> {
-    draw(&args.run_dir)
+    draw(&args.run_dir).map(|_| ())
 }
 
 /// Draws the charts and report of a run folder; refused when its files are
 /// missing or malformed.
-pub fn draw(dir: &std::path::Path) -> Result<(), CliError> {
-    crate::report::render_run(dir)
-        .map(|_| ())
-        .map_err(|e| match e {
-            crate::report::ReportError::Write { .. } => CliError::Failed(format!("error: {e}")),
-            _ => CliError::Refused(format!("error: {e}")),
-        })
+pub fn draw(dir: &std::path::Path) -> Result<Vec<PathBuf>, CliError> {
+    crate::report::render_run(dir).map_err(|e| match e {
+        crate::report::ReportError::Write { .. } => CliError::Failed(format!("error: {e}")),
+        _ => CliError::Refused(format!("error: {e}")),
+    })
 }

@@ -1,13 +1,35 @@
 //! The command line (design §10): argument structs (clap derive) and one
-//! `exec` per subcommand. The library below never sees clap types.
+//! `exec` per subcommand, one file each. The library below never sees clap types.
+//!
+//! # Streams and exit statuses
+//!
+//! - Results go to stdout only when they are what the command was asked for
+//!   (`check`, `trace`, `compare`, `sweep --list`); progress, summaries and
+//!   errors go to stderr.
+//! - Exit status: 0 success; 2 refused input (bad flag, bad scenario, bad
+//!   `--set` or `--vary`, a `compare` argument that is not a run folder), with
+//!   nothing written; 1 any other failure (I/O, a corrupt `summary.csv`);
+//!   130 interrupted by Ctrl-C or SIGTERM, with no partial output.
 
 mod chart;
+mod check;
+mod compare;
+mod estimate;
+mod interrupt;
 mod merge;
+mod progress;
+mod publish;
 mod run;
+mod summary;
+mod sweep;
 mod trace;
 
-use clap::{Parser, Subcommand};
+pub use estimate::{Estimate, estimate};
+
+use crate::scenario::{self, Override, Scenario};
+use clap::{Args, Parser, Subcommand};
 use std::fmt;
+use std::path::PathBuf;
 
 /// ssosim: a deterministic discrete-event simulator of multi-party single sign-on.
 #[derive(Debug, Parser)]
@@ -23,21 +45,55 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario and write its results.
     Run(run::RunArgs),
+    /// Validate a scenario and print what would run.
+    Check(check::CheckArgs),
     /// Print every hop of one user, with virtual times.
     Trace(trace::TraceArgs),
     /// Redraw the charts and report of a run folder from its CSV files.
     Chart(chart::ChartArgs),
     /// Merge shard folders (`run --shard I/N`) into one run folder, byte for byte.
     Merge(merge::MergeArgs),
+    /// Run a scenario at every point of a grid of values.
+    Sweep(sweep::SweepArgs),
+    /// Compare the headline metrics of run folders side by side.
+    Compare(compare::CompareArgs),
 }
 
-/// How a command failed: refused input (exit 2) or anything else (exit 1).
+/// The scenario file and its `--set` overrides, shared by the commands that load one.
+#[derive(Debug, Clone, Args)]
+pub struct ScenarioArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Override a scenario key: dotted key, TOML value (repeatable), e.g.
+    /// `--set authorization_server.idle_timeout=1d`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+}
+
+impl ScenarioArgs {
+    /// Parses the `--set` flags, appends `extra` overrides (flags such as
+    /// `--replicas`), and loads and validates the scenario with all of them.
+    ///
+    /// # Errors
+    /// [`CliError::Refused`] with every problem found.
+    pub fn load(&self, extra: &[Override]) -> Result<(Scenario, Vec<Override>), CliError> {
+        let mut overrides = parse_overrides(&self.sets)?;
+        overrides.extend_from_slice(extra);
+        let s = scenario::load(&self.scenario, &overrides)?;
+        Ok((s, overrides))
+    }
+}
+
+/// How a command failed: refused input (exit 2), interrupted (exit 130) or
+/// anything else (exit 1).
 #[derive(Debug)]
 pub enum CliError {
     /// Bad flag, bad scenario, bad `--set`: exit status 2.
     Refused(String),
     /// I/O or any other failure: exit status 1.
     Failed(String),
+    /// Stopped by Ctrl-C or SIGTERM before any output was written: exit status 130.
+    Interrupted(String),
 }
 
 impl CliError {
@@ -46,6 +102,7 @@ impl CliError {
         match self {
             CliError::Refused(_) => 2,
             CliError::Failed(_) => 1,
+            CliError::Interrupted(_) => 130,
         }
     }
 }
@@ -53,7 +110,9 @@ impl CliError {
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CliError::Refused(m) | CliError::Failed(m) => f.write_str(m.trim_end()),
+            CliError::Refused(m) | CliError::Failed(m) | CliError::Interrupted(m) => {
+                f.write_str(m.trim_end())
+            }
         }
     }
 }
@@ -71,15 +130,58 @@ impl From<crate::scenario::ScenarioError> for CliError {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run::exec(args),
+        Command::Check(args) => check::exec(args),
         Command::Trace(args) => trace::exec(args),
         Command::Chart(args) => chart::exec(args),
         Command::Merge(args) => merge::exec(args),
+        Command::Sweep(args) => sweep::exec(args),
+        Command::Compare(args) => compare::exec(args),
     }
 }
 
 /// Parses every `--set KEY=VALUE`.
-fn parse_overrides(sets: &[String]) -> Result<Vec<crate::scenario::Override>, CliError> {
+fn parse_overrides(sets: &[String]) -> Result<Vec<Override>, CliError> {
     sets.iter()
-        .map(|s| crate::scenario::parse_override(s).map_err(CliError::from))
+        .map(|s| scenario::parse_override(s).map_err(CliError::from))
         .collect()
 }
+
+/// `--replicas N` as the override it stands for, so that it is validated and
+/// recorded in `run.json` like any `--set`.
+fn replicas_override(replicas: Option<u64>) -> Vec<Override> {
+    replicas
+        .map(|n| Override {
+            key: "simulation.replicas".to_string(),
+            value: n.to_string(),
+        })
+        .into_iter()
+        .collect()
+}
+
+/// Refuses (exit 2) a run whose estimated cost is absurd, unless `force`.
+fn refuse_if_too_big(
+    s: &Scenario,
+    file: &std::path::Path,
+    threads: usize,
+    force: bool,
+) -> Result<(), CliError> {
+    let reasons = estimate::too_big(s, threads);
+    if force || reasons.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = reasons
+        .iter()
+        .map(|r| format!("error: {}: {r}", file.display()))
+        .collect();
+    Err(CliError::Refused(lines.join("\n")))
+}
+
+/// Worker threads a run will use: `--threads`, or all cores.
+fn threads_or_all(threads: Option<u64>) -> usize {
+    threads.map_or_else(crate::runner::num_cpus, |t| t as usize)
+}
+
+/// Accepted range of `--replicas` (the scenario limit).
+const REPLICAS_RANGE: std::ops::RangeInclusive<u64> = 1..=scenario::MAX_REPLICAS;
+/// Accepted range of `--threads`.
+const THREADS_RANGE: std::ops::RangeInclusive<u64> = 1..=1024;

@@ -1,100 +1,94 @@
-//! `ssosim run SCENARIO [--out DIR] [--set KEY=VALUE]... [--threads N] [--shard I/N] [--quiet]`.
+//! `ssosim run SCENARIO [--out DIR] [--set KEY=VALUE]... [--replicas N]
+//! [--threads N] [--shard I/N] [--no-charts] [--quiet] [--force]`.
+//!
+//! Loads and validates the scenario (nothing is written when it is refused),
+//! simulates it with a progress bar on a terminal, then publishes the run folder
+//! (see [`super::publish`]) — CSV, JSON, charts and report, or a shard folder
+//! for `ssosim merge` — and prints a short summary on stderr. Ctrl-C or SIGTERM
+//! stops the run at the next block of users: nothing is written and the exit
+//! status is 130.
 
-use super::{CliError, parse_overrides};
-use crate::output::write_run;
-use crate::runner::{self, Progress, RunOptions};
-use crate::scenario;
+use super::progress::{Display, run_watched};
+use super::publish::{publish, publish_run};
+use super::{
+    CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
+    summary, threads_or_all,
+};
+use crate::runner::{Progress, RunError, RunOptions};
 use clap::Args;
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 /// Arguments of `ssosim run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scenario file (TOML).
-    pub scenario: PathBuf,
+    /// The scenario and its overrides.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
     /// Output folder [default: output/<scenario name>].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Override a scenario key: dotted key, TOML value (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub sets: Vec<String>,
-    /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    /// Replicas, each with its own random streams; overrides simulation.replicas.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(REPLICAS_RANGE))]
+    pub replicas: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(THREADS_RANGE))]
+    pub threads: Option<u64>,
     /// Simulate only users with id % N == I and write a shard folder for `ssosim merge`
     /// [default out: output/<scenario name>-shard-I-of-N].
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
-    /// No progress or summary on the terminal.
-    #[arg(long)]
-    pub quiet: bool,
     /// Write the CSV and JSON files only, no charts or report.
     #[arg(long)]
     pub no_charts: bool,
+    /// No progress bar and no summary.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Run even when the estimated events or memory are beyond the limits.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Runs the scenario and writes its folder.
 pub fn exec(args: RunArgs) -> Result<(), CliError> {
-    let overrides = parse_overrides(&args.sets)?;
+    let (s, overrides) = args.scenario.load(&replicas_override(args.replicas))?;
     let shard = super::merge::shard_flag(args.shard.as_deref())?;
-    let s = scenario::load(&args.scenario, &overrides)?;
     let out = args.out.clone().unwrap_or_else(|| match shard {
         Some(sh) => super::merge::default_shard_out(&s.name, sh),
         None => PathBuf::from("output").join(&s.name),
     });
     let opts = RunOptions {
-        threads: args.threads,
+        threads: args.threads.unwrap_or(0) as usize,
         shard,
     };
+    refuse_if_too_big(
+        &s,
+        &args.scenario.scenario,
+        threads_or_all(args.threads),
+        args.force,
+    )?;
     let progress = Progress::default();
-    let show = !args.quiet && std::io::stderr().is_terminal();
     let users = shard.map_or(s.simulation.users, |sh| {
         crate::shard::users_in_shard(s.simulation.users, sh)
     });
-    let total = users * u64::from(s.simulation.replicas);
-    let done = std::sync::atomic::AtomicBool::new(false);
-    let result = std::thread::scope(|scope| {
-        if show {
-            scope.spawn(|| {
-                while !done.load(Ordering::Relaxed) {
-                    let n = progress.users_done.load(Ordering::Relaxed);
-                    eprint!(
-                        "\r  simulating users {n}/{total} ({:.0}%)",
-                        100.0 * n as f64 / total as f64
-                    );
-                    let _ = std::io::stderr().flush();
-                    std::thread::sleep(Duration::from_millis(200));
-                }
-                eprint!("\r\x1b[2K");
-            });
-        }
-        let r = runner::run(&s, &opts, &progress);
-        done.store(true, Ordering::Relaxed);
-        r
-    });
-    let result = result.map_err(|e| CliError::Failed(format!("error: {e}")))?;
+    let display = Display::new(args.quiet, users * u64::from(s.simulation.replicas));
+    let result = run_watched(&s, &opts, &progress, &display);
+    display.clear();
+    let result = result.map_err(|e| match e {
+        RunError::Interrupted => CliError::Interrupted(
+            "error: interrupted; nothing was written (previous results, if any, are intact)"
+                .to_string(),
+        ),
+        other => CliError::Failed(format!("error: {other}")),
+    })?;
     match shard {
-        Some(sh) => crate::shard::write_shard(&out, &s, &overrides, sh, &result),
-        None => write_run(&out, &s, &overrides, None, &result),
-    }
-    .map_err(|e| CliError::Failed(format!("error: cannot write results: {e}")))?;
-    if shard.is_none() && !args.no_charts {
-        super::chart::draw(&out)?;
-    }
+        Some(sh) => publish(&out, |dir| {
+            crate::shard::write_shard(dir, &s, &overrides, sh, &result)
+                .map_err(|e| CliError::Failed(format!("error: {e}")))
+        })?,
+        None => publish_run(&out, &s, &overrides, &result, !args.no_charts)?,
+    };
     if !args.quiet {
-        let events = result.events();
-        eprintln!(
-            "{} users x {} replica(s), {} events in {:.2}s ({:.1} M events/s); results in {}",
-            s.simulation.users,
-            s.simulation.replicas,
-            events,
-            result.wall_time_s,
-            events as f64 / result.wall_time_s.max(1e-9) / 1e6,
-            out.display()
-        );
+        eprint!("{}", summary::text(&s, &result, &out));
     }
     Ok(())
 }

@@ -1,0 +1,362 @@
+//! `ssosim compare RUN_DIR RUN_DIR... [--format table|csv|markdown|json]`: the
+//! headline metrics of several run folders side by side, read from their
+//! `summary.csv`, with 95% intervals, the relative difference to the first run
+//! and a `*` where the run's interval does not overlap the first run's (only
+//! runs with replicas have intervals). Printed on stdout.
+//!
+//! Headline metrics: `reauth_rate`, `interactive_logins`, `sso_logins`,
+//! `silent_auth_failure_share` (scope `all`), `sessions_alive_at_end` of every
+//! tier found in any run, `authorize_requests_per_s_peak` (`as`) and
+//! `login_latency_ms_mean` (`all`). A metric missing from a run shows `-`.
+//!
+//! A folder without `summary.csv` is refused (exit 2); a `summary.csv` that
+//! cannot be read or parsed is a failure (exit 1) naming the file and line.
+
+use super::CliError;
+use super::summary::round;
+use crate::metrics::stats::fmt_num;
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Output format of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for the terminal.
+    Table,
+    /// One line per metric, scope and run.
+    Csv,
+    /// A Markdown table, one column per run.
+    Markdown,
+    /// One JSON document.
+    Json,
+}
+
+/// Arguments of `ssosim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Run folders (each with a summary.csv); the first is the reference.
+    #[arg(required = true, num_args = 2..)]
+    pub runs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `(metric, scope)`; scope `None` means every scope in which the metric appears.
+const HEADLINE: &[(&str, Option<&str>)] = &[
+    ("reauth_rate", Some("all")),
+    ("interactive_logins", Some("all")),
+    ("sso_logins", Some("all")),
+    ("silent_auth_failure_share", Some("all")),
+    ("sessions_alive_at_end", None),
+    ("authorize_requests_per_s_peak", Some("as")),
+    ("login_latency_ms_mean", Some("all")),
+];
+
+/// One value of `summary.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+struct Value {
+    value: f64,
+    ci95_low: Option<f64>,
+    ci95_high: Option<f64>,
+}
+
+/// One run folder's summary: (metric, scope) → value, and scopes in file order.
+#[derive(Debug)]
+struct Summary {
+    values: BTreeMap<(String, String), Value>,
+    order: Vec<(String, String)>,
+}
+
+/// One run's cell in a comparison row.
+#[derive(Debug, Clone, Serialize)]
+struct Cell {
+    run: String,
+    #[serde(flatten)]
+    value: Option<Value>,
+    /// (value − first) / |first|; absent when the first is 0 and this is not.
+    rel_diff: Option<f64>,
+    /// The 95% intervals of this run and the first do not overlap.
+    differs: bool,
+}
+
+/// One metric of one scope across runs.
+#[derive(Debug, Clone, Serialize)]
+struct Row {
+    metric: String,
+    scope: String,
+    runs: Vec<Cell>,
+}
+
+/// Reads `dir/summary.csv`.
+fn read_summary(dir: &Path) -> Result<Summary, CliError> {
+    let path = dir.join("summary.csv");
+    if !path.is_file() {
+        return Err(CliError::Refused(format!(
+            "error: {}: not a run folder (no summary.csv); give folders written by ssosim run or sweep",
+            dir.display()
+        )));
+    }
+    let failed = |line: u64, what: String| {
+        CliError::Failed(format!(
+            "error: {}: line {line}: {what}; expected the columns metric,scope,value,ci95_low,ci95_high",
+            path.display()
+        ))
+    };
+    let mut reader = csv::Reader::from_path(&path).map_err(|e| failed(1, e.to_string()))?;
+    let headers = reader.headers().map_err(|e| failed(1, e.to_string()))?;
+    if headers != vec!["metric", "scope", "value", "ci95_low", "ci95_high"] {
+        return Err(failed(1, "unexpected header".to_string()));
+    }
+    let mut values = BTreeMap::new();
+    let mut order = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        let record = record.map_err(|e| failed(line, e.to_string()))?;
+        let field = |k: usize| record.get(k).unwrap_or("").trim();
+        let number = |k: usize| -> Result<Option<f64>, CliError> {
+            match field(k) {
+                "" => Ok(None),
+                text => text
+                    .parse::<f64>()
+                    .map(Some)
+                    .map_err(|_| failed(line, format!("\"{text}\" is not a number"))),
+            }
+        };
+        let value = number(2)?.ok_or_else(|| failed(line, "empty value".to_string()))?;
+        let key = (field(0).to_string(), field(1).to_string());
+        values.insert(
+            key.clone(),
+            Value {
+                value,
+                ci95_low: number(3)?,
+                ci95_high: number(4)?,
+            },
+        );
+        order.push(key);
+    }
+    Ok(Summary { values, order })
+}
+
+/// The comparison rows.
+fn compare(labels: &[String], runs: &[Summary]) -> Vec<Row> {
+    let mut keys: Vec<(String, String)> = Vec::new();
+    for (metric, scope) in HEADLINE {
+        for run in runs {
+            for (m, s) in &run.order {
+                let wanted = m == metric && scope.is_none_or(|x| x == s);
+                if wanted && !keys.iter().any(|k| k.0 == *m && k.1 == *s) {
+                    keys.push((m.clone(), s.clone()));
+                }
+            }
+        }
+        if let Some(scope) = scope
+            && !keys.iter().any(|k| k.0 == *metric && k.1 == *scope)
+        {
+            keys.push((metric.to_string(), scope.to_string()));
+        }
+    }
+    keys.into_iter()
+        .map(|key| {
+            let first = runs.first().and_then(|r| r.values.get(&key)).copied();
+            let runs = labels
+                .iter()
+                .zip(runs)
+                .map(|(label, run)| {
+                    let value = run.values.get(&key).copied();
+                    Cell {
+                        run: label.clone(),
+                        value,
+                        rel_diff: rel_diff(first, value),
+                        differs: differs(first, value),
+                    }
+                })
+                .collect();
+            Row {
+                metric: key.0,
+                scope: key.1,
+                runs,
+            }
+        })
+        .collect()
+}
+
+fn rel_diff(first: Option<Value>, v: Option<Value>) -> Option<f64> {
+    let (a, b) = (first?.value, v?.value);
+    if a != 0.0 {
+        Some((b - a) / a.abs())
+    } else if b == 0.0 {
+        Some(0.0)
+    } else {
+        None
+    }
+}
+
+fn differs(first: Option<Value>, v: Option<Value>) -> bool {
+    match (first, v) {
+        (Some(a), Some(b)) => match (a.ci95_low, a.ci95_high, b.ci95_low, b.ci95_high) {
+            (Some(alo), Some(ahi), Some(blo), Some(bhi)) => bhi < alo || blo > ahi,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// A value for people: 4 significant digits, interval in brackets.
+fn short(v: &Value) -> String {
+    let n = |x: f64| fmt_num(round(x));
+    match (v.ci95_low, v.ci95_high) {
+        (Some(lo), Some(hi)) => format!("{} [{}, {}]", n(v.value), n(lo), n(hi)),
+        _ => n(v.value),
+    }
+}
+
+/// A cell for people: value, relative difference (not for the first run), mark.
+fn human(cell: &Cell, first: bool) -> String {
+    let Some(v) = &cell.value else {
+        return "-".to_string();
+    };
+    let mut s = short(v);
+    if !first {
+        match cell.rel_diff {
+            Some(r) => s += &format!(" ({:+.1}%)", r * 100.0),
+            None => s += " (new)",
+        }
+        if cell.differs {
+            s += " *";
+        }
+    }
+    s
+}
+
+const LEGEND: &str = "(relative difference to the first run in parentheses; * where the 95% intervals do not overlap)";
+
+fn table(labels: &[String], rows: &[Row]) -> String {
+    let mut lines: Vec<Vec<String>> = vec![
+        ["metric", "scope"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain(labels.iter().cloned())
+            .collect(),
+    ];
+    for r in rows {
+        let mut line = vec![r.metric.clone(), r.scope.clone()];
+        line.extend(r.runs.iter().enumerate().map(|(i, c)| human(c, i == 0)));
+        lines.push(line);
+    }
+    let columns = lines.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            lines
+                .iter()
+                .map(|l| l.get(c).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for l in &lines {
+        let cells: Vec<String> = l
+            .iter()
+            .zip(&widths)
+            .map(|(s, w)| format!("{s:<w$}"))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out.push_str(LEGEND);
+    out.push('\n');
+    out
+}
+
+fn markdown(labels: &[String], rows: &[Row]) -> String {
+    let escape = |s: &str| s.replace('|', "\\|");
+    let mut out = format!(
+        "| metric | scope | {} |\n|---|---|{}\n",
+        labels
+            .iter()
+            .map(|l| escape(l))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        "---:|".repeat(labels.len())
+    );
+    for r in rows {
+        let cells: Vec<String> = r
+            .runs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| escape(&human(c, i == 0)))
+            .collect();
+        out += &format!("| {} | {} | {} |\n", r.metric, r.scope, cells.join(" | "));
+    }
+    out += &format!("\n{LEGEND}\n");
+    out
+}
+
+fn csv_text(rows: &[Row]) -> String {
+    let opt = |x: Option<f64>| x.map(fmt_num).unwrap_or_default();
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::from("metric,scope,run,value,ci95_low,ci95_high,rel_diff,differs\n");
+    for r in rows {
+        for c in &r.runs {
+            let (v, lo, hi) = match &c.value {
+                Some(v) => (Some(v.value), v.ci95_low, v.ci95_high),
+                None => (None, None, None),
+            };
+            out += &format!(
+                "{},{},{},{},{},{},{},{}\n",
+                r.metric,
+                r.scope,
+                field(&c.run),
+                opt(v),
+                opt(lo),
+                opt(hi),
+                opt(c.rel_diff),
+                c.differs
+            );
+        }
+    }
+    out
+}
+
+fn json(labels: &[String], rows: &[Row]) -> String {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        runs: &'a [String],
+        rows: &'a [Row],
+    }
+    serde_json::to_string_pretty(&Doc { runs: labels, rows }).unwrap_or_default() + "\n"
+}
+
+/// Reads the folders and prints the comparison.
+pub fn exec(args: CompareArgs) -> Result<(), CliError> {
+    let runs: Vec<Summary> = args
+        .runs
+        .iter()
+        .map(|d| read_summary(d))
+        .collect::<Result<_, _>>()?;
+    let labels: Vec<String> = args.runs.iter().map(|d| d.display().to_string()).collect();
+    let rows = compare(&labels, &runs);
+    let text = match args.format {
+        Format::Table => table(&labels, &rows),
+        Format::Csv => csv_text(&rows),
+        Format::Markdown => markdown(&labels, &rows),
+        Format::Json => json(&labels, &rows),
+    };
+    // CHARTS HOOK (report module, another branch): a comparison chart of `rows`
+    // would be drawn here, e.g. `crate::report::render_comparison(...)`, once
+    // `compare` has an output folder to put it in.
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| CliError::Failed(format!("error: cannot write to stdout: {e}")))
+}

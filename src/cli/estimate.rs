@@ -1,0 +1,277 @@
+//! What a run will cost, estimated from the scenario's rates before running it
+//! (`ssosim check`). Both figures are estimates, labelled so wherever shown.
+//!
+//! # Events
+//!
+//! An engine event is a visit arrival, the end of a dwell, a browser close, a
+//! password reset, a token expiry, or one hop delivered. Hops per visit are
+//! counted from the flows of design §3 and §5:
+//!
+//! | visit | hops |
+//! |---|---|
+//! | code-grant app, anonymous page, or protected page served from the local session | 2 |
+//! | code-grant app, SSO login | 8 |
+//! | code-grant app, interactive login (password) | 12 (+5 with an IdP, +2 with MFA) |
+//! | `spa_implicit`, silent authentication (success, or anonymous page) | 4 |
+//! | `spa_implicit`, protected page after `login_required`: SSO / interactive | 8 / 12 (+5, +2) |
+//! | logout at the end of the dwell (code grant / `spa_implicit`) | 6 / 4 (+2 federated) |
+//!
+//! plus 2 events per visit (arrival, dwell end) and 3 per token renewal. The
+//! chance that a local or AS session is still valid at a visit is that of a
+//! Poisson process of uses outrunning the idle timeout and the processes that
+//! end a session (browser closes for session-only cookies, logouts, password
+//! resets, the absolute timeout):
+//! `P(valid) = u / (u + k) · (1 − exp(−(u + k) · idle))`, with `u` the rate of
+//! uses and `k` that of endings. First logins are not counted apart.
+//!
+//! # Memory
+//!
+//! Peak memory is dominated by the per-accumulator arrays: AS load per second
+//! (2 × 4 bytes × duration in seconds) and the time series (8 bytes × samples ×
+//! (2 × tiers + 1 + 9 × apps)). One accumulator lives per rayon work split in
+//! flight (counted as 2 per worker thread) plus one per finished replica, on
+//! top of about 100 MB of base (binary, allocator, thread stacks, output).
+
+use crate::scenario::{Connection, CookieKind, Scenario};
+use crate::time::{DAY, SECOND};
+
+/// Base memory of a run besides its accumulators, in bytes (measured: 4 MB for
+/// a one-hour run; rounded up for thread stacks and the allocator).
+pub const BASE_MEMORY: u64 = 16 * 1024 * 1024;
+/// Bytes of `timeseries.csv` text per sample and series (measured on storezero).
+const OUTPUT_BYTES_PER_VALUE: u64 = 70;
+
+/// The cost of a run, estimated from its scenario.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Engine events per user and simulated day.
+    pub events_per_user_day: f64,
+    /// Engine events in one replica.
+    pub events_per_replica: f64,
+    /// Bytes of one metrics accumulator.
+    pub accumulator_bytes: u64,
+    /// Accumulators alive at the peak.
+    pub accumulators: u64,
+    /// Bytes of the output text held before writing.
+    pub output_bytes: u64,
+    /// Estimated peak resident memory, bytes.
+    pub memory_bytes: u64,
+}
+
+/// `P(valid)` of a session used at rate `uses` and ended at rate `ends` (per
+/// day), with an idle timeout of `idle_days`.
+fn valid(uses: f64, ends: f64, idle_days: f64) -> f64 {
+    let total = uses + ends;
+    if total <= 0.0 {
+        return 0.0;
+    }
+    uses / total * (1.0 - (-total * idle_days).exp())
+}
+
+/// Estimates the events and memory of a run of `s` with `threads` workers.
+pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
+    let u = &s.users;
+    let day = DAY as f64;
+    let (v, p, logout) = (u.visits_per_day, u.protected_share, u.logout_share);
+    let password: f64 = u
+        .connections
+        .iter()
+        .filter(|(c, _)| *c == Connection::Password)
+        .map(|(_, x)| x)
+        .sum();
+    let idp = 1.0 - password;
+    let resets = password * u.password_resets_per_year / 365.0;
+    let closes = u.browser_closes_per_day;
+    let lost = |cookie: CookieKind| match cookie {
+        CookieKind::Persistent => 0.0,
+        CookieKind::NonPersistent => closes,
+    };
+    // Partitioned cookies act as blocked in the iframe; a custom domain makes
+    // the AS cookie first-party there.
+    let blocked = if s.authorization_server.custom_domain {
+        0.0
+    } else {
+        u.third_party_cookies_blocked + u.third_party_cookies_partitioned
+    };
+    let clears = u.cookie_clears_per_month / 30.0;
+    let extra_login = idp * 5.0 + if s.authorization_server.mfa { 2.0 } else { 0.0 };
+
+    // Local-session hits per code-grant app, and the AS's rate of uses.
+    let mut as_uses = 0.0;
+    let hits: Vec<f64> = s
+        .apps
+        .iter()
+        .map(|a| {
+            if a.kind.uses_code_grant() {
+                let uses = v * p * a.visit_share;
+                let ls = a.local_session;
+                let idle = ls.idle_timeout.min(ls.absolute_timeout) as f64 / day;
+                let ends = lost(ls.cookie) + day / ls.absolute_timeout as f64;
+                let hit = (1.0 - logout) * valid(uses, ends, idle);
+                as_uses += uses * (1.0 - hit);
+                hit
+            } else {
+                as_uses += v * a.visit_share * ((1.0 - blocked) + blocked * p);
+                0.0
+            }
+        })
+        .collect();
+    let asp = s.authorization_server.session;
+    let as_ends =
+        lost(asp.cookie) + v * p * logout + resets + clears + day / asp.absolute_timeout as f64;
+    let as_valid = valid(
+        as_uses,
+        as_ends,
+        asp.idle_timeout.min(asp.absolute_timeout) as f64 / day,
+    );
+
+    let mut per_visit = 2.0;
+    for (a, hit) in s.apps.iter().zip(&hits) {
+        let federated = idp * u.federated_logout_share * 2.0;
+        let hops = if a.kind.uses_code_grant() {
+            let login = as_valid * 8.0 + (1.0 - as_valid) * (12.0 + extra_login);
+            let protected = hit * 2.0 + (1.0 - hit) * login;
+            (1.0 - p) * 2.0 + p * (protected + logout * (6.0 + federated))
+        } else {
+            let silent = (1.0 - blocked) * as_valid;
+            let after_failure = as_valid * 4.0 + (1.0 - as_valid) * (8.0 + extra_login);
+            // A renewal is scheduled while it falls strictly before the dwell ends.
+            let renewals = (u.visit_length.saturating_sub(1) / a.token_lifetime.max(1)) as f64;
+            let with_tokens = silent + (1.0 - silent) * p;
+            let without_refresh = 4.0
+                + (1.0 - silent) * p * after_failure
+                + with_tokens * renewals * 3.0
+                + p * logout * (4.0 + federated);
+            let rt = a.refresh_tokens;
+            if rt.enabled {
+                // A load exchanges the refresh token (4 hops with the shell);
+                // a refused one costs 2 hops, then the flow without it.
+                let ends = day / rt.absolute_lifetime as f64 + clears + p * logout;
+                let ok = valid(v * a.visit_share, ends, rt.idle_lifetime as f64 / day);
+                ok * (4.0 + renewals * 3.0 + p * logout * (4.0 + federated))
+                    + (1.0 - ok) * (2.0 + without_refresh)
+            } else {
+                without_refresh
+            }
+        };
+        per_visit += a.visit_share * hops;
+    }
+    let events_per_user_day = v * per_visit + closes + resets + clears;
+    let days = s.simulation.duration as f64 / day;
+    let events_per_replica = events_per_user_day * days * s.simulation.users as f64;
+
+    let seconds = s.simulation.duration.div_ceil(SECOND);
+    let samples = s.simulation.duration / s.simulation.sample_every + 1;
+    let tiers = (1 + s.identity_providers.len() + s.apps.len()) as u64;
+    let apps = s.apps.len() as u64;
+    let series = 2 * tiers + 1 + 9 * apps;
+    let accumulator_bytes = 8 * seconds + 8 * samples * series;
+    let accumulators = 2 * threads.max(1) as u64 + u64::from(s.simulation.replicas);
+    let output_bytes = OUTPUT_BYTES_PER_VALUE * samples * series;
+    let memory_bytes = BASE_MEMORY
+        .saturating_add(accumulator_bytes.saturating_mul(accumulators))
+        .saturating_add(output_bytes);
+    Estimate {
+        events_per_user_day,
+        events_per_replica,
+        accumulator_bytes,
+        accumulators,
+        output_bytes,
+        memory_bytes,
+    }
+}
+
+/// Most events a run may be expected to simulate, over all replicas, without
+/// `--force`: a few hours of simulation on two cores (200 000 storezero users
+/// for 30 days are 1.3 × 10^8).
+pub const MAX_UNFORCED_EVENTS: f64 = 1e11;
+
+/// Physical memory of the machine, from `/proc/meminfo` (Linux only).
+pub fn physical_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kb.checked_mul(1024)
+}
+
+/// Why a run is too big to start without `--force`, one line per reason
+/// (`simulation: ...`), or nothing.
+pub fn too_big(s: &Scenario, threads: usize) -> Vec<String> {
+    let e = estimate(s, threads);
+    let mut reasons = Vec::new();
+    let events = e.events_per_replica * f64::from(s.simulation.replicas);
+    if events > MAX_UNFORCED_EVENTS {
+        let hours = events / 10e6 / 3_600.0;
+        reasons.push(format!(
+            "simulation: the run would simulate about {events:.1e} events (estimate; about {hours:.0} hours at 10 M events/s), more than {MAX_UNFORCED_EVENTS:.0e} without --force; lower simulation.users, simulation.duration, simulation.replicas or the users.* rates, or pass --force"
+        ));
+    }
+    if let Some(ram) = physical_memory()
+        && e.memory_bytes > ram
+    {
+        reasons.push(format!(
+            "simulation: the run would need about {} MB of memory (estimate), more than the {} MB of this machine; use fewer --threads or replicas, a shorter simulation.duration or a longer sample_every, or pass --force",
+            e.memory_bytes / (1024 * 1024),
+            ram / (1024 * 1024)
+        ));
+    }
+    reasons
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storezero_is_about_22_events_per_user_day() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/storezero.toml");
+        let s = crate::scenario::load(std::path::Path::new(path), &[]).unwrap();
+        let e = estimate(&s, 2);
+        // Measured: 6 663 501 events for 10 000 users over 30 days, 22.2.
+        assert!(
+            (e.events_per_user_day - 22.2).abs() < 2.0,
+            "{}",
+            e.events_per_user_day
+        );
+        // 30 days of seconds: 2 × 4 bytes × 2 592 000 plus the series.
+        assert!(e.accumulator_bytes > 20_000_000 && e.accumulator_bytes < 22_000_000);
+        assert_eq!(e.accumulators, 5);
+    }
+
+    /// The event estimate of every bundled scenario is within 10% of a run.
+    #[test]
+    fn estimates_match_runs_of_the_bundled_scenarios() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 6, "{files:?}");
+        let users = crate::scenario::Override {
+            key: "simulation.users".to_string(),
+            value: "1000".to_string(),
+        };
+        for f in files {
+            let s = crate::scenario::load(&f, std::slice::from_ref(&users)).unwrap();
+            let opts = crate::runner::RunOptions::default();
+            let r = crate::runner::run(&s, &opts, &Default::default()).unwrap();
+            let actual = r.events() as f64;
+            let e = estimate(&s, 1).events_per_replica;
+            assert!(
+                (e / actual - 1.0).abs() < 0.10,
+                "{}: estimated {e}, ran {actual}",
+                f.display()
+            );
+        }
+    }
+
+    #[test]
+    fn valid_share_is_a_probability() {
+        assert_eq!(valid(0.0, 0.0, 1.0), 0.0);
+        let x = valid(1.5, 1.0, 1.0 / 12.0);
+        assert!(x > 0.1 && x < 0.12, "{x}");
+        assert!(valid(1e6, 0.0, 3.0) > 0.999);
+    }
+}

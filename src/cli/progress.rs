@@ -1,0 +1,91 @@
+//! Progress on the terminal while a run or a sweep simulates, and the watch for
+//! Ctrl-C. The bar (indicatif) shows users simulated, events per second and an
+//! ETA; it is drawn only on a terminal and never with `--quiet`.
+
+use super::interrupt;
+use crate::runner::{self, Progress, RunError, RunOptions, RunResult};
+use crate::scenario::Scenario;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// A progress bar over a number of simulated users, or nothing.
+#[derive(Debug)]
+pub struct Display {
+    bar: Option<ProgressBar>,
+    start: Instant,
+}
+
+impl Display {
+    /// A bar over `total_users` when `quiet` is false and stderr is a terminal.
+    pub fn new(quiet: bool, total_users: u64) -> Self {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(
+                Some(total_users),
+                ProgressDrawTarget::stderr_with_hz(10),
+            );
+            let style = ProgressStyle::with_template(
+                "{prefix}{wide_bar} {human_pos}/{human_len} users  {msg}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar
+        });
+        Display {
+            bar,
+            start: Instant::now(),
+        }
+    }
+
+    /// Text shown before the bar (e.g. the sweep point).
+    pub fn set_prefix(&self, prefix: String) {
+        if let Some(bar) = &self.bar {
+            bar.set_prefix(prefix);
+        }
+    }
+
+    /// Updates the bar from `progress` every 100 ms until `done` is set.
+    fn follow(&self, progress: &Progress, done: &AtomicBool) {
+        let Some(bar) = &self.bar else { return };
+        while !done.load(Ordering::Relaxed) {
+            bar.set_position(progress.users_done.load(Ordering::Relaxed));
+            let events = progress.events_done.load(Ordering::Relaxed) as f64;
+            let rate = events / self.start.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!("{:.1} M events/s", rate / 1e6));
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Removes the bar from the terminal.
+    pub fn clear(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Runs `scenario` while the display follows `progress` and Ctrl-C is
+/// watched. The caller clears the display.
+///
+/// # Errors
+/// As [`runner::run`]; [`RunError::Interrupted`] after Ctrl-C or SIGTERM.
+pub fn run_watched(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    progress: &Progress,
+    display: &Display,
+) -> Result<RunResult, RunError> {
+    interrupt::install();
+    if interrupt::requested() {
+        return Err(RunError::Interrupted);
+    }
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| interrupt::watch(progress, &done));
+        scope.spawn(|| display.follow(progress, &done));
+        let result = runner::run(scenario, opts, progress);
+        done.store(true, Ordering::Relaxed);
+        result
+    })
+}

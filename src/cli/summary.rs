@@ -1,0 +1,104 @@
+//! The short summary `ssosim run` prints on stderr once a run is written: key
+//! rates with their 95% intervals when there are replicas, sessions alive at the
+//! end per tier, and where the files went. Numbers are those of `summary.csv`.
+
+use crate::metrics::stats::{Estimate, fmt_num};
+use crate::output::summary::{Row, rows};
+use crate::runner::RunResult;
+use crate::scenario::Scenario;
+use crate::time::Dur;
+use std::path::Path;
+
+/// The values of one metric of one scope, per replica.
+fn values<'a>(rows: &'a [Row], metric: &str, scope: &str) -> &'a [f64] {
+    rows.iter()
+        .find(|r| r.metric == metric && r.scope == scope)
+        .map_or(&[], |r| r.values.as_slice())
+}
+
+/// A mean, with `[low, high]` when there is an interval.
+fn show(e: Estimate) -> String {
+    match e.ci95 {
+        Some((lo, hi)) => format!(
+            "{} [{}, {}]",
+            fmt_num(round(e.mean)),
+            fmt_num(round(lo)),
+            fmt_num(round(hi))
+        ),
+        None => fmt_num(round(e.mean)),
+    }
+}
+
+/// Four significant digits are plenty on a terminal; the files keep them all.
+pub(super) fn round(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let digits = 4 - 1 - x.abs().log10().floor() as i32;
+    if digits <= 0 {
+        return x.round();
+    }
+    let scale = 10f64.powi(digits.min(12));
+    (x * scale).round() / scale
+}
+
+/// The summary text, one item per line.
+pub fn text(s: &Scenario, result: &RunResult, out: &Path) -> String {
+    let rows = rows(s, &result.replicas);
+    let est = |metric: &str, scope: &str| Estimate::from_replicas(values(&rows, metric, scope));
+    // SSO share of the logins that went through the AS's /authorize at top level.
+    let sso = values(&rows, "sso_logins", "all");
+    let interactive = values(&rows, "interactive_logins", "all");
+    let shares: Vec<f64> = sso
+        .iter()
+        .zip(interactive)
+        .map(|(s, i)| if s + i > 0.0 { s / (s + i) } else { 0.0 })
+        .collect();
+    let events = result.events();
+    let mut t = format!(
+        "{}: {} users x {} replica(s) over {}; {} events in {:.2}s ({:.1} M events/s)\n",
+        s.name,
+        s.simulation.users,
+        s.simulation.replicas,
+        Dur(s.simulation.duration),
+        events,
+        result.wall_time_s,
+        events as f64 / result.wall_time_s.max(1e-9) / 1e6
+    );
+    t += &format!(
+        "  reauth_rate                 {}   (re-authentications / protected visits)\n",
+        show(est("reauth_rate", "all"))
+    );
+    t += &format!(
+        "  SSO share                   {}   (sso_logins / (sso_logins + interactive_logins))\n",
+        show(Estimate::from_replicas(&shares))
+    );
+    t += &format!(
+        "  silent_auth_failure_share   {}\n",
+        show(est("silent_auth_failure_share", "all"))
+    );
+    let alive: Vec<String> = rows
+        .iter()
+        .filter(|r| r.metric == "sessions_alive_at_end")
+        .map(|r| format!("{} {}", r.scope, show(Estimate::from_replicas(&r.values))))
+        .collect();
+    t += &format!("  sessions alive at end       {}\n", alive.join(", "));
+    t += &format!(
+        "results in {} (summary.csv, timeseries.csv, logins.csv, run.json, scenario.toml)\n",
+        out.display()
+    );
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round;
+
+    #[test]
+    fn rounds_to_four_significant_digits() {
+        assert_eq!(round(0.058664547), 0.05866);
+        assert_eq!(round(12345.6), 12346.0);
+        assert_eq!(round(0.0), 0.0);
+        assert_eq!(round(1.0), 1.0);
+    }
+}

@@ -1,0 +1,492 @@
+//! `ssosim sweep SCENARIO --vary KEY=V1,V2,... [--vary ...] [--set ...] [--out DIR]
+//! [--replicas N] [--threads N] [--list] [--quiet]`.
+//!
+//! Runs the scenario at every point of the cartesian product of the `--vary`
+//! values (the first `--vary` varies slowest), each point a `--set` of its
+//! values on top of the `--set` flags. Every point is validated before the
+//! first one runs; one refused point refuses the sweep (exit 2, nothing written).
+//!
+//! # Output
+//!
+//! `DIR` (default `output/<name>-sweep/`) gets one run folder per point and
+//! `sweep.csv`: the varied keys as columns, then `metric,scope,value,ci95_low,
+//! ci95_high`, one block of `summary.csv` rows per point. A point's folder is
+//! named after its values: for each key, the last part of the dotted key (more
+//! parts when two varied keys end alike), `-`, the value; keys joined by `_`:
+//! `authorization_server.idle_timeout=1d` → `idle_timeout-1d`. Characters other
+//! than ASCII letters, digits, `.`, `_` and `-` become `_`, a leading `.`
+//! becomes `_`, each value is cut to 64 characters, and a name already taken
+//! gets `-2`, `-3`, ….
+//!
+//! `--list` prints one `ssosim run` command line per point instead (for cluster
+//! schedulers) and writes nothing. Ctrl-C stops the sweep: folders of points
+//! already finished stay (they are complete runs), the point under way writes
+//! nothing, `sweep.csv` is not written, and the exit status is 130.
+
+use super::progress::{Display, run_watched};
+use super::publish::publish_run;
+use super::{
+    CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
+    threads_or_all,
+};
+use crate::metrics::stats::{Estimate, fmt_num};
+use crate::output::summary;
+use crate::output::write_atomic;
+use crate::runner::{Progress, RunError, RunOptions};
+use crate::scenario::{Override, Scenario};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `ssosim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario and its fixed overrides.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// A dotted scenario key and its values, comma-separated (repeatable), e.g.
+    /// `--vary authorization_server.idle_timeout=1h,1d,3d`.
+    #[arg(long = "vary", value_name = "KEY=V1,V2,...", required = true)]
+    pub vary: Vec<String>,
+    /// Sweep folder [default: output/<scenario name>-sweep].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replicas per point; overrides simulation.replicas.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(REPLICAS_RANGE))]
+    pub replicas: Option<u64>,
+    /// Worker threads [default: all cores].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(THREADS_RANGE))]
+    pub threads: Option<u64>,
+    /// Print one `ssosim run` command per point instead of running.
+    #[arg(long)]
+    pub list: bool,
+    /// No progress bar and no summary.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Run even when a point's estimated events or memory are beyond the limits.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// One `--vary`: a key and its values.
+#[derive(Debug, Clone, PartialEq)]
+struct Vary {
+    key: String,
+    values: Vec<String>,
+}
+
+/// One point of the grid.
+#[derive(Debug)]
+struct Point {
+    /// Folder name.
+    name: String,
+    /// The value of each varied key, in `--vary` order.
+    values: Vec<String>,
+    /// Every override of the point (`--set`, then the varied keys, then `--replicas`).
+    overrides: Vec<Override>,
+    scenario: Scenario,
+}
+
+fn refuse(message: String) -> CliError {
+    CliError::Refused(message)
+}
+
+/// Splits `text` at commas that are not inside brackets, braces or quotes, so
+/// that TOML arrays and inline tables can be values.
+fn split_values(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let (mut depth, mut quote) = (0i32, None::<char>);
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            (None, ',') if depth <= 0 => {
+                parts.push(current.trim().to_string());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    parts.push(current.trim().to_string());
+    parts
+}
+
+/// Parses `KEY=V1,V2,...`.
+fn parse_vary(text: &str) -> Result<Vary, CliError> {
+    let example =
+        "use --vary KEY=V1,V2,..., e.g. --vary authorization_server.idle_timeout=1h,1d,3d";
+    let Some((key, values)) = text.split_once('=') else {
+        return Err(refuse(format!(
+            "error: --vary {text}: no \"=\" in the flag; {example}"
+        )));
+    };
+    let key = key.trim();
+    if key.is_empty() || key.split('.').any(|p| p.trim().is_empty()) {
+        return Err(refuse(format!(
+            "error: --vary {text}: \"{key}\" is not a dotted key; {example}"
+        )));
+    }
+    let values = split_values(values);
+    if values.iter().any(String::is_empty) {
+        return Err(refuse(format!(
+            "error: --vary {text}: an empty value; give one or more comma-separated values, {example}"
+        )));
+    }
+    for (i, v) in values.iter().enumerate() {
+        if values[..i].contains(v) {
+            return Err(refuse(format!(
+                "error: --vary {text}: the value {v} is given twice; give each value once"
+            )));
+        }
+    }
+    Ok(Vary {
+        key: key.to_string(),
+        values,
+    })
+}
+
+/// For each key, the shortest suffix of its dotted parts that no other key ends with.
+fn labels(keys: &[&str]) -> Vec<String> {
+    let parts: Vec<Vec<&str>> = keys.iter().map(|k| k.split('.').collect()).collect();
+    parts
+        .iter()
+        .map(|mine| {
+            let suffix = |p: &[&str], n: usize| p[p.len().saturating_sub(n)..].join(".");
+            (1..=mine.len())
+                .map(|n| suffix(mine, n))
+                .find(|s| {
+                    parts
+                        .iter()
+                        .filter(|other| suffix(other, s.matches('.').count() + 1) == *s)
+                        .count()
+                        == 1
+                })
+                .unwrap_or_else(|| mine.join("."))
+        })
+        .collect()
+}
+
+/// A value made safe as part of a folder name.
+fn safe(value: &str) -> String {
+    let mut s: String = value
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(64)
+        .collect();
+    if s.starts_with('.') || s.is_empty() {
+        s.insert(0, '_');
+    }
+    s
+}
+
+/// Folder names of the points, unique.
+fn point_names(labels: &[String], points: &[Vec<String>]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for values in points {
+        let base = labels
+            .iter()
+            .zip(values)
+            .map(|(l, v)| format!("{}-{}", safe(l), safe(v)))
+            .collect::<Vec<_>>()
+            .join("_");
+        let mut name = base.clone();
+        let mut n = 2;
+        while names.contains(&name) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        names.push(name);
+    }
+    names
+}
+
+/// The cartesian product, first key slowest.
+fn grid(varies: &[Vary]) -> Vec<Vec<String>> {
+    let mut points: Vec<Vec<String>> = vec![Vec::new()];
+    for v in varies {
+        points = points
+            .iter()
+            .flat_map(|p| {
+                v.values.iter().map(move |x| {
+                    let mut q = p.clone();
+                    q.push(x.clone());
+                    q
+                })
+            })
+            .collect();
+    }
+    points
+}
+
+/// A CSV field, quoted when needed.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// A shell word, single-quoted when needed.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/=:,+@%".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// Parses the flags and validates every point.
+fn plan(args: &SweepArgs) -> Result<(Vec<Vary>, Vec<Point>), CliError> {
+    let varies: Vec<Vary> = args
+        .vary
+        .iter()
+        .map(|v| parse_vary(v))
+        .collect::<Result<_, _>>()?;
+    for (i, v) in varies.iter().enumerate() {
+        if varies[..i].iter().any(|w| w.key == v.key) {
+            return Err(refuse(format!(
+                "error: --vary {}: the key is varied twice; give each key one --vary with all its values",
+                v.key
+            )));
+        }
+    }
+    let keys: Vec<&str> = varies.iter().map(|v| v.key.as_str()).collect();
+    let values = grid(&varies);
+    let names = point_names(&labels(&keys), &values);
+    let mut points = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    for (values, name) in values.into_iter().zip(names) {
+        let mut extra: Vec<Override> = keys
+            .iter()
+            .zip(&values)
+            .map(|(k, v)| Override {
+                key: (*k).to_string(),
+                value: v.clone(),
+            })
+            .collect();
+        extra.extend(replicas_override(args.replicas));
+        match args.scenario.load(&extra) {
+            Ok((scenario, overrides)) => points.push(Point {
+                name,
+                values,
+                overrides,
+                scenario,
+            }),
+            Err(e) => {
+                for line in e.to_string().lines() {
+                    let line = vary_flag(line, &keys);
+                    if !problems.contains(&line) {
+                        problems.push(line);
+                    }
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok((varies, points))
+    } else {
+        Err(refuse(problems.join("\n")))
+    }
+}
+
+/// A problem about a varied key names `--vary`, the flag the user wrote.
+fn vary_flag(line: &str, keys: &[&str]) -> String {
+    for k in keys {
+        let set = format!("error: --set {k}=");
+        if let Some(rest) = line.strip_prefix(&set) {
+            return format!("error: --vary {k}={rest}");
+        }
+    }
+    line.to_string()
+}
+
+/// Runs the sweep (or lists it).
+pub fn exec(args: SweepArgs) -> Result<(), CliError> {
+    let (varies, points) = plan(&args)?;
+    let name = points
+        .first()
+        .map_or("scenario", |p| p.scenario.name.as_str());
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("{name}-sweep")));
+    if args.list {
+        print!("{}", list(&args, &points, &out));
+        return Ok(());
+    }
+    for p in &points {
+        let threads = threads_or_all(args.threads);
+        refuse_if_too_big(&p.scenario, &args.scenario.scenario, threads, args.force)?;
+    }
+    let opts = RunOptions {
+        threads: args.threads.unwrap_or(0) as usize,
+        shard: None,
+    };
+    let total: u64 = points
+        .iter()
+        .map(|p| p.scenario.simulation.users * u64::from(p.scenario.simulation.replicas))
+        .sum();
+    let progress = Progress::default();
+    let display = Display::new(args.quiet, total);
+    let mut csv = varies
+        .iter()
+        .map(|v| csv_field(&v.key))
+        .collect::<Vec<_>>()
+        .join(",");
+    csv.push_str(",metric,scope,value,ci95_low,ci95_high\n");
+    let mut headline = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        display.set_prefix(format!("point {}/{} {} ", i + 1, points.len(), p.name));
+        let result = match run_watched(&p.scenario, &opts, &progress, &display) {
+            Ok(r) => r,
+            Err(e) => {
+                display.clear();
+                return Err(match e {
+                    RunError::Interrupted => CliError::Interrupted(format!(
+                        "error: interrupted after {i} of {} points; their folders in {} are complete, sweep.csv was not written",
+                        points.len(),
+                        out.display()
+                    )),
+                    other => CliError::Failed(format!("error: {other}")),
+                });
+            }
+        };
+        if let Err(e) = publish_run(&out.join(&p.name), &p.scenario, &p.overrides, &result, true) {
+            display.clear();
+            return Err(e);
+        }
+        let rows = summary::rows(&p.scenario, &result.replicas);
+        let prefix: String = p.values.iter().map(|v| csv_field(v) + ",").collect();
+        let bytes = summary::to_csv(&rows);
+        for line in String::from_utf8_lossy(&bytes).lines().skip(1) {
+            csv.push_str(&prefix);
+            csv.push_str(line);
+            csv.push('\n');
+        }
+        let reauth = rows
+            .iter()
+            .find(|r| r.metric == "reauth_rate" && r.scope == "all")
+            .map(|r| Estimate::from_replicas(&r.values).mean)
+            .unwrap_or(0.0);
+        headline.push((p.name.clone(), reauth));
+    }
+    display.clear();
+    let path = out.join("sweep.csv");
+    write_atomic(&path, csv.as_bytes())
+        .map_err(|e| CliError::Failed(format!("error: cannot write {}: {e}", path.display())))?;
+    // CHARTS HOOK (report module, another branch): draw the key metrics against
+    // the varied keys from `sweep.csv`, e.g.
+    // `crate::report::render_comparison(&out, &points_dirs)?;` — the only call site.
+    if !args.quiet {
+        eprintln!("sweep: {} points in {}", points.len(), out.display());
+        for (name, reauth) in headline {
+            eprintln!("  {name:<40} reauth_rate {}", fmt_num(reauth));
+        }
+        eprintln!("  all rows in {}", path.display());
+    }
+    Ok(())
+}
+
+/// One `ssosim run` command line per point.
+fn list(args: &SweepArgs, points: &[Point], out: &Path) -> String {
+    let mut text = String::new();
+    for p in points {
+        let mut words = vec![
+            "ssosim".to_string(),
+            "run".to_string(),
+            shell_word(&args.scenario.scenario.display().to_string()),
+        ];
+        for o in &p.overrides {
+            words.push("--set".to_string());
+            words.push(shell_word(&o.flag()));
+        }
+        if let Some(t) = args.threads {
+            words.push(format!("--threads {t}"));
+        }
+        words.push("--out".to_string());
+        words.push(shell_word(&out.join(&p.name).display().to_string()));
+        text.push_str(&words.join(" "));
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_split_at_top_level_commas() {
+        assert_eq!(split_values("1h, 1d,3d"), ["1h", "1d", "3d"]);
+        assert_eq!(
+            split_values("{ password = 0.5, facebook = 0.5 },{ password = 1.0 }"),
+            ["{ password = 0.5, facebook = 0.5 }", "{ password = 1.0 }"]
+        );
+        assert_eq!(split_values("\"a,b\",c"), ["\"a,b\"", "c"]);
+    }
+
+    #[test]
+    fn labels_are_the_shortest_unique_suffix() {
+        assert_eq!(
+            labels(&["authorization_server.idle_timeout", "users.visits_per_day"]),
+            ["idle_timeout", "visits_per_day"]
+        );
+        assert_eq!(
+            labels(&[
+                "authorization_server.idle_timeout",
+                "identity_providers.facebook.idle_timeout"
+            ]),
+            ["authorization_server.idle_timeout", "facebook.idle_timeout"]
+        );
+    }
+
+    #[test]
+    fn names_are_safe_and_unique() {
+        let labels = vec!["connections".to_string()];
+        let points = vec![
+            vec!["{ a = 1 }".to_string()],
+            vec!["{_a_=_1_}".to_string()],
+            vec!["..".to_string()],
+        ];
+        assert_eq!(
+            point_names(&labels, &points),
+            [
+                "connections-__a___1__",
+                "connections-__a___1__-2",
+                "connections-_.."
+            ]
+        );
+    }
+
+    #[test]
+    fn vary_refusals() {
+        assert!(parse_vary("a.b").is_err());
+        assert!(parse_vary("=1,2").is_err());
+        assert!(parse_vary("a..b=1").is_err());
+        assert!(parse_vary("a.b=1,,2").is_err());
+        assert!(parse_vary("a.b=1,1").is_err());
+        assert_eq!(parse_vary("a.b=1,2").unwrap().values, ["1", "2"]);
+    }
+
+    #[test]
+    fn shell_words() {
+        assert_eq!(shell_word("simulation.users=200"), "simulation.users=200");
+        assert_eq!(shell_word("a b"), "'a b'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+    }
+}

@@ -1,0 +1,94 @@
+//! `ssosim check`: what would run, the estimates, `--toml`, and refusals.
+
+use crate::common::*;
+
+#[test]
+fn check_prints_what_would_run_and_writes_nothing() {
+    let dir = tmp();
+    let out = ssosim(dir.path())
+        .args(["check"])
+        .arg(bundled("storezero"))
+        .args(["--threads", "2", "--set", "simulation.users=20000"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for expected in [
+        "valid scenario \"storezero\"",
+        "overrides: simulation.users=20000",
+        "simulation: 20000 users over 30d, 1 replica(s), seed 42, sampled every 1h (721 samples)",
+        "network: 40ms per hop",
+        "authorization server: plan self_service, idle 3d, absolute 30d, persistent cookie, MFA off",
+        "identity provider facebook: idle 60d, absolute 90d, persistent cookie",
+        "app storezero (regular_web, 100% of visits): local session idle 2h, absolute 1d, non_persistent cookie",
+        "connections: password 60%, facebook 40%",
+        "expected events (estimate): about 13.3 million per replica, 22.2 per user-day",
+        "peak memory (estimate, within about ±50%)",
+        "with 2 thread(s): 5 accumulators of 20 MB",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+    }
+    assert!(stderr(&out).is_empty());
+    assert!(entries(dir.path()).is_empty(), "check wrote something");
+}
+
+#[test]
+fn check_lists_every_app_kind() {
+    let dir = tmp();
+    let out = ssosim(dir.path())
+        .arg("check")
+        .arg(bundled("multi_app"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for kind in ["regular_web", "spa_backend", "native", "spa_implicit"] {
+        assert!(text.contains(&format!("({kind},")), "{kind} in\n{text}");
+    }
+    assert!(
+        text.contains(
+            "app support (spa_implicit, 10% of visits): no local session, tokens last 1h"
+        )
+    );
+}
+
+#[test]
+fn check_toml_round_trips() {
+    let dir = tmp();
+    let out = ssosim(dir.path())
+        .arg("check")
+        .arg(bundled("storezero"))
+        .args(["--toml", "--set", "authorization_server.idle_timeout=1d"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let toml = stdout(&out);
+    assert!(toml.contains("idle_timeout = \"1d\""), "{toml}");
+    write(dir.path(), "again.toml", &toml);
+    let again = ssosim(dir.path())
+        .args(["check", "again.toml", "--toml"])
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(stdout(&again), toml);
+}
+
+#[test]
+fn check_refuses_like_run() {
+    let dir = tmp();
+    write(
+        dir.path(),
+        "x.toml",
+        &BASE.replace("users = 200", "users = 0"),
+    );
+    let out = ssosim(dir.path())
+        .args(["check", "x.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).is_empty());
+    assert_eq!(
+        stderr(&out).trim(),
+        "error: x.toml: simulation.users: 0 is below 1; use a whole number from 1 to 1000000000"
+    );
+}

@@ -1,0 +1,195 @@
+//! `ssosim sweep`: folders per point, sweep.csv, the idle-timeout trend,
+//! `--list`, and refusals.
+
+use crate::common::*;
+
+#[test]
+fn idle_timeout_sweep_writes_points_and_reauth_falls() {
+    let dir = tmp();
+    let out = ssosim(dir.path())
+        .arg("sweep")
+        .arg(bundled("storezero"))
+        .args([
+            "--set",
+            "simulation.users=300",
+            "--set",
+            "simulation.duration=14d",
+            "--vary",
+            "authorization_server.idle_timeout=1h,1d,3d",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    let sweep = dir.path().join("output/storezero-sweep");
+    assert_eq!(
+        entries(&sweep),
+        [
+            "idle_timeout-1d",
+            "idle_timeout-1h",
+            "idle_timeout-3d",
+            "sweep.csv"
+        ]
+    );
+    let csv = std::fs::read_to_string(sweep.join("sweep.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("authorization_server.idle_timeout,metric,scope,value,ci95_low,ci95_high")
+    );
+    // Each point's block is its summary.csv, prefixed with the value.
+    for v in ["1h", "1d", "3d"] {
+        let summary =
+            std::fs::read_to_string(sweep.join(format!("idle_timeout-{v}/summary.csv"))).unwrap();
+        let block: Vec<String> = summary
+            .lines()
+            .skip(1)
+            .map(|l| format!("{v},{l}"))
+            .collect();
+        let found: Vec<&str> = csv
+            .lines()
+            .filter(|l| l.starts_with(&format!("{v},")))
+            .collect();
+        assert_eq!(found, block);
+        let json =
+            std::fs::read_to_string(sweep.join(format!("idle_timeout-{v}/run.json"))).unwrap();
+        assert!(json.contains(&format!("authorization_server.idle_timeout={v}")));
+    }
+    let reauth: Vec<f64> = csv
+        .lines()
+        .filter(|l| l.contains(",reauth_rate,all,"))
+        .map(|l| l.split(',').nth(3).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(reauth.len(), 3);
+    assert!(
+        reauth[0] > reauth[1] && reauth[1] > reauth[2],
+        "reauth_rate should fall as the idle timeout grows: {reauth:?}"
+    );
+}
+
+#[test]
+fn two_keys_make_a_grid_and_list_prints_commands() {
+    let dir = tmp();
+    let out = ssosim(dir.path())
+        .args(["sweep", "s.toml"])
+        .args([
+            "--set",
+            "simulation.users=100",
+            "--vary",
+            "authorization_server.idle_timeout=1h,1d",
+            "--vary",
+            "users.connections={ password = 1.0 },{ password = 0.5, facebook = 0.5 }",
+            "--replicas",
+            "2",
+            "--out",
+            "sw",
+            "--list",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    // The scenario does not exist yet: refused, nothing written.
+    assert_eq!(out.status.code(), Some(2));
+    write(dir.path(), "s.toml", BASE);
+    let out = ssosim(dir.path())
+        .args(["sweep", "s.toml"])
+        .args([
+            "--set",
+            "simulation.users=100",
+            "--vary",
+            "authorization_server.idle_timeout=1h,1d",
+            "--vary",
+            "users.connections={ password = 1.0 },{ password = 0.5, facebook = 0.5 }",
+            "--replicas",
+            "2",
+            "--out",
+            "sw",
+            "--list",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = [
+        "ssosim run s.toml --set simulation.users=100 --set authorization_server.idle_timeout=1h --set 'users.connections={ password = 1.0 }' --set simulation.replicas=2 --out sw/idle_timeout-1h_connections-__password___1.0__",
+        "ssosim run s.toml --set simulation.users=100 --set authorization_server.idle_timeout=1h --set 'users.connections={ password = 0.5, facebook = 0.5 }' --set simulation.replicas=2 --out sw/idle_timeout-1h_connections-__password___0.5__facebook___0.5__",
+        "ssosim run s.toml --set simulation.users=100 --set authorization_server.idle_timeout=1d --set 'users.connections={ password = 1.0 }' --set simulation.replicas=2 --out sw/idle_timeout-1d_connections-__password___1.0__",
+        "ssosim run s.toml --set simulation.users=100 --set authorization_server.idle_timeout=1d --set 'users.connections={ password = 0.5, facebook = 0.5 }' --set simulation.replicas=2 --out sw/idle_timeout-1d_connections-__password___0.5__facebook___0.5__",
+    ];
+    assert_eq!(stdout(&out).lines().collect::<Vec<_>>(), expected);
+    assert_eq!(entries(dir.path()), ["s.toml"], "--list writes nothing");
+    // The listed commands are what the sweep runs: the same folders.
+    let out = ssosim(dir.path())
+        .args(["sweep", "s.toml", "--quiet"])
+        .args([
+            "--set",
+            "simulation.users=100",
+            "--vary",
+            "authorization_server.idle_timeout=1h,1d",
+            "--vary",
+            "users.connections={ password = 1.0 },{ password = 0.5, facebook = 0.5 }",
+            "--replicas",
+            "2",
+            "--out",
+            "sw",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut folders: Vec<String> = expected
+        .iter()
+        .map(|l| l.rsplit("sw/").next().unwrap().to_string())
+        .collect();
+    folders.push("sweep.csv".to_string());
+    folders.sort();
+    assert_eq!(entries(&dir.path().join("sw")), folders);
+    let csv = std::fs::read_to_string(dir.path().join("sw/sweep.csv")).unwrap();
+    assert!(csv.starts_with(
+        "authorization_server.idle_timeout,users.connections,metric,scope,value,ci95_low,ci95_high\n1h,{ password = 1.0 },users,all,"
+    ));
+    assert!(csv.contains("\n1d,\"{ password = 0.5, facebook = 0.5 }\",reauth_rate,all,"));
+}
+
+#[test]
+fn refused_points_refuse_the_sweep() {
+    let dir = tmp();
+    write(dir.path(), "s.toml", BASE);
+    for (vary, message) in [
+        (
+            "authorization_server.idle_timeout=1h,5d,6d",
+            "error: --vary authorization_server.idle_timeout=5d: authorization_server.idle_timeout: 5d is above the self_service limit of 3d",
+        ),
+        ("authorization_server.idle_timeout", "no \"=\" in the flag"),
+        ("authorization_server.idle_timeout=1h,,1d", "an empty value"),
+        (
+            "authorization_server.idle_timeout=1h,1h",
+            "the value 1h is given twice",
+        ),
+    ] {
+        let out = ssosim(dir.path())
+            .args(["sweep", "s.toml", "--vary", vary])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{vary}");
+        assert!(stderr(&out).contains(message), "{vary}: {}", stderr(&out));
+    }
+    let out = ssosim(dir.path())
+        .args([
+            "sweep",
+            "s.toml",
+            "--vary",
+            "users.logout_share=0.1",
+            "--vary",
+            "users.logout_share=0.2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("the key is varied twice"));
+    let out = ssosim(dir.path())
+        .args(["sweep", "s.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "--vary is required");
+    assert_eq!(entries(dir.path()), ["s.toml"]);
+}

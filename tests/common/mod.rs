@@ -1,0 +1,104 @@
+//! Helpers for running the real `ssosim` binary in integration tests.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// The `ssosim` binary built by Cargo for this test run, with a clean
+/// environment and the working directory set to `cwd`.
+pub fn ssosim(cwd: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("ssosim").expect("the ssosim binary is built");
+    cmd.current_dir(cwd);
+    cmd
+}
+
+/// The repository root (bundled scenarios live in `scenarios/`).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A bundled scenario by file stem.
+pub fn bundled(name: &str) -> PathBuf {
+    root().join("scenarios").join(format!("{name}.toml"))
+}
+
+/// Flags that make any bundled scenario small and fast.
+pub const SMALL: [&str; 4] = [
+    "--set",
+    "simulation.users=200",
+    "--set",
+    "simulation.duration=7d",
+];
+
+/// A small valid scenario: one regular web app, password and Facebook users.
+pub const BASE: &str = r#"name = "t"
+[simulation]
+users = 200
+duration = "7d"
+sample_every = "1h"
+[authorization_server]
+idle_timeout = "3d"
+[identity_providers.facebook]
+[[apps]]
+name = "web"
+kind = "regular_web"
+[users]
+connections = { password = 0.5, facebook = 0.5 }
+"#;
+
+/// Writes `text` as `dir/name` and returns its path.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("temporary scenario is written");
+    path
+}
+
+/// A temporary folder.
+pub fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary folder")
+}
+
+/// Stdout of a finished command, as text.
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Stderr of a finished command, as text.
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Every entry of `dir`, sorted, as names.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Every file of a run folder with its bytes, sorted by name.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    entries(dir)
+        .into_iter()
+        .map(|n| {
+            let bytes = std::fs::read(dir.join(&n)).unwrap_or_default();
+            (n, bytes)
+        })
+        .collect()
+}
+
+/// `value` of `metric,scope` in a summary.csv text.
+pub fn metric(summary: &str, metric: &str, scope: &str) -> f64 {
+    summary
+        .lines()
+        .find_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f.len() >= 3 && f[0] == metric && f[1] == scope).then(|| f[2].parse().ok())?
+        })
+        .unwrap_or_else(|| panic!("no {metric},{scope} in summary"))
+}
