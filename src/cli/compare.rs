@@ -43,6 +43,9 @@ pub struct CompareArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Also draw the runs overlaid on charts (PNG, SVG, comparison.html) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
 }
 
 /// `(metric, scope)`; scope `None` means every scope in which the metric appears.
@@ -352,9 +355,15 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         Format::Markdown => markdown(&labels, &rows),
         Format::Json => json(&labels, &rows),
     };
-    // CHARTS HOOK (report module, another branch): a comparison chart of `rows`
-    // would be drawn here, e.g. `crate::report::render_comparison(...)`, once
-    // `compare` has an output folder to put it in.
+    if let Some(dir) = &args.charts {
+        let runs: Vec<(String, PathBuf)> = labels
+            .iter()
+            .cloned()
+            .zip(args.runs.iter().cloned())
+            .collect();
+        crate::report::render_comparison(&runs, dir)
+            .map_err(|e| CliError::Failed(format!("error: {e}")))?;
+    }
     std::io::stdout()
         .lock()
         .write_all(text.as_bytes())

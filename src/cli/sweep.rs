@@ -389,9 +389,13 @@ pub fn exec(args: SweepArgs) -> Result<(), CliError> {
     let path = out.join("sweep.csv");
     write_atomic(&path, csv.as_bytes())
         .map_err(|e| CliError::Failed(format!("error: cannot write {}: {e}", path.display())))?;
-    // CHARTS HOOK (report module, another branch): draw the key metrics against
-    // the varied keys from `sweep.csv`, e.g.
-    // `crate::report::render_comparison(&out, &points_dirs)?;` — the only call site.
+    // The points overlaid on one chart each, with a legend, beside sweep.csv.
+    let runs: Vec<(String, PathBuf)> = points
+        .iter()
+        .map(|p| (p.name.clone(), out.join(&p.name)))
+        .collect();
+    crate::report::render_comparison(&runs, &out)
+        .map_err(|e| CliError::Failed(format!("error: {e}")))?;
     if !args.quiet {
         eprintln!("sweep: {} points in {}", points.len(), out.display());
         for (name, reauth) in headline {

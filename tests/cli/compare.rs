@@ -147,7 +147,7 @@ fn real_runs_compare() {
         assert!(run.status.success());
     }
     let out = ssosim(dir.path())
-        .args(["compare", "short", "long"])
+        .args(["compare", "short", "long", "--charts", "charts"])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -157,6 +157,13 @@ fn real_runs_compare() {
         reauth.ends_with('*'),
         "a 1h and a 3d idle timeout differ: {reauth}"
     );
+    // The two runs overlaid, with a legend, in the --charts folder.
+    let charts = entries(&dir.path().join("charts"));
+    assert!(
+        charts.iter().any(|c| c == "compare_rates.png"),
+        "{charts:?}"
+    );
+    assert!(charts.iter().any(|c| c == "comparison.html"), "{charts:?}");
 }
 
 #[test]
