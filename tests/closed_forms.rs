@@ -313,3 +313,52 @@ absolute_timeout = "365d""#,
     assert_eq!(m.layout.samples(), 4);
     assert_eq!(m.layout.sample_every, DAY);
 }
+
+/// Share of silent attempts failed after a browser close over a whole run of
+/// `t` days (first attempts left out), visits at `l` and closes at `m` a day.
+/// An attempt at time τ has behind it a gap g ~ Exp(l) cut at τ (no earlier
+/// visit: it is the first), which failed with probability 1 − e^(−m·g); early
+/// attempts have short gaps, so the share is a little under m/(l+m):
+/// failures F = l·∫₀ᵗ [(1 − e^(−lτ)) − l/(l+m)·(1 − e^(−(l+m)τ))] dτ,
+/// attempts A = l·∫₀ᵗ (1 − e^(−lτ)) dτ.
+fn whole_run_close_share(l: f64, m: f64, t: f64) -> f64 {
+    let attempts = l * t - (1.0 - (-l * t).exp());
+    let k = l + m;
+    let failures = l * (t - (1.0 - (-l * t).exp()) / l - l / k * (t - (1.0 - (-k * t).exp()) / k));
+    failures / attempts
+}
+
+/// Replicas: the 95% interval of each closed-form share contains its value.
+#[test]
+fn replica_intervals_contain_the_closed_forms() {
+    use ssosim::metrics::stats::Estimate;
+    let cases = [
+        // (authorization server, users, expected share of failed silent auths
+        // over the whole 30-day run, first attempts left out)
+        (
+            "idle_timeout = \"1d\"\nabsolute_timeout = \"365d\"",
+            "",
+            (-3.0f64).exp() * 86.0 / 89.0,
+        ),
+        (
+            "cookie = \"non_persistent\"\nidle_timeout = \"100d\"\nabsolute_timeout = \"365d\"",
+            "browser_closes_per_day = 1.0",
+            whole_run_close_share(3.0, 1.0, 30.0),
+        ),
+    ];
+    for (as_keys, users, expected) in cases {
+        let mut s = spa(as_keys, users, 3000, 30);
+        s.simulation.replicas = 8;
+        let r = run(&s, &RunOptions::default(), &Progress::default()).unwrap();
+        let row = summary::rows(&s, &r.replicas)
+            .into_iter()
+            .find(|r| r.metric == "silent_auth_failure_share" && r.scope == "all")
+            .unwrap();
+        let e = Estimate::from_replicas(&row.values);
+        let (lo, hi) = e.ci95.unwrap();
+        assert!(
+            lo <= expected && expected <= hi,
+            "{as_keys}: {expected} not in [{lo}, {hi}]"
+        );
+    }
+}
