@@ -173,7 +173,15 @@ impl RawReplica {
         m.tier = self.tier;
         m.events = self.events;
         let mut logins = Logins::default();
+        let mut seen = std::collections::BTreeSet::new();
         for (kind, latency, hops, count) in self.logins {
+            // The writer gives each (kind, latency, hops) one row; a repeat
+            // is damage (and adding it could overflow).
+            if !seen.insert((kind.clone(), latency, hops)) {
+                return Err(format!(
+                    "logins: the row ({kind}, {latency}, {hops}) appears twice"
+                ));
+            }
             let kind = LoginKind::ALL
                 .into_iter()
                 .find(|k| k.name() == kind)
