@@ -503,7 +503,7 @@ impl Checker<'_> {
         let l = self.layout();
         let samples = l.samples();
         let users = i128::from(self.global(GlobalCounter::Users));
-        let at_end = l.duration % l.sample_every == 0;
+        let at_end = l.duration.is_multiple_of(l.sample_every);
         let (sessions, logged_in, counters) = self.m.series.raw();
         for kind in [Series::VALID, Series::ORPHANED] {
             let what = if kind == Series::VALID {

@@ -255,7 +255,9 @@ fn mfa_counts_fire() {
 #[test]
 fn time_series_fire() {
     let samples = busy().0.layout.samples();
-    let rebuild = |m: &mut Metrics, edit: &dyn Fn(&mut Vec<i64>, &mut Vec<i64>, &mut Vec<i64>)| {
+    /// Edits the raw difference arrays (sessions, logged-in, counters).
+    type Edit<'a> = &'a dyn Fn(&mut Vec<i64>, &mut Vec<i64>, &mut Vec<i64>);
+    let rebuild = |m: &mut Metrics, edit: Edit<'_>| {
         let (s, l, c) = m.series.raw();
         let (mut s, mut l, mut c) = (s.to_vec(), l.to_vec(), c.to_vec());
         edit(&mut s, &mut l, &mut c);
