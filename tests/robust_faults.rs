@@ -328,6 +328,9 @@ fn truncated_or_corrupted_shards_are_refused_naming_the_file() {
                 // Only a cut of trailing white space (the final newline) may merge.
                 let harmless = bytes[cut..].iter().all(u8::is_ascii_whitespace);
                 assert!(was_refused || harmless, "{what}: accepted");
+                if !was_refused {
+                    eprintln!("merged exactly: {what}");
+                }
                 tried += 1;
                 refused += usize::from(was_refused);
                 restore();
@@ -345,7 +348,13 @@ fn truncated_or_corrupted_shards_are_refused_naming_the_file() {
                 fs::write(&path, &b).expect("corrupt");
                 let out = tmp.path().join(format!("c-{k}-{}-{at}", name.display()));
                 let what = format!("{} byte {at} changed", path.display());
-                refused += usize::from(merge_is_refused_or_exact(&dirs, &full, &out, &what));
+                let was_refused = merge_is_refused_or_exact(&dirs, &full, &out, &what);
+                if !was_refused {
+                    let around = &bytes[at.saturating_sub(24)..(at + 4).min(len)];
+                    let around = String::from_utf8_lossy(around);
+                    eprintln!("merged exactly: {what}, in {around:?}");
+                }
+                refused += usize::from(was_refused);
                 tried += 1;
                 restore();
             }

@@ -292,7 +292,7 @@ fn valid_edge_scenarios_run_with_every_invariant() {
         "[simulation]\nusers = 3\nduration = \"1ms\"\nsample_every = \"1ms\"\n",
         "[simulation]\nusers = 5\nduration = \"2d\"\n[authorization_server]\nidle_timeout = \"1ms\"\nabsolute_timeout = \"1ms\"\n",
         "[simulation]\nusers = 5\nduration = \"1d\"\n[network]\nlatency = \"36500d\"\n",
-        "[simulation]\nusers = 50\nduration = \"2d\"\nsample_every = \"7h\"\n[users]\nvisits_per_day = 0\nbrowser_closes_per_day = 1e6\n",
+        "[simulation]\nusers = 5\nduration = \"2d\"\nsample_every = \"7h\"\n[users]\nvisits_per_day = 0\nbrowser_closes_per_day = 1e6\n",
     ];
     for head in cases {
         let text = format!("{head}{APP}");

@@ -14,7 +14,7 @@
 //! | `replica` | u32 | replica index |
 //! | `layout` | object | `apps`, `idps`, `duration_ms`, `sample_every_ms` ([`Layout`]) |
 //! | `events` | u64 | engine events (a cost figure) |
-//! | `global` | [u64] | [`GlobalCounter`](crate::metrics::GlobalCounter) order |
+//! | `global` | [u64] | [`crate::metrics::GlobalCounter`] order |
 //! | `app` | [u64] | `[app][AppCounter]`, row-major |
 //! | `idp` | [u64] | `[idp][IdpCounter]` |
 //! | `tier` | [u64] | `[tier][TierCounter]`, tiers: AS, IdPs, apps |
