@@ -349,7 +349,7 @@ pub(crate) fn duration_value(p: &mut Problems, key: &str, v: &Value) -> Option<u
             Ok(ms) => format!("{} is above the limit of {}", Dur(ms), Dur(MAX_DURATION)),
             Err(DurationError::MissingUnit(_)) => format!("\"{s}\" has no unit"),
             Err(DurationError::Overflow(_)) => format!(
-                "\"{}\" is above the limit of {}",
+                "\"{}\" is too long, above the limit of {}",
                 shorten(s),
                 Dur(MAX_DURATION)
             ),
