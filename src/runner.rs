@@ -7,6 +7,7 @@
 //! is the same bytes for 1 or N threads (design §1).
 
 use crate::metrics::Metrics;
+use crate::metrics::invariants::{self, Facts, InvariantError};
 use crate::model::{ModelConfig, Simulator};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -52,6 +53,10 @@ pub enum RunError {
     /// The thread pool could not start.
     #[error("cannot start {0} worker threads")]
     Threads(usize),
+    /// The metrics of a replica break an invariant (a bug in ssosim): the
+    /// results would be wrong, so none are returned.
+    #[error("{0}")]
+    Invariant(#[from] InvariantError),
 }
 
 /// Progress of a run, shared with whoever displays it.
@@ -67,8 +72,12 @@ pub struct Progress {
 
 /// Simulates every replica of `scenario`.
 ///
+/// Every replica's metrics are checked against the invariants of
+/// [`crate::metrics::invariants`] before they are returned.
+///
 /// # Errors
-/// [`RunError::Interrupted`] when `progress.cancel` is set.
+/// [`RunError::Interrupted`] when `progress.cancel` is set;
+/// [`RunError::Invariant`] when a replica's metrics break an invariant.
 pub fn run(
     scenario: &Scenario,
     opts: &RunOptions,
@@ -84,10 +93,12 @@ pub fn run(
         .build()
         .map_err(|_| RunError::Threads(threads))?;
     let cfg = ModelConfig::new(scenario);
+    let facts = Facts::of(scenario);
     let start = Instant::now();
     let mut replicas = Vec::new();
     for replica in 0..scenario.simulation.replicas {
         let m = pool.install(|| run_replica(&cfg, scenario, replica, opts.shard, progress))?;
+        invariants::verify(&m, &facts, replica)?;
         replicas.push(m);
     }
     Ok(RunResult {

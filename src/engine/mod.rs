@@ -31,6 +31,14 @@
 //! sim.run_until(&mut model, 100);
 //! assert_eq!(model.ticks, 10); // t = 0, 10, ..., 90
 //! ```
+//!
+//! # Time never goes back
+//! By construction: [`EventQueue::push`] moves an event asked for before the
+//! last popped time to that time, and the queue pops its minimum, so each
+//! popped time is at least the previous one; [`Simulation::step`] asserts it in
+//! debug builds. A model that schedules into the past is a bug all the same:
+//! the queue counts such pushes ([`Simulation::late_events`]) so that the run's
+//! invariants refuse the results instead of hiding the bug.
 
 mod queue;
 pub mod rng;
@@ -62,7 +70,8 @@ impl<E> Context<'_, E> {
     #[inline]
     pub fn schedule_at(&mut self, at: u64, event: E) {
         debug_assert!(at >= self.now, "event scheduled in the past");
-        self.queue.push(at.max(self.now), event);
+        // The queue moves an event in the past to `now` and counts it.
+        self.queue.push(at, event);
     }
     /// Schedules `event` after `delay` ms (saturating at the end of time).
     #[inline]
@@ -112,6 +121,12 @@ impl<E: Copy> Simulation<E> {
         self.processed
     }
 
+    /// Events scheduled before the current time since this simulation was
+    /// created, each moved to the current time (0 unless a model has a bug).
+    pub fn late_events(&self) -> u64 {
+        self.queue.late_pushes()
+    }
+
     /// Number of pending events.
     pub fn pending(&self) -> usize {
         self.queue.len()
@@ -131,6 +146,7 @@ impl<E: Copy> Simulation<E> {
         let Some((time, event)) = self.queue.pop() else {
             return false;
         };
+        debug_assert!(time >= self.now, "virtual time went back");
         self.now = time;
         self.processed += 1;
         let mut ctx = Context {
@@ -185,6 +201,36 @@ mod tests {
         );
         assert_eq!(n, 6);
         assert_eq!(sim.now(), 7);
+    }
+
+    /// Schedules its follow-up 5 ms in the past: a model bug.
+    struct BackInTime {
+        seen: Vec<u64>,
+    }
+    impl Model for BackInTime {
+        type Event = ();
+        fn handle(&mut self, _: (), ctx: &mut Context<'_, ()>) {
+            self.seen.push(ctx.now());
+            if self.seen.len() < 3 {
+                ctx.schedule_at(ctx.now().saturating_sub(5), ());
+            }
+        }
+    }
+
+    /// Debug builds stop at the bug; release builds keep time monotone and
+    /// count it, for the run's invariants to refuse the results.
+    #[test]
+    #[cfg_attr(
+        debug_assertions,
+        should_panic(expected = "event scheduled in the past")
+    )]
+    fn an_event_in_the_past_is_counted_and_time_does_not_go_back() {
+        let mut sim = Simulation::new();
+        sim.schedule_at(10, ());
+        let mut m = BackInTime { seen: vec![] };
+        sim.run_until(&mut m, u64::MAX);
+        assert_eq!(m.seen, vec![10, 10, 10]);
+        assert_eq!(sim.late_events(), 2);
     }
 
     #[test]

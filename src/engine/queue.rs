@@ -30,6 +30,9 @@ pub struct EventQueue<E> {
     /// The last time popped (or normalised into bucket 0).
     last: u64,
     len: usize,
+    /// Pushes asked for a time before the last one popped (a model bug),
+    /// moved to that time: see [`EventQueue::late_pushes`].
+    late: u64,
 }
 
 impl<E> Default for EventQueue<E> {
@@ -47,6 +50,7 @@ impl<E> EventQueue<E> {
             head: 0,
             last: 0,
             len: 0,
+            late: 0,
         }
     }
 
@@ -88,6 +92,7 @@ impl<E> EventQueue<E> {
     #[inline]
     pub fn push(&mut self, time: u64, event: E) {
         debug_assert!(time >= self.last, "event scheduled in the past");
+        self.late += u64::from(time < self.last);
         self.len += 1;
         self.put(time.max(self.last), event);
     }
@@ -113,6 +118,14 @@ impl<E> EventQueue<E> {
         // Keep the emptied vector's memory for the next time this bucket fills.
         self.buckets[b] = bucket;
         Some(min)
+    }
+
+    /// Pushes since the queue was created that asked for a time before the
+    /// last event popped. Such an event is moved to that time, so the clock
+    /// never goes back; a count above 0 means a model scheduled into the past
+    /// (a bug that [`crate::metrics::invariants`] reports).
+    pub fn late_pushes(&self) -> u64 {
+        self.late
     }
 
     /// Time of the next event, if any.

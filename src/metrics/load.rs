@@ -106,6 +106,22 @@ impl PerSecond {
         &self.counts
     }
 
+    /// Number of one-second buckets.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// True when there is no bucket (a run shorter than a second has one).
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// Requests recorded, flushed or not (never panics).
+    pub fn recorded(&self) -> u64 {
+        let counted: u64 = self.counts.iter().map(|&x| u64::from(x)).sum();
+        counted.saturating_add(self.pending.len() as u64)
+    }
+
     /// Total requests.
     pub fn total(&self) -> u64 {
         self.counts().iter().map(|&x| u64::from(x)).sum()

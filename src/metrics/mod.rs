@@ -6,6 +6,7 @@
 //! order: that is what makes outputs byte-identical whatever the thread count.
 
 mod counters;
+pub mod invariants;
 mod load;
 mod logins;
 mod series;
@@ -82,6 +83,21 @@ pub struct Metrics {
     pub series: Series,
     /// Events handled by the engine (not an output of the model: a cost figure).
     pub events: u64,
+    /// Bugs caught while simulating, which [`invariants::check`] refuses.
+    /// Not in any output file nor in shard raw files: each run checks its own.
+    pub anomalies: Anomalies,
+}
+
+/// Things that never happen unless the simulator has a bug, counted on the
+/// hot path at the cost of a comparison so that every run can check them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Anomalies {
+    /// Events scheduled before the current virtual time (moved to it by the
+    /// engine, so the clock never went back; see [`crate::engine`]).
+    pub late_events: u64,
+    /// Activity recorded on a session past its expiry (the model checks
+    /// validity before every use, so this stays 0).
+    pub expired_session_uses: u64,
 }
 
 impl Metrics {
@@ -98,6 +114,7 @@ impl Metrics {
             token_per_s: PerSecond::new(layout.seconds()),
             series: Series::new(&layout),
             events: 0,
+            anomalies: Anomalies::default(),
         }
     }
 
@@ -119,6 +136,8 @@ impl Metrics {
         self.token_per_s.merge(&other.token_per_s);
         self.series.merge(&other.series);
         self.events += other.events;
+        self.anomalies.late_events += other.anomalies.late_events;
+        self.anomalies.expired_session_uses += other.anomalies.expired_session_uses;
     }
 
     /// Counts one `c` for app `a` at time `t` (total and time series).

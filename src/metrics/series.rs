@@ -7,6 +7,7 @@
 //! prefix sums at output time give the series.
 
 use super::Layout;
+use super::counters::AppCounter;
 
 /// Cumulative counters that have a time series, per app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +59,23 @@ impl SeriesCounter {
             SeriesCounter::SilentAuthLoginRequired => "silent_auth_login_required",
             SeriesCounter::AuthorizeRequests => "authorize_requests",
             SeriesCounter::TokenRequests => "token_requests",
+        }
+    }
+}
+
+impl SeriesCounter {
+    /// The app counter whose total this series accumulates.
+    pub fn counter(self) -> AppCounter {
+        match self {
+            SeriesCounter::Visits => AppCounter::Visits,
+            SeriesCounter::ProtectedVisits => AppCounter::ProtectedVisits,
+            SeriesCounter::InteractiveLogins => AppCounter::InteractiveLogins,
+            SeriesCounter::Reauthentications => AppCounter::Reauthentications,
+            SeriesCounter::SsoLogins => AppCounter::SsoLogins,
+            SeriesCounter::SilentAuthSuccesses => AppCounter::SilentAuthSuccesses,
+            SeriesCounter::SilentAuthLoginRequired => AppCounter::SilentAuthLoginRequired,
+            SeriesCounter::AuthorizeRequests => AppCounter::AuthorizeRequests,
+            SeriesCounter::TokenRequests => AppCounter::TokenRequests,
         }
     }
 }
@@ -200,6 +218,14 @@ impl Series {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_series_accumulates_the_counter_that_feeds_it() {
+        for s in SeriesCounter::ALL {
+            assert_eq!(s.counter().series(), Some(s));
+            assert_eq!(s.counter().name(), s.name());
+        }
+    }
 
     #[test]
     fn an_interval_counts_at_the_samples_it_covers() {

@@ -253,9 +253,13 @@ impl<'c> UserWorld<'c> {
         }
     }
 
-    /// Records activity on a valid session: resets its idle timer.
+    /// Records activity on a valid session: resets its idle timer. Every
+    /// caller checked [`UserWorld::session_valid`] at `t` just before; a use
+    /// past the expiry would be a bug, counted for the run's invariants.
     pub fn touch(&mut self, tier: usize, t: u64) {
         if let Some(s) = &mut self.sessions[tier] {
+            let expired = !s.is_valid(&self.cfg.policies[tier], t);
+            self.metrics.anomalies.expired_session_uses += u64::from(expired);
             s.last_activity = t;
         }
     }
@@ -487,8 +491,10 @@ impl<'c> Simulator<'c> {
         self.world.reset(id);
         self.world.schedule_first_events(&mut self.sim);
         let before = self.sim.processed();
+        let late_before = self.sim.late_events();
         self.sim.run_until(&mut self.world, until);
         self.world.metrics.events += self.sim.processed() - before;
+        self.world.metrics.anomalies.late_events += self.sim.late_events() - late_before;
         self.world.finish(until);
     }
 

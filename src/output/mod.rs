@@ -1,6 +1,7 @@
-//! Run folders and their files (design §9). Every file is written
-//! atomically; the folder is created only once a run has finished, so a
-//! refused or interrupted run writes nothing.
+//! Run folders and their files (design §9). A run's files are written as one
+//! set ([`write_files`]): staged beside the folder, then published, so a
+//! failed write leaves previous results whole; the folder is created only once
+//! a run has finished, so a refused or interrupted run writes nothing.
 //!
 //! A run folder holds `summary.csv`, `timeseries.csv`, `logins.csv`,
 //! `run.json` and `scenario.toml` (the scenario as run).
@@ -8,11 +9,13 @@
 mod atomic;
 mod logins_csv;
 mod run_json;
+mod stage;
 pub mod summary;
 mod timeseries;
 
 pub use atomic::write_atomic;
 pub use run_json::{RunInfo, peak_rss_bytes};
+pub use stage::write_files;
 
 use crate::runner::RunResult;
 use crate::scenario::{Override, Scenario, to_toml};
@@ -39,19 +42,13 @@ pub struct OutputError {
     pub source: io::Error,
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, OutputError> {
-    let path = dir.join(name);
-    write_atomic(&path, bytes).map_err(|source| OutputError {
-        path: path.clone(),
-        source,
-    })?;
-    Ok(path)
-}
-
-/// Writes every file of a finished run into `dir` (created if needed).
+/// Writes every file of a finished run into `dir` (created if needed), as one
+/// set: all are staged beside `dir` first, then published, so a failure (an
+/// unwritable or full location) leaves `dir` exactly as it was — never a mix
+/// of old and new files (see [`write_files`]).
 ///
 /// # Errors
-/// The first file or folder that could not be written.
+/// The first file or folder that could not be written, by its path in `dir`.
 pub fn write_run(
     dir: &Path,
     s: &Scenario,
@@ -59,22 +56,21 @@ pub fn write_run(
     shard: Option<(u64, u64)>,
     result: &RunResult,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    std::fs::create_dir_all(dir).map_err(|source| OutputError {
-        path: dir.to_path_buf(),
-        source,
-    })?;
     let rows = summary::rows(s, &result.replicas);
     let info = RunInfo::new(s, overrides, shard, result);
     let json = serde_json::to_string_pretty(&info).unwrap_or_default() + "\n";
-    Ok(vec![
-        write(dir, "summary.csv", &summary::to_csv(&rows))?,
-        write(
-            dir,
-            "timeseries.csv",
-            &timeseries::to_csv(s, &result.replicas),
-        )?,
-        write(dir, "logins.csv", &logins_csv::to_csv(&result.replicas))?,
-        write(dir, "scenario.toml", to_toml(s).as_bytes())?,
-        write(dir, "run.json", json.as_bytes())?,
-    ])
+    let summary = summary::to_csv(&rows);
+    let timeseries = timeseries::to_csv(s, &result.replicas);
+    let logins = logins_csv::to_csv(&result.replicas);
+    let scenario = to_toml(s);
+    write_files(
+        dir,
+        &[
+            ("summary.csv", &summary),
+            ("timeseries.csv", &timeseries),
+            ("logins.csv", &logins),
+            ("scenario.toml", scenario.as_bytes()),
+            ("run.json", json.as_bytes()),
+        ],
+    )
 }

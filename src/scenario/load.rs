@@ -9,6 +9,7 @@ use super::error::{Origin, Place, Problem, ScenarioError};
 use super::overrides::{Override, apply};
 use super::reader::Problems;
 use super::validate::validate;
+use std::io::Read;
 use std::path::Path;
 use toml::Table;
 
@@ -16,7 +17,7 @@ use toml::Table;
 ///
 /// # Errors
 /// A [`ScenarioError`] listing every problem: a missing or unreadable file, a
-/// directory, non-UTF-8 bytes, TOML syntax, a `--set` that cannot apply, or any
+/// directory, a file over [`MAX_SCENARIO_BYTES`], non-UTF-8 bytes, TOML syntax, a `--set` that cannot apply, or any
 /// value refused by validation.
 pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
@@ -28,7 +29,7 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioErr
             "is a directory; give the path of a scenario file (.toml)".to_string(),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = read_capped(path).map_err(|e| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
             _ => e.to_string(),
@@ -38,6 +39,14 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioErr
             format!("cannot read: {why}; give the path of a readable scenario file"),
         )
     })?;
+    if bytes.len() > MAX_SCENARIO_BYTES {
+        return Err(refuse(
+            Place::Whole,
+            format!(
+                "is larger than the limit of {MAX_SCENARIO_BYTES} bytes; a scenario file is a few kilobytes of TOML"
+            ),
+        ));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let (line, column) = position(e.as_bytes().get(..valid).unwrap_or_default(), valid);
@@ -49,12 +58,36 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioErr
     from_str(&text, &file, overrides)
 }
 
+/// Largest scenario file read (1 MiB): real ones are a few kilobytes, and the
+/// cap keeps a wrong path (a log, a disk image, `/dev/zero`) from filling memory.
+pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
+
+/// Reads at most [`MAX_SCENARIO_BYTES`] + 1 bytes: enough to tell a file over
+/// the limit, whatever its size or kind (an endless device included).
+fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SCENARIO_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Same as [`load`] from text; `file` names it in messages, and its stem is the
 /// default `name` ("scenario" when it has none).
 ///
 /// # Errors
 /// As [`load`], minus the file-system ones.
 pub fn from_str(text: &str, file: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(ScenarioError::single(
+            file,
+            Origin::File,
+            Place::Whole,
+            format!(
+                "is larger than the limit of {MAX_SCENARIO_BYTES} bytes; a scenario file is a few kilobytes of TOML"
+            ),
+        ));
+    }
     let mut root = parse(text, file)?;
     let written = apply(&mut root, overrides).map_err(|problems| ScenarioError {
         file: file.to_string(),
@@ -82,12 +115,14 @@ fn parse(text: &str, file: &str) -> Result<Table, ScenarioError> {
         let start = e.span().map_or(0, |s| s.start);
         let (line, column) = position(text.as_bytes(), start);
         let what = e.message().trim().replace('\n', " ");
-        ScenarioError::single(
-            file,
-            Origin::File,
-            Place::Position { line, column },
-            format!("{what}; the file must be valid TOML (https://toml.io)"),
-        )
+        // The TOML reader stops at a fixed nesting depth rather than
+        // overflowing the stack; say so in the scenario's terms.
+        let message = if what.contains("recurs") {
+            "tables or arrays nested too deeply for the TOML reader; a scenario nests at most 4 levels (apps.0.local_session.idle_timeout)".to_string()
+        } else {
+            format!("{what}; the file must be valid TOML (https://toml.io)")
+        };
+        ScenarioError::single(file, Origin::File, Place::Position { line, column }, message)
     })
 }
 

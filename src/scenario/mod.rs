@@ -17,8 +17,8 @@ mod validate;
 
 pub use canonical::to_toml;
 pub use error::{Origin, Place, Problem, ScenarioError};
-pub use load::{from_str, load};
-pub use overrides::{Override, parse_override};
+pub use load::{MAX_SCENARIO_BYTES, from_str, load};
+pub use overrides::{MAX_KEY_PARTS, Override, parse_override};
 pub use reader::MAX_DURATION;
 pub use types::*;
 pub use validate::{MAX_EVENTS, MAX_RATE, MAX_REPLICAS, MAX_SAMPLES, MAX_USERS, SHARE_TOLERANCE};

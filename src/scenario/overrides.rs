@@ -55,6 +55,9 @@ pub fn parse_override(text: &str) -> Result<Override, ScenarioError> {
     if key.is_empty() {
         return Err(refuse(format!("empty key; {example}")));
     }
+    if let Some(message) = too_deep(key) {
+        return Err(refuse(message));
+    }
     if key.split('.').any(|part| part.trim().is_empty()) {
         return Err(refuse(format!(
             "\"{key}\" has an empty part; use a dotted key such as authorization_server.idle_timeout"
@@ -63,6 +66,21 @@ pub fn parse_override(text: &str) -> Result<Override, ScenarioError> {
     Ok(Override {
         key: key.to_string(),
         value: value.trim().to_string(),
+    })
+}
+
+/// Most parts in a `--set` key. The deepest scenario key has four
+/// (`apps.0.local_session.idle_timeout`); the cap keeps a hostile key from
+/// building a tree so deep that walking or dropping it overflows the stack.
+pub const MAX_KEY_PARTS: usize = 8;
+
+/// Why a key is refused for its depth, if it is.
+fn too_deep(key: &str) -> Option<String> {
+    let parts = key.split('.').count();
+    (parts > MAX_KEY_PARTS).then(|| {
+        format!(
+            "the key has {parts} dotted parts, more than the limit of {MAX_KEY_PARTS}; scenario keys have at most 4, e.g. apps.0.local_session.idle_timeout"
+        )
     })
 }
 
@@ -89,6 +107,15 @@ pub(crate) fn apply(
     let mut written = Vec::new();
     let mut problems = Vec::new();
     for o in overrides {
+        // Overrides built in code skip parse_override: check the depth here too.
+        if let Some(message) = too_deep(&o.key) {
+            problems.push(Problem {
+                origin: Origin::Flag(o.flag()),
+                place: Place::Whole,
+                message,
+            });
+            continue;
+        }
         let parts: Vec<&str> = o.key.split('.').map(str::trim).collect();
         let mut done = Vec::new();
         match set(&mut tree, &parts, parse_value(&o.value), &mut done) {

@@ -348,6 +348,11 @@ pub(crate) fn duration_value(p: &mut Problems, key: &str, v: &Value) -> Option<u
             Ok(ms) if ms <= MAX_DURATION => return Some(ms),
             Ok(ms) => format!("{} is above the limit of {}", Dur(ms), Dur(MAX_DURATION)),
             Err(DurationError::MissingUnit(_)) => format!("\"{s}\" has no unit"),
+            Err(DurationError::Overflow(_)) => format!(
+                "\"{}\" is too long, above the limit of {}",
+                shorten(s),
+                Dur(MAX_DURATION)
+            ),
             Err(e) => e.to_string(),
         },
         Value::Integer(i) => format!("bare number {i} is not a duration"),

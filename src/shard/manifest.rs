@@ -10,7 +10,7 @@
 //! integers, like everything else in a shard folder.
 
 use super::raw::{self, RawReplica};
-use crate::output::{OutputError, peak_rss_bytes, scenario_sha256, write_atomic};
+use crate::output::{OutputError, peak_rss_bytes, scenario_sha256, write_files};
 use crate::runner::RunResult;
 use crate::scenario::{Override, Scenario, to_toml};
 use serde::{Deserialize, Serialize};
@@ -94,17 +94,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, OutputError> {
-    let path = dir.join(name);
-    write_atomic(&path, bytes).map_err(|source| OutputError {
-        path: path.clone(),
-        source,
-    })?;
-    Ok(path)
-}
-
-/// Writes a shard folder: raw files, `scenario.toml`, then `shard.json` last,
-/// each atomically (design §9), so that a folder with a manifest is complete.
+/// Writes a shard folder: raw files, `scenario.toml`, then `shard.json`, as
+/// one set ([`write_files`]: staged, then published with the manifest last),
+/// so that a folder with a manifest is complete, and a failed write leaves a
+/// previous shard folder as it was.
 ///
 /// # Errors
 /// The first file or folder that could not be written.
@@ -115,25 +108,21 @@ pub fn write_shard(
     shard: (u64, u64),
     result: &RunResult,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    std::fs::create_dir_all(dir).map_err(|source| OutputError {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let mut written = Vec::new();
+    let mut raws = Vec::new();
     let mut files = Vec::new();
     for (r, m) in (0u32..).zip(&result.replicas) {
         let name = raw::file_name(r);
         let mut bytes = serde_json::to_vec(&RawReplica::from_metrics(r, m))
             .expect("raw metrics are integers and strings, always serializable");
         bytes.push(b'\n');
-        written.push(write(dir, &name, &bytes)?);
         files.push(RawFile {
-            name,
+            name: name.clone(),
             bytes: bytes.len() as u64,
             sha256: sha256_hex(&bytes),
         });
+        raws.push((name, bytes));
     }
-    written.push(write(dir, "scenario.toml", to_toml(s).as_bytes())?);
+    let scenario = to_toml(s);
     let manifest = Manifest {
         format: FORMAT.to_string(),
         format_version: FORMAT_VERSION,
@@ -162,6 +151,11 @@ pub fn write_shard(
     let json = serde_json::to_string_pretty(&manifest)
         .expect("a manifest is integers and strings, always serializable")
         + "\n";
-    written.push(write(dir, MANIFEST, json.as_bytes())?);
-    Ok(written)
+    let mut set: Vec<(&str, &[u8])> = raws
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+        .collect();
+    set.push(("scenario.toml", scenario.as_bytes()));
+    set.push((MANIFEST, json.as_bytes()));
+    write_files(dir, &set)
 }

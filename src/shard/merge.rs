@@ -12,7 +12,9 @@
 //! 3. Shard after shard, read each raw file, check its length and SHA-256
 //!    against the manifest, decode it against the scenario's layout and add it
 //!    into the replica's total ([`Metrics::merge`]: integer sums, exact in any
-//!    order). One shard's metrics are in memory at a time.
+//!    order). One shard's metrics are in memory at a time. Each file's
+//!    metrics must pass the invariants every run checks
+//!    ([`crate::metrics::invariants`]), and no sum may overflow.
 //! 4. Check that every user was counted once per replica, then write the run
 //!    folder with [`write_run`] — the same function, on the same metrics, as an
 //!    unsharded run, hence the same bytes for `summary.csv`, `timeseries.csv`,
@@ -34,6 +36,7 @@
 use super::manifest::{self, MANIFEST, Manifest};
 use super::raw::{self, RawReplica};
 use super::users_in_shard;
+use crate::metrics::invariants::{self, Facts};
 use crate::metrics::{GlobalCounter, Metrics};
 use crate::model::ModelConfig;
 use crate::output::{OutputError, RunInfo, scenario_sha256, write_atomic, write_run};
@@ -399,6 +402,21 @@ fn read_raw(
     let metrics = raw
         .into_metrics(cfg.layout)
         .map_err(|reason| damaged(&path, reason))?;
+    // The hash proves the file is the one the shard wrote, not that its
+    // numbers make sense (a file rewritten with its manifest): every invariant
+    // a run checks must hold here too. They are sums and bounds, so shards
+    // that pass each give a merged total that passes.
+    let broken = invariants::check(&metrics, &Facts::of(s));
+    if let Some(first) = broken.first() {
+        return Err(damaged(
+            &path,
+            format!(
+                "its counts break {} invariant{} of a run, first {first}",
+                broken.len(),
+                if broken.len() == 1 { "" } else { "s" }
+            ),
+        ));
+    }
     let users = metrics.global_value(GlobalCounter::Users);
     if users != m.users_simulated {
         return Err(damaged(
@@ -450,7 +468,16 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError> {
         .collect();
     for (dir, m) in &shards {
         for (r, total) in (0u32..).zip(totals.iter_mut()) {
-            total.merge(&read_raw(dir, m, r, &s, &cfg)?);
+            let part = read_raw(dir, m, r, &s, &cfg)?;
+            if let Some(what) = overflows(total, &part) {
+                return Err(damaged(
+                    &dir.join(raw::file_name(r)),
+                    format!(
+                        "adding its {what} to the other shards' overflows; no real run counts that much"
+                    ),
+                ));
+            }
+            total.merge(&part);
         }
     }
     let result = RunResult {
@@ -490,6 +517,43 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError> {
         users: s.simulation.users,
         events: result.events(),
     })
+}
+
+/// The part of `part` whose sum with `total` would not fit its integer type,
+/// if any (only a crafted file gets there: checked so that merging never
+/// wraps or panics).
+fn overflows(total: &Metrics, part: &Metrics) -> Option<&'static str> {
+    fn over(a: &[u64], b: &[u64]) -> bool {
+        a.iter().zip(b).any(|(x, y)| x.checked_add(*y).is_none())
+    }
+    fn over32(a: &[u32], b: &[u32]) -> bool {
+        a.iter().zip(b).any(|(x, y)| x.checked_add(*y).is_none())
+    }
+    fn over64(a: &[i64], b: &[i64]) -> bool {
+        a.iter().zip(b).any(|(x, y)| x.checked_add(*y).is_none())
+    }
+    let (ts, tl, tc) = total.series.raw();
+    let (ps, pl, pc) = part.series.raw();
+    let logins = |m: &Metrics| m.logins.rows().map(|r| u128::from(r.3)).sum::<u128>();
+    if over(&total.app, &part.app)
+        || over(&total.global, &part.global)
+        || over(&total.idp, &part.idp)
+        || over(&total.tier, &part.tier)
+        || total.events.checked_add(part.events).is_none()
+        || logins(total) + logins(part) > u128::from(u64::MAX)
+    {
+        Some("counters")
+    } else if over32(
+        total.authorize_per_s.counts(),
+        part.authorize_per_s.counts(),
+    ) || over32(total.token_per_s.counts(), part.token_per_s.counts())
+    {
+        Some("per-second request counts")
+    } else if over64(ts, ps) || over64(tl, pl) || over64(tc, pc) {
+        Some("time series")
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

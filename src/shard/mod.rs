@@ -22,7 +22,7 @@
 //!   versions, and the length and SHA-256 of each raw file, so that a truncated
 //!   or altered file is caught before anything is merged.
 //!
-//! `ssosim merge DIR... --out OUT` ([`merge`]) checks that the folders are the
+//! `ssosim merge DIR... --out OUT` ([`merge()`]) checks that the folders are the
 //! `N` shards of one run, adds their metrics and writes `OUT` as the unsharded
 //! run would.
 

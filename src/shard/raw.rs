@@ -14,7 +14,7 @@
 //! | `replica` | u32 | replica index |
 //! | `layout` | object | `apps`, `idps`, `duration_ms`, `sample_every_ms` ([`Layout`]) |
 //! | `events` | u64 | engine events (a cost figure) |
-//! | `global` | [u64] | [`GlobalCounter`](crate::metrics::GlobalCounter) order |
+//! | `global` | [u64] | [`crate::metrics::GlobalCounter`] order |
 //! | `app` | [u64] | `[app][AppCounter]`, row-major |
 //! | `idp` | [u64] | `[idp][IdpCounter]` |
 //! | `tier` | [u64] | `[tier][TierCounter]`, tiers: AS, IdPs, apps |
@@ -173,7 +173,15 @@ impl RawReplica {
         m.tier = self.tier;
         m.events = self.events;
         let mut logins = Logins::default();
+        let mut seen = std::collections::BTreeSet::new();
         for (kind, latency, hops, count) in self.logins {
+            // The writer gives each (kind, latency, hops) one row; a repeat
+            // is damage (and adding it could overflow).
+            if !seen.insert((kind.clone(), latency, hops)) {
+                return Err(format!(
+                    "logins: the row ({kind}, {latency}, {hops}) appears twice"
+                ));
+            }
             let kind = LoginKind::ALL
                 .into_iter()
                 .find(|k| k.name() == kind)
