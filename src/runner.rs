@@ -108,6 +108,11 @@ pub fn run(
     })
 }
 
+/// One replica: each worker thread owns one simulator (and so one metrics
+/// accumulator) and takes the next block of users from a shared counter until
+/// none is left; the accumulators are then merged. Memory is therefore fixed
+/// (one accumulator per thread), and the result, an integer sum, does not
+/// depend on which thread simulated which block.
 fn run_replica(
     cfg: &ModelConfig,
     scenario: &Scenario,
@@ -118,38 +123,42 @@ fn run_replica(
     let users = scenario.simulation.users;
     let duration = scenario.simulation.duration;
     let blocks = users.div_ceil(BLOCK);
-    let merged = (0..blocks)
+    let next = AtomicU64::new(0);
+    let worker = |_| -> Result<Metrics, RunError> {
+        let mut sim = Simulator::new(cfg, replica);
+        loop {
+            let b = next.fetch_add(1, Ordering::Relaxed);
+            if b >= blocks {
+                return Ok(sim.into_metrics());
+            }
+            if progress.cancel.load(Ordering::Relaxed) {
+                return Err(RunError::Interrupted);
+            }
+            let (first, last) = (b * BLOCK, ((b + 1) * BLOCK).min(users));
+            let mut done = 0;
+            let events_before = sim.metrics().events;
+            for id in first..last {
+                if shard.is_none_or(|(i, n)| id % n == i) {
+                    sim.simulate(id, duration);
+                    done += 1;
+                }
+            }
+            progress.users_done.fetch_add(done, Ordering::Relaxed);
+            let events = sim.metrics().events - events_before;
+            progress.events_done.fetch_add(events, Ordering::Relaxed);
+        }
+    };
+    let threads = rayon::current_num_threads().min(blocks.max(1) as usize);
+    let parts: Vec<Metrics> = (0..threads)
         .into_par_iter()
-        .try_fold(
-            || Simulator::new(cfg, replica),
-            |mut sim, b| {
-                if progress.cancel.load(Ordering::Relaxed) {
-                    return Err(RunError::Interrupted);
-                }
-                let (first, last) = (b * BLOCK, ((b + 1) * BLOCK).min(users));
-                let mut done = 0;
-                let events_before = sim.metrics().events;
-                for id in first..last {
-                    if shard.is_none_or(|(i, n)| id % n == i) {
-                        sim.simulate(id, duration);
-                        done += 1;
-                    }
-                }
-                progress.users_done.fetch_add(done, Ordering::Relaxed);
-                let events = sim.metrics().events - events_before;
-                progress.events_done.fetch_add(events, Ordering::Relaxed);
-                Ok(sim)
-            },
-        )
-        .map(|sim| sim.map(Simulator::into_metrics))
-        .try_reduce_with(|mut a, b| {
-            a.merge(&b);
-            Ok(a)
-        });
-    match merged {
-        Some(m) => m,
-        None => Ok(Metrics::new(cfg.layout)),
+        .map(worker)
+        .collect::<Result<_, _>>()?;
+    let mut parts = parts.into_iter();
+    let mut merged = parts.next().unwrap_or_else(|| Metrics::new(cfg.layout));
+    for m in parts {
+        merged.merge(&m);
     }
+    Ok(merged)
 }
 
 /// Logical cores available to this process.

@@ -154,7 +154,7 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
         e.events_per_user_day
     );
     t += &format!(
-        "  peak memory (estimate, within about ±50%): {} with {threads} thread(s): {} accumulators of {} (AS load per second, time series) + {} of output text + {} base\n",
+        "  peak memory (estimate, within about ±25%): {} with {threads} thread(s): {} accumulators of {} (AS load per second, time series) + {} of output text + {} base\n",
         bytes(e.memory_bytes),
         e.accumulators,
         bytes(e.accumulator_bytes),
