@@ -23,8 +23,8 @@ fn check_prints_what_would_run_and_writes_nothing() {
         "app storezero (regular_web, 100% of visits): local session idle 2h, absolute 1d, non_persistent cookie",
         "connections: password 60%, facebook 40%",
         "expected events (estimate): about 13.3 million per replica, 22.2 per user-day",
-        "peak memory (estimate, within about ±50%)",
-        "with 2 thread(s): 5 accumulators of 20 MB",
+        "peak memory (estimate, within about ±25%): 48 MB",
+        "with 2 thread(s): 2 accumulators of 21 MB",
     ] {
         assert!(text.contains(expected), "{expected:?} in\n{text}");
     }
