@@ -29,6 +29,8 @@ pub struct EventQueue<E> {
     head: usize,
     /// The last time popped (or normalised into bucket 0).
     last: u64,
+    /// Smallest time in each non-empty bucket.
+    mins: [u64; BUCKETS],
     len: usize,
     /// Pushes asked for a time before the last one popped (a model bug),
     /// moved to that time: see [`EventQueue::late_pushes`].
@@ -49,6 +51,7 @@ impl<E> EventQueue<E> {
             nonempty: 0,
             head: 0,
             last: 0,
+            mins: [0; BUCKETS],
             len: 0,
             late: 0,
         }
@@ -84,7 +87,15 @@ impl<E> EventQueue<E> {
     fn put(&mut self, time: u64, event: E) {
         let b = (64 - (time ^ self.last).leading_zeros()) as usize;
         self.buckets[b].push((time, event));
-        self.nonempty |= 1 << b;
+        let bit = 1u128 << b;
+        // Each bucket's minimum is kept as it fills, so that emptying it
+        // needs one pass, not two.
+        self.mins[b] = if self.nonempty & bit == 0 {
+            time
+        } else {
+            self.mins[b].min(time)
+        };
+        self.nonempty |= bit;
     }
 
     /// Adds an event at `time`, which must not be before the last event
@@ -109,7 +120,7 @@ impl<E> EventQueue<E> {
         let b = self.nonempty.trailing_zeros() as usize;
         self.nonempty &= !(1 << b);
         let mut bucket = std::mem::take(&mut self.buckets[b]);
-        let min = bucket.iter().map(|e| e.0).min().unwrap_or(self.last);
+        let min = self.mins[b];
         self.last = min;
         self.head = 0;
         for (time, event) in bucket.drain(..) {
