@@ -1,7 +1,7 @@
 //! The single sign-on world of design §2–§6: a browser, apps, the
 //! authorization server (AS) and identity providers (IdP) exchanging hops.
 //!
-//! Users share no state (design §1), so the model is one [`UserWorld`] per
+//! Users share no state (design §1), so the model is one `UserWorld` per
 //! user timeline, run by the generic engine from time 0 to the end of the run,
 //! and reused for the next user without allocating. Its actors are plain
 //! structs and functions: [`browser`](self) (visits, cookies, following
