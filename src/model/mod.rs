@@ -4,7 +4,7 @@
 //! Users share no state (design §1), so the model is one `UserWorld` per
 //! user timeline, run by the generic engine from time 0 to the end of the run,
 //! and reused for the next user without allocating. Its actors are plain
-//! structs and functions: [`browser`](self) (visits, cookies, following
+//! structs and functions: `browser` (visits, cookies, following
 //! redirects), `app` (local sessions, callbacks, code exchange),
 //! `auth_server` (`/authorize`, prompts, `/oauth/token`, `/v2/logout`,
 //! password reset) and `idp` (dialog, its own sessions).
