@@ -9,6 +9,9 @@ mod atomic;
 mod check;
 #[path = "cli/compare.rs"]
 mod compare;
+#[cfg(unix)]
+#[path = "cli/faults.rs"]
+mod faults;
 #[path = "cli/refusals.rs"]
 mod refusals;
 #[path = "cli/run.rs"]

@@ -102,3 +102,68 @@ pub fn metric(summary: &str, metric: &str, scope: &str) -> f64 {
         })
         .unwrap_or_else(|| panic!("no {metric},{scope} in summary"))
 }
+
+/// Asserts that a finished command did not panic (its stderr says so if it did).
+pub fn no_panic(out: &std::process::Output) {
+    let err = stderr(out);
+    assert!(!err.contains("panicked"), "panic: {err}");
+}
+
+/// Starts `ssosim ARGS` in `cwd`, sends each of `signals` (`"-TERM"`, `"-INT"`)
+/// with `kill` after `after`, 100 ms apart, and waits for it (at most 30 s,
+/// then kills it and fails). Returns its output.
+#[cfg(unix)]
+pub fn interrupted<S: AsRef<std::ffi::OsStr>>(
+    cwd: &Path,
+    args: &[S],
+    signals: &[&str],
+    after: std::time::Duration,
+) -> std::process::Output {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ssosim"))
+        .current_dir(cwd)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ssosim starts");
+    std::thread::sleep(after);
+    for (i, signal) in signals.iter().enumerate() {
+        if i > 0 {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let sent = Command::new("kill")
+            .args([*signal, &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(
+            sent.success(),
+            "kill {signal} failed: ssosim already exited?"
+        );
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("ssosim did not stop within 30 s of {signals:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    if let Some(mut s) = child.stdout.take() {
+        let _ = s.read_to_end(&mut stdout);
+    }
+    if let Some(mut s) = child.stderr.take() {
+        let _ = s.read_to_end(&mut stderr);
+    }
+    std::process::Output {
+        status,
+        stdout,
+        stderr,
+    }
+}
