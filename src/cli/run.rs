@@ -9,7 +9,7 @@
 //! status is 130.
 
 use super::progress::{Display, run_watched};
-use super::publish::{publish, publish_run};
+use super::publish::{publish_run, target};
 use super::{
     CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
     summary, threads_or_all,
@@ -81,12 +81,15 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         other => CliError::Failed(format!("error: {other}")),
     })?;
     match shard {
-        Some(sh) => publish(&out, |dir| {
-            crate::shard::write_shard(dir, &s, &overrides, sh, &result)
-                .map_err(|e| CliError::Failed(format!("error: {e}")))
-        })?,
-        None => publish_run(&out, &s, &overrides, &result, !args.no_charts)?,
-    };
+        // A shard folder is staged and published by `write_shard` itself.
+        Some(sh) => {
+            crate::shard::write_shard(&target(&out)?, &s, &overrides, sh, &result)
+                .map_err(|e| CliError::Failed(format!("error: {e}")))?;
+        }
+        None => {
+            publish_run(&out, &s, &overrides, &result, !args.no_charts)?;
+        }
+    }
     if !args.quiet {
         eprint!("{}", summary::text(&s, &result, &out));
     }

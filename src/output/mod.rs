@@ -15,7 +15,7 @@ mod timeseries;
 
 pub use atomic::write_atomic;
 pub use run_json::{RunInfo, peak_rss_bytes};
-pub use stage::write_files;
+pub use stage::{publish_folder, write_files};
 
 use crate::runner::RunResult;
 use crate::scenario::{Override, Scenario, to_toml};
@@ -56,21 +56,28 @@ pub fn write_run(
     shard: Option<(u64, u64)>,
     result: &RunResult,
 ) -> Result<Vec<PathBuf>, OutputError> {
+    let files = run_files(s, overrides, shard, result);
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    write_files(dir, &refs)
+}
+
+/// The files of a finished run, (name, bytes) in writing order: what
+/// [`write_run`] writes, for callers that publish more files with them
+/// (charts) through [`publish_folder`].
+pub fn run_files(
+    s: &Scenario,
+    overrides: &[Override],
+    shard: Option<(u64, u64)>,
+    result: &RunResult,
+) -> Vec<(&'static str, Vec<u8>)> {
     let rows = summary::rows(s, &result.replicas);
     let info = RunInfo::new(s, overrides, shard, result);
     let json = serde_json::to_string_pretty(&info).unwrap_or_default() + "\n";
-    let summary = summary::to_csv(&rows);
-    let timeseries = timeseries::to_csv(s, &result.replicas);
-    let logins = logins_csv::to_csv(&result.replicas);
-    let scenario = to_toml(s);
-    write_files(
-        dir,
-        &[
-            ("summary.csv", &summary),
-            ("timeseries.csv", &timeseries),
-            ("logins.csv", &logins),
-            ("scenario.toml", scenario.as_bytes()),
-            ("run.json", json.as_bytes()),
-        ],
-    )
+    vec![
+        ("summary.csv", summary::to_csv(&rows)),
+        ("timeseries.csv", timeseries::to_csv(s, &result.replicas)),
+        ("logins.csv", logins_csv::to_csv(&result.replicas)),
+        ("scenario.toml", to_toml(s).into_bytes()),
+        ("run.json", json.into_bytes()),
+    ]
 }

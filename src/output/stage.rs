@@ -40,8 +40,39 @@ fn error(path: &Path, source: io::Error) -> OutputError {
 /// An [`OutputError`] naming the path that could not be written; `dir` then
 /// holds exactly what it held before.
 pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) -> Result<Vec<PathBuf>, OutputError> {
+    publish_folder(
+        dir,
+        |staging| {
+            for (name, bytes) in files {
+                let write = || -> io::Result<()> {
+                    let mut f = fs::File::create(staging.join(name))?;
+                    f.write_all(bytes)?;
+                    f.sync_all()
+                };
+                // Named by where it was going: the staging folder is an implementation detail.
+                write().map_err(|e| error(&dir.join(name), e))?;
+            }
+            Ok(files.iter().map(|(name, _)| name.to_string()).collect())
+        },
+        |e| e,
+    )
+}
+
+/// Publishes into `dir`, as one set, the files that `fill` writes into the
+/// staging folder it is given (it returns their names, in publishing order):
+/// steps 1 to 3 of the module docs. `io` turns a publishing error into the
+/// caller's error type.
+///
+/// # Errors
+/// The error of `fill`, or of publishing; `dir` then holds exactly what it
+/// held before.
+pub fn publish_folder<E>(
+    dir: &Path,
+    fill: impl FnOnce(&Path) -> Result<Vec<String>, E>,
+    io: impl Fn(OutputError) -> E,
+) -> Result<Vec<PathBuf>, E> {
     if let Some(blocker) = dir.ancestors().find(|a| a.is_file()) {
-        return Err(error(
+        return Err(io(error(
             blocker,
             io::Error::new(
                 io::ErrorKind::NotADirectory,
@@ -50,7 +81,7 @@ pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) -> Result<Vec<PathBuf>, 
                     dir.display()
                 ),
             ),
-        ));
+        )));
     }
     let name = dir
         .file_name()
@@ -59,36 +90,34 @@ pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) -> Result<Vec<PathBuf>, 
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    fs::create_dir_all(&parent).map_err(|e| error(&parent, e))?;
+    fs::create_dir_all(&parent).map_err(|e| io(error(&parent, e)))?;
     let n = STAGED.fetch_add(1, Ordering::Relaxed);
     let staging = parent.join(format!(".{name}.staging-{}-{n}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
-    let result = stage_and_publish(dir, &staging, files);
+    let result = match fs::create_dir(&staging).map_err(|e| io(error(dir, e))) {
+        Ok(()) => {
+            fill(&staging).and_then(|names| publish_staged(dir, &staging, &names).map_err(&io))
+        }
+        Err(e) => Err(e),
+    };
     let _ = fs::remove_dir_all(&staging);
     result
 }
 
-fn stage_and_publish(
+/// Step 3: moves the staged files into `dir` (see the module docs).
+fn publish_staged(
     dir: &Path,
     staging: &Path,
-    files: &[(&str, &[u8])],
+    names: &[String],
 ) -> Result<Vec<PathBuf>, OutputError> {
-    fs::create_dir(staging).map_err(|e| error(dir, e))?;
-    for (name, bytes) in files {
-        let write = || -> io::Result<()> {
-            let mut f = fs::File::create(staging.join(name))?;
-            f.write_all(bytes)?;
-            f.sync_all()
-        };
-        // Named by where it was going: the staging folder is an implementation detail.
-        write().map_err(|e| error(&dir.join(name), e))?;
-    }
-    let targets: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
+    let targets: Vec<PathBuf> = names.iter().map(|name| dir.join(name)).collect();
     if !dir.exists() && fs::rename(staging, dir).is_ok() {
         sync_folder(dir);
         return Ok(targets);
     }
-    if let Some(blocker) = targets.iter().find(|t| t.is_dir()) {
+    // A folder (not a link to one: renaming replaces a link) where a file goes.
+    let in_the_way = |t: &&PathBuf| fs::symlink_metadata(t).is_ok_and(|m| m.is_dir());
+    if let Some(blocker) = targets.iter().find(in_the_way) {
         return Err(error(
             blocker,
             io::Error::new(
@@ -98,7 +127,7 @@ fn stage_and_publish(
         ));
     }
     fs::create_dir_all(dir).map_err(|e| error(dir, e))?;
-    for ((name, _), target) in files.iter().zip(&targets) {
+    for (name, target) in names.iter().zip(&targets) {
         fs::rename(staging.join(name), target).map_err(|e| error(target, e))?;
     }
     sync_folder(dir);

@@ -313,7 +313,7 @@ fn a_folder_where_a_result_file_goes_keeps_every_previous_file() {
         assert_eq!(
             stderr(&out).trim(),
             format!(
-                "error: cannot write results to out: out/{blocker} is a folder where a result file goes; move it away; choose a writable --out folder"
+                "error: cannot write results to out: out/{blocker}: is a folder where a result file goes; move it away; choose a writable --out folder"
             )
         );
         assert_eq!(snapshot(&out_dir), before, "{blocker}");
