@@ -347,3 +347,14 @@ fn gamma_visit_rates_keep_the_mean_and_spread_users() {
         "variance {var} vs {expected_var}"
     );
 }
+
+#[test]
+fn tokens_are_renewed_when_the_first_of_the_access_and_id_tokens_expires() {
+    // Access tokens last 3 minutes, ID tokens 2: renewals at 2, 4, 6 and 8
+    // minutes of a 10-minute visit, four per visit.
+    let text = spa_text("token_lifetime = \"3m\"\nid_token_lifetime = \"2m\"", "")
+        .replace("visit_length = \"1m\"", "visit_length = \"10m\"");
+    let m = simulate(&from_str(&text, "a.toml", &[]).unwrap());
+    let ratio = m.app_total(A::TokenRenewals) as f64 / m.app_total(A::Visits) as f64;
+    assert!((ratio - 4.0).abs() < 0.015, "{ratio} renewals per visit");
+}

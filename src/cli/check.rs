@@ -120,7 +120,10 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
         let local = if app.kind.uses_code_grant() {
             format!("local session {}", policy(&app.local_session))
         } else {
-            format!("no local session, tokens last {}", Dur(app.token_lifetime))
+            format!(
+                "no local session, tokens renewed every {}",
+                Dur(app.token_lifetime.min(app.id_token_lifetime))
+            )
         };
         t += &format!(
             "  app {} ({}, {} of visits): {local}\n",

@@ -141,7 +141,8 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
             let silent = (1.0 - blocked) * as_valid;
             let after_failure = as_valid * 4.0 + (1.0 - as_valid) * (8.0 + extra_login);
             // A renewal is scheduled while it falls strictly before the dwell ends.
-            let renewals = (u.visit_length.saturating_sub(1) / a.token_lifetime.max(1)) as f64;
+            let renew_every = a.token_lifetime.min(a.id_token_lifetime).max(1);
+            let renewals = (u.visit_length.saturating_sub(1) / renew_every) as f64;
             let with_tokens = silent + (1.0 - silent) * p;
             let without_refresh = 4.0
                 + (1.0 - silent) * p * after_failure

@@ -14,7 +14,8 @@ pub struct AppModel {
     pub name: String,
     /// Grant type and local-session behaviour.
     pub kind: AppKind,
-    /// Access-token lifetime (`spa_implicit`).
+    /// Tokens of a `spa_implicit` app are renewed after this long: the shorter
+    /// of the access- and ID-token lifetimes.
     pub token_lifetime: u64,
     /// Refresh tokens (`spa_implicit`, `native`); `enabled` false when off.
     pub refresh_tokens: RefreshTokenPolicy,
@@ -126,7 +127,7 @@ impl ModelConfig {
                 .map(|a| AppModel {
                     name: a.name.clone(),
                     kind: a.kind,
-                    token_lifetime: a.token_lifetime,
+                    token_lifetime: a.token_lifetime.min(a.id_token_lifetime),
                     refresh_tokens: a.refresh_tokens,
                 })
                 .collect(),

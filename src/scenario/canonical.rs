@@ -79,6 +79,11 @@ fn write_app(out: &mut String, app: &AppConfig) -> std::fmt::Result {
         )?;
     }
     writeln!(out, "token_lifetime = \"{}\"", Dur(app.token_lifetime))?;
+    writeln!(
+        out,
+        "id_token_lifetime = \"{}\"",
+        Dur(app.id_token_lifetime)
+    )?;
     writeln!(out, "visit_share = {}", number(app.visit_share))?;
     let rt = &app.refresh_tokens;
     writeln!(

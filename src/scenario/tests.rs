@@ -126,6 +126,7 @@ fn almost_empty_file_loads_with_every_default() {
                 cookie: CookieKind::NonPersistent
             },
             token_lifetime: 2 * HOUR,
+            id_token_lifetime: 10 * HOUR,
             visit_share: 1.0,
             refresh_tokens: RefreshTokenPolicy {
                 enabled: false,

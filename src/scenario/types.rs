@@ -186,6 +186,10 @@ pub struct AppConfig {
     /// `apps[].token_lifetime`: access-token lifetime of a `spa_implicit` app,
     /// renewed silently during longer visits. Default `2h`.
     pub token_lifetime: u64,
+    /// `apps[].id_token_lifetime`: ID-token lifetime. A `spa_implicit` app renews
+    /// its tokens when the first of its access and ID tokens expires. Default
+    /// `10h` (Auth0's 36 000 s).
+    pub id_token_lifetime: u64,
     /// `apps[].visit_share`: share of a user's visits that go to this app.
     /// Default: visits split evenly over the apps. Shares sum to 1.
     pub visit_share: f64,

@@ -391,6 +391,7 @@ struct AppRead {
     kind: Option<AppKind>,
     local_session: Option<SessionPolicy>,
     token_lifetime: Option<u64>,
+    id_token_lifetime: Option<u64>,
     refresh_tokens: Option<RefreshTokenPolicy>,
     /// `None`: absent; `Some(None)`: present but refused.
     visit_share: Option<Option<f64>>,
@@ -436,6 +437,7 @@ fn read_apps(p: &mut Problems, top: &mut Section) -> Option<Vec<AppConfig>> {
             kind: app.kind?,
             local_session: app.local_session?,
             token_lifetime: app.token_lifetime?,
+            id_token_lifetime: app.id_token_lifetime?,
             visit_share: share,
             refresh_tokens: app.refresh_tokens?,
         });
@@ -473,6 +475,8 @@ fn read_app(p: &mut Problems, key: &str, value: &Value) -> Option<AppRead> {
     let local_session = read_local_session(p, &mut s, kind);
     let token_lifetime = s.duration(p, "token_lifetime", 2 * HOUR);
     let token_lifetime = positive(p, &s.key("token_lifetime"), token_lifetime);
+    let id_token_lifetime = s.duration(p, "id_token_lifetime", 10 * HOUR);
+    let id_token_lifetime = positive(p, &s.key("id_token_lifetime"), id_token_lifetime);
     let visit_share = s
         .get("visit_share")
         .map(|v| number_value(p, &s.key("visit_share"), v, 1.0));
@@ -483,6 +487,7 @@ fn read_app(p: &mut Problems, key: &str, value: &Value) -> Option<AppRead> {
         kind,
         local_session,
         token_lifetime,
+        id_token_lifetime,
         refresh_tokens,
         visit_share,
     })
@@ -852,7 +857,10 @@ fn check_load(p: &mut Problems, sim: &SimulationConfig, users: &UsersConfig, app
     let renewals_per_visit: f64 = apps
         .iter()
         .filter(|a| a.kind == AppKind::SpaImplicit)
-        .map(|a| a.visit_share * users.visit_length as f64 / a.token_lifetime.max(1) as f64)
+        .map(|a| {
+            let renew_every = a.token_lifetime.min(a.id_token_lifetime).max(1);
+            a.visit_share * users.visit_length as f64 / renew_every as f64
+        })
         .sum();
     let per_day = users.visits_per_day * (1.0 + renewals_per_visit)
         + users.browser_closes_per_day

@@ -45,11 +45,9 @@ fn check_lists_every_app_kind() {
     for kind in ["regular_web", "spa_backend", "native", "spa_implicit"] {
         assert!(text.contains(&format!("({kind},")), "{kind} in\n{text}");
     }
-    assert!(
-        text.contains(
-            "app support (spa_implicit, 10% of visits): no local session, tokens last 1h"
-        )
-    );
+    assert!(text.contains(
+        "app support (spa_implicit, 10% of visits): no local session, tokens renewed every 1h"
+    ));
 }
 
 #[test]
