@@ -83,8 +83,13 @@ pub fn text(s: &Scenario, result: &RunResult, out: &Path) -> String {
         .map(|r| format!("{} {}", r.scope, show(Estimate::from_replicas(&r.values))))
         .collect();
     t += &format!("  sessions alive at end       {}\n", alive.join(", "));
+    let charts = if out.join("report.html").exists() {
+        "; open report.html for the charts"
+    } else {
+        ""
+    };
     t += &format!(
-        "results in {} (summary.csv, timeseries.csv, logins.csv, run.json, scenario.toml)\n",
+        "results in {} (summary.csv, timeseries.csv, logins.csv, run.json, scenario.toml{charts})\n",
         out.display()
     );
     t
