@@ -1,10 +1,12 @@
 //! Model breadth (issue 10): each key against a closed form or an exact
 //! comparison with a scenario it must reproduce.
 
+mod model_support;
+
+use model_support::{assert_share, silent_after, simulate};
 use ssosim::metrics::{
     AppCounter as A, GlobalCounter, Layout, Metrics, SeriesCounter, TierCounter,
 };
-use ssosim::runner::{Progress, RunOptions, run};
 use ssosim::scenario::{Scenario, from_str};
 
 /// An SPA tenant, every visit protected, long AS timeouts unless `extra` says.
@@ -34,23 +36,6 @@ visit_length = "1m"
     from_str(&text, "breadth.toml", &[]).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn simulate(s: &Scenario) -> Metrics {
-    run(s, &RunOptions::default(), &Progress::default())
-        .unwrap()
-        .replicas
-        .remove(0)
-}
-
-fn assert_share(hits: f64, n: f64, p: f64, what: &str) {
-    let se = (p * (1.0 - p) / n).sqrt();
-    assert!(
-        (hits / n - p).abs() < 4.0 * se,
-        "{what}: {} vs {p} (4 SE {})",
-        hits / n,
-        4.0 * se
-    );
-}
-
 #[test]
 fn refresh_token_idle_lifetime_share_of_failed_exchanges_is_exp_minus_lambda_l() {
     // Every browser blocks third-party cookies, so silent auth always fails and
@@ -64,7 +49,7 @@ fn refresh_token_idle_lifetime_share_of_failed_exchanges_is_exp_minus_lambda_l()
         &[],
     )
     .unwrap();
-    let m = simulate(&s);
+    let m = simulate(&s, 0);
     let n = m.app_total(A::RefreshTokenExchanges) as f64;
     let failed = m.app_total(A::RefreshTokenFailures) as f64;
     assert_share(
@@ -114,6 +99,7 @@ fn refresh_tokens_cut_reauthentication_when_third_party_cookies_are_blocked() {
             &[],
         )
         .unwrap(),
+        0,
     );
     let with = simulate(
         &from_str(
@@ -125,6 +111,7 @@ fn refresh_tokens_cut_reauthentication_when_third_party_cookies_are_blocked() {
             &[],
         )
         .unwrap(),
+        0,
     );
     let rate = |m: &Metrics| {
         m.app_total(A::Reauthentications) as f64 / m.app_total(A::ProtectedVisits) as f64
@@ -151,8 +138,8 @@ fn a_custom_domain_gives_exactly_the_results_of_allowed_third_party_cookies() {
         "absolute_timeout = \"365d\"",
         "absolute_timeout = \"365d\"\ncustom_domain = true",
     );
-    let a = simulate(&from_str(&blocked_custom, "a.toml", &[]).unwrap());
-    let b = simulate(&from_str(&spa_text("", ""), "b.toml", &[]).unwrap());
+    let a = simulate(&from_str(&blocked_custom, "a.toml", &[]).unwrap(), 0);
+    let b = simulate(&from_str(&spa_text("", ""), "b.toml", &[]).unwrap(), 0);
     assert_eq!(a, b);
 }
 
@@ -165,6 +152,7 @@ fn partitioned_third_party_cookies_behave_as_blocked_for_silent_auth() {
             &[],
         )
         .unwrap(),
+        0,
     );
     let b = simulate(
         &from_str(
@@ -173,6 +161,7 @@ fn partitioned_third_party_cookies_behave_as_blocked_for_silent_auth() {
             &[],
         )
         .unwrap(),
+        0,
     );
     assert_eq!(a, b);
     assert!(a.app_total(A::SilentAuthLoginRequired) > a.app_total(A::SilentAuthSuccesses) / 10);
@@ -182,12 +171,8 @@ fn partitioned_third_party_cookies_behave_as_blocked_for_silent_auth() {
 fn cookie_clears_at_rate_mu_fail_silent_auth_with_share_mu_over_lambda_plus_mu() {
     // As the browser-close closed form: clears at 30/month = 1/day, λ = 3/day.
     let s = spa("cookie_clears_per_month = 30.0", 20_000, 35);
-    let m = simulate(&s);
-    let ok = m.series.counter(0, SeriesCounter::SilentAuthSuccesses);
-    let ko = m.series.counter(0, SeriesCounter::SilentAuthLoginRequired);
-    let (k0, last) = (5 * 24, ok.len() - 1);
-    let fails = (ko[last] - ko[k0]) as f64;
-    let n = fails + (ok[last] - ok[k0]) as f64;
+    let m = simulate(&s, 0);
+    let (fails, n) = silent_after(&m, 5 * 24);
     assert_share(fails, n, 0.25, "silent failures after cookie clears");
     assert!(m.tier_value(Layout::AS_TIER, TierCounter::EndedCookiesCleared) > 0);
     assert!(m.global_value(GlobalCounter::CookieClears) > 0);
@@ -201,7 +186,7 @@ fn remembering_the_browser_for_the_whole_run_asks_mfa_once_per_user() {
         "absolute_timeout = \"365d\"",
         "absolute_timeout = \"365d\"\nmfa = true\nmfa_remember_browser = \"365d\"",
     );
-    let m = simulate(&from_str(&text, "a.toml", &[]).unwrap());
+    let m = simulate(&from_str(&text, "a.toml", &[]).unwrap(), 0);
     assert_eq!(m.app_total(A::MfaPrompts), m.app_total(A::FirstLogins));
     assert_eq!(
         m.app_total(A::MfaPrompts) + m.app_total(A::MfaSkippedRememberedBrowser),
@@ -216,7 +201,7 @@ fn token_renewals_happen_every_lifetime_during_a_visit() {
     // the page is served, three per visit that runs its course.
     let text = spa_text("token_lifetime = \"3m\"", "")
         .replace("visit_length = \"1m\"", "visit_length = \"10m\"");
-    let m = simulate(&from_str(&text, "a.toml", &[]).unwrap());
+    let m = simulate(&from_str(&text, "a.toml", &[]).unwrap(), 0);
     let visits = m.app_total(A::Visits) as f64;
     let renewals = m.app_total(A::TokenRenewals) as f64;
     // A few visits are queued behind another or cut by the end of the run.
@@ -249,15 +234,20 @@ logout_share = 0.3
 "#
         )
     };
-    let app_only =
-        simulate(&from_str(&base("", "app_only_logout_share = 1.0"), "a.toml", &[]).unwrap());
+    let app_only = simulate(
+        &from_str(&base("", "app_only_logout_share = 1.0"), "a.toml", &[]).unwrap(),
+        0,
+    );
     assert!(app_only.app_total(A::Logouts) > 0);
     assert_eq!(
         app_only.tier_value(Layout::AS_TIER, TierCounter::EndedLogout),
         0
     );
-    let plain = simulate(&from_str(&base("", ""), "b.toml", &[]).unwrap());
-    let bc = simulate(&from_str(&base("backchannel_logout = true", ""), "c.toml", &[]).unwrap());
+    let plain = simulate(&from_str(&base("", ""), "b.toml", &[]).unwrap(), 0);
+    let bc = simulate(
+        &from_str(&base("backchannel_logout = true", ""), "c.toml", &[]).unwrap(),
+        0,
+    );
     let app_logout_ends = |m: &Metrics| {
         (0..2)
             .map(|a| m.tier_value(m.layout.app_tier(a), TierCounter::EndedLogout))
@@ -285,7 +275,7 @@ fn a_daily_profile_shapes_visits_by_hour_of_day() {
         5000,
         10,
     );
-    let m = simulate(&s);
+    let m = simulate(&s, 0);
     let visits = m.series.counter(0, SeriesCounter::Visits);
     let mut per_hour = [0f64; 24];
     for k in 1..visits.len() {
@@ -354,7 +344,7 @@ fn tokens_are_renewed_when_the_first_of_the_access_and_id_tokens_expires() {
     // minutes of a 10-minute visit, four per visit.
     let text = spa_text("token_lifetime = \"3m\"\nid_token_lifetime = \"2m\"", "")
         .replace("visit_length = \"1m\"", "visit_length = \"10m\"");
-    let m = simulate(&from_str(&text, "a.toml", &[]).unwrap());
+    let m = simulate(&from_str(&text, "a.toml", &[]).unwrap(), 0);
     let ratio = m.app_total(A::TokenRenewals) as f64 / m.app_total(A::Visits) as f64;
     assert!((ratio - 4.0).abs() < 0.015, "{ratio} renewals per visit");
 }

@@ -6,7 +6,10 @@
 //! in once (P(no visit in 5 days at 3 a day) = e^-15), and every attempt has a
 //! full gap behind it.
 
-use ssosim::metrics::{Layout, Metrics, SeriesCounter, TierCounter};
+mod model_support;
+
+use model_support::{assert_share, silent_after, simulate};
+use ssosim::metrics::{Layout, TierCounter};
 use ssosim::output::summary;
 use ssosim::runner::{Progress, RunOptions, run};
 use ssosim::scenario::{Override, Scenario, from_str};
@@ -38,36 +41,6 @@ visit_length = "1m"
     from_str(&text, "closed-form.toml", &[]).expect("valid test scenario")
 }
 
-fn simulate(s: &Scenario, threads: usize) -> Metrics {
-    let opts = RunOptions {
-        threads,
-        shard: None,
-    };
-    let mut r = run(s, &opts, &Progress::default()).expect("run");
-    r.replicas.remove(0)
-}
-
-/// Silent failures and attempts between day `from` and the end.
-fn silent_after(m: &Metrics, from_day: usize) -> (f64, f64) {
-    let ok = m.series.counter(0, SeriesCounter::SilentAuthSuccesses);
-    let ko = m.series.counter(0, SeriesCounter::SilentAuthLoginRequired);
-    let last = ok.len() - 1;
-    let fails = (ko[last] - ko[from_day]) as f64;
-    let attempts = fails + (ok[last] - ok[from_day]) as f64;
-    (fails, attempts)
-}
-
-/// Asserts that the observed share is within 4 standard errors of `p`.
-fn assert_share(fails: f64, attempts: f64, p: f64) {
-    let share = fails / attempts;
-    let se = (p * (1.0 - p) / attempts).sqrt();
-    assert!(
-        (share - p).abs() < 4.0 * se,
-        "share {share:.5} vs closed form {p:.5} (4 SE = {:.5}, {attempts} attempts)",
-        4.0 * se
-    );
-}
-
 #[test]
 fn idle_timeout_share_of_failed_silent_auth_is_exp_minus_lambda_t() {
     // λ = 3/day, T = 1 day: e^-3.
@@ -80,7 +53,7 @@ absolute_timeout = "365d""#,
     );
     let m = simulate(&s, 0);
     let (fails, attempts) = silent_after(&m, 5);
-    assert_share(fails, attempts, (-3.0f64).exp());
+    assert_share(fails, attempts, (-3.0f64).exp(), "silent failures");
 }
 
 #[test]
@@ -105,7 +78,12 @@ absolute_timeout = "365d""#,
     };
     let fails = row("silent_auth_login_required") - row("silent_auth_before_first_login");
     let attempts = fails + row("silent_auth_successes");
-    assert_share(fails, attempts, (-3.0f64).exp() * 86.0 / 89.0);
+    assert_share(
+        fails,
+        attempts,
+        (-3.0f64).exp() * 86.0 / 89.0,
+        "silent failures",
+    );
     assert_eq!(
         row("silent_auth_before_first_login"),
         20_000.0,
@@ -126,7 +104,7 @@ absolute_timeout = "365d""#,
     );
     let m = simulate(&s, 0);
     let (fails, attempts) = silent_after(&m, 5);
-    assert_share(fails, attempts, 1.0 / 4.0);
+    assert_share(fails, attempts, 1.0 / 4.0, "silent failures");
 }
 
 #[test]
@@ -142,7 +120,7 @@ absolute_timeout = "1d""#,
     );
     let m = simulate(&s, 0);
     let (fails, attempts) = silent_after(&m, 5);
-    assert_share(fails, attempts, 1.0 / (1.0 + 3.0));
+    assert_share(fails, attempts, 1.0 / (1.0 + 3.0), "silent failures");
     assert_eq!(m.tier_value(Layout::AS_TIER, TierCounter::EndedIdle), 0);
 }
 

@@ -165,18 +165,7 @@ impl Summary {
     /// that does not parse.
     pub fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
         let mut reader = csv_reader(text);
-        let header = header(path, &mut reader)?;
-        if header != SUMMARY_HEADER {
-            return Err(malformed(
-                path,
-                Some(1),
-                format!(
-                    "header is `{}`; expected `{}`",
-                    header.join(","),
-                    SUMMARY_HEADER.join(",")
-                ),
-            ));
-        }
+        expect_header(path, &mut reader, &SUMMARY_HEADER)?;
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(path, &e))?;
@@ -405,18 +394,7 @@ const LOGINS_HEADER: [&str; 4] = ["kind", "latency_ms", "hops", "count"];
 /// [`ReportError::Malformed`] on a wrong header, an unknown kind or a bad number.
 pub fn parse_logins(path: &Path, text: &str) -> Result<Vec<LoginCount>, ReportError> {
     let mut reader = csv_reader(text);
-    let header = header(path, &mut reader)?;
-    if header != LOGINS_HEADER {
-        return Err(malformed(
-            path,
-            Some(1),
-            format!(
-                "header is `{}`; expected `{}`",
-                header.join(","),
-                LOGINS_HEADER.join(",")
-            ),
-        ));
-    }
+    expect_header(path, &mut reader, &LOGINS_HEADER)?;
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(path, &e))?;
@@ -479,6 +457,27 @@ fn header(path: &Path, reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>, R
         ));
     }
     Ok(header.iter().map(|h| h.trim().to_string()).collect())
+}
+
+/// Reads the header and refuses any other than `expected`.
+fn expect_header(
+    path: &Path,
+    reader: &mut csv::Reader<&[u8]>,
+    expected: &[&str],
+) -> Result<(), ReportError> {
+    let found = header(path, reader)?;
+    if found != expected {
+        return Err(malformed(
+            path,
+            Some(1),
+            format!(
+                "header is `{}`; expected `{}`",
+                found.join(","),
+                expected.join(",")
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn csv_error(path: &Path, e: &csv::Error) -> ReportError {

@@ -1,0 +1,36 @@
+//! Helpers shared by the model's statistical tests (closed forms, breadth).
+
+use ssosim::metrics::{Metrics, SeriesCounter};
+use ssosim::runner::{Progress, RunOptions, run};
+use ssosim::scenario::Scenario;
+
+/// Runs one replica of `s` on `threads` threads (0: all cores).
+pub fn simulate(s: &Scenario, threads: usize) -> Metrics {
+    let opts = RunOptions {
+        threads,
+        shard: None,
+    };
+    let mut r = run(s, &opts, &Progress::default()).expect("run");
+    r.replicas.remove(0)
+}
+
+/// Silent failures and attempts of the first app from sample `from` to the end.
+pub fn silent_after(m: &Metrics, from: usize) -> (f64, f64) {
+    let ok = m.series.counter(0, SeriesCounter::SilentAuthSuccesses);
+    let ko = m.series.counter(0, SeriesCounter::SilentAuthLoginRequired);
+    let last = ok.len() - 1;
+    let fails = (ko[last] - ko[from]) as f64;
+    let attempts = fails + (ok[last] - ok[from]) as f64;
+    (fails, attempts)
+}
+
+/// Asserts that `hits` out of `n` is within 4 standard errors of share `p`.
+pub fn assert_share(hits: f64, n: f64, p: f64, what: &str) {
+    let share = hits / n;
+    let se = (p * (1.0 - p) / n).sqrt();
+    assert!(
+        (share - p).abs() < 4.0 * se,
+        "{what}: share {share:.5} vs closed form {p:.5} (4 SE = {:.5}, {n} trials)",
+        4.0 * se
+    );
+}
