@@ -46,14 +46,6 @@ pub(super) fn round(x: f64) -> f64 {
 pub fn text(s: &Scenario, result: &RunResult, out: &Path) -> String {
     let rows = rows(s, &result.replicas);
     let est = |metric: &str, scope: &str| Estimate::from_replicas(values(&rows, metric, scope));
-    // SSO share of the logins that went through the AS's /authorize at top level.
-    let sso = values(&rows, "sso_logins", "all");
-    let interactive = values(&rows, "interactive_logins", "all");
-    let shares: Vec<f64> = sso
-        .iter()
-        .zip(interactive)
-        .map(|(s, i)| if s + i > 0.0 { s / (s + i) } else { 0.0 })
-        .collect();
     let events = result.events();
     let mut t = format!(
         "{}: {} users x {} replica(s) over {}; {} events in {:.2}s ({:.1} M events/s)\n",
@@ -70,8 +62,8 @@ pub fn text(s: &Scenario, result: &RunResult, out: &Path) -> String {
         show(est("reauth_rate", "all"))
     );
     t += &format!(
-        "  SSO share                   {}   (sso_logins / (sso_logins + interactive_logins))\n",
-        show(Estimate::from_replicas(&shares))
+        "  sso_share                   {}   (sso_logins / (sso_logins + interactive_logins))\n",
+        show(est("sso_share", "all"))
     );
     t += &format!(
         "  silent_auth_failure_share   {}\n",

@@ -52,6 +52,13 @@ fn app_values(m: &Metrics, app: Option<usize>) -> Values {
         "silent_auth_failure_share",
         ratio(failed, failed + get(AppCounter::SilentAuthSuccesses)),
     ));
+    // The one definition of the SSO share: of the top-level `/authorize`
+    // requests that ended in a login, those that needed no prompt.
+    let sso = get(AppCounter::SsoLogins);
+    v.push((
+        "sso_share",
+        ratio(sso, sso + get(AppCounter::InteractiveLogins)),
+    ));
     v
 }
 

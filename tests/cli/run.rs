@@ -130,7 +130,7 @@ fn summary_on_stderr_unless_quiet_and_default_folder() {
     for expected in [
         "storezero: 200 users x 1 replica(s) over 7d;",
         "reauth_rate",
-        "SSO share",
+        "sso_share",
         "silent_auth_failure_share",
         "sessions alive at end       app:storezero ",
         "results in output/storezero (summary.csv",

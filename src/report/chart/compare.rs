@@ -98,7 +98,7 @@ impl Figure for CompareSeries<'_> {
 }
 
 /// Bars per run of three shares, with their 95 % intervals where known:
-/// re-authentication rate, SSO share of protected visits, silent-auth failure share.
+/// re-authentication rate, SSO share, silent-auth failure share.
 #[derive(Debug, Clone, Copy)]
 pub struct CompareRates<'a> {
     /// (label, run) pairs.
@@ -110,7 +110,7 @@ type Share = (&'static str, fn(&Summary) -> Option<BarValue>);
 
 const SHARES: [Share; 3] = [
     ("re-authentication rate", reauth_rate),
-    ("SSO share of protected visits", sso_share),
+    ("SSO share", sso_share),
     ("silent-auth failure share", silent_failure_share),
 ];
 
@@ -122,14 +122,12 @@ fn reauth_rate(s: &Summary) -> Option<BarValue> {
     })
 }
 
-/// `sso_logins / protected_visits` at scope `all`, in % (the summary has no
-/// `sso_share` metric, so no interval either).
+/// `sso_share` at scope `all` (sso_logins / (sso_logins + interactive_logins)),
+/// in %, with its interval.
 fn sso_share(s: &Summary) -> Option<BarValue> {
-    let sso = s.value("sso_logins", "all")?;
-    let visits = s.value("protected_visits", "all")?;
-    (visits > 0.0).then(|| BarValue {
-        value: 100.0 * sso / visits,
-        interval: None,
+    s.get("sso_share", "all").map(|r| BarValue {
+        value: 100.0 * r.value,
+        interval: r.ci95.map(|(lo, hi)| (100.0 * lo, 100.0 * hi)),
     })
 }
 
@@ -164,10 +162,11 @@ impl Figure for CompareRates<'_> {
     }
 
     fn caption(&self) -> String {
-        "Per run: re-authentications per protected visit (reauth_rate); SSO logins per \
-         protected visit; silent attempts answered login_required, leaving out those before \
+        "Per run: re-authentications per protected visit (reauth_rate); top-level \
+         logins that needed no prompt, sso_logins / (sso_logins + interactive_logins) \
+         (sso_share); silent attempts answered login_required, leaving out those before \
          the user's first login (silent_auth_failure_share). Whiskers: 95% interval over \
-         replicas where the run has one (none for the SSO share, computed from two means); \
+         replicas where the run has one; \
          no silent-failure bar for a run that made no silent attempt."
             .to_string()
     }
@@ -215,7 +214,7 @@ mod tests {
         let s = Summary::parse(
             Path::new("summary.csv"),
             "metric,scope,value,ci95_low,ci95_high\n\
-             sso_logins,all,30,,\ninteractive_logins,all,10,,\nprotected_visits,all,120,,\n\
+             sso_share,all,0.25,,\n\
              silent_auth_successes,all,1,,\nsilent_auth_login_required,all,99,,\n\
              silent_auth_failure_share,all,0.25,0.2,0.3\n",
         )
