@@ -4,7 +4,10 @@
 //! and a `*` where the run's interval does not overlap the first run's (only
 //! runs with replicas have intervals). Printed on stdout.
 //!
-//! Headline metrics: `reauth_rate`, `interactive_logins`, `sso_logins`,
+//! `ssosim compare SWEEP_DIR` compares the points of a sweep folder, in sweep
+//! order (the order of `sweep.csv`), the first point as the reference.
+//!
+//! Headline metrics: `reauth_rate`, `sso_share`, `interactive_logins`, `sso_logins`,
 //! `silent_auth_failure_share` (scope `all`), `sessions_alive_at_end` of every
 //! tier found in any run, `authorize_requests_per_s_peak` (`as`) and
 //! `login_latency_ms_mean` (`all`). A metric missing from a run shows `-`.
@@ -14,7 +17,7 @@
 
 use super::CliError;
 use super::summary::round;
-use crate::metrics::stats::fmt_num;
+use crate::metrics::stats::{Estimate, fmt_num};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -37,8 +40,9 @@ pub enum Format {
 /// Arguments of `ssosim compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Run folders (each with a summary.csv); the first is the reference.
-    #[arg(required = true, num_args = 2..)]
+    /// Run folders (each with a summary.csv), the first the reference; or one
+    /// sweep folder, whose points are compared in sweep order.
+    #[arg(required = true, num_args = 1.., value_name = "RUN_DIR")]
     pub runs: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -51,6 +55,7 @@ pub struct CompareArgs {
 /// `(metric, scope)`; scope `None` means every scope in which the metric appears.
 const HEADLINE: &[(&str, Option<&str>)] = &[
     ("reauth_rate", Some("all")),
+    ("sso_share", Some("all")),
     ("interactive_logins", Some("all")),
     ("sso_logins", Some("all")),
     ("silent_auth_failure_share", Some("all")),
@@ -69,9 +74,21 @@ struct Value {
 
 /// One run folder's summary: (metric, scope) → value, and scopes in file order.
 #[derive(Debug)]
-struct Summary {
+pub(super) struct Summary {
     values: BTreeMap<(String, String), Value>,
     order: Vec<(String, String)>,
+}
+
+impl Summary {
+    /// The value of `metric` in `scope`, as an estimate (with its interval when
+    /// the file has one).
+    pub(super) fn get(&self, metric: &str, scope: &str) -> Option<Estimate> {
+        let v = self.values.get(&(metric.to_string(), scope.to_string()))?;
+        Some(Estimate {
+            mean: v.value,
+            ci95: v.ci95_low.zip(v.ci95_high),
+        })
+    }
 }
 
 /// One run's cell in a comparison row.
@@ -95,7 +112,7 @@ struct Row {
 }
 
 /// Reads `dir/summary.csv`.
-fn read_summary(dir: &Path) -> Result<Summary, CliError> {
+pub(super) fn read_summary(dir: &Path) -> Result<Summary, CliError> {
     let path = dir.join("summary.csv");
     if !path.is_file() {
         return Err(CliError::Refused(format!(
@@ -342,12 +359,21 @@ fn json(labels: &[String], rows: &[Row]) -> String {
 
 /// Reads the folders and prints the comparison.
 pub fn exec(args: CompareArgs) -> Result<(), CliError> {
-    let runs: Vec<Summary> = args
-        .runs
+    let dirs = match args.runs.as_slice() {
+        [one] if super::sweep::is_sweep_folder(one) => super::sweep::point_folders(one)?,
+        [one] => {
+            return Err(CliError::Refused(format!(
+                "error: {}: one folder to compare; give two or more run folders, or one sweep folder (with sweep.csv)",
+                one.display()
+            )));
+        }
+        many => many.to_vec(),
+    };
+    let runs: Vec<Summary> = dirs
         .iter()
         .map(|d| read_summary(d))
         .collect::<Result<_, _>>()?;
-    let labels: Vec<String> = args.runs.iter().map(|d| d.display().to_string()).collect();
+    let labels: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
     let rows = compare(&labels, &runs);
     let text = match args.format {
         Format::Table => table(&labels, &rows),
@@ -356,11 +382,8 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         Format::Json => json(&labels, &rows),
     };
     if let Some(dir) = &args.charts {
-        let runs: Vec<(String, PathBuf)> = labels
-            .iter()
-            .cloned()
-            .zip(args.runs.iter().cloned())
-            .collect();
+        let runs: Vec<(String, PathBuf)> =
+            labels.iter().cloned().zip(dirs.iter().cloned()).collect();
         crate::report::render_comparison(&runs, dir)
             .map_err(|e| CliError::Failed(format!("error: {e}")))?;
     }

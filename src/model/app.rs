@@ -64,6 +64,9 @@ impl UserWorld<'_> {
     /// user to `/authorize`.
     pub fn app_refresh_denied(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
         self.rt_client[app as usize] = None;
+        self.note(ctx.now(), || {
+            "refresh token refused: the app sends the user to /authorize".to_string()
+        });
         self.send(ctx, Msg::RedirectAuthorize { app });
     }
 

@@ -5,6 +5,7 @@
 
 use super::config::pick;
 use super::message::Msg;
+use super::trace::{LineKind, Outcome};
 use super::world::{Event, UserWorld};
 use crate::engine::Context;
 use crate::engine::rng;
@@ -47,6 +48,17 @@ pub(super) enum LogoutKind {
     As,
     /// The app, the AS and the IdP (`/v2/logout?federated`).
     Federated,
+}
+
+impl LogoutKind {
+    /// What the logout ends, in words (traces).
+    fn reach(self) -> &'static str {
+        match self {
+            LogoutKind::AppOnly => "the app only",
+            LogoutKind::As => "the app and the AS",
+            LogoutKind::Federated => "the app, the AS and the identity provider (federated)",
+        }
+    }
 }
 
 /// What the browser keeps beyond its cookies (which live with the sessions
@@ -105,12 +117,13 @@ impl UserWorld<'_> {
         if protected {
             self.count(app, AppCounter::ProtectedVisits, now);
         }
-        self.note(now, || {
+        self.mark(now, || {
             let page = if protected { "protected" } else { "anonymous" };
-            format!(
+            let what = format!(
                 "visit to {} ({} page)",
                 self.cfg.apps[app as usize].name, page
-            )
+            );
+            (LineKind::Visit, what)
         });
         self.send(ctx, Msg::PageRequest { app });
     }
@@ -127,6 +140,8 @@ impl UserWorld<'_> {
         v.dwell_end = now.saturating_add(self.cfg.visit_length);
         let (app, nav, hops, login, tokens, dwell_end) =
             (v.app, v.nav, v.hops, v.login, v.tokens, v.dwell_end);
+        let outcome = Outcome::served(login, v.protected);
+        self.mark_outcome(now, outcome);
         if let Some(kind) = login {
             self.metrics.logins.record(kind, now - nav, hops);
         }
@@ -220,6 +235,9 @@ impl UserWorld<'_> {
     /// silent authentication (which then may lead to an interactive login).
     pub fn browser_refresh_denied(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
         self.rt_client[app as usize] = None;
+        self.note(ctx.now(), || {
+            "refresh token refused: the app falls back to silent authentication".to_string()
+        });
         self.send(ctx, Msg::SilentAuthorize { app, renewal });
     }
 
@@ -249,6 +267,7 @@ impl UserWorld<'_> {
         };
         if renewal {
             v.tokens = false;
+            self.mark_outcome(ctx.now(), Outcome::RenewalFailed);
         } else if v.protected {
             self.send(ctx, Msg::Authorize { app });
         } else {
@@ -280,7 +299,7 @@ impl UserWorld<'_> {
         }
         let app = v.app;
         self.count(app, AppCounter::Logouts, now);
-        self.note(now, || format!("user logs out ({kind:?})"));
+        self.note(now, || format!("user logs out of {}", kind.reach()));
         // Logging out of an app clears its tokens, refresh token included
         // (the family stays valid server-side, unused, until it expires).
         self.rt_client[app as usize] = None;
@@ -311,7 +330,7 @@ impl UserWorld<'_> {
         if let Some(v) = self.browser.visit.take() {
             if v.protected && !v.resolved {
                 self.count(v.app, AppCounter::LoginsAbandoned, now);
-                self.note(now, || "login abandoned".to_string());
+                self.mark_outcome(now, Outcome::Abandoned);
             }
             self.browser.epoch = self.browser.epoch.wrapping_add(1);
         }

@@ -6,7 +6,7 @@ use super::config::ModelConfig;
 use super::message::Msg;
 use super::refresh::RefreshFamily;
 use super::session::{EndCause, Session};
-use super::trace::{TraceLine, UserScript};
+use super::trace::{LineKind, Outcome, TraceLine, UserScript};
 use super::user::User;
 use crate::engine::{Context, Model, Simulation};
 use crate::metrics::{AppCounter, GlobalCounter, Layout, Metrics, Series, TierCounter};
@@ -142,13 +142,29 @@ impl<'c> UserWorld<'c> {
     /// Adds a free-text line to the trace, when tracing.
     #[inline]
     pub fn note(&mut self, t: u64, text: impl FnOnce() -> String) {
+        self.mark(t, || (LineKind::Note, text()));
+    }
+
+    /// Adds a line of the kind and text `line` gives to the trace, when tracing.
+    #[inline]
+    pub fn mark(&mut self, t: u64, line: impl FnOnce() -> (LineKind, String)) {
         if let Some(trace) = &mut self.trace {
+            let (kind, what) = line();
             trace.push(TraceLine {
                 time: t,
                 hop: None,
-                what: text(),
+                what,
+                kind,
             });
         }
+    }
+
+    /// Adds the outcome of the visit under way to the trace, when tracing.
+    #[inline]
+    pub fn mark_outcome(&mut self, t: u64, outcome: Outcome) {
+        self.mark(t, || {
+            (LineKind::Outcome(outcome), outcome.describe().to_string())
+        });
     }
 
     fn deliver(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
@@ -158,6 +174,7 @@ impl<'c> UserWorld<'c> {
                 time: ctx.now(),
                 hop: Some((self.cfg.actor_name(from), self.cfg.actor_name(to))),
                 what: what.to_string(),
+                kind: LineKind::Hop,
             });
         }
         if let Some(v) = &mut self.browser.visit
@@ -278,8 +295,10 @@ impl<'c> UserWorld<'c> {
         } else {
             self.sessions[tier] = Some(Session::new(t, mfa));
             self.metrics.count_tier(tier, TierCounter::SessionsCreated);
-            self.note(t, || {
-                format!("{} session created", self.cfg.tier_name(tier))
+            self.mark(t, || {
+                let scope = self.cfg.tier_name(tier);
+                let what = format!("{scope} session created");
+                (LineKind::Session { scope }, what)
             });
         }
     }
@@ -306,12 +325,10 @@ impl<'c> UserWorld<'c> {
         };
         self.metrics.count_tier(tier, cause.counter());
         self.valid_until(tier, s.since, at);
-        self.note(at, || {
-            format!(
-                "{} session ends: {}",
-                self.cfg.tier_name(tier),
-                cause.name()
-            )
+        self.mark(at, || {
+            let scope = self.cfg.tier_name(tier);
+            let what = format!("{scope} session ends: {}", cause.name());
+            (LineKind::Session { scope }, what)
         });
     }
 
@@ -377,6 +394,7 @@ impl<'c> UserWorld<'c> {
             && !v.resolved
         {
             self.count(v.app, AppCounter::LoginsAbandoned, end);
+            self.mark_outcome(end, Outcome::Abandoned);
         }
         let layout = self.cfg.layout;
         for tier in 0..self.sessions.len() {
@@ -514,6 +532,11 @@ impl<'c> Simulator<'c> {
         lines.retain(|l| l.time <= until);
         lines.sort_by_key(|l| l.time);
         (lines, valid)
+    }
+
+    /// The profile of the user simulated last (a trace's header).
+    pub fn profile(&self) -> super::UserProfile {
+        self.world.user.profile
     }
 
     /// Counters of every user simulated so far (the per-second AS loads may

@@ -285,8 +285,9 @@ fn idle_not_above_absolute(
 ) -> Option<u64> {
     match (idle, absolute) {
         (Some(i), Some(a)) if i > a => {
-            p.at(
+            p.at_pair(
                 &s.key("idle_timeout"),
+                &s.key("absolute_timeout"),
                 format!(
                     "{} is longer than absolute_timeout {}; use an idle timeout no longer than the absolute timeout",
                     Dur(i),
@@ -563,8 +564,9 @@ fn read_refresh_tokens(
     let reuse_interval = rs.duration(p, "reuse_interval", d.reuse_interval);
     let idle = match (idle, absolute) {
         (Some(i), Some(a)) if i > a => {
-            p.at(
+            p.at_pair(
                 &rs.key("idle_lifetime"),
+                &rs.key("absolute_lifetime"),
                 format!(
                     "{} is longer than absolute_lifetime {}; use an idle lifetime no longer than the absolute one",
                     Dur(i),
