@@ -37,7 +37,7 @@ fn scenario() -> Scenario {
 /// Traces one scripted user until `until`.
 fn trace(
     connection: Connection,
-    visits: &[(u64, u8)],
+    visits: &[(u64, u16)],
     until: u64,
 ) -> (Vec<TraceLine>, Vec<String>) {
     let s = scenario();
@@ -258,7 +258,7 @@ fn a_trace_is_in_time_order_and_reproducible() {
 fn trace_in(
     toml: &str,
     profile: UserProfile,
-    visits: &[(u64, u8, bool)],
+    visits: &[(u64, u16, bool)],
     until: u64,
 ) -> (Vec<TraceLine>, Vec<String>) {
     let s = from_str(toml, "flows.toml", &[]).expect("valid test scenario");
@@ -397,7 +397,7 @@ fn a_browser_close_abandons_the_login_and_drops_session_only_cookies() {
         )
         .replace("[users]\n", "[users]\nbrowser_closes_per_day = 2000.0\n");
     let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Allowed);
-    let visits: Vec<(u64, u8, bool)> = (0..200).map(|i| (i * 17 * MINUTE, 0, true)).collect();
+    let visits: Vec<(u64, u16, bool)> = (0..200).map(|i| (i * 17 * MINUTE, 0, true)).collect();
     let (lines, _) = trace_in(&toml, profile, &visits, 200 * 17 * MINUTE);
     let n = notes(&lines);
     assert!(n.contains(&"browser closes"));
@@ -530,7 +530,7 @@ fn a_rotated_token_lost_in_flight_is_a_reuse_that_revokes_the_family() {
     // token, the AS detects the reuse and revokes the family.
     let toml = with_refresh_tokens("browser_closes_per_day = 43200.0\n");
     let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Allowed);
-    let visits: Vec<(u64, u8, bool)> = (0..600).map(|i| (i * 5 * MINUTE, 1, true)).collect();
+    let visits: Vec<(u64, u16, bool)> = (0..600).map(|i| (i * 5 * MINUTE, 1, true)).collect();
     let (lines, _) = trace_in(&toml, profile, &visits, 600 * 5 * MINUTE);
     let reuse = lines
         .iter()

@@ -135,7 +135,7 @@ impl<'c> UserWorld<'c> {
 
     /// Counts one app counter at the current time.
     #[inline]
-    pub fn count(&mut self, app: u8, c: AppCounter, t: u64) {
+    pub fn count(&mut self, app: u16, c: AppCounter, t: u64) {
         self.metrics.count_app(app as usize, c, t);
     }
 

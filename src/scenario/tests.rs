@@ -558,6 +558,63 @@ fn apps_required_unique_and_of_known_kind() {
 }
 
 #[test]
+fn more_apps_or_identity_providers_than_16_bits_number_are_refused_with_the_limit() {
+    // The model numbers apps and IdPs with 16 bits (an 8-bit index used to
+    // wrap silently). A file of at most 1 MiB cannot hold that many, so the
+    // refusal is checked on a TOML tree, as the loader builds it.
+    use toml::{Table, Value};
+    let app = |i: usize| {
+        let mut t = Table::new();
+        t.insert("name".into(), Value::String(format!("a{i}")));
+        t.insert("kind".into(), Value::String("native".into()));
+        Value::Table(t)
+    };
+    let problems = |root: &Table| {
+        let mut p = super::reader::Problems::default();
+        super::validate::validate(root, "x", &mut p);
+        p.into_vec()
+            .into_iter()
+            .map(|x| match x.place {
+                Place::Key(k) => format!("{k}: {}", x.message),
+                other => format!("{other:?}: {}", x.message),
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut root = Table::new();
+    root.insert(
+        "apps".into(),
+        Value::Array((0..=MAX_APPS).map(app).collect()),
+    );
+    assert_eq!(
+        problems(&root),
+        ["apps: 65536 apps, more than the limit of 65535; use at most 65535 [[apps]] tables"]
+    );
+    let mut root = Table::new();
+    root.insert("apps".into(), Value::Array(vec![app(0)]));
+    let idps: Table = (0..=MAX_IDPS)
+        .map(|i| (format!("i{i}"), Value::Table(Table::new())))
+        .collect();
+    root.insert("identity_providers".into(), Value::Table(idps));
+    assert_eq!(
+        problems(&root),
+        [
+            "identity_providers: 65536 identity providers, more than the limit of 65535; define at most 65535"
+        ]
+    );
+    // At the limit, apps are read, and a duplicate name is found (in linear time).
+    let mut apps: Vec<Value> = (0..MAX_APPS).map(app).collect();
+    apps[MAX_APPS - 1] = app(7);
+    let mut root = Table::new();
+    root.insert("apps".into(), Value::Array(apps));
+    assert_eq!(
+        problems(&root),
+        [
+            "apps.65534.name: duplicate app name \"a7\" (apps.7 has it too); give each app its own name"
+        ]
+    );
+}
+
+#[test]
 fn spa_implicit_keeps_no_local_session() {
     refused(
         "[[apps]]\nname = \"a\"\nkind = \"spa_implicit\"\nlocal_session = { idle_timeout = \"1h\" }\n",

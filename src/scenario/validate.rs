@@ -25,6 +25,10 @@ pub const MAX_SAMPLES: u64 = 1_000_000;
 pub const MAX_EVENTS: f64 = 9_007_199_254_740_992.0;
 /// Tolerance when checking that shares sum to 1.
 pub const SHARE_TOLERANCE: f64 = 1e-9;
+/// Most apps in one scenario: the model numbers apps with 16 bits.
+pub const MAX_APPS: usize = u16::MAX as usize;
+/// Most identity providers in one scenario: the model numbers them with 16 bits.
+pub const MAX_IDPS: usize = u16::MAX as usize;
 
 const PLANS: &[(&str, Plan)] = &[
     ("self_service", Plan::SelfService),
@@ -341,6 +345,16 @@ fn read_idps(p: &mut Problems, top: &mut Section) -> Vec<(String, Option<Session
             return Vec::new();
         }
     };
+    if table.len() > MAX_IDPS {
+        p.at(
+            &key,
+            format!(
+                "{} identity providers, more than the limit of {MAX_IDPS}; define at most {MAX_IDPS}",
+                table.len()
+            ),
+        );
+        return Vec::new();
+    }
     let mut idps = Vec::new();
     for (name, value) in table {
         let idp_key = child(&key, name);
@@ -408,6 +422,16 @@ fn read_apps(p: &mut Problems, top: &mut Section) -> Option<Vec<AppConfig>> {
         }
         Some(Value::Array(items)) if items.is_empty() => {
             p.at(&key, none);
+            return None;
+        }
+        Some(Value::Array(items)) if items.len() > MAX_APPS => {
+            p.at(
+                &key,
+                format!(
+                    "{} apps, more than the limit of {MAX_APPS}; use at most {MAX_APPS} [[apps]] tables",
+                    items.len()
+                ),
+            );
             return None;
         }
         Some(Value::Array(items)) => items,
@@ -594,14 +618,17 @@ fn read_refresh_tokens(
 
 /// App names are scopes (`app:<name>`): each must be unique.
 fn check_unique_names(p: &mut Problems, apps: &[AppRead]) {
+    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (j, app) in apps.iter().enumerate() {
         let Some(name) = &app.name else { continue };
-        let first = apps.iter().position(|a| a.name.as_ref() == Some(name));
-        if let Some(i) = first.filter(|i| *i < j) {
-            p.at(
+        match first.get(name.as_str()) {
+            Some(&i) => p.at(
                 &format!("apps.{j}.name"),
                 format!("duplicate app name \"{name}\" (apps.{i} has it too); give each app its own name"),
-            );
+            ),
+            None => {
+                first.insert(name, j);
+            }
         }
     }
 }
