@@ -378,3 +378,49 @@ fn an_app_past_index_255_keeps_its_own_visits_and_sessions() {
     assert_eq!(created(0), 0);
     assert!(created(last) > 0);
 }
+
+#[test]
+fn browser_closes_and_cookie_clears_never_end_a_native_apps_session() {
+    // A web app and a native app, both with a session-only-capable local
+    // session; browser closes (1/day) and cookie clears (30/month) end the
+    // web app's sessions and orphan them, never the native app's.
+    let text = r#"
+[simulation]
+users = 3000
+duration = "20d"
+[[apps]]
+name = "web"
+kind = "regular_web"
+local_session = { idle_timeout = "1d", absolute_timeout = "3d", cookie = "non_persistent" }
+[[apps]]
+name = "mobile"
+kind = "native"
+local_session = { idle_timeout = "1d", absolute_timeout = "3d" }
+[users]
+protected_share = 1.0
+browser_closes_per_day = 1.0
+cookie_clears_per_month = 30.0
+"#;
+    let m = simulate(&from_str(text, "native.toml", &[]).unwrap(), 0);
+    let (web, native) = (m.layout.app_tier(0), m.layout.app_tier(1));
+    assert!(m.tier_value(web, TierCounter::EndedBrowserClose) > 1000);
+    assert!(m.tier_value(web, TierCounter::EndedCookiesCleared) > 1000);
+    assert_eq!(m.tier_value(native, TierCounter::EndedBrowserClose), 0);
+    assert_eq!(m.tier_value(native, TierCounter::EndedCookiesCleared), 0);
+    assert!(m.tier_value(native, TierCounter::SessionsCreated) > 0);
+    use ssosim::metrics::Series;
+    assert!(
+        m.series
+            .sessions(Series::ORPHANED, web)
+            .iter()
+            .any(|&x| x > 0)
+    );
+    assert!(
+        m.series
+            .sessions(Series::ORPHANED, native)
+            .iter()
+            .all(|&x| x == 0)
+    );
+    // The AS session, held by a browser cookie, is reached by clears.
+    assert!(m.tier_value(Layout::AS_TIER, TierCounter::EndedCookiesCleared) > 0);
+}

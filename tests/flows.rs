@@ -717,3 +717,54 @@ fn clearing_cookies_ends_every_session_the_browser_reached() {
         ]
     );
 }
+
+#[test]
+fn a_native_apps_session_lives_in_the_app_not_in_the_browser() {
+    // A native app beside a session-only AS cookie; the browser closes about
+    // every 3 minutes and its cookies are cleared about every 3 minutes too.
+    let toml = TENANT
+        .replace(
+            "kind = \"regular_web\"\nlocal_session = { idle_timeout = \"30m\", absolute_timeout = \"1d\" }",
+            "kind = \"native\"\nlocal_session = { idle_timeout = \"1d\", absolute_timeout = \"1d\" }",
+        )
+        .replace(
+            "idle_timeout = \"1h\"\nabsolute_timeout = \"1d\"",
+            "idle_timeout = \"1d\"\nabsolute_timeout = \"1d\"\ncookie = \"non_persistent\"",
+        )
+        .replace(
+            "[users]\n",
+            "[users]\nbrowser_closes_per_day = 500.0\ncookie_clears_per_month = 15000.0\n",
+        );
+    let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Allowed);
+    let visits: Vec<(u64, u16, bool)> = (0..20).map(|i| (i * 30 * MINUTE, 0, true)).collect();
+    let until = 20 * 30 * MINUTE;
+    let (lines, valid) = trace_in(&toml, profile, &visits, until);
+    let n = notes(&lines);
+    assert!(n.contains(&"browser closes"));
+    assert!(n.contains(&"user clears cookies and site data"));
+    assert!(
+        n.iter()
+            .any(|x| *x == "as session ends: browser close"
+                || *x == "as session ends: cookies cleared"),
+        "the AS session is the browser's: {n:#?}"
+    );
+    let created = n
+        .iter()
+        .filter(|x| **x == "app:storezero session created")
+        .count();
+    assert_eq!(created, 1, "one login, then the app's own session: {n:#?}");
+    assert!(
+        !n.iter()
+            .any(|x| x.starts_with("app:storezero session ends")),
+        "{n:#?}"
+    );
+    assert!(valid.contains(&"app:storezero".to_string()), "{valid:?}");
+    // The last visit is served from the local session, browser closes or not.
+    assert_eq!(
+        hops_from(&lines, 19 * 30 * MINUTE),
+        [
+            "browser -> storezero: GET /page",
+            "storezero -> browser: 200 page"
+        ]
+    );
+}

@@ -307,6 +307,34 @@ fn local_session_as_a_sub_table() {
 }
 
 #[test]
+fn a_native_apps_session_lives_in_the_app_so_its_cookie_is_persistent() {
+    // Default: persistent (no browser close or cookie clear reaches it).
+    let native = |ls: &str| format!("[[apps]]\nname = \"n\"\nkind = \"native\"\n{ls}");
+    let s = ok(&native(""));
+    assert_eq!(s.apps[0].local_session.cookie, CookieKind::Persistent);
+    let s = ok(&native("local_session = { idle_timeout = \"1h\" }\n"));
+    assert_eq!(s.apps[0].local_session.cookie, CookieKind::Persistent);
+    let s = ok(&native("local_session = { cookie = \"persistent\" }\n"));
+    assert_eq!(s.apps[0].local_session.cookie, CookieKind::Persistent);
+    // Web apps keep the session-only default.
+    assert_eq!(
+        ok(MIN_APP).apps[0].local_session.cookie,
+        CookieKind::NonPersistent
+    );
+    refused(
+        &native("local_session = { cookie = \"non_persistent\" }\n"),
+        "error: scenarios/x.toml: apps.0.local_session.cookie: \"non_persistent\" does not apply to a native app: its session lives in the app, not in a browser cookie, so browser closes and cookie clears do not end it; remove cookie or use \"persistent\"",
+    );
+    // Turning a web app with a session-only cookie into a native one says so.
+    let web = "[[apps]]\nname = \"w\"\nkind = \"regular_web\"\nlocal_session = { idle_timeout = \"2h\", absolute_timeout = \"1d\", cookie = \"non_persistent\" }\n";
+    let lines = refusal(web, &["apps.w.kind=native"]);
+    assert!(
+        lines.iter().any(|l| l.ends_with("apps.0.local_session.cookie: \"non_persistent\" does not apply to a native app: its session lives in the app, not in a browser cookie, so browser closes and cookie clears do not end it; remove cookie or use \"persistent\"")),
+        "{lines:?}"
+    );
+}
+
+#[test]
 fn visit_shares_default_to_even_and_may_be_given() {
     let two = "[[apps]]\nname = \"a\"\nkind = \"native\"\n[[apps]]\nname = \"b\"\nkind = \"spa_implicit\"\n";
     let s = ok(two);

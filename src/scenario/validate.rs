@@ -63,6 +63,12 @@ const LOCAL_DEFAULT: SessionPolicy = SessionPolicy {
     absolute_timeout: DAY,
     cookie: CookieKind::NonPersistent,
 };
+/// Defaults of a `native` app's `local_session`: its session lives in the app,
+/// which no browser close or cookie clear reaches (`persistent`).
+const NATIVE_LOCAL_DEFAULT: SessionPolicy = SessionPolicy {
+    cookie: CookieKind::Persistent,
+    ..LOCAL_DEFAULT
+};
 
 /// Validates the whole tree. `default_name` is used when `name` is absent.
 pub(crate) fn validate(root: &Table, default_name: &str, p: &mut Problems) -> Option<Scenario> {
@@ -518,15 +524,22 @@ fn read_app(p: &mut Problems, key: &str, value: &Value) -> Option<AppRead> {
 }
 
 /// `apps[].local_session`, inline or as a sub-table. Design §3: a `spa_implicit` app
-/// keeps no local session, so giving one is refused rather than silently ignored.
+/// keeps no local session, so giving one is refused rather than silently ignored. A
+/// `native` app keeps its session in the app, not in a browser cookie: its cookie
+/// is `persistent` (browser closes and cookie clears do not reach it), and
+/// `non_persistent` is refused rather than silently ignored.
 fn read_local_session(
     p: &mut Problems,
     s: &mut Section,
     kind: Option<AppKind>,
 ) -> Option<SessionPolicy> {
     let key = s.key("local_session");
+    let defaults = match kind {
+        Some(AppKind::Native) => NATIVE_LOCAL_DEFAULT,
+        _ => LOCAL_DEFAULT,
+    };
     match (s.get("local_session"), kind) {
-        (None, _) => Some(LOCAL_DEFAULT),
+        (None, _) => Some(defaults),
         (Some(_), Some(AppKind::SpaImplicit)) => {
             p.at(
                 &key,
@@ -536,9 +549,21 @@ fn read_local_session(
         }
         (Some(Value::Table(t)), _) => {
             let mut ls = Section::new(t, key);
-            let policy = read_policy(p, &mut ls, LOCAL_DEFAULT);
+            let policy = read_policy(p, &mut ls, defaults);
+            let cookie_key = ls.key("cookie");
             ls.finish(p);
-            policy
+            match policy {
+                Some(pol)
+                    if kind == Some(AppKind::Native) && pol.cookie == CookieKind::NonPersistent =>
+                {
+                    p.at(
+                        &cookie_key,
+                        "\"non_persistent\" does not apply to a native app: its session lives in the app, not in a browser cookie, so browser closes and cookie clears do not end it; remove cookie or use \"persistent\"",
+                    );
+                    None
+                }
+                other => other,
+            }
         }
         (Some(other), _) => {
             p.at(
