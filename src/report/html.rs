@@ -3,9 +3,9 @@
 //! Charts are inlined as base64 PNG data URIs, the sequence diagram as inline
 //! SVG, and the CSS sits in a `<style>` element: the page runs no script and
 //! loads nothing from anywhere, so it can be mailed as is. The layout is a
-//! single column that narrows to a phone's width; charts (640 px wide, drawn
+//! single column that narrows to a phone's width; charts (560 px wide, drawn
 //! for it) scale down to the column, so at 360 px their text is still over
-//! 11 px. Metric names break only after an underscore, never mid-word.
+//! 12 px. Metric names break only after an underscore, never mid-word.
 
 use std::fmt::Write as _;
 
@@ -288,19 +288,36 @@ fn interval(row: &SummaryRow) -> String {
     }
 }
 
-/// A row of a metric table: name (and meaning under it), scope, value, interval.
-fn metric_row(out: &mut String, row: &SummaryRow, what: Option<&str>) {
+/// A row of a metric table: name (and meaning under it), scope, value, and
+/// the interval when the run has replicas.
+fn metric_row(out: &mut String, row: &SummaryRow, what: Option<&str>, intervals: bool) {
     let what = what
         .map(|w| format!("<div class=\"what\">{}</div>", escape(w)))
         .unwrap_or_default();
+    let interval = if intervals {
+        format!("<td class=\"num\">{}</td>", interval(row))
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "<tr><td><code>{}</code>{what}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+        "<tr><td><code>{}</code>{what}</td><td>{}</td><td class=\"num\">{}</td>{interval}</tr>",
         breakable(&row.metric),
         escape(&scope_label(&row.scope)),
         shown(row),
-        interval(row),
     );
+}
+
+/// The head of a metric table.
+fn metric_head(intervals: bool) -> String {
+    format!(
+        "<thead><tr><th>metric</th><th>scope</th><th class=\"num\">value</th>{}</tr></thead>\n<tbody>\n",
+        if intervals {
+            "<th class=\"num\">95% interval</th>"
+        } else {
+            ""
+        }
+    )
 }
 
 /// Zero in this run, interval included: the metric does not apply or never
@@ -417,16 +434,14 @@ fn settings(out: &mut String, run: &RunData) {
 /// The headline table, leaving out rows that are zero in this run (named
 /// under the table).
 fn headline(out: &mut String, run: &RunData) {
+    let intervals = run.meta.replicas > 1;
     out.push_str("<section>\n<h2>Headline figures</h2>\n<div class=\"table-wrap\"><table>\n");
-    out.push_str(
-        "<thead><tr><th>metric</th><th>scope</th><th class=\"num\">value</th>\
-         <th class=\"num\">95% interval</th></tr></thead>\n<tbody>\n",
-    );
+    out.push_str(&metric_head(intervals));
     let mut zero = Vec::new();
     for (metric, scope, what, _) in HEADLINE {
         match run.summary.get(metric, scope) {
             Some(row) if is_zero(row) => zero.push(metric),
-            Some(row) => metric_row(out, row, Some(what)),
+            Some(row) => metric_row(out, row, Some(what), intervals),
             None => {}
         }
     }
@@ -567,15 +582,15 @@ pub fn run_report(
     settings(&mut out, run);
     headline(&mut out, run);
     per_app(&mut out, run);
-    let _ = writeln!(
+    let intervals = m.replicas > 1;
+    let _ = write!(
         out,
-        "<details><summary>All {} metrics of summary.csv</summary>\n<div class=\"table-wrap\"><table>\n\
-         <thead><tr><th>metric</th><th>scope</th><th class=\"num\">value</th>\
-         <th class=\"num\">95% interval</th></tr></thead>\n<tbody>",
-        run.summary.rows.len()
+        "<details><summary>All {} metrics of summary.csv</summary>\n<div class=\"table-wrap\"><table>\n{}",
+        run.summary.rows.len(),
+        metric_head(intervals)
     );
     for row in &run.summary.rows {
-        metric_row(&mut out, row, None);
+        metric_row(&mut out, row, None, intervals);
     }
     out.push_str("</tbody></table></div></details>\n</section>\n");
 

@@ -100,17 +100,26 @@ pub fn svg(login: &SampleLogin) -> String {
     let actors = actors(&login.lines);
     let lane_x =
         |a: &str| LEFT + LANE / 2 + LANE * actors.iter().position(|x| x == a).unwrap_or(0) as i32;
-    let width = LEFT + LANE * actors.len() as i32 + 8;
+    // Wide enough for the lanes and for the longest label (about 8 px a
+    // character at 15 px), which starts at the left end of its arrow.
+    let label_end = login
+        .lines
+        .iter()
+        .filter_map(|l| {
+            let (from, to) = l.hop.as_ref()?;
+            Some(lane_x(from).min(lane_x(to)) + 6 + 8 * l.what.chars().count() as i32)
+        })
+        .max()
+        .unwrap_or(0);
+    let width = (LEFT + LANE * actors.len() as i32).max(label_end) + 8;
     let height = HEAD + ROW * login.lines.len() as i32 + 16;
     let t0 = login.lines.first().map_or(0, |l| l.time);
     let mut out = String::new();
     let _ = write!(
         out,
-        "<svg class=\"sequence\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" \
-         width=\"{width}\" height=\"{height}\" role=\"img\" font-family=\"sans-serif\" font-size=\"14\">\
-         <title>First login of user {user}: {n} steps</title>\
-         <defs><marker id=\"seq-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" \
-         markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0,0L10,5L0,10z\" fill=\"#1b1b1b\"/></marker></defs>",
+        "<svg class=\"sequence\" viewBox=\"0 0 {width} {height}\" \
+         width=\"{width}\" height=\"{height}\" role=\"img\" font-family=\"sans-serif\" font-size=\"15\">\
+         <title>First login of user {user}: {n} steps</title>",
         user = login.user,
         n = login.lines.len(),
     );
@@ -146,13 +155,17 @@ pub fn svg(login: &SampleLogin) -> String {
                     ""
                 };
                 let label_x = x1.min(x2) + 6;
+                let colour = if back { "#0072b2" } else { "#1b1b1b" };
+                let ay = y + 6;
+                // The arrowhead, a triangle whose tip touches the receiver's lane.
+                let base = if back { x2 + 10 } else { x2 - 10 };
                 let _ = write!(
                     out,
-                    "<line x1=\"{x1}\" y1=\"{ay}\" x2=\"{x2}\" y2=\"{ay}\" stroke=\"{colour}\" stroke-width=\"2\"{dash} \
-                     marker-end=\"url(#seq-arrow)\"/><text x=\"{label_x}\" y=\"{ty}\">{what}</text>",
-                    ay = y + 6,
-                    ty = y,
-                    colour = if back { "#0072b2" } else { "#1b1b1b" },
+                    "<line class=\"hop\" x1=\"{x1}\" y1=\"{ay}\" x2=\"{base}\" y2=\"{ay}\" stroke=\"{colour}\" \
+                     stroke-width=\"2\"{dash}/><polygon points=\"{x2},{ay} {base},{} {base},{}\" fill=\"{colour}\"/>\
+                     <text x=\"{label_x}\" y=\"{y}\">{what}</text>",
+                    ay - 5,
+                    ay + 5,
                     what = escape(&line.what),
                 );
             }
@@ -239,7 +252,7 @@ mod tests {
             lines: login,
         });
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert_eq!(svg.matches("marker-end").count(), 5, "one arrow per hop");
+        assert_eq!(svg.matches("<polygon").count(), 5, "one arrow per hop");
         assert!(svg.contains(">302 /callback</text>"));
     }
 }

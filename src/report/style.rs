@@ -18,11 +18,11 @@ use std::sync::Once;
 use plotters::style::{FontStyle, RGBColor};
 
 /// PNG and SVG width, px. Narrow enough that a phone (360 CSS px) shows the
-/// image at more than half size, so [`LABEL_SIZE`] text stays above 11 px; a
+/// image at about two thirds of its size, so [`LABEL_SIZE`] text stays near 12 px; a
 /// desktop shows it at its own size.
-pub const WIDTH: u32 = 640;
+pub const WIDTH: u32 = 560;
 /// Height of a chart's plot area (title and legend come on top of it), px.
-pub const PLOT_HEIGHT: u32 = 400;
+pub const PLOT_HEIGHT: u32 = 380;
 
 /// Font family every chart text uses.
 pub const FONT: &str = "sans-serif";

@@ -128,7 +128,7 @@ pub fn draw_stacked<DB: DrawingBackend>(
         let y = (n - 1 - i) as f64;
         chart.draw_series(std::iter::once(Text::new(
             bar.label.clone(),
-            (0.5, y + name_at),
+            (0.8, y + name_at),
             label_font.clone().pos(Pos::new(HPos::Left, VPos::Center)),
         )))?;
         let centre = y + (bar_low + bar_high) / 2.0;

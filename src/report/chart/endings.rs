@@ -43,10 +43,16 @@ impl Figure for SessionEndings<'_> {
 
     fn caption(&self) -> String {
         let (parts, bars) = stacks(&self.run.summary);
+        let empty = empty_tiers(&self.run.summary);
+        let left_out = if empty.is_empty() {
+            String::new()
+        } else {
+            format!(" Left out, with no session: {}.", empty.join(", "))
+        };
         format!(
             "For each tier, the share of the sessions created during the run that ended by \
              each cause (the first one that applied) or were still alive at the end; the \
-             number in brackets is how many sessions were created.{}",
+             number in brackets is how many sessions were created.{}{left_out}",
             thin_parts(&parts, &bars)
         )
     }
@@ -77,7 +83,22 @@ impl Figure for SessionEndings<'_> {
 /// The causes that ended at least one session, and one bar per tier that has any.
 fn stacks(summary: &Summary) -> (Vec<(String, RGBColor)>, Vec<Stack>) {
     let (parts, bars) = all_stacks(summary);
+    let bars = bars
+        .into_iter()
+        .filter(|b| b.parts.iter().any(|v| *v > 0.0))
+        .collect();
     drop_zero_parts(parts, bars)
+}
+
+/// The tiers that created no session (an SPA without a local session): left
+/// out of the chart, named in its caption.
+fn empty_tiers(summary: &Summary) -> Vec<String> {
+    all_stacks(summary)
+        .1
+        .into_iter()
+        .filter(|b| b.parts.iter().all(|v| *v <= 0.0))
+        .map(|b| b.label)
+        .collect()
 }
 
 /// Every part the summary has a metric for, zero or not, and the bars.

@@ -246,6 +246,15 @@ fn lollipops<DB: DrawingBackend, X: plotters::coord::ranged1d::Ranged<ValueType 
     Ok(())
 }
 
+/// A share tick: `40%`; none above 100% (that room is for the labels).
+fn share_tick(v: &f64) -> String {
+    if *v > 100.0 + 1e-9 {
+        String::new()
+    } else {
+        format!("{}%", style::significant(*v, 3))
+    }
+}
+
 /// Ticks at 1, 2 and 5 times the powers of ten between `low` and `high`.
 fn ticks_125(low: f64, high: f64) -> Vec<f64> {
     let mut ticks = Vec::new();
@@ -315,7 +324,7 @@ fn draw_latency<DB: DrawingBackend>(
         .x_desc("seconds, log scale")
         .y_desc("share of logins")
         .x_label_formatter(&|v| style::significant(*v, 2))
-        .y_label_formatter(&|v| format!("{}%", style::significant(*v, 3)))
+        .y_label_formatter(&share_tick)
         .draw()?;
     lollipops(&mut chart, &series, |(x, share)| {
         format!(
@@ -403,7 +412,7 @@ fn draw_hops<DB: DrawingBackend>(
         .y_desc("share of logins")
         .x_labels(n + 1)
         .x_label_formatter(&label_of)
-        .y_label_formatter(&|v| format!("{}%", style::significant(*v, 3)))
+        .y_label_formatter(&share_tick)
         .draw()?;
     lollipops(&mut chart, &series, |(_, share)| {
         format!("{}%", style::significant(share, 2))
