@@ -23,14 +23,15 @@
 //! already finished stay (they are complete runs), the point under way writes
 //! nothing, `sweep.csv` is not written, and the exit status is 130.
 
-use super::compare::Summary;
 use super::progress::{Display, run_watched};
 use super::publish::publish_run;
 use super::{
     CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
     threads_or_all,
 };
+use crate::metrics::stats::Estimate;
 use crate::output::write_atomic;
+use crate::report::data::Summary;
 use crate::runner::{Progress, RunError, RunOptions};
 use crate::scenario::{Override, Scenario, to_toml};
 use clap::Args;
@@ -461,9 +462,15 @@ fn collect(varies: &[Vary], points: &[Point], out: &Path, quiet: bool) -> Result
 /// (rounded, with 95% intervals).
 fn headline_line(name: &str, summary: &Summary) -> String {
     let show = |metric: &str| {
-        summary
-            .get(metric, "all")
-            .map_or_else(|| "-".to_string(), super::summary::show)
+        summary.get(metric, "all").map_or_else(
+            || "-".to_string(),
+            |r| {
+                super::summary::show(Estimate {
+                    mean: r.value,
+                    ci95: r.ci95,
+                })
+            },
+        )
     };
     format!(
         "  {name:<40} reauth_rate {}  sso_share {}",
