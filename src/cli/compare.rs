@@ -7,20 +7,19 @@
 //! `ssosim compare SWEEP_DIR` compares the points of a sweep folder, in sweep
 //! order (the order of `sweep.csv`), the first point as the reference.
 //!
-//! Headline metrics: `reauth_rate`, `sso_share`, `interactive_logins`, `sso_logins`,
-//! `silent_auth_failure_share` (scope `all`), `sessions_alive_at_end` of every
-//! tier found in any run, `authorize_requests_per_s_peak` (`as`) and
-//! `login_latency_ms_mean` (`all`). A metric missing from a run shows `-`.
+//! Headline metrics and the comparison itself: `report::comparison` (shared
+//! with `comparison.html`). A metric missing from a run shows `-`.
 //!
 //! A folder without `summary.csv` is refused (exit 2); a `summary.csv` that
 //! cannot be read or parsed is a failure (exit 1) naming the file and line.
 
 use super::CliError;
 use super::summary::round;
-use crate::metrics::stats::{Estimate, fmt_num};
+use crate::metrics::stats::fmt_num;
+use crate::report::comparison::{Cell, Row, Value, compare, mark};
+use crate::report::data::{Summary, SummaryRow};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -52,65 +51,6 @@ pub struct CompareArgs {
     pub charts: Option<PathBuf>,
 }
 
-/// `(metric, scope)`; scope `None` means every scope in which the metric appears.
-const HEADLINE: &[(&str, Option<&str>)] = &[
-    ("reauth_rate", Some("all")),
-    ("sso_share", Some("all")),
-    ("interactive_logins", Some("all")),
-    ("sso_logins", Some("all")),
-    ("silent_auth_failure_share", Some("all")),
-    ("sessions_alive_at_end", None),
-    ("authorize_requests_per_s_peak", Some("as")),
-    ("login_latency_ms_mean", Some("all")),
-];
-
-/// One value of `summary.csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-struct Value {
-    value: f64,
-    ci95_low: Option<f64>,
-    ci95_high: Option<f64>,
-}
-
-/// One run folder's summary: (metric, scope) → value, and scopes in file order.
-#[derive(Debug)]
-pub(super) struct Summary {
-    values: BTreeMap<(String, String), Value>,
-    order: Vec<(String, String)>,
-}
-
-impl Summary {
-    /// The value of `metric` in `scope`, as an estimate (with its interval when
-    /// the file has one).
-    pub(super) fn get(&self, metric: &str, scope: &str) -> Option<Estimate> {
-        let v = self.values.get(&(metric.to_string(), scope.to_string()))?;
-        Some(Estimate {
-            mean: v.value,
-            ci95: v.ci95_low.zip(v.ci95_high),
-        })
-    }
-}
-
-/// One run's cell in a comparison row.
-#[derive(Debug, Clone, Serialize)]
-struct Cell {
-    run: String,
-    #[serde(flatten)]
-    value: Option<Value>,
-    /// (value − first) / |first|; absent when the first is 0 and this is not.
-    rel_diff: Option<f64>,
-    /// The 95% intervals of this run and the first do not overlap.
-    differs: bool,
-}
-
-/// One metric of one scope across runs.
-#[derive(Debug, Clone, Serialize)]
-struct Row {
-    metric: String,
-    scope: String,
-    runs: Vec<Cell>,
-}
-
 /// Reads `dir/summary.csv`.
 pub(super) fn read_summary(dir: &Path) -> Result<Summary, CliError> {
     let path = dir.join("summary.csv");
@@ -131,8 +71,7 @@ pub(super) fn read_summary(dir: &Path) -> Result<Summary, CliError> {
     if headers != vec!["metric", "scope", "value", "ci95_low", "ci95_high"] {
         return Err(failed(1, "unexpected header".to_string()));
     }
-    let mut values = BTreeMap::new();
-    let mut order = Vec::new();
+    let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 2;
         let record = record.map_err(|e| failed(line, e.to_string()))?;
@@ -147,82 +86,14 @@ pub(super) fn read_summary(dir: &Path) -> Result<Summary, CliError> {
             }
         };
         let value = number(2)?.ok_or_else(|| failed(line, "empty value".to_string()))?;
-        let key = (field(0).to_string(), field(1).to_string());
-        values.insert(
-            key.clone(),
-            Value {
-                value,
-                ci95_low: number(3)?,
-                ci95_high: number(4)?,
-            },
-        );
-        order.push(key);
+        rows.push(SummaryRow {
+            metric: field(0).to_string(),
+            scope: field(1).to_string(),
+            value,
+            ci95: number(3)?.zip(number(4)?),
+        });
     }
-    Ok(Summary { values, order })
-}
-
-/// The comparison rows.
-fn compare(labels: &[String], runs: &[Summary]) -> Vec<Row> {
-    let mut keys: Vec<(String, String)> = Vec::new();
-    for (metric, scope) in HEADLINE {
-        for run in runs {
-            for (m, s) in &run.order {
-                let wanted = m == metric && scope.is_none_or(|x| x == s);
-                if wanted && !keys.iter().any(|k| k.0 == *m && k.1 == *s) {
-                    keys.push((m.clone(), s.clone()));
-                }
-            }
-        }
-        if let Some(scope) = scope
-            && !keys.iter().any(|k| k.0 == *metric && k.1 == *scope)
-        {
-            keys.push((metric.to_string(), scope.to_string()));
-        }
-    }
-    keys.into_iter()
-        .map(|key| {
-            let first = runs.first().and_then(|r| r.values.get(&key)).copied();
-            let runs = labels
-                .iter()
-                .zip(runs)
-                .map(|(label, run)| {
-                    let value = run.values.get(&key).copied();
-                    Cell {
-                        run: label.clone(),
-                        value,
-                        rel_diff: rel_diff(first, value),
-                        differs: differs(first, value),
-                    }
-                })
-                .collect();
-            Row {
-                metric: key.0,
-                scope: key.1,
-                runs,
-            }
-        })
-        .collect()
-}
-
-fn rel_diff(first: Option<Value>, v: Option<Value>) -> Option<f64> {
-    let (a, b) = (first?.value, v?.value);
-    if a != 0.0 {
-        Some((b - a) / a.abs())
-    } else if b == 0.0 {
-        Some(0.0)
-    } else {
-        None
-    }
-}
-
-fn differs(first: Option<Value>, v: Option<Value>) -> bool {
-    match (first, v) {
-        (Some(a), Some(b)) => match (a.ci95_low, a.ci95_high, b.ci95_low, b.ci95_high) {
-            (Some(alo), Some(ahi), Some(blo), Some(bhi)) => bhi < alo || blo > ahi,
-            _ => false,
-        },
-        _ => false,
-    }
+    Ok(Summary { rows })
 }
 
 /// A value for people: 4 significant digits, interval in brackets.
@@ -239,17 +110,7 @@ fn human(cell: &Cell, first: bool) -> String {
     let Some(v) = &cell.value else {
         return "-".to_string();
     };
-    let mut s = short(v);
-    if !first {
-        match cell.rel_diff {
-            Some(r) => s += &format!(" ({:+.1}%)", r * 100.0),
-            None => s += " (new)",
-        }
-        if cell.differs {
-            s += " *";
-        }
-    }
-    s
+    short(v) + &mark(cell, first)
 }
 
 const LEGEND: &str = "(relative difference to the first run in parentheses; * where the 95% intervals do not overlap)";
@@ -376,7 +237,7 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         .map(|d| read_summary(d))
         .collect::<Result<_, _>>()?;
     let labels: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
-    let rows = compare(&labels, &runs);
+    let rows = compare(&labels, &runs.iter().collect::<Vec<_>>());
     let text = match args.format {
         Format::Table => table(&labels, &rows),
         Format::Csv => csv_text(&rows),

@@ -4,9 +4,10 @@
 //! `compare SWEEP_DIR`, and for `chart` to recognise one).
 
 use super::CliError;
-use super::compare::Summary;
 use super::sweep::{Point, Vary, csv_field, labels, point_names, refuse};
+use crate::metrics::stats::Estimate;
 use crate::output::write_atomic;
+use crate::report::data::Summary;
 use crate::scenario::to_toml;
 use std::path::{Path, PathBuf};
 
@@ -93,9 +94,15 @@ pub(super) fn collect(
 /// (rounded, with 95% intervals).
 fn headline_line(name: &str, summary: &Summary) -> String {
     let show = |metric: &str| {
-        summary
-            .get(metric, "all")
-            .map_or_else(|| "-".to_string(), super::summary::show)
+        summary.get(metric, "all").map_or_else(
+            || "-".to_string(),
+            |r| {
+                super::summary::show(Estimate {
+                    mean: r.value,
+                    ci95: r.ci95,
+                })
+            },
+        )
     };
     format!(
         "  {name:<40} reauth_rate {}  sso_share {}",

@@ -16,7 +16,7 @@ use crate::scenario::Connection;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Visit {
     /// App visited.
-    pub app: u8,
+    pub app: u16,
     /// The page requires login.
     pub protected: bool,
     /// Navigation time (login latency runs from here to the page served).
@@ -91,7 +91,7 @@ impl UserWorld<'_> {
                     0
                 } else {
                     let u = rng::unit(&mut self.user.choices);
-                    pick(self.cfg.app_cumulative.iter().copied(), u) as u8
+                    pick(self.cfg.app_cumulative.iter().copied(), u) as u16
                 };
                 (
                     app,
@@ -153,7 +153,7 @@ impl UserWorld<'_> {
 
     /// Schedules the silent renewal of a `spa_implicit` access token at its
     /// expiry, if the visit lasts that long.
-    fn schedule_renewal(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    fn schedule_renewal(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let epoch = self.browser.epoch;
         let at = ctx
             .now()
@@ -186,7 +186,7 @@ impl UserWorld<'_> {
 
     /// The single-page app loaded: it exchanges its stored refresh token when
     /// it has one, otherwise runs silent authentication in a hidden iframe.
-    pub fn browser_spa_loaded(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn browser_spa_loaded(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         if self.rt_client[app as usize].is_some() {
             self.send(
                 ctx,
@@ -210,7 +210,7 @@ impl UserWorld<'_> {
     /// Tokens and a rotated refresh token arrived at the single-page app.
     pub fn browser_refresh_granted(
         &mut self,
-        app: u8,
+        app: u16,
         renewal: bool,
         ctx: &mut Context<'_, Event>,
     ) {
@@ -220,7 +220,7 @@ impl UserWorld<'_> {
 
     /// The page holds fresh tokens: a renewal schedules the next one; on
     /// load, the page is served.
-    fn tokens_received(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
+    fn tokens_received(&mut self, app: u16, renewal: bool, ctx: &mut Context<'_, Event>) {
         if renewal {
             self.schedule_renewal(app, ctx);
         } else {
@@ -233,7 +233,12 @@ impl UserWorld<'_> {
 
     /// The refresh token was refused: the app forgets it and falls back to
     /// silent authentication (which then may lead to an interactive login).
-    pub fn browser_refresh_denied(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
+    pub fn browser_refresh_denied(
+        &mut self,
+        app: u16,
+        renewal: bool,
+        ctx: &mut Context<'_, Event>,
+    ) {
         self.rt_client[app as usize] = None;
         self.note(ctx.now(), || {
             "refresh token refused: the app falls back to silent authentication".to_string()
@@ -243,7 +248,7 @@ impl UserWorld<'_> {
 
     /// The AS login prompt is shown: the user answers it after the think time,
     /// with a password or by picking their identity provider (one click).
-    pub fn browser_login_prompt(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn browser_login_prompt(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let next = match self.user.profile.connection {
             Connection::Password => Msg::PostCredentials { app },
             Connection::Idp(_) => Msg::ChooseIdp { app },
@@ -253,7 +258,7 @@ impl UserWorld<'_> {
 
     /// Tokens arrived by `postMessage` (with a new refresh-token family when
     /// the app uses refresh tokens).
-    pub fn browser_tokens(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
+    pub fn browser_tokens(&mut self, app: u16, renewal: bool, ctx: &mut Context<'_, Event>) {
         self.issue_refresh_token(app, ctx.now());
         self.tokens_received(app, renewal, ctx);
     }
@@ -261,7 +266,12 @@ impl UserWorld<'_> {
     /// `login_required` arrived by `postMessage`: a protected page goes on to a
     /// top-level `/authorize`; an anonymous page is served without tokens; a
     /// failed renewal leaves the page without tokens until the next visit.
-    pub fn browser_login_required(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
+    pub fn browser_login_required(
+        &mut self,
+        app: u16,
+        renewal: bool,
+        ctx: &mut Context<'_, Event>,
+    ) {
         let Some(v) = &mut self.browser.visit else {
             return;
         };

@@ -72,6 +72,10 @@ pub struct ModelConfig {
     pub visit_rate_distribution: RateDistribution,
     /// Session policy per tier (AS, IdPs, apps; see [`Layout`]).
     pub policies: Vec<SessionPolicy>,
+    /// Per tier: the browser holds the session's cookie, so browser closes and
+    /// cookie clears reach it. False for a native app, whose session lives in
+    /// the app.
+    pub browser_held: Vec<bool>,
     /// Apps in scenario order.
     pub apps: Vec<AppModel>,
     /// IdP names in scenario order.
@@ -94,6 +98,8 @@ impl ModelConfig {
         let mut policies = vec![s.authorization_server.session];
         policies.extend(s.identity_providers.iter().map(|i| i.session));
         policies.extend(s.apps.iter().map(|a| a.local_session));
+        let mut browser_held = vec![true; 1 + s.identity_providers.len()];
+        browser_held.extend(s.apps.iter().map(|a| a.kind != AppKind::Native));
         ModelConfig {
             layout,
             duration: s.simulation.duration,
@@ -121,6 +127,7 @@ impl ModelConfig {
                 .fold(1.0, f64::max),
             visit_rate_distribution: s.users.visit_rate,
             policies,
+            browser_held,
             apps: s
                 .apps
                 .iter()

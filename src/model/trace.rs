@@ -162,7 +162,7 @@ pub struct ScriptedVisit {
     /// Arrival time, ms.
     pub at: u64,
     /// App index.
-    pub app: u8,
+    pub app: u16,
     /// Page requires login.
     pub protected: bool,
 }

@@ -132,9 +132,9 @@ impl User {
     }
 
     /// Index of the user's IdP (0 for password users: only used in trace labels).
-    pub fn idp_index(&self) -> u8 {
+    pub fn idp_index(&self) -> u16 {
         match self.profile.connection {
-            Connection::Idp(i) => i as u8,
+            Connection::Idp(i) => i as u16,
             Connection::Password => 0,
         }
     }

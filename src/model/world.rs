@@ -135,7 +135,7 @@ impl<'c> UserWorld<'c> {
 
     /// Counts one app counter at the current time.
     #[inline]
-    pub fn count(&mut self, app: u8, c: AppCounter, t: u64) {
+    pub fn count(&mut self, app: u16, c: AppCounter, t: u64) {
         self.metrics.count_app(app as usize, c, t);
     }
 
@@ -345,7 +345,9 @@ impl<'c> UserWorld<'c> {
     /// Cookies are lost: on a browser close the session-only ones, when the
     /// user clears cookies all of them. A session valid then ends
     /// (`browser_close` or `cookies_cleared`) and lingers server-side,
-    /// orphaned, until its natural expiry; it is never counted again.
+    /// orphaned, until its natural expiry; it is never counted again. A
+    /// native app's session lives in the app, not in the browser: neither
+    /// reaches it.
     pub fn drop_cookies(&mut self, t: u64, all: bool) {
         let cause = if all {
             EndCause::CookiesCleared
@@ -353,6 +355,9 @@ impl<'c> UserWorld<'c> {
             EndCause::BrowserClose
         };
         for tier in 0..self.sessions.len() {
+            if !self.cfg.browser_held[tier] {
+                continue;
+            }
             if !all && self.cfg.policies[tier].cookie != CookieKind::NonPersistent {
                 continue;
             }
