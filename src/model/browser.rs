@@ -335,13 +335,10 @@ impl UserWorld<'_> {
     }
 
     /// Ends the visit under way, if any; a protected visit not yet decided
-    /// counts as abandoned.
+    /// counts as abandoned (see [`UserWorld::visit_stopped`]).
     pub fn cut_visit(&mut self, now: u64) {
         if let Some(v) = self.browser.visit.take() {
-            if v.protected && !v.resolved {
-                self.count(v.app, AppCounter::LoginsAbandoned, now);
-                self.mark_outcome(now, Outcome::Abandoned);
-            }
+            self.visit_stopped(v, now, "the browser closed");
             self.browser.epoch = self.browser.epoch.wrapping_add(1);
         }
     }

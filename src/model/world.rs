@@ -1,7 +1,7 @@
 //! One user's world: the state every actor keeps about this user, the events
 //! of the timeline, and the session bookkeeping shared by all tiers.
 
-use super::browser::{Browser, LogoutKind};
+use super::browser::{Browser, LogoutKind, Visit};
 use super::config::ModelConfig;
 use super::message::Msg;
 use super::refresh::RefreshFamily;
@@ -162,9 +162,25 @@ impl<'c> UserWorld<'c> {
     /// Adds the outcome of the visit under way to the trace, when tracing.
     #[inline]
     pub fn mark_outcome(&mut self, t: u64, outcome: Outcome) {
-        self.mark(t, || {
-            (LineKind::Outcome(outcome), outcome.describe().to_string())
-        });
+        self.mark(t, || (LineKind::Outcome(outcome), outcome.line()));
+    }
+
+    /// The visit `v` stops at `t` before its page arrived (`why`): a protected
+    /// visit not yet decided is abandoned (counted); one already decided keeps
+    /// its outcome (counted when decided), which the trace notes with `why`.
+    pub fn visit_stopped(&mut self, v: Visit, t: u64, why: &str) {
+        if v.protected && !v.resolved {
+            self.count(v.app, AppCounter::LoginsAbandoned, t);
+            self.mark_outcome(t, Outcome::Abandoned);
+        } else if !v.served {
+            let outcome = Outcome::served(v.login, v.protected);
+            self.mark(t, || {
+                (
+                    LineKind::Outcome(outcome),
+                    format!("{}, but {why} before the page arrived", outcome.words()),
+                )
+            });
+        }
     }
 
     fn deliver(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
@@ -394,12 +410,8 @@ impl<'c> UserWorld<'c> {
     /// End of the timeline: sessions still valid are alive at the end, others
     /// ended by their timeouts; intervals go to the time series.
     fn finish(&mut self, end: u64) {
-        if let Some(v) = self.browser.visit
-            && v.protected
-            && !v.resolved
-        {
-            self.count(v.app, AppCounter::LoginsAbandoned, end);
-            self.mark_outcome(end, Outcome::Abandoned);
+        if let Some(v) = self.browser.visit {
+            self.visit_stopped(v, end, "the simulation stopped");
         }
         let layout = self.cfg.layout;
         for tier in 0..self.sessions.len() {
