@@ -774,6 +774,10 @@ fn comparison_names_the_varied_key_links_reports_and_marks_differences() {
         !html.contains("ssosim chart RUN_DIR"),
         "chart does not redraw it"
     );
+    assert!(
+        !html.contains("<code>silent_<wbr>auth_<wbr>failure_<wbr>share</code>"),
+        "no row of zeros"
+    );
 }
 
 /// Writes the fixtures' reports under `$SSOSIM_REPORT_DEMO` to look at them:
