@@ -22,6 +22,7 @@ mod publish;
 mod run;
 mod summary;
 mod sweep;
+mod sweep_folder;
 mod trace;
 mod trace_format;
 
