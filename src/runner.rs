@@ -121,7 +121,8 @@ fn run_replica(
     progress: &Progress,
 ) -> Result<Metrics, RunError> {
     let users = scenario.simulation.users;
-    let duration = scenario.simulation.duration;
+    // Each timeline runs to the end of the warm-up plus the measured window.
+    let end = cfg.end;
     let blocks = users.div_ceil(BLOCK);
     let next = AtomicU64::new(0);
     let worker = |_| -> Result<Metrics, RunError> {
@@ -139,7 +140,7 @@ fn run_replica(
             let events_before = sim.metrics().events;
             for id in first..last {
                 if shard.is_none_or(|(i, n)| id % n == i) {
-                    sim.simulate(id, duration);
+                    sim.simulate(id, end);
                     done += 1;
                 }
             }

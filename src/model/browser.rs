@@ -128,7 +128,7 @@ impl UserWorld<'_> {
         let (app, nav, hops, login, tokens, dwell_end) =
             (v.app, v.nav, v.hops, v.login, v.tokens, v.dwell_end);
         if let Some(kind) = login {
-            self.metrics.logins.record(kind, now - nav, hops);
+            self.metrics.login_flow(kind, now - nav, hops);
         }
         ctx.schedule_at(dwell_end, Event::DwellEnd { epoch });
         if tokens {
@@ -283,6 +283,7 @@ impl UserWorld<'_> {
         self.note(now, || format!("user logs out ({kind:?})"));
         // Logging out of an app clears its tokens, refresh token included
         // (the family stays valid server-side, unused, until it expires).
+        self.refresh_token_lost(app, crate::metrics::Cause::Logout, now);
         self.rt_client[app as usize] = None;
         if self.cfg.apps[app as usize].kind.uses_code_grant() {
             self.send(ctx, Msg::AppLogout { app });

@@ -3,10 +3,12 @@
 
 use crate::common::*;
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 7] = [
+    "distributions.csv",
     "logins.csv",
     "run.json",
     "scenario.toml",
+    "segments.csv",
     "summary.csv",
     "timeseries.csv",
 ];
