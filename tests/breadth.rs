@@ -10,6 +10,15 @@ use ssosim::metrics::{
 use ssosim::metrics::{Cause, Family};
 use ssosim::scenario::{Scenario, from_str};
 
+/// `m` without what is split by the users' third-party cookie policy (their
+/// segments, and the cause of failed silent authentications), for tests
+/// that compare runs differing only in that policy.
+pub fn without_cookie_split(mut m: Metrics) -> Metrics {
+    m.per_user = PerUser::new(m.layout.apps, m.layout.segments);
+    m.causes = Causes::new(m.layout.apps, m.layout.idps);
+    m
+}
+
 /// An SPA tenant, every visit protected, long AS timeouts unless `extra` says.
 fn spa(extra: &str, users: u64, days: u64) -> Scenario {
     let text = format!(

@@ -1,7 +1,6 @@
 //! Helpers shared by the model's statistical tests (closed forms, breadth).
 
-use ssosim::metrics::per_user::PerUser;
-use ssosim::metrics::{Causes, Metrics, SeriesCounter};
+use ssosim::metrics::{Metrics, SeriesCounter};
 use ssosim::runner::{Progress, RunOptions, run};
 use ssosim::scenario::Scenario;
 
@@ -13,15 +12,6 @@ pub fn simulate(s: &Scenario, threads: usize) -> Metrics {
     };
     let mut r = run(s, &opts, &Progress::default()).expect("run");
     r.replicas.remove(0)
-}
-
-/// `m` without what is split by the users' third-party cookie policy (their
-/// segments, and the cause of failed silent authentications), for tests
-/// that compare runs differing only in that policy.
-pub fn without_cookie_split(mut m: Metrics) -> Metrics {
-    m.per_user = PerUser::new(m.layout.apps, m.layout.segments);
-    m.causes = Causes::new(m.layout.apps, m.layout.idps);
-    m
 }
 
 /// Silent failures and attempts of the first app from sample `from` to the end.
