@@ -3,11 +3,12 @@
 
 mod model_support;
 
-use model_support::{assert_share, silent_after, simulate, without_cookie_split};
+use model_support::{assert_share, silent_after, simulate};
+use ssosim::metrics::per_user::PerUser;
 use ssosim::metrics::{
     AppCounter as A, GlobalCounter, Layout, Metrics, SeriesCounter, TierCounter,
 };
-use ssosim::metrics::{Cause, Family};
+use ssosim::metrics::{Cause, Causes, Family};
 use ssosim::scenario::{Scenario, from_str};
 
 /// `m` without what is split by the users' third-party cookie policy (their
