@@ -9,10 +9,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The files an unsharded run writes that must compare byte for byte.
-const EXACT: [&str; 4] = [
+const EXACT: [&str; 6] = [
     "summary.csv",
     "timeseries.csv",
     "logins.csv",
+    "distributions.csv",
+    "segments.csv",
     "scenario.toml",
 ];
 
@@ -84,6 +86,7 @@ impl Case {
             sets: vec![
                 "simulation.users=300".into(),
                 "simulation.duration=5d".into(),
+                "simulation.warmup=2d".into(),
                 format!("simulation.replicas={replicas}"),
             ],
         }
@@ -187,6 +190,7 @@ fn assert_same_run(full: &Path, merged: &Path, label: &str) {
         "replicas",
         "users",
         "duration_ms",
+        "warmup_ms",
         "events_processed",
         "overrides",
         "shard",

@@ -70,6 +70,8 @@ fn thread_counts_give_identical_bytes() {
                 "simulation.users=3000",
                 "--set",
                 "simulation.duration=3d",
+                "--set",
+                "simulation.warmup=1d",
                 "--replicas",
                 "2",
                 "--quiet",
@@ -86,6 +88,8 @@ fn thread_counts_give_identical_bytes() {
             read("summary.csv"),
             read("timeseries.csv"),
             read("logins.csv"),
+            read("distributions.csv"),
+            read("segments.csv"),
         ));
     }
     assert!(outputs[0] == outputs[1], "1 vs 2 threads differ");
