@@ -2,6 +2,8 @@
 //! and the per-user histograms agree with the totals. Closed forms where
 //! they exist, exact sums otherwise.
 
+// Shared helpers; this file does not use every one.
+#[allow(dead_code)]
 mod model_support;
 
 use model_support::{assert_share, simulate};
