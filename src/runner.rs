@@ -139,6 +139,11 @@ fn run_replica(
             let mut done = 0;
             let events_before = sim.metrics().events;
             for id in first..last {
+                // A user may take long (a long warm-up at a high visit
+                // rate): a stop request is honoured between users.
+                if progress.cancel.load(Ordering::Relaxed) {
+                    return Err(RunError::Interrupted);
+                }
                 if shard.is_none_or(|(i, n)| id % n == i) {
                     sim.simulate(id, end);
                     done += 1;

@@ -527,6 +527,12 @@ impl<'c> Simulator<'c> {
         self.sim.reset();
         self.world.reset(id);
         self.world.schedule_first_events(&mut self.sim);
+        if self.world.cfg.warmup > 0 {
+            let start = self.world.user.start;
+            self.world.note(start, || {
+                "the user's history starts (drawn over the warm-up)".to_string()
+            });
+        }
         self.run_measured(until);
         let valid = self.world.valid_scopes(until);
         self.world.finish(until);

@@ -162,6 +162,7 @@ fn trace_prints_hops_on_stdout() {
         .arg("trace")
         .arg(bundled("storezero"))
         .args(["--user", "3", "--until", "2d"])
+        .args(["--set", "simulation.warmup=0s"])
         .output()
         .unwrap();
     assert!(out.status.success());
