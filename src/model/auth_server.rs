@@ -17,7 +17,7 @@ use super::session::EndCause;
 use super::user::ThirdPartyCookies;
 use super::world::{Event, UserWorld};
 use crate::engine::Context;
-use crate::metrics::{AppCounter, Layout, LoginKind};
+use crate::metrics::{AppCounter, Family, Layout, LoginKind};
 use crate::scenario::Connection;
 
 const AS: usize = Layout::AS_TIER;
@@ -68,6 +68,7 @@ impl UserWorld<'_> {
             self.send(ctx, Msg::WebMessageTokens { app, renewal });
         } else {
             self.count(app, AppCounter::SilentAuthLoginRequired, now);
+            self.count_silent_failure_cause(app, cookie_sent);
             if !self.ever_logged_in {
                 self.count(app, AppCounter::SilentAuthBeforeFirstLogin, now);
             }
@@ -89,6 +90,7 @@ impl UserWorld<'_> {
             self.as_complete_login(app, ctx);
         } else if self.cfg.mfa {
             self.count(app, AppCounter::MfaPrompts, now);
+            self.count_login_cause(Family::MfaPrompts, app, now);
             self.send(ctx, Msg::MfaPrompt { app });
         } else {
             self.as_complete_login(app, ctx);
@@ -108,6 +110,7 @@ impl UserWorld<'_> {
     /// anew), remembering MFA; first login or re-authentication of this user.
     pub fn as_complete_login(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
+        self.count_login_cause(Family::InteractiveLogins, app, now);
         self.create_session(AS, now, self.cfg.mfa);
         self.count(app, AppCounter::InteractiveLogins, now);
         let first = !self.ever_logged_in;

@@ -2,6 +2,7 @@
 //! of the timeline, and the session bookkeeping shared by all tiers.
 
 use super::browser::{Browser, LogoutKind};
+use super::causes::Lost;
 use super::config::ModelConfig;
 use super::message::Msg;
 use super::refresh::RefreshFamily;
@@ -72,6 +73,14 @@ pub(super) struct UserWorld<'c> {
     pub rt_client: Vec<Option<u32>>,
     /// The user completed an interactive login in this run.
     pub ever_logged_in: bool,
+    /// How and when the last reachable AS session ended (prompt causes).
+    pub as_lost: Option<Lost>,
+    /// How and when the user's last IdP session ended (prompt causes).
+    pub idp_lost: Option<Lost>,
+    /// The user completed a login at their IdP in this run.
+    pub idp_ever_logged_in: bool,
+    /// Per app: how and when its last refresh token stopped working.
+    pub rt_lost: Vec<Option<Lost>>,
     /// Scripted visits instead of Poisson ones (tests and traces).
     pub script: Option<UserScript>,
     /// Scripted visits arrived so far.
@@ -98,6 +107,10 @@ impl<'c> UserWorld<'c> {
             rt_server: vec![None; cfg.apps.len()],
             rt_client: vec![None; cfg.apps.len()],
             ever_logged_in: false,
+            as_lost: None,
+            idp_lost: None,
+            idp_ever_logged_in: false,
+            rt_lost: vec![None; cfg.apps.len()],
             script: None,
             script_next: 0,
             script_started: 0,
@@ -117,6 +130,11 @@ impl<'c> UserWorld<'c> {
         self.rt_server.iter_mut().for_each(|f| *f = None);
         self.rt_client.iter_mut().for_each(|c| *c = None);
         self.ever_logged_in = false;
+        self.as_lost = None;
+        self.idp_lost = None;
+        self.idp_ever_logged_in = false;
+        self.rt_lost.iter_mut().for_each(|l| *l = None);
+        self.metrics.measuring = self.cfg.warmup == 0;
         self.script_next = 0;
         self.script_started = 0;
     }
@@ -356,6 +374,7 @@ impl<'c> UserWorld<'c> {
             return;
         };
         self.metrics.count_tier(tier, cause.counter());
+        self.session_lost(tier, cause, at);
         self.valid_until(tier, s.since, at);
         self.mark(at, || {
             let scope = self.cfg.tier_name(tier);
@@ -483,6 +502,8 @@ impl<'c> UserWorld<'c> {
             }
         }
         self.metrics.count_global(GlobalCounter::Users);
+        let segments = self.segments();
+        self.metrics.per_user.end_user(segments);
     }
 
     /// Names of the tiers with a reachable valid session at `t` (traces, tests).
@@ -546,14 +567,15 @@ impl<'c> Simulator<'c> {
         self
     }
 
-    /// Simulates user `id` from time 0 to `until` and adds its metrics.
+    /// Simulates user `id` from its start (drawn in the warm-up) to `until`
+    /// and adds its metrics.
     pub fn simulate(&mut self, id: u64, until: u64) {
         self.sim.reset();
         self.world.reset(id);
         self.world.schedule_first_events(&mut self.sim);
         let before = self.sim.processed();
         let late_before = self.sim.late_events();
-        self.sim.run_until(&mut self.world, until);
+        self.run_measured(until);
         self.world.metrics.events += self.sim.processed() - before;
         self.world.metrics.anomalies.late_events += self.sim.late_events() - late_before;
         self.world.finish(until);
@@ -566,7 +588,13 @@ impl<'c> Simulator<'c> {
         self.sim.reset();
         self.world.reset(id);
         self.world.schedule_first_events(&mut self.sim);
-        self.sim.run_until(&mut self.world, until);
+        if self.world.cfg.warmup > 0 {
+            let start = self.world.user.start;
+            self.world.note(start, || {
+                "the user's history starts (drawn over the warm-up)".to_string()
+            });
+        }
+        self.run_measured(until);
         let valid = self.world.valid_scopes(until);
         self.world.finish(until);
         let mut lines = self.world.trace.take().unwrap_or_default();
@@ -580,6 +608,27 @@ impl<'c> Simulator<'c> {
     /// The profile of the user simulated last (a trace's header).
     pub fn profile(&self) -> super::UserProfile {
         self.world.user.profile
+    }
+
+    /// Runs the timeline to `until`, measuring from the end of the warm-up:
+    /// the first moment at or after `simulation.warmup` when no visit is
+    /// under way (a visit that straddles it belongs to the warm-up whole, so
+    /// every counter of a visit is in the same window).
+    fn run_measured(&mut self, until: u64) {
+        if !self.world.metrics.measuring {
+            let warmup = self.world.cfg.warmup.min(until);
+            self.sim.run_until(&mut self.world, warmup);
+            while self.world.browser.visit.is_some() {
+                if !self.sim.step(&mut self.world, until) {
+                    // Busy until the end: nothing of this user is measured
+                    // but its sessions alive then (and it counts as a user).
+                    self.world.end_warmup(until, true);
+                    return;
+                }
+            }
+            self.world.end_warmup(self.sim.now().max(warmup), false);
+        }
+        self.sim.run_until(&mut self.world, until);
     }
 
     /// Counters of every user simulated so far (the per-second AS loads may
