@@ -20,6 +20,7 @@ mod merge;
 mod progress;
 mod publish;
 mod run;
+mod steady;
 mod summary;
 mod sweep;
 mod sweep_folder;
