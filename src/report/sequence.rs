@@ -64,9 +64,9 @@ pub fn first_login(lines: &[TraceLine]) -> Option<Vec<TraceLine>> {
 }
 
 /// Lane spacing, px.
-const LANE: i32 = 136;
+const LANE: i32 = 100;
 /// Left column (time since the visit started), px.
-const LEFT: i32 = 92;
+const LEFT: i32 = 62;
 /// Height of one step, px.
 const ROW: i32 = 30;
 /// Header height (actor names), px.
@@ -134,7 +134,7 @@ pub fn svg(login: &SampleLogin) -> String {
         let since = (line.time - t0) as f64 / 1000.0;
         let _ = write!(
             out,
-            "<text x=\"4\" y=\"{y}\" fill=\"#555\" font-size=\"12\">+{since:.3} s</text>"
+            "<text x=\"4\" y=\"{y}\" fill=\"#555\" font-size=\"11\">+{since:.3} s</text>"
         );
         match &line.hop {
             Some((from, to)) => {
