@@ -368,3 +368,79 @@ fn tokens_are_renewed_when_the_first_of_the_access_and_id_tokens_expires() {
     let ratio = m.app_total(A::TokenRenewals) as f64 / m.app_total(A::Visits) as f64;
     assert!((ratio - 4.0).abs() < 0.015, "{ratio} renewals per visit");
 }
+
+#[test]
+fn an_app_past_index_255_keeps_its_own_visits_and_sessions() {
+    // 257 apps, every visit to the last one (index 256): an 8-bit app index
+    // wrapped it to app 0, which got its visits, logins and sessions.
+    let mut text = String::from(
+        "[simulation]\nusers = 300\nduration = \"5d\"\n[users]\nprotected_share = 1.0\n",
+    );
+    for i in 0..257 {
+        let share = if i == 256 { "1.0" } else { "0.0" };
+        text +=
+            &format!("[[apps]]\nname = \"a{i}\"\nkind = \"regular_web\"\nvisit_share = {share}\n");
+    }
+    let s = from_str(&text, "many_apps.toml", &[]).unwrap_or_else(|e| panic!("{e}"));
+    let m = simulate(&s, 0);
+    let last = 256;
+    for c in [
+        A::Visits,
+        A::InteractiveLogins,
+        A::LocalSessionHits,
+        A::TokenRequests,
+    ] {
+        assert_eq!(m.app_value(0, c), 0, "app a0 got {}", c.name());
+        assert_eq!(m.app_value(last, c), m.app_total(c), "{}", c.name());
+        assert!(m.app_value(last, c) > 0, "{}", c.name());
+    }
+    let created = |a: usize| m.tier_value(m.layout.app_tier(a), TierCounter::SessionsCreated);
+    assert_eq!(created(0), 0);
+    assert!(created(last) > 0);
+}
+
+#[test]
+fn browser_closes_and_cookie_clears_never_end_a_native_apps_session() {
+    // A web app and a native app, both with a session-only-capable local
+    // session; browser closes (1/day) and cookie clears (30/month) end the
+    // web app's sessions and orphan them, never the native app's.
+    let text = r#"
+[simulation]
+users = 3000
+duration = "20d"
+[[apps]]
+name = "web"
+kind = "regular_web"
+local_session = { idle_timeout = "1d", absolute_timeout = "3d", cookie = "non_persistent" }
+[[apps]]
+name = "mobile"
+kind = "native"
+local_session = { idle_timeout = "1d", absolute_timeout = "3d" }
+[users]
+protected_share = 1.0
+browser_closes_per_day = 1.0
+cookie_clears_per_month = 30.0
+"#;
+    let m = simulate(&from_str(text, "native.toml", &[]).unwrap(), 0);
+    let (web, native) = (m.layout.app_tier(0), m.layout.app_tier(1));
+    assert!(m.tier_value(web, TierCounter::EndedBrowserClose) > 1000);
+    assert!(m.tier_value(web, TierCounter::EndedCookiesCleared) > 1000);
+    assert_eq!(m.tier_value(native, TierCounter::EndedBrowserClose), 0);
+    assert_eq!(m.tier_value(native, TierCounter::EndedCookiesCleared), 0);
+    assert!(m.tier_value(native, TierCounter::SessionsCreated) > 0);
+    use ssosim::metrics::Series;
+    assert!(
+        m.series
+            .sessions(Series::ORPHANED, web)
+            .iter()
+            .any(|&x| x > 0)
+    );
+    assert!(
+        m.series
+            .sessions(Series::ORPHANED, native)
+            .iter()
+            .all(|&x| x == 0)
+    );
+    // The AS session, held by a browser cookie, is reached by clears.
+    assert!(m.tier_value(Layout::AS_TIER, TierCounter::EndedCookiesCleared) > 0);
+}

@@ -20,3 +20,5 @@ mod run;
 mod set;
 #[path = "cli/sweep.rs"]
 mod sweep;
+#[path = "cli/trace.rs"]
+mod trace;

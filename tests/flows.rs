@@ -37,7 +37,7 @@ fn scenario() -> Scenario {
 /// Traces one scripted user until `until`.
 fn trace(
     connection: Connection,
-    visits: &[(u64, u8)],
+    visits: &[(u64, u16)],
     until: u64,
 ) -> (Vec<TraceLine>, Vec<String>) {
     let s = scenario();
@@ -258,7 +258,7 @@ fn a_trace_is_in_time_order_and_reproducible() {
 fn trace_in(
     toml: &str,
     profile: UserProfile,
-    visits: &[(u64, u8, bool)],
+    visits: &[(u64, u16, bool)],
     until: u64,
 ) -> (Vec<TraceLine>, Vec<String>) {
     let s = from_str(toml, "flows.toml", &[]).expect("valid test scenario");
@@ -397,7 +397,7 @@ fn a_browser_close_abandons_the_login_and_drops_session_only_cookies() {
         )
         .replace("[users]\n", "[users]\nbrowser_closes_per_day = 2000.0\n");
     let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Allowed);
-    let visits: Vec<(u64, u8, bool)> = (0..200).map(|i| (i * 17 * MINUTE, 0, true)).collect();
+    let visits: Vec<(u64, u16, bool)> = (0..200).map(|i| (i * 17 * MINUTE, 0, true)).collect();
     let (lines, _) = trace_in(&toml, profile, &visits, 200 * 17 * MINUTE);
     let n = notes(&lines);
     assert!(n.contains(&"browser closes"));
@@ -530,7 +530,7 @@ fn a_rotated_token_lost_in_flight_is_a_reuse_that_revokes_the_family() {
     // token, the AS detects the reuse and revokes the family.
     let toml = with_refresh_tokens("browser_closes_per_day = 43200.0\n");
     let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Allowed);
-    let visits: Vec<(u64, u8, bool)> = (0..600).map(|i| (i * 5 * MINUTE, 1, true)).collect();
+    let visits: Vec<(u64, u16, bool)> = (0..600).map(|i| (i * 5 * MINUTE, 1, true)).collect();
     let (lines, _) = trace_in(&toml, profile, &visits, 600 * 5 * MINUTE);
     let reuse = lines
         .iter()
@@ -714,6 +714,57 @@ fn clearing_cookies_ends_every_session_the_browser_reached() {
             "as session ends: cookies cleared",
             "idp:facebook session ends: cookies cleared",
             "app:storezero session ends: cookies cleared"
+        ]
+    );
+}
+
+#[test]
+fn a_native_apps_session_lives_in_the_app_not_in_the_browser() {
+    // A native app beside a session-only AS cookie; the browser closes about
+    // every 3 minutes and its cookies are cleared about every 3 minutes too.
+    let toml = TENANT
+        .replace(
+            "kind = \"regular_web\"\nlocal_session = { idle_timeout = \"30m\", absolute_timeout = \"1d\" }",
+            "kind = \"native\"\nlocal_session = { idle_timeout = \"1d\", absolute_timeout = \"1d\" }",
+        )
+        .replace(
+            "idle_timeout = \"1h\"\nabsolute_timeout = \"1d\"",
+            "idle_timeout = \"1d\"\nabsolute_timeout = \"1d\"\ncookie = \"non_persistent\"",
+        )
+        .replace(
+            "[users]\n",
+            "[users]\nbrowser_closes_per_day = 500.0\ncookie_clears_per_month = 15000.0\n",
+        );
+    let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Allowed);
+    let visits: Vec<(u64, u16, bool)> = (0..20).map(|i| (i * 30 * MINUTE, 0, true)).collect();
+    let until = 20 * 30 * MINUTE;
+    let (lines, valid) = trace_in(&toml, profile, &visits, until);
+    let n = notes(&lines);
+    assert!(n.contains(&"browser closes"));
+    assert!(n.contains(&"user clears cookies and site data"));
+    assert!(
+        n.iter()
+            .any(|x| *x == "as session ends: browser close"
+                || *x == "as session ends: cookies cleared"),
+        "the AS session is the browser's: {n:#?}"
+    );
+    let created = n
+        .iter()
+        .filter(|x| **x == "app:storezero session created")
+        .count();
+    assert_eq!(created, 1, "one login, then the app's own session: {n:#?}");
+    assert!(
+        !n.iter()
+            .any(|x| x.starts_with("app:storezero session ends")),
+        "{n:#?}"
+    );
+    assert!(valid.contains(&"app:storezero".to_string()), "{valid:?}");
+    // The last visit is served from the local session, browser closes or not.
+    assert_eq!(
+        hops_from(&lines, 19 * 30 * MINUTE),
+        [
+            "browser -> storezero: GET /page",
+            "storezero -> browser: 200 page"
         ]
     );
 }

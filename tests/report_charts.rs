@@ -315,18 +315,20 @@ fn check_outputs(dir: &Path, written: &[PathBuf], html_name: &str, stems: &[&str
         let png = dir.join(format!("{stem}.png"));
         let svg = dir.join(format!("{stem}.svg"));
         assert!(written.contains(&png) && written.contains(&svg), "{stem}");
-        // Stacked-bar charts are shorter when they have few bars.
+        // One width, drawn for a phone; the height follows the content.
         let (w, h) = png_size(&png);
-        assert_eq!(w, 1000, "{}", png.display());
-        if ["session_endings", "login_paths"].contains(stem) {
-            assert!((300..=600).contains(&h), "{}: {h}", png.display());
-        } else {
-            assert_eq!(h, 600, "{}", png.display());
-        }
+        assert_eq!(w, report::style::WIDTH, "{}", png.display());
+        assert!((150..=1200).contains(&h), "{}: {h}", png.display());
         let text = fs::read_to_string(&svg).unwrap();
         let doc =
             roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", svg.display()));
         assert_eq!(doc.root_element().tag_name().name(), "svg");
+        assert_eq!(
+            doc.root_element().attribute("height"),
+            Some(h.to_string().as_str()),
+            "{} and its PNG differ",
+            svg.display()
+        );
     }
     let html_path = dir.join(html_name);
     assert_eq!(written.last(), Some(&html_path));
@@ -340,7 +342,8 @@ fn check_outputs(dir: &Path, written: &[PathBuf], html_name: &str, stems: &[&str
         html.matches("src=\"data:image/png;base64,").count(),
         stems.len()
     );
-    assert_eq!(html.matches("<figcaption>").count(), stems.len());
+    let diagram = usize::from(html.contains("<figure id=\"first_login\">"));
+    assert_eq!(html.matches("<figcaption>").count(), stems.len() + diagram);
     // No temporary file is left behind by the atomic writes.
     for entry in fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
@@ -381,8 +384,8 @@ fn replicas_draw_bands() {
     let html = fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains(" – "), "intervals in the table");
     assert!(
-        html.contains(">10%</td><td class=\"num\">9.5% – 10.5%<"),
-        "rates as %"
+        html.contains(">10.0%</td><td class=\"num\">9.5% – 10.5%<"),
+        "rates as % with one decimal, interval too"
     );
 }
 
@@ -426,8 +429,11 @@ fn comparison_overlays_runs() {
         "compare_rates",
     ];
     check_outputs(&out, &written, "comparison.html", &stems);
-    let svg = fs::read_to_string(out.join("compare_rates.svg")).unwrap();
-    assert!(svg.contains("run portfolio"), "legend names the runs");
+    let svg = fs::read_to_string(out.join("compare_as_sessions.svg")).unwrap();
+    assert!(
+        svg.contains("run portfolio"),
+        "different scenarios: the legend names the runs by label"
+    );
     let again = report::render_comparison(&runs, &out).unwrap();
     assert_eq!(written, again);
     assert!(matches!(

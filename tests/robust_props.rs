@@ -443,7 +443,11 @@ fn scenario(tape: &mut Tape) -> Table {
         if kind != "spa_implicit" && tape.chance(0.7) {
             let mut ls = Table::new();
             tape.timeouts(&mut ls, 30 * DAY, 30 * DAY);
-            ls.insert("cookie".into(), cookie(tape));
+            // A native app's session lives in the app: only `persistent` applies.
+            let c = cookie(tape);
+            if kind != "native" {
+                ls.insert("cookie".into(), c);
+            }
             t.insert("local_session".into(), Value::Table(ls));
         }
         if kind == "spa_implicit" {

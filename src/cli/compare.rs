@@ -4,10 +4,11 @@
 //! and a `*` where the run's interval does not overlap the first run's (only
 //! runs with replicas have intervals). Printed on stdout.
 //!
-//! Headline metrics: `reauth_rate`, `interactive_logins`, `sso_logins`,
-//! `silent_auth_failure_share` (scope `all`), `sessions_alive_at_end` of every
-//! tier found in any run, `authorize_requests_per_s_peak` (`as`) and
-//! `login_latency_ms_mean` (`all`). A metric missing from a run shows `-`.
+//! `ssosim compare SWEEP_DIR` compares the points of a sweep folder, in sweep
+//! order (the order of `sweep.csv`), the first point as the reference.
+//!
+//! Headline metrics and the comparison itself: `report::comparison` (shared
+//! with `comparison.html`). A metric missing from a run shows `-`.
 //!
 //! A folder without `summary.csv` is refused (exit 2); a `summary.csv` that
 //! cannot be read or parsed is a failure (exit 1) naming the file and line.
@@ -15,9 +16,10 @@
 use super::CliError;
 use super::summary::round;
 use crate::metrics::stats::fmt_num;
+use crate::report::comparison::{Cell, Row, Value, compare, mark};
+use crate::report::data::{Summary, SummaryRow};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -37,8 +39,9 @@ pub enum Format {
 /// Arguments of `ssosim compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Run folders (each with a summary.csv); the first is the reference.
-    #[arg(required = true, num_args = 2..)]
+    /// Run folders (each with a summary.csv), the first the reference; or one
+    /// sweep folder, whose points are compared in sweep order.
+    #[arg(required = true, num_args = 1.., value_name = "RUN_DIR")]
     pub runs: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -48,54 +51,8 @@ pub struct CompareArgs {
     pub charts: Option<PathBuf>,
 }
 
-/// `(metric, scope)`; scope `None` means every scope in which the metric appears.
-const HEADLINE: &[(&str, Option<&str>)] = &[
-    ("reauth_rate", Some("all")),
-    ("interactive_logins", Some("all")),
-    ("sso_logins", Some("all")),
-    ("silent_auth_failure_share", Some("all")),
-    ("sessions_alive_at_end", None),
-    ("authorize_requests_per_s_peak", Some("as")),
-    ("login_latency_ms_mean", Some("all")),
-];
-
-/// One value of `summary.csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-struct Value {
-    value: f64,
-    ci95_low: Option<f64>,
-    ci95_high: Option<f64>,
-}
-
-/// One run folder's summary: (metric, scope) → value, and scopes in file order.
-#[derive(Debug)]
-struct Summary {
-    values: BTreeMap<(String, String), Value>,
-    order: Vec<(String, String)>,
-}
-
-/// One run's cell in a comparison row.
-#[derive(Debug, Clone, Serialize)]
-struct Cell {
-    run: String,
-    #[serde(flatten)]
-    value: Option<Value>,
-    /// (value − first) / |first|; absent when the first is 0 and this is not.
-    rel_diff: Option<f64>,
-    /// The 95% intervals of this run and the first do not overlap.
-    differs: bool,
-}
-
-/// One metric of one scope across runs.
-#[derive(Debug, Clone, Serialize)]
-struct Row {
-    metric: String,
-    scope: String,
-    runs: Vec<Cell>,
-}
-
 /// Reads `dir/summary.csv`.
-fn read_summary(dir: &Path) -> Result<Summary, CliError> {
+pub(super) fn read_summary(dir: &Path) -> Result<Summary, CliError> {
     let path = dir.join("summary.csv");
     if !path.is_file() {
         return Err(CliError::Refused(format!(
@@ -114,8 +71,7 @@ fn read_summary(dir: &Path) -> Result<Summary, CliError> {
     if headers != vec!["metric", "scope", "value", "ci95_low", "ci95_high"] {
         return Err(failed(1, "unexpected header".to_string()));
     }
-    let mut values = BTreeMap::new();
-    let mut order = Vec::new();
+    let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 2;
         let record = record.map_err(|e| failed(line, e.to_string()))?;
@@ -130,82 +86,14 @@ fn read_summary(dir: &Path) -> Result<Summary, CliError> {
             }
         };
         let value = number(2)?.ok_or_else(|| failed(line, "empty value".to_string()))?;
-        let key = (field(0).to_string(), field(1).to_string());
-        values.insert(
-            key.clone(),
-            Value {
-                value,
-                ci95_low: number(3)?,
-                ci95_high: number(4)?,
-            },
-        );
-        order.push(key);
+        rows.push(SummaryRow {
+            metric: field(0).to_string(),
+            scope: field(1).to_string(),
+            value,
+            ci95: number(3)?.zip(number(4)?),
+        });
     }
-    Ok(Summary { values, order })
-}
-
-/// The comparison rows.
-fn compare(labels: &[String], runs: &[Summary]) -> Vec<Row> {
-    let mut keys: Vec<(String, String)> = Vec::new();
-    for (metric, scope) in HEADLINE {
-        for run in runs {
-            for (m, s) in &run.order {
-                let wanted = m == metric && scope.is_none_or(|x| x == s);
-                if wanted && !keys.iter().any(|k| k.0 == *m && k.1 == *s) {
-                    keys.push((m.clone(), s.clone()));
-                }
-            }
-        }
-        if let Some(scope) = scope
-            && !keys.iter().any(|k| k.0 == *metric && k.1 == *scope)
-        {
-            keys.push((metric.to_string(), scope.to_string()));
-        }
-    }
-    keys.into_iter()
-        .map(|key| {
-            let first = runs.first().and_then(|r| r.values.get(&key)).copied();
-            let runs = labels
-                .iter()
-                .zip(runs)
-                .map(|(label, run)| {
-                    let value = run.values.get(&key).copied();
-                    Cell {
-                        run: label.clone(),
-                        value,
-                        rel_diff: rel_diff(first, value),
-                        differs: differs(first, value),
-                    }
-                })
-                .collect();
-            Row {
-                metric: key.0,
-                scope: key.1,
-                runs,
-            }
-        })
-        .collect()
-}
-
-fn rel_diff(first: Option<Value>, v: Option<Value>) -> Option<f64> {
-    let (a, b) = (first?.value, v?.value);
-    if a != 0.0 {
-        Some((b - a) / a.abs())
-    } else if b == 0.0 {
-        Some(0.0)
-    } else {
-        None
-    }
-}
-
-fn differs(first: Option<Value>, v: Option<Value>) -> bool {
-    match (first, v) {
-        (Some(a), Some(b)) => match (a.ci95_low, a.ci95_high, b.ci95_low, b.ci95_high) {
-            (Some(alo), Some(ahi), Some(blo), Some(bhi)) => bhi < alo || blo > ahi,
-            _ => false,
-        },
-        _ => false,
-    }
+    Ok(Summary { rows })
 }
 
 /// A value for people: 4 significant digits, interval in brackets.
@@ -222,17 +110,7 @@ fn human(cell: &Cell, first: bool) -> String {
     let Some(v) = &cell.value else {
         return "-".to_string();
     };
-    let mut s = short(v);
-    if !first {
-        match cell.rel_diff {
-            Some(r) => s += &format!(" ({:+.1}%)", r * 100.0),
-            None => s += " (new)",
-        }
-        if cell.differs {
-            s += " *";
-        }
-    }
-    s
+    short(v) + &mark(cell, first)
 }
 
 const LEGEND: &str = "(relative difference to the first run in parentheses; * where the 95% intervals do not overlap)";
@@ -342,13 +220,22 @@ fn json(labels: &[String], rows: &[Row]) -> String {
 
 /// Reads the folders and prints the comparison.
 pub fn exec(args: CompareArgs) -> Result<(), CliError> {
-    let runs: Vec<Summary> = args
-        .runs
+    let dirs = match args.runs.as_slice() {
+        [one] if super::sweep::is_sweep_folder(one) => super::sweep::point_folders(one)?,
+        [one] => {
+            return Err(CliError::Refused(format!(
+                "error: {}: one folder to compare; give two or more run folders, or one sweep folder (with sweep.csv)",
+                one.display()
+            )));
+        }
+        many => many.to_vec(),
+    };
+    let runs: Vec<Summary> = dirs
         .iter()
         .map(|d| read_summary(d))
         .collect::<Result<_, _>>()?;
-    let labels: Vec<String> = args.runs.iter().map(|d| d.display().to_string()).collect();
-    let rows = compare(&labels, &runs);
+    let labels: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+    let rows = compare(&labels, &runs.iter().collect::<Vec<_>>());
     let text = match args.format {
         Format::Table => table(&labels, &rows),
         Format::Csv => csv_text(&rows),
@@ -356,11 +243,8 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         Format::Json => json(&labels, &rows),
     };
     if let Some(dir) = &args.charts {
-        let runs: Vec<(String, PathBuf)> = labels
-            .iter()
-            .cloned()
-            .zip(args.runs.iter().cloned())
-            .collect();
+        let runs: Vec<(String, PathBuf)> =
+            labels.iter().cloned().zip(dirs.iter().cloned()).collect();
         crate::report::render_comparison(&runs, dir)
             .map_err(|e| CliError::Failed(format!("error: {e}")))?;
     }

@@ -24,6 +24,7 @@ mod steady;
 mod summary;
 mod sweep;
 mod trace;
+mod trace_format;
 
 pub use estimate::{Estimate, estimate};
 
@@ -48,7 +49,7 @@ pub enum Command {
     Run(run::RunArgs),
     /// Validate a scenario and print what would run.
     Check(check::CheckArgs),
-    /// Print every hop of one user, with virtual times.
+    /// Print every hop of one user, with virtual times and the outcome of each visit.
     Trace(trace::TraceArgs),
     /// Redraw the charts and report of a run folder from its CSV files.
     Chart(chart::ChartArgs),

@@ -1,6 +1,8 @@
 //! Progress on the terminal while a run or a sweep simulates, and the watch for
-//! Ctrl-C. The bar (indicatif) shows users simulated, events per second and an
-//! ETA; it is drawn only on a terminal and never with `--quiet`.
+//! Ctrl-C. The bar (indicatif) counts user timelines simulated — one per user
+//! and replica, so its total is users × replicas and its label says so — with
+//! events per second and an ETA; it is drawn only on a terminal and never with
+//! `--quiet`.
 
 use super::interrupt;
 use crate::runner::{self, Progress, RunError, RunOptions, RunResult};
@@ -18,17 +20,17 @@ pub struct Display {
 }
 
 impl Display {
-    /// A bar over `total_users` when `quiet` is false and stderr is a terminal.
-    pub fn new(quiet: bool, total_users: u64) -> Self {
+    /// A bar over `total` user timelines, labelled `unit` (see [`unit`]), when
+    /// `quiet` is false and stderr is a terminal.
+    pub fn new(quiet: bool, total: u64, unit: &str) -> Self {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::with_draw_target(
-                Some(total_users),
-                ProgressDrawTarget::stderr_with_hz(10),
+            let bar =
+                ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(10));
+            let template = format!(
+                "{{prefix}}{{wide_bar}} {{human_pos}}/{{human_len}} {unit}  {{msg}}  ETA {{eta}}"
             );
-            let style = ProgressStyle::with_template(
-                "{prefix}{wide_bar} {human_pos}/{human_len} users  {msg}  ETA {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            let style = ProgressStyle::with_template(&template)
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
             bar
         });
@@ -65,6 +67,33 @@ impl Display {
     }
 }
 
+/// The bar's label for `users` simulated `replicas` times: plain "users" for one
+/// replica, else what the total counts, e.g. `user timelines (200,000 users x 5
+/// replicas)` beside `0/1,000,000`.
+pub fn unit(users: u64, replicas: u32) -> String {
+    if replicas == 1 {
+        "users".to_string()
+    } else {
+        format!(
+            "user timelines ({} users x {replicas} replicas)",
+            grouped(users)
+        )
+    }
+}
+
+/// `1234567` as `1,234,567`, as the bar writes its counts.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Runs `scenario` while the display follows `progress` and Ctrl-C is
 /// watched. The caller clears the display.
 ///
@@ -88,4 +117,19 @@ pub fn run_watched(
         done.store(true, Ordering::Relaxed);
         result
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unit;
+
+    #[test]
+    fn the_label_says_what_the_total_counts() {
+        assert_eq!(unit(1000, 1), "users");
+        assert_eq!(
+            unit(200_000, 5),
+            "user timelines (200,000 users x 5 replicas)"
+        );
+        assert_eq!(unit(999, 2), "user timelines (999 users x 2 replicas)");
+    }
 }

@@ -75,7 +75,12 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     let users = shard.map_or(s.simulation.users, |sh| {
         crate::shard::users_in_shard(s.simulation.users, sh)
     });
-    let display = Display::new(args.quiet, users * u64::from(s.simulation.replicas));
+    let replicas = s.simulation.replicas;
+    let display = Display::new(
+        args.quiet,
+        users * u64::from(replicas),
+        &super::progress::unit(users, replicas),
+    );
     let result = run_watched(&s, &opts, &progress, &display);
     display.clear();
     let result = result.map_err(|e| match e {
@@ -85,18 +90,20 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         ),
         other => CliError::Failed(format!("error: {other}")),
     })?;
-    match shard {
+    let text = match shard {
         // A shard folder is staged and published by `write_shard` itself.
         Some(sh) => {
-            crate::shard::write_shard(&target(&out)?, &s, &overrides, sh, &result)
+            let files = crate::shard::write_shard(&target(&out)?, &s, &overrides, sh, &result)
                 .map_err(|e| CliError::Failed(format!("error: {e}")))?;
+            summary::shard_text(&s, &result, sh, &out, &files)
         }
         None => {
             publish_run(&out, &s, &overrides, &result, !args.no_charts)?;
+            summary::text(&s, &result, &out)
         }
-    }
+    };
     if !args.quiet {
-        eprint!("{}", summary::text(&s, &result, &out));
+        eprint!("{text}");
     }
     Ok(())
 }

@@ -1,13 +1,15 @@
 //! The short summary `ssosim run` prints on stderr once a run is written: key
 //! rates with their 95% intervals when there are replicas, sessions alive at the
 //! end per tier, and where the files went. Numbers are those of `summary.csv`.
+//! A shard (`run --shard I/N`) says how many users it simulated and lists the
+//! files of its folder, which the merge turns into a run folder.
 
 use crate::metrics::stats::{Estimate, fmt_num};
 use crate::output::summary::{Row, rows};
 use crate::runner::RunResult;
 use crate::scenario::Scenario;
 use crate::time::Dur;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The values of one metric of one scope, per replica.
 fn values<'a>(rows: &'a [Row], metric: &str, scope: &str) -> &'a [f64] {
@@ -16,8 +18,9 @@ fn values<'a>(rows: &'a [Row], metric: &str, scope: &str) -> &'a [f64] {
         .map_or(&[], |r| r.values.as_slice())
 }
 
-/// A mean, with `[low, high]` when there is an interval.
-fn show(e: Estimate) -> String {
+/// A mean, with `[low, high]` when there is an interval, each rounded by
+/// [`round`]: the form of every rate the command line prints.
+pub(super) fn show(e: Estimate) -> String {
     match e.ci95 {
         Some((lo, hi)) => format!(
             "{} [{}, {}]",
@@ -46,17 +49,7 @@ pub(super) fn round(x: f64) -> f64 {
 pub fn text(s: &Scenario, result: &RunResult, out: &Path) -> String {
     let rows = rows(s, &result.replicas);
     let est = |metric: &str, scope: &str| Estimate::from_replicas(values(&rows, metric, scope));
-    let events = result.events();
-    let mut t = format!(
-        "{}: {} users x {} replica(s) over {}; {} events in {:.2}s ({:.1} M events/s)\n",
-        s.name,
-        s.simulation.users,
-        s.simulation.replicas,
-        Dur(s.simulation.duration),
-        events,
-        result.wall_time_s,
-        events as f64 / result.wall_time_s.max(1e-9) / 1e6
-    );
+    let mut t = header(s, &format!("{} users", s.simulation.users), result);
     t += &format!(
         "  reauth_rate                 {}   (re-authentications / protected visits)\n",
         show(est("reauth_rate", "all"))
@@ -83,6 +76,48 @@ pub fn text(s: &Scenario, result: &RunResult, out: &Path) -> String {
     t += &format!(
         "results in {} (summary.csv, timeseries.csv, logins.csv, run.json, scenario.toml{charts})\n",
         out.display()
+    );
+    t
+}
+
+/// The first line: scenario, users, replicas, virtual duration, events and speed.
+fn header(s: &Scenario, users: &str, result: &RunResult) -> String {
+    let events = result.events();
+    format!(
+        "{}: {users} x {} replica(s) over {}; {} events in {:.2}s ({:.1} M events/s)\n",
+        s.name,
+        s.simulation.replicas,
+        Dur(s.simulation.duration),
+        events,
+        result.wall_time_s,
+        events as f64 / result.wall_time_s.max(1e-9) / 1e6
+    )
+}
+
+/// The summary of a shard: the users it simulated, the files its folder holds
+/// (`files`, as written) and the merge that turns the shards into a run folder.
+pub fn shard_text(
+    s: &Scenario,
+    result: &RunResult,
+    (i, n): (u64, u64),
+    out: &Path,
+    files: &[PathBuf],
+) -> String {
+    let users = crate::shard::users_in_shard(s.simulation.users, (i, n));
+    let mut t = header(
+        s,
+        &format!("shard {i}/{n}: {users} of {} users", s.simulation.users),
+        result,
+    );
+    let mut names: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.file_name())
+        .map(|f| f.to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    t += &format!("shard folder {} ({})\n", out.display(), names.join(", "));
+    t += &format!(
+        "merge the {n} shard folders into a run folder: ssosim merge SHARD_DIR... --out DIR\n"
     );
     t
 }

@@ -1,13 +1,54 @@
-//! `ssosim trace SCENARIO --user ID [--until DURATION] [--set ...]`: every hop
-//! of one user, with virtual times, then the sessions valid at the end.
+//! `ssosim trace SCENARIO --user ID [--until DURATION] [--set ...]
+//! [--format text|mermaid|jsonl] [--only logins|visits|sessions]...`: every hop
+//! of one user (replica 0), with virtual times, on stdout.
+//!
+//! The trace starts with the user's profile (connection, third-party cookie
+//! policy, visit rate, and the AS cookie kind), then one line per hop or event;
+//! each visit gets an outcome line (how its page was served — anonymous page,
+//! local-session hit, SSO, silent authentication, interactive login, refresh
+//! token — or that its login was abandoned), and a failed token renewal says
+//! what follows. It ends with the sessions valid at the end. The formats are in
+//! [`super::trace_format`].
+//!
+//! # Filters (`--only`, repeatable, lines kept if any filter keeps them)
+//!
+//! - `logins`: the lines of each visit that went through a login flow (SSO,
+//!   silent, interactive, refresh token, or abandoned), from the visit's start
+//!   to its outcome; local-session hits, anonymous pages, token renewals and
+//!   logouts are left out.
+//! - `visits`: the start and the outcome of every visit (and failed renewals).
+//! - `sessions`: sessions created and ended, every tier.
 
+use super::trace_format::{self, Header};
 use super::{CliError, parse_overrides};
-use crate::model::{ModelConfig, Simulator};
+use crate::model::{LineKind, ModelConfig, Outcome, Simulator, TraceLine};
 use crate::scenario;
-use crate::time::{Clock, DURATION_FORMS, parse_duration};
-use clap::Args;
+use crate::time::{DURATION_FORMS, parse_duration};
+use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
+
+/// Output format of `trace`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned lines for the terminal.
+    Text,
+    /// A Mermaid `sequenceDiagram`: hops as messages, everything else as notes.
+    Mermaid,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// Which lines `--only` keeps (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Only {
+    /// The lines of visits that went through a login flow.
+    Logins,
+    /// The start and the outcome of every visit.
+    Visits,
+    /// Sessions created and ended.
+    Sessions,
+}
 
 /// Arguments of `ssosim trace`.
 #[derive(Debug, Args)]
@@ -23,6 +64,12 @@ pub struct TraceArgs {
     /// Override a scenario key: dotted key, TOML value (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Keep only these lines (repeatable): logins, visits or sessions.
+    #[arg(long, value_enum)]
+    pub only: Vec<Only>,
 }
 
 /// Prints the trace on stdout.
@@ -42,19 +89,51 @@ pub fn exec(args: TraceArgs) -> Result<(), CliError> {
             .map_err(|e| CliError::Refused(format!("error: --until: {e}; use {DURATION_FORMS}")))?,
     };
     let cfg = ModelConfig::new(&s);
-    let (lines, valid) = Simulator::new(&cfg, 0).trace(args.user, until);
-    let mut out = std::io::stdout().lock();
-    let mut text = String::new();
-    for l in &lines {
-        text.push_str(&l.to_string());
-        text.push('\n');
-    }
-    text.push_str(&format!(
-        "valid sessions at {}: {} ({})\n",
-        Clock(until),
-        valid.len(),
-        valid.join(", ")
-    ));
-    out.write_all(text.as_bytes())
+    let mut sim = Simulator::new(&cfg, 0);
+    let (lines, valid) = sim.trace(args.user, until);
+    let header = Header::new(&s, args.user, sim.profile());
+    let kept = select(&lines, &args.only);
+    let text = match args.format {
+        Format::Text => trace_format::text(&header, &kept, until, &valid),
+        Format::Mermaid => trace_format::mermaid(&header, &kept, until, &valid),
+        Format::Jsonl => trace_format::jsonl(&header, &kept, until, &valid),
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
         .map_err(|e| CliError::Failed(format!("error: cannot write the trace: {e}")))
+}
+
+/// The lines that `only` keeps, in order; all of them when `only` is empty.
+fn select<'a>(lines: &'a [TraceLine], only: &[Only]) -> Vec<&'a TraceLine> {
+    if only.is_empty() {
+        return lines.iter().collect();
+    }
+    let mut keep = vec![false; lines.len()];
+    let mut visit_start = None;
+    for (i, l) in lines.iter().enumerate() {
+        let visits = matches!(l.kind, LineKind::Visit | LineKind::Outcome(_));
+        let sessions = matches!(l.kind, LineKind::Session { .. });
+        keep[i] |= (visits && only.contains(&Only::Visits))
+            || (sessions && only.contains(&Only::Sessions));
+        match l.kind {
+            LineKind::Visit => visit_start = Some(i),
+            LineKind::Outcome(Outcome::RenewalFailed) => {}
+            LineKind::Outcome(o) => {
+                if let Some(start) = visit_start.take()
+                    && o.is_login()
+                    && only.contains(&Only::Logins)
+                {
+                    keep[start..=i].iter_mut().for_each(|k| *k = true);
+                }
+            }
+            _ => {}
+        }
+    }
+    lines
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(l, _)| l)
+        .collect()
 }

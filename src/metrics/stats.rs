@@ -1,22 +1,109 @@
 //! Means and 95% confidence intervals over replicas (Student t), and the one
 //! number format used by every output file.
 
-/// Two-sided 97.5% quantiles of Student's t for 1..=30 degrees of freedom.
-const T975: [f64; 30] = [
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-    2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-    2.052, 2.048, 2.045, 2.042,
-];
-
-/// The t quantile for a 95% two-sided interval with `df` degrees of freedom.
+/// The t quantile for a 95% two-sided interval with `df` degrees of freedom:
+/// the 0.975 quantile of Student's t, computed (no table), NaN for `df` 0.
 pub fn t975(df: usize) -> f64 {
-    match df {
-        0 => f64::NAN,
-        1..=30 => T975[df - 1],
-        31..=60 => 2.042 - (df - 30) as f64 * (2.042 - 2.000) / 30.0,
-        61..=120 => 2.000 - (df - 60) as f64 * (2.000 - 1.980) / 60.0,
-        _ => 1.960,
+    t_quantile(0.975, df)
+}
+
+/// The `p` quantile of Student's t with `df` degrees of freedom, `p` in
+/// [0.5, 1): the root of [`t_cdf`]`(t) = p`, by bisection on a bracket
+/// doubled until it holds the root, to the last bits of an `f64`.
+pub fn t_quantile(p: f64, df: usize) -> f64 {
+    if df == 0 || !(0.5..1.0).contains(&p) {
+        return f64::NAN;
     }
+    let mut hi = 1.0;
+    while t_cdf(hi, df) < p {
+        hi *= 2.0;
+    }
+    let mut lo = 0.0;
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if t_cdf(mid, df) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// Student's t distribution function at `t` with `df` degrees of freedom:
+/// `1 − I_x(df/2, 1/2) / 2` with `x = df / (df + t²)` for `t ≥ 0`, and by
+/// symmetry below 0 (Abramowitz & Stegun 26.7.1 with 26.5.27).
+pub fn t_cdf(t: f64, df: usize) -> f64 {
+    let nu = df as f64;
+    let tail = 0.5 * incomplete_beta(nu / (nu + t * t), 0.5 * nu, 0.5);
+    if t >= 0.0 { 1.0 - tail } else { tail }
+}
+
+/// The regularized incomplete beta function `I_x(a, b)`, by its continued
+/// fraction (modified Lentz), on the side of `x` where it converges fast.
+fn incomplete_beta(x: f64, a: f64, b: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let ln_front = libm::lgamma(a + b) - libm::lgamma(a) - libm::lgamma(b)
+        + a * libm::log(x)
+        + b * libm::log(1.0 - x);
+    let front = libm::exp(ln_front);
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * beta_fraction(x, a, b) / a
+    } else {
+        1.0 - front * beta_fraction(1.0 - x, b, a) / b
+    }
+}
+
+/// The continued fraction of `I_x(a, b)` (Numerical Recipes' `betacf`).
+fn beta_fraction(x: f64, a: f64, b: f64) -> f64 {
+    const TINY: f64 = 1e-300;
+    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
+    let mut c = 1.0;
+    let mut d = 1.0 - qab * x / qap;
+    if d.abs() < TINY {
+        d = TINY;
+    }
+    d = 1.0 / d;
+    let mut h = d;
+    for m in 1..=1000 {
+        let m = f64::from(m);
+        let m2 = 2.0 * m;
+        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+        d = 1.0 + aa * d;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = 1.0 + aa / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        h *= d * c;
+        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+        d = 1.0 + aa * d;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = 1.0 + aa / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        let step = d * c;
+        h *= step;
+        if (step - 1.0).abs() < 1e-16 {
+            break;
+        }
+    }
+    h
 }
 
 /// Mean of replicas' values and, with two or more, the 95% interval.
@@ -78,10 +165,54 @@ mod tests {
         let e = Estimate::from_replicas(&[1.0, 2.0, 3.0]);
         assert_eq!(e.mean, 2.0);
         let (lo, hi) = e.ci95.unwrap();
-        // sd = 1, n = 3, t = 4.303: half-width 4.303 / sqrt(3).
-        assert!((hi - 2.0 - 4.303 / 3f64.sqrt()).abs() < 1e-12);
-        assert!((2.0 - lo - 4.303 / 3f64.sqrt()).abs() < 1e-12);
+        // sd = 1, n = 3, t = 4.3027: half-width t / sqrt(3).
+        let half = t975(2) / 3f64.sqrt();
+        assert!((hi - 2.0 - half).abs() < 1e-12);
+        assert!((2.0 - lo - half).abs() < 1e-12);
+        assert!((half - 4.302_652_729_749_464 / 3f64.sqrt()).abs() < 1e-9);
         assert_eq!(Estimate::from_replicas(&[5.0]).ci95, None);
+    }
+
+    #[test]
+    fn t_quantiles_match_published_values() {
+        // 0.975 quantiles of Student's t (any table, e.g. NIST/SEMATECH
+        // e-Handbook 1.3.6.7.2), to the 4 decimals they are printed with.
+        for (df, t) in [
+            (1, 12.7062),
+            (2, 4.3027),
+            (3, 3.1824),
+            (5, 2.5706),
+            (10, 2.2281),
+            (30, 2.0423),
+            (60, 2.0003),
+            (120, 1.9799),
+            (121, 1.9798),
+            (1000, 1.9623),
+        ] {
+            assert!((t975(df) - t).abs() < 5e-5, "df {df}: {} vs {t}", t975(df));
+        }
+        // Closed forms: df 1 is Cauchy, tan(π(p − 1/2)); df 2 is
+        // (2p − 1) / √(2p(1 − p)).
+        let cauchy = (std::f64::consts::PI * 0.475).tan();
+        assert!((t975(1) - cauchy).abs() < 1e-9 * cauchy);
+        let two = 0.95 / (2.0f64 * 0.975 * 0.025).sqrt();
+        assert!((t975(2) - two).abs() < 1e-12 * two);
+        // Decreasing in df, above the normal quantile 1.959964, and close to
+        // it for large df (no jump to 1.960 after 120 as the old table had).
+        let z = 1.959_963_984_540_054;
+        let mut last = f64::INFINITY;
+        for df in 1..=1000 {
+            let t = t975(df);
+            assert!(t < last && t > z, "df {df}: {t}");
+            last = t;
+        }
+        assert!((t975(100_000) - z) < 1e-4);
+        assert!(t975(0).is_nan());
+        // The distribution function at the quantile gives p back.
+        for df in [1, 4, 29, 999] {
+            assert!((t_cdf(t975(df), df) - 0.975).abs() < 1e-13);
+            assert!((t_cdf(-t975(df), df) - 0.025).abs() < 1e-13);
+        }
     }
 
     #[test]

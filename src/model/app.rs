@@ -15,12 +15,12 @@ use crate::engine::Context;
 use crate::metrics::AppCounter;
 
 impl UserWorld<'_> {
-    fn app_tier(&self, app: u8) -> usize {
+    fn app_tier(&self, app: u16) -> usize {
         self.cfg.layout.app_tier(app as usize)
     }
 
     /// `GET /page`.
-    pub fn app_page_request(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn app_page_request(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         if !self.cfg.apps[app as usize].kind.uses_code_grant() {
             self.send(ctx, Msg::SpaShell { app });
@@ -53,7 +53,7 @@ impl UserWorld<'_> {
     }
 
     /// A native app's refresh token was exchanged: a new local session.
-    pub fn app_refresh_granted(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn app_refresh_granted(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         self.store_refresh_token(app);
         let tier = self.app_tier(app);
         self.create_session(tier, ctx.now(), false);
@@ -62,14 +62,17 @@ impl UserWorld<'_> {
 
     /// A native app's refresh token was refused: it forgets it and sends the
     /// user to `/authorize`.
-    pub fn app_refresh_denied(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn app_refresh_denied(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         self.rt_client[app as usize] = None;
+        self.note(ctx.now(), || {
+            "refresh token refused: the app sends the user to /authorize".to_string()
+        });
         self.send(ctx, Msg::RedirectAuthorize { app });
     }
 
     /// OIDC back-channel logout: the AS tells the app to end the user's
     /// local session.
-    pub fn app_backchannel_logout(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn app_backchannel_logout(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let tier = self.app_tier(app);
         let now = ctx.now();
         if self.session_valid(tier, now) {
@@ -80,7 +83,7 @@ impl UserWorld<'_> {
 
     /// `GET /callback`: exchange the code (code grant) or read the tokens from
     /// the fragment (implicit grant).
-    pub fn app_callback(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn app_callback(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         if self.cfg.apps[app as usize].kind.uses_code_grant() {
             self.send(ctx, Msg::TokenRequest { app });
         } else {
@@ -93,7 +96,7 @@ impl UserWorld<'_> {
     }
 
     /// Tokens from the back-channel exchange: the app creates its local session.
-    pub fn app_token_response(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn app_token_response(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let tier = self.app_tier(app);
         self.create_session(tier, ctx.now(), false);
         self.issue_refresh_token(app, ctx.now());
@@ -102,7 +105,7 @@ impl UserWorld<'_> {
 
     /// `GET /logout`: the app ends its local session, then sends the browser
     /// to the AS's `/v2/logout` — or back to itself for an app-only logout.
-    pub fn app_logout(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn app_logout(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let tier = self.app_tier(app);
         self.end_session(tier, ctx.now(), EndCause::Logout);
         let app_only = self

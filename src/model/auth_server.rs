@@ -29,7 +29,7 @@ impl UserWorld<'_> {
     }
 
     /// Top-level `GET /authorize`.
-    pub fn as_authorize(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn as_authorize(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.count(app, AppCounter::AuthorizeRequests, now);
         self.metrics.authorize_request(now);
@@ -48,7 +48,7 @@ impl UserWorld<'_> {
     }
 
     /// Hidden-iframe `GET /authorize?prompt=none&response_mode=web_message`.
-    pub fn as_silent_authorize(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
+    pub fn as_silent_authorize(&mut self, app: u16, renewal: bool, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.count(app, AppCounter::AuthorizeRequests, now);
         self.metrics.authorize_request(now);
@@ -83,7 +83,7 @@ impl UserWorld<'_> {
 
     /// Credentials accepted (password, or back from the IdP): MFA when on and
     /// the browser is not remembered, otherwise the login completes.
-    pub fn as_credentials_accepted(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn as_credentials_accepted(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         if self.cfg.mfa && now < self.browser.mfa_remembered_until {
             self.count(app, AppCounter::MfaSkippedRememberedBrowser, now);
@@ -99,7 +99,7 @@ impl UserWorld<'_> {
 
     /// `POST /mfa`: the second factor is done; with "remember this browser"
     /// the browser keeps a persistent cookie that skips MFA for a while.
-    pub fn as_mfa_done(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn as_mfa_done(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         if self.cfg.mfa_remember > 0 {
             self.browser.mfa_remembered_until = ctx.now().saturating_add(self.cfg.mfa_remember);
         }
@@ -108,7 +108,7 @@ impl UserWorld<'_> {
 
     /// The interactive login completes: the AS session is created (or started
     /// anew), remembering MFA; first login or re-authentication of this user.
-    pub fn as_complete_login(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn as_complete_login(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.count_login_cause(Family::InteractiveLogins, app, now);
         self.create_session(AS, now, self.cfg.mfa);
@@ -129,7 +129,7 @@ impl UserWorld<'_> {
     }
 
     /// Back-channel `POST /oauth/token`.
-    pub fn as_token(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn as_token(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.count(app, AppCounter::TokenRequests, now);
         self.metrics.token_request(now);
@@ -139,7 +139,7 @@ impl UserWorld<'_> {
     /// `GET /v2/logout`: ends the AS session and, with back-channel logout,
     /// notifies every app holding a local session of the user; federated, on
     /// to the IdP's logout.
-    pub fn as_logout(&mut self, app: u8, federated: bool, ctx: &mut Context<'_, Event>) {
+    pub fn as_logout(&mut self, app: u16, federated: bool, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.end_session(AS, now, EndCause::Logout);
         if self.cfg.backchannel_logout {
@@ -147,7 +147,7 @@ impl UserWorld<'_> {
                 let tier = self.cfg.layout.app_tier(other);
                 if self.session_valid(tier, now) {
                     let epoch = self.browser.epoch;
-                    let msg = Msg::BackchannelLogout { app: other as u8 };
+                    let msg = Msg::BackchannelLogout { app: other as u16 };
                     ctx.schedule_in(self.cfg.latency, Event::Deliver { epoch, msg });
                 }
             }

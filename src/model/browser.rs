@@ -5,6 +5,7 @@
 
 use super::config::pick;
 use super::message::Msg;
+use super::trace::{LineKind, Outcome};
 use super::world::{Event, UserWorld};
 use crate::engine::Context;
 use crate::engine::rng;
@@ -15,7 +16,7 @@ use crate::scenario::Connection;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Visit {
     /// App visited.
-    pub app: u8,
+    pub app: u16,
     /// The page requires login.
     pub protected: bool,
     /// Navigation time (login latency runs from here to the page served).
@@ -49,6 +50,17 @@ pub(super) enum LogoutKind {
     Federated,
 }
 
+impl LogoutKind {
+    /// What the logout ends, in words (traces).
+    fn reach(self) -> &'static str {
+        match self {
+            LogoutKind::AppOnly => "the app only",
+            LogoutKind::As => "the app and the AS",
+            LogoutKind::Federated => "the app, the AS and the identity provider (federated)",
+        }
+    }
+}
+
 /// What the browser keeps beyond its cookies (which live with the sessions
 /// they reach, see `session.rs`).
 #[derive(Debug, Default)]
@@ -79,7 +91,7 @@ impl UserWorld<'_> {
                     0
                 } else {
                     let u = rng::unit(&mut self.user.choices);
-                    pick(self.cfg.app_cumulative.iter().copied(), u) as u8
+                    pick(self.cfg.app_cumulative.iter().copied(), u) as u16
                 };
                 (
                     app,
@@ -105,12 +117,13 @@ impl UserWorld<'_> {
         if protected {
             self.count(app, AppCounter::ProtectedVisits, now);
         }
-        self.note(now, || {
+        self.mark(now, || {
             let page = if protected { "protected" } else { "anonymous" };
-            format!(
+            let what = format!(
                 "visit to {} ({} page)",
                 self.cfg.apps[app as usize].name, page
-            )
+            );
+            (LineKind::Visit, what)
         });
         self.send(ctx, Msg::PageRequest { app });
     }
@@ -127,6 +140,8 @@ impl UserWorld<'_> {
         v.dwell_end = now.saturating_add(self.cfg.visit_length);
         let (app, nav, hops, login, tokens, dwell_end) =
             (v.app, v.nav, v.hops, v.login, v.tokens, v.dwell_end);
+        let outcome = Outcome::served(login, v.protected);
+        self.mark_outcome(now, outcome);
         if let Some(kind) = login {
             self.metrics.login_flow(kind, now - nav, hops);
         }
@@ -138,7 +153,7 @@ impl UserWorld<'_> {
 
     /// Schedules the silent renewal of a `spa_implicit` access token at its
     /// expiry, if the visit lasts that long.
-    fn schedule_renewal(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    fn schedule_renewal(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let epoch = self.browser.epoch;
         let at = ctx
             .now()
@@ -171,7 +186,7 @@ impl UserWorld<'_> {
 
     /// The single-page app loaded: it exchanges its stored refresh token when
     /// it has one, otherwise runs silent authentication in a hidden iframe.
-    pub fn browser_spa_loaded(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn browser_spa_loaded(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         if self.rt_client[app as usize].is_some() {
             self.send(
                 ctx,
@@ -195,7 +210,7 @@ impl UserWorld<'_> {
     /// Tokens and a rotated refresh token arrived at the single-page app.
     pub fn browser_refresh_granted(
         &mut self,
-        app: u8,
+        app: u16,
         renewal: bool,
         ctx: &mut Context<'_, Event>,
     ) {
@@ -205,7 +220,7 @@ impl UserWorld<'_> {
 
     /// The page holds fresh tokens: a renewal schedules the next one; on
     /// load, the page is served.
-    fn tokens_received(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
+    fn tokens_received(&mut self, app: u16, renewal: bool, ctx: &mut Context<'_, Event>) {
         if renewal {
             self.schedule_renewal(app, ctx);
         } else {
@@ -218,14 +233,22 @@ impl UserWorld<'_> {
 
     /// The refresh token was refused: the app forgets it and falls back to
     /// silent authentication (which then may lead to an interactive login).
-    pub fn browser_refresh_denied(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
+    pub fn browser_refresh_denied(
+        &mut self,
+        app: u16,
+        renewal: bool,
+        ctx: &mut Context<'_, Event>,
+    ) {
         self.rt_client[app as usize] = None;
+        self.note(ctx.now(), || {
+            "refresh token refused: the app falls back to silent authentication".to_string()
+        });
         self.send(ctx, Msg::SilentAuthorize { app, renewal });
     }
 
     /// The AS login prompt is shown: the user answers it after the think time,
     /// with a password or by picking their identity provider (one click).
-    pub fn browser_login_prompt(&mut self, app: u8, ctx: &mut Context<'_, Event>) {
+    pub fn browser_login_prompt(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let next = match self.user.profile.connection {
             Connection::Password => Msg::PostCredentials { app },
             Connection::Idp(_) => Msg::ChooseIdp { app },
@@ -235,7 +258,7 @@ impl UserWorld<'_> {
 
     /// Tokens arrived by `postMessage` (with a new refresh-token family when
     /// the app uses refresh tokens).
-    pub fn browser_tokens(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
+    pub fn browser_tokens(&mut self, app: u16, renewal: bool, ctx: &mut Context<'_, Event>) {
         self.issue_refresh_token(app, ctx.now());
         self.tokens_received(app, renewal, ctx);
     }
@@ -243,12 +266,18 @@ impl UserWorld<'_> {
     /// `login_required` arrived by `postMessage`: a protected page goes on to a
     /// top-level `/authorize`; an anonymous page is served without tokens; a
     /// failed renewal leaves the page without tokens until the next visit.
-    pub fn browser_login_required(&mut self, app: u8, renewal: bool, ctx: &mut Context<'_, Event>) {
+    pub fn browser_login_required(
+        &mut self,
+        app: u16,
+        renewal: bool,
+        ctx: &mut Context<'_, Event>,
+    ) {
         let Some(v) = &mut self.browser.visit else {
             return;
         };
         if renewal {
             v.tokens = false;
+            self.mark_outcome(ctx.now(), Outcome::RenewalFailed);
         } else if v.protected {
             self.send(ctx, Msg::Authorize { app });
         } else {
@@ -280,7 +309,7 @@ impl UserWorld<'_> {
         }
         let app = v.app;
         self.count(app, AppCounter::Logouts, now);
-        self.note(now, || format!("user logs out ({kind:?})"));
+        self.note(now, || format!("user logs out of {}", kind.reach()));
         // Logging out of an app clears its tokens, refresh token included
         // (the family stays valid server-side, unused, until it expires).
         self.refresh_token_lost(app, crate::metrics::Cause::Logout, now);
@@ -312,7 +341,7 @@ impl UserWorld<'_> {
         if let Some(v) = self.browser.visit.take() {
             if v.protected && !v.resolved {
                 self.count(v.app, AppCounter::LoginsAbandoned, now);
-                self.note(now, || "login abandoned".to_string());
+                self.mark_outcome(now, Outcome::Abandoned);
             }
             self.browser.epoch = self.browser.epoch.wrapping_add(1);
         }

@@ -78,7 +78,7 @@ impl UserWorld<'_> {
 
     /// App `app`'s refresh token stopped working at `at` (expired, revoked,
     /// or dropped by a logout or a cookie clear), if the app held one.
-    pub fn refresh_token_lost(&mut self, app: u8, cause: Cause, at: u64) {
+    pub fn refresh_token_lost(&mut self, app: u16, cause: Cause, at: u64) {
         if self.rt_client[app as usize].is_some() {
             self.rt_lost[app as usize] = Some(Lost { cause, at });
         }
@@ -87,7 +87,7 @@ impl UserWorld<'_> {
     /// The credential whose end led to an AS prompt for `app`: the later of
     /// the AS session's and the app's refresh token's ends; `None` for the
     /// browser's first login.
-    fn login_lost(&self, app: u8) -> Option<Lost> {
+    fn login_lost(&self, app: u16) -> Option<Lost> {
         if !self.ever_logged_in {
             return None;
         }
@@ -99,7 +99,7 @@ impl UserWorld<'_> {
     }
 
     /// Counts an interactive login (or its MFA prompt) of `app` under its cause.
-    pub fn count_login_cause(&mut self, family: Family, app: u8, t: u64) {
+    pub fn count_login_cause(&mut self, family: Family, app: u16, t: u64) {
         let lost = self.login_lost(app);
         let cause = lost.map_or(Cause::FirstLogin, |l| l.cause);
         self.metrics.count_cause(family, app as usize, cause);
@@ -113,7 +113,7 @@ impl UserWorld<'_> {
 
     /// Counts a `login_required` answer to `app`'s silent authentication
     /// under its cause; `cookie_sent` tells whether the iframe carried the AS cookie.
-    pub fn count_silent_failure_cause(&mut self, app: u8, cookie_sent: bool) {
+    pub fn count_silent_failure_cause(&mut self, app: u16, cookie_sent: bool) {
         let cause = match (cookie_sent, self.user.profile.third_party_cookies) {
             (false, ThirdPartyCookies::Partitioned) => Cause::ThirdPartyCookiesPartitioned,
             (false, _) => Cause::ThirdPartyCookiesBlocked,

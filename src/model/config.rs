@@ -78,6 +78,10 @@ pub struct ModelConfig {
     pub activity_quartiles: Vec<f64>,
     /// Session policy per tier (AS, IdPs, apps; see [`Layout`]).
     pub policies: Vec<SessionPolicy>,
+    /// Per tier: the browser holds the session's cookie, so browser closes and
+    /// cookie clears reach it. False for a native app, whose session lives in
+    /// the app.
+    pub browser_held: Vec<bool>,
     /// Apps in scenario order.
     pub apps: Vec<AppModel>,
     /// IdP names in scenario order.
@@ -102,6 +106,8 @@ impl ModelConfig {
         let mut policies = vec![s.authorization_server.session];
         policies.extend(s.identity_providers.iter().map(|i| i.session));
         policies.extend(s.apps.iter().map(|a| a.local_session));
+        let mut browser_held = vec![true; 1 + s.identity_providers.len()];
+        browser_held.extend(s.apps.iter().map(|a| a.kind != AppKind::Native));
         ModelConfig {
             layout,
             end: s.simulation.warmup.saturating_add(s.simulation.duration),
@@ -134,6 +140,7 @@ impl ModelConfig {
                 s.users.visits_per_day,
             ),
             policies,
+            browser_held,
             apps: s
                 .apps
                 .iter()

@@ -8,11 +8,11 @@ pub enum Actor {
     /// The user's browser.
     Browser,
     /// App `i`.
-    App(u8),
+    App(u16),
     /// The authorization server.
     As,
     /// The user's identity provider `i`.
-    Idp(u8),
+    Idp(u16),
 }
 
 /// One hop. Named after the request or response it carries.
@@ -20,100 +20,100 @@ pub enum Actor {
 pub enum Msg {
     // browser → app
     /// `GET /page` (navigation starting a visit).
-    PageRequest { app: u8 },
+    PageRequest { app: u16 },
     /// `GET /callback` with a code (code grant) or tokens in the fragment (implicit).
-    AppCallback { app: u8 },
+    AppCallback { app: u16 },
     /// `GET /logout`.
-    AppLogout { app: u8 },
+    AppLogout { app: u16 },
     /// `GET /` after logout (`returnTo`).
-    ReturnTo { app: u8 },
+    ReturnTo { app: u16 },
     // app → browser
     /// `200` the page.
-    Page { app: u8 },
+    Page { app: u16 },
     /// `200` the single-page app's shell, which then runs silent authentication.
-    SpaShell { app: u8 },
+    SpaShell { app: u16 },
     /// `302 /authorize`.
-    RedirectAuthorize { app: u8 },
+    RedirectAuthorize { app: u16 },
     /// `302 /v2/logout`.
-    RedirectV2Logout { app: u8 },
+    RedirectV2Logout { app: u16 },
     /// `200` the logged-out page.
-    LoggedOutPage { app: u8 },
+    LoggedOutPage { app: u16 },
     // app ⇄ AS, back channel
     /// `POST /oauth/token` (code exchange).
-    TokenRequest { app: u8 },
+    TokenRequest { app: u16 },
     /// `200` tokens.
-    TokenResponse { app: u8 },
+    TokenResponse { app: u16 },
     // browser → AS
     /// Top-level `GET /authorize`.
-    Authorize { app: u8 },
+    Authorize { app: u16 },
     /// Hidden iframe `GET /authorize?prompt=none&response_mode=web_message`.
-    SilentAuthorize { app: u8, renewal: bool },
+    SilentAuthorize { app: u16, renewal: bool },
     /// `GET /login`.
-    LoginPage { app: u8 },
+    LoginPage { app: u16 },
     /// `POST /login` with username and password.
-    PostCredentials { app: u8 },
+    PostCredentials { app: u16 },
     /// `POST /login` choosing the user's identity provider.
-    ChooseIdp { app: u8 },
+    ChooseIdp { app: u16 },
     /// `GET /login/callback` back from the identity provider.
-    AsIdpCallback { app: u8 },
+    AsIdpCallback { app: u16 },
     /// `POST /mfa` with the second factor.
-    PostMfa { app: u8 },
+    PostMfa { app: u16 },
     /// `GET /v2/logout` (`federated` also logs out of the IdP).
-    V2Logout { app: u8, federated: bool },
+    V2Logout { app: u16, federated: bool },
     // AS → browser
     /// `302 /login`.
-    RedirectLogin { app: u8 },
+    RedirectLogin { app: u16 },
     /// `200` the login prompt.
-    LoginPrompt { app: u8 },
+    LoginPrompt { app: u16 },
     /// `200` the MFA prompt.
-    MfaPrompt { app: u8 },
+    MfaPrompt { app: u16 },
     /// `302` to the IdP's dialog.
-    RedirectIdp { app: u8 },
+    RedirectIdp { app: u16 },
     /// `302` to the app's callback with a code or tokens.
-    RedirectAppCallback { app: u8 },
+    RedirectAppCallback { app: u16 },
     /// `200` `postMessage` with tokens.
-    WebMessageTokens { app: u8, renewal: bool },
+    WebMessageTokens { app: u16, renewal: bool },
     /// `200` `postMessage` with `error=login_required`.
-    WebMessageLoginRequired { app: u8, renewal: bool },
+    WebMessageLoginRequired { app: u16, renewal: bool },
     /// `302` to the IdP's logout (federated).
-    RedirectIdpLogout { app: u8 },
+    RedirectIdpLogout { app: u16 },
     /// `302` to the app's `returnTo`.
-    RedirectReturnTo { app: u8 },
+    RedirectReturnTo { app: u16 },
     // browser → IdP
     /// `GET /dialog` (IdP authorization).
-    IdpDialog { app: u8 },
+    IdpDialog { app: u16 },
     /// `POST /login` at the IdP.
-    IdpPostCredentials { app: u8 },
+    IdpPostCredentials { app: u16 },
     /// `GET /logout` at the IdP.
-    IdpLogout { app: u8 },
+    IdpLogout { app: u16 },
     // IdP → browser
     /// `200` the IdP's login dialog.
-    IdpPrompt { app: u8 },
+    IdpPrompt { app: u16 },
     /// `302` to the AS's `/login/callback`.
-    RedirectAsCallback { app: u8 },
+    RedirectAsCallback { app: u16 },
     /// `302` to the app's `returnTo` after a federated logout.
-    IdpRedirectReturnTo { app: u8 },
+    IdpRedirectReturnTo { app: u16 },
     // app-only logout and back-channel logout
     /// `302 /` from the app itself: an app-only logout.
-    AppRedirectReturnTo { app: u8 },
+    AppRedirectReturnTo { app: u16 },
     /// AS → app back channel: an OIDC back-channel `logout_token`.
-    BackchannelLogout { app: u8 },
+    BackchannelLogout { app: u16 },
     // refresh tokens (from the browser for a SPA, the app for a native app)
     /// `POST /oauth/token` with `grant_type=refresh_token`.
     RefreshTokenRequest {
-        app: u8,
+        app: u16,
         renewal: bool,
         via_app: bool,
     },
     /// `200` tokens and a rotated refresh token.
     RefreshTokenGranted {
-        app: u8,
+        app: u16,
         renewal: bool,
         via_app: bool,
     },
     /// `400 invalid_grant`: the refresh token is expired, revoked or reused.
     RefreshTokenDenied {
-        app: u8,
+        app: u16,
         renewal: bool,
         via_app: bool,
     },
@@ -121,7 +121,7 @@ pub enum Msg {
 
 impl Msg {
     /// Sender, receiver and the HTTP line, for traces. `idp` is the user's IdP.
-    pub fn describe(self, idp: u8) -> (Actor, Actor, &'static str) {
+    pub fn describe(self, idp: u16) -> (Actor, Actor, &'static str) {
         use Actor::{App, As, Browser, Idp};
         match self {
             Msg::PageRequest { app } => (Browser, App(app), "GET /page"),

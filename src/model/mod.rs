@@ -51,6 +51,6 @@ pub use config::ModelConfig;
 pub use message::{Actor, Msg};
 pub use refresh::RefreshFamily;
 pub use session::{EndCause, Session};
-pub use trace::{ScriptedVisit, TraceLine, UserScript};
+pub use trace::{LineKind, Outcome, ScriptedVisit, TraceLine, UserScript};
 pub use user::{ThirdPartyCookies, UserProfile};
 pub use world::{Event, Simulator};

@@ -44,12 +44,12 @@ enum Exchange {
 
 impl UserWorld<'_> {
     /// True when app `app` asks for refresh tokens.
-    pub fn uses_refresh_tokens(&self, app: u8) -> bool {
+    pub fn uses_refresh_tokens(&self, app: u16) -> bool {
         self.cfg.apps[app as usize].refresh_tokens.enabled
     }
 
     /// A login gave app `app` tokens at `t`: a new family, held by the app.
-    pub fn issue_refresh_token(&mut self, app: u8, t: u64) {
+    pub fn issue_refresh_token(&mut self, app: u16, t: u64) {
         if !self.uses_refresh_tokens(app) {
             return;
         }
@@ -63,11 +63,11 @@ impl UserWorld<'_> {
     }
 
     /// The app stores the token the AS just returned.
-    pub fn store_refresh_token(&mut self, app: u8) {
+    pub fn store_refresh_token(&mut self, app: u16) {
         self.rt_client[app as usize] = self.rt_server[app as usize].map(|f| f.version);
     }
 
-    fn exchange(&mut self, app: u8, t: u64) -> Exchange {
+    fn exchange(&mut self, app: u16, t: u64) -> Exchange {
         let policy = self.cfg.apps[app as usize].refresh_tokens;
         let a = app as usize;
         let (Some(f), Some(presented)) = (self.rt_server[a], self.rt_client[a]) else {
@@ -104,7 +104,7 @@ impl UserWorld<'_> {
     /// `POST /oauth/token` with `grant_type=refresh_token` at the AS.
     pub fn as_refresh(
         &mut self,
-        app: u8,
+        app: u16,
         renewal: bool,
         via_app: bool,
         ctx: &mut Context<'_, Event>,

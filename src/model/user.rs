@@ -145,9 +145,9 @@ impl User {
     }
 
     /// Index of the user's IdP (0 for password users: only used in trace labels).
-    pub fn idp_index(&self) -> u8 {
+    pub fn idp_index(&self) -> u16 {
         match self.profile.connection {
-            Connection::Idp(i) => i as u8,
+            Connection::Idp(i) => i as u16,
             Connection::Password => 0,
         }
     }
@@ -240,7 +240,7 @@ impl UserWorld<'_> {
         self.browser.mfa_remembered_until = 0;
         for app in 0..self.cfg.apps.len() {
             if !self.cfg.apps[app].kind.uses_code_grant() {
-                self.refresh_token_lost(app as u8, crate::metrics::Cause::CookieClear, now);
+                self.refresh_token_lost(app as u16, crate::metrics::Cause::CookieClear, now);
                 self.rt_client[app] = None;
             }
         }

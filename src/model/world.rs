@@ -7,7 +7,7 @@ use super::config::ModelConfig;
 use super::message::Msg;
 use super::refresh::RefreshFamily;
 use super::session::{EndCause, Session};
-use super::trace::{TraceLine, UserScript};
+use super::trace::{LineKind, Outcome, TraceLine, UserScript};
 use super::user::User;
 use crate::engine::{Context, Model, Simulation};
 use crate::metrics::{AppCounter, GlobalCounter, Layout, Metrics, Series, TierCounter};
@@ -153,20 +153,36 @@ impl<'c> UserWorld<'c> {
 
     /// Counts one app counter at the current time.
     #[inline]
-    pub fn count(&mut self, app: u8, c: AppCounter, t: u64) {
+    pub fn count(&mut self, app: u16, c: AppCounter, t: u64) {
         self.metrics.count_app(app as usize, c, t);
     }
 
     /// Adds a free-text line to the trace, when tracing.
     #[inline]
     pub fn note(&mut self, t: u64, text: impl FnOnce() -> String) {
+        self.mark(t, || (LineKind::Note, text()));
+    }
+
+    /// Adds a line of the kind and text `line` gives to the trace, when tracing.
+    #[inline]
+    pub fn mark(&mut self, t: u64, line: impl FnOnce() -> (LineKind, String)) {
         if let Some(trace) = &mut self.trace {
+            let (kind, what) = line();
             trace.push(TraceLine {
                 time: t,
                 hop: None,
-                what: text(),
+                what,
+                kind,
             });
         }
+    }
+
+    /// Adds the outcome of the visit under way to the trace, when tracing.
+    #[inline]
+    pub fn mark_outcome(&mut self, t: u64, outcome: Outcome) {
+        self.mark(t, || {
+            (LineKind::Outcome(outcome), outcome.describe().to_string())
+        });
     }
 
     fn deliver(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
@@ -176,6 +192,7 @@ impl<'c> UserWorld<'c> {
                 time: ctx.now(),
                 hop: Some((self.cfg.actor_name(from), self.cfg.actor_name(to))),
                 what: what.to_string(),
+                kind: LineKind::Hop,
             });
         }
         if let Some(v) = &mut self.browser.visit
@@ -296,8 +313,10 @@ impl<'c> UserWorld<'c> {
         } else {
             self.sessions[tier] = Some(Session::new(t, mfa));
             self.metrics.count_tier(tier, TierCounter::SessionsCreated);
-            self.note(t, || {
-                format!("{} session created", self.cfg.tier_name(tier))
+            self.mark(t, || {
+                let scope = self.cfg.tier_name(tier);
+                let what = format!("{scope} session created");
+                (LineKind::Session { scope }, what)
             });
         }
     }
@@ -325,12 +344,10 @@ impl<'c> UserWorld<'c> {
         self.metrics.count_tier(tier, cause.counter());
         self.session_lost(tier, cause, at);
         self.valid_until(tier, s.since, at);
-        self.note(at, || {
-            format!(
-                "{} session ends: {}",
-                self.cfg.tier_name(tier),
-                cause.name()
-            )
+        self.mark(at, || {
+            let scope = self.cfg.tier_name(tier);
+            let what = format!("{scope} session ends: {}", cause.name());
+            (LineKind::Session { scope }, what)
         });
     }
 
@@ -347,7 +364,9 @@ impl<'c> UserWorld<'c> {
     /// Cookies are lost: on a browser close the session-only ones, when the
     /// user clears cookies all of them. A session valid then ends
     /// (`browser_close` or `cookies_cleared`) and lingers server-side,
-    /// orphaned, until its natural expiry; it is never counted again.
+    /// orphaned, until its natural expiry; it is never counted again. A
+    /// native app's session lives in the app, not in the browser: neither
+    /// reaches it.
     pub fn drop_cookies(&mut self, t: u64, all: bool) {
         let cause = if all {
             EndCause::CookiesCleared
@@ -355,6 +374,9 @@ impl<'c> UserWorld<'c> {
             EndCause::BrowserClose
         };
         for tier in 0..self.sessions.len() {
+            if !self.cfg.browser_held[tier] {
+                continue;
+            }
             if !all && self.cfg.policies[tier].cookie != CookieKind::NonPersistent {
                 continue;
             }
@@ -396,6 +418,7 @@ impl<'c> UserWorld<'c> {
             && !v.resolved
         {
             self.count(v.app, AppCounter::LoginsAbandoned, end);
+            self.mark_outcome(end, Outcome::Abandoned);
         }
         let layout = self.cfg.layout;
         for tier in 0..self.sessions.len() {
@@ -563,6 +586,11 @@ impl<'c> Simulator<'c> {
             self.world.end_warmup(self.sim.now().max(warmup), false);
         }
         self.sim.run_until(&mut self.world, until);
+    }
+
+    /// The profile of the user simulated last (a trace's header).
+    pub fn profile(&self) -> super::UserProfile {
+        self.world.user.profile
     }
 
     /// Counters of every user simulated so far (the per-second AS loads may

@@ -1,102 +1,179 @@
 //! `report.html` and `comparison.html`: one self-contained page each.
 //!
-//! Charts are inlined as base64 PNG data URIs and the CSS sits in a `<style>`
-//! element: the page loads nothing from anywhere, so it can be mailed as is.
-//! The layout is a single column that narrows to a phone's width; charts
-//! scale down to 640 px and no further (their text would drop under 9 px), then
-//! scroll sideways inside their figure, as wide tables do.
+//! Charts are inlined as base64 PNG data URIs, the sequence diagram as inline
+//! SVG, and the CSS sits in a `<style>` element: the page runs no script and
+//! loads nothing from anywhere, so it can be mailed as is. The layout is a
+//! single column that narrows to a phone's width; charts (560 px wide, drawn
+//! for it) scale down to the column, so at 360 px their text is still over
+//! 12 px. Metric names break only after an underscore, never mid-word.
 
 use std::fmt::Write as _;
 
 use base64::Engine as _;
 
 use super::chart::Rendered;
+use super::comparison::{self, Points};
 use super::data::{RunData, SummaryRow, scope_label};
+use super::sequence::{self, SampleLogin};
 use super::style;
 
-/// Headline rows: (metric, scope, what it means).
-const HEADLINE: [(&str, &str, &str); 20] = [
-    ("users", "all", "simulated users"),
-    ("visits", "all", "page visits"),
+/// How a headline value is printed: one precision per kind of quantity, the
+/// same for the value and its interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Precision {
+    /// A count: whole, thousands grouped (`12,345`).
+    Count,
+    /// A share: percent with one decimal (`3.2%`).
+    Percent,
+    /// A duration in ms: whole (`1,011 ms`).
+    Ms,
+    /// A mean or rate: two decimals (`8.41`).
+    Decimal,
+}
+
+use Precision::{Count, Decimal, Ms, Percent};
+
+/// Headline rows: (metric, scope, what it means, precision).
+const HEADLINE: [(&str, &str, &str, Precision); 22] = [
+    ("users", "all", "simulated users", Count),
+    ("visits", "all", "page visits", Count),
     (
         "protected_visits",
         "all",
         "visits to pages that need a login",
+        Count,
     ),
     (
         "local_session_hits",
         "all",
         "protected visits served from the app's own session",
+        Count,
     ),
     (
         "sso_logins",
         "all",
         "logins with no prompt: the AS session was valid",
+        Count,
     ),
     (
         "interactive_logins",
         "all",
         "logins where the AS prompt was shown",
+        Count,
     ),
-    ("first_logins", "all", "a user's first interactive login"),
+    (
+        "first_logins",
+        "all",
+        "a user's first interactive login",
+        Count,
+    ),
     (
         "reauthentications",
         "all",
         "interactive logins after the first",
+        Count,
     ),
     (
         "reauth_rate",
         "all",
         "re-authentications per protected visit",
+        Percent,
+    ),
+    (
+        "sso_share",
+        "all",
+        "sso_logins / (sso_logins + interactive_logins): logins that needed no prompt",
+        Percent,
     ),
     (
         "silent_auth_successes",
         "all",
         "prompt=none answered with tokens",
+        Count,
     ),
     (
         "silent_auth_login_required",
         "all",
         "prompt=none answered login_required",
+        Count,
     ),
     (
         "protected_silent_logins",
         "all",
         "protected visits served by silent authentication",
+        Count,
+    ),
+    (
+        "refresh_token_logins",
+        "all",
+        "protected visits served by a refresh-token exchange",
+        Count,
     ),
     (
         "silent_auth_failure_share",
         "all",
         "share of silent attempts answered login_required, before-first-login ones left out",
+        Percent,
     ),
     (
         "logins_abandoned",
         "all",
         "logins cut short (browser closed)",
+        Count,
     ),
     (
         "login_latency_ms_mean",
         "all",
-        "mean login flow latency, ms",
+        "mean login flow latency",
+        Ms,
     ),
     (
         "login_latency_ms_p95",
         "all",
-        "95th percentile login latency, ms",
+        "95th percentile login latency",
+        Ms,
     ),
-    ("hops_per_login_mean", "all", "mean hops per login"),
-    ("sessions_created", "as", "AS sessions created"),
+    ("hops_per_login_mean", "all", "mean hops per login", Decimal),
+    ("sessions_created", "as", "AS sessions created", Count),
     (
         "authorize_requests_per_s_peak",
         "as",
-        "busiest second at /authorize",
+        "requests in the busiest second at /authorize",
+        Count,
     ),
     (
         "token_requests_per_s_mean",
         "as",
         "mean /oauth/token requests per second",
+        Decimal,
     ),
 ];
+
+/// The precision of `metric` outside the headline list: shares as percent,
+/// `_ms_` figures as ms, means as decimals, the rest as counts.
+fn precision_of(metric: &str) -> Precision {
+    if let Some((_, _, _, p)) = HEADLINE.iter().find(|h| h.0 == metric) {
+        *p
+    } else if metric.ends_with("_rate") || metric.ends_with("_share") {
+        Percent
+    } else if metric.contains("_ms") {
+        Ms
+    } else if metric.ends_with("_mean") {
+        Decimal
+    } else {
+        Count
+    }
+}
+
+/// `v` printed with precision `p`.
+fn format_value(p: Precision, v: f64) -> String {
+    match p {
+        Count => style::number(v.round()),
+        Percent => format!("{:.1}%", 100.0 * v),
+        Ms => format!("{} ms", style::number(v.round())),
+        Decimal => format!("{v:.2}"),
+    }
+}
 
 const CSS: &str = r#"
 :root { color-scheme: light; }
@@ -106,44 +183,46 @@ body { margin: 0; background: #f6f6f4; color: #1b1b1b;
 main { max-width: 1080px; margin: 0 auto; padding: 24px 20px 48px; }
 h1 { font-size: 1.9rem; margin: 0 0 4px; line-height: 1.2; overflow-wrap: anywhere; }
 h2 { font-size: 1.35rem; margin: 36px 0 12px; border-bottom: 2px solid #0072b2; padding-bottom: 4px; }
+h3 { font-size: 1.05rem; margin: 18px 0 6px; }
 .lead { color: #444; margin: 0 0 12px; }
 dl.meta { display: grid; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr));
-  gap: 8px 16px; margin: 16px 0 0; padding: 12px 16px; background: #fff; border: 1px solid #ddd; border-radius: 6px; }
+  gap: 8px 16px; margin: 12px 0 0; padding: 12px 16px; background: #fff; border: 1px solid #ddd; border-radius: 6px; }
 dl.meta div { min-width: 0; }
-dl.meta dt { font-size: .8rem; color: #555; text-transform: uppercase; letter-spacing: .03em; }
+dl.meta dt { font-size: .8rem; color: #555; letter-spacing: .02em; overflow-wrap: anywhere; }
 dl.meta dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
 .table-wrap { overflow-x: auto; background: #fff; border: 1px solid #ddd; border-radius: 6px; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #eee; vertical-align: top; }
-th { background: #eef3f7; position: sticky; top: 0; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td code { font-size: .85rem; overflow-wrap: anywhere; }
-td.what { color: #555; font-size: .88rem; }
+th { background: #eef3f7; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+code { font-size: .88rem; overflow-wrap: normal; word-break: normal; }
+.what { color: #555; font-size: .85rem; }
+.mark { color: #555; font-size: .85rem; }
+p.zero { color: #555; font-size: .9rem; }
 details { margin-top: 12px; }
 summary { cursor: pointer; font-weight: 600; padding: 4px 0; }
 figure { margin: 0 0 28px; background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px; }
-.chart { overflow-x: auto; }
-.chart img { display: block; width: 100%; min-width: 640px; height: auto; }
+.chart img, .chart svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
 figcaption { margin-top: 8px; color: #333; font-size: .95rem; }
 figcaption strong { display: block; color: #000; }
 pre { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px;
-  overflow-x: auto; font-size: .85rem; line-height: 1.4; }
+  white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85rem; line-height: 1.4; }
 footer { margin-top: 40px; color: #666; font-size: .85rem; }
 @media (max-width: 600px) {
   main { padding: 16px 10px 32px; }
   h1 { font-size: 1.45rem; }
   h2 { font-size: 1.15rem; }
-  table { font-size: .85rem; }
+  table { font-size: .88rem; }
   th, td { padding: 5px 6px; }
-  td.what { display: none; }
-  th.what { display: none; }
   figure { padding: 6px; }
 }
 "#;
 
-/// Escapes a metric name and lets narrow screens wrap it after underscores.
+/// Escapes a metric or key name and lets narrow screens wrap it after
+/// underscores and dots, and nowhere else.
 fn breakable(name: &str) -> String {
-    escape(name).replace('_', "_<wbr>")
+    escape(name).replace('_', "_<wbr>").replace('.', ".<wbr>")
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -169,14 +248,13 @@ fn head(out: &mut String, title: &str) {
     let _ = writeln!(out, "<style>{CSS}</style>\n</head>\n<body>\n<main>");
 }
 
-fn foot(out: &mut String, version: Option<&str>) {
+fn foot(out: &mut String, version: Option<&str>, redraw: &str) {
     let by = version
         .map(|v| format!(" {}", escape(v)))
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "<footer>Made by ssosim{by} from the CSV files of the run folder; \
-         <code>ssosim chart RUN_DIR</code> redraws it.</footer>\n</main>\n</body>\n</html>"
+        "<footer>Made by ssosim{by}; {redraw}</footer>\n</main>\n</body>\n</html>"
     );
 }
 
@@ -197,35 +275,55 @@ fn figures(out: &mut String, charts: &[Rendered]) {
     }
 }
 
-/// A value as shown in tables: ratios (`*_rate`, `*_share`) as percentages.
-fn shown(metric: &str, v: f64) -> String {
-    if metric.ends_with("_rate") || metric.ends_with("_share") {
-        format!("{}%", style::significant(100.0 * v, 3))
-    } else {
-        style::number(v)
-    }
+/// `row`'s value with its metric's precision.
+fn shown(row: &SummaryRow) -> String {
+    format_value(precision_of(&row.metric), row.value)
 }
 
 fn interval(row: &SummaryRow) -> String {
+    let p = precision_of(&row.metric);
     match row.ci95 {
-        Some((lo, hi)) => format!("{} – {}", shown(&row.metric, lo), shown(&row.metric, hi)),
+        Some((lo, hi)) => format!("{} – {}", format_value(p, lo), format_value(p, hi)),
         None => "–".to_string(),
     }
 }
 
-fn metric_row(out: &mut String, row: &SummaryRow, what: Option<&str>) {
-    let _ = write!(
+/// A row of a metric table: name (and meaning under it), scope, value, and
+/// the interval when the run has replicas.
+fn metric_row(out: &mut String, row: &SummaryRow, what: Option<&str>, intervals: bool) {
+    let what = what
+        .map(|w| format!("<div class=\"what\">{}</div>", escape(w)))
+        .unwrap_or_default();
+    let interval = if intervals {
+        format!("<td class=\"num\">{}</td>", interval(row))
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
         out,
-        "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+        "<tr><td><code>{}</code>{what}</td><td>{}</td><td class=\"num\">{}</td>{interval}</tr>",
         breakable(&row.metric),
         escape(&scope_label(&row.scope)),
-        shown(&row.metric, row.value),
-        interval(row),
+        shown(row),
     );
-    if let Some(what) = what {
-        let _ = write!(out, "<td class=\"what\">{}</td>", escape(what));
-    }
-    out.push_str("</tr>\n");
+}
+
+/// The head of a metric table.
+fn metric_head(intervals: bool) -> String {
+    format!(
+        "<thead><tr><th>metric</th><th>scope</th><th class=\"num\">value</th>{}</tr></thead>\n<tbody>\n",
+        if intervals {
+            "<th class=\"num\">95% interval</th>"
+        } else {
+            ""
+        }
+    )
+}
+
+/// Zero in this run, interval included: the metric does not apply or never
+/// happened, and a row of zeros would only push the others down.
+fn is_zero(row: &SummaryRow) -> bool {
+    row.value == 0.0 && row.ci95.is_none_or(|(lo, hi)| lo == 0.0 && hi == 0.0)
 }
 
 fn meta_item(out: &mut String, name: &str, value: Option<String>) {
@@ -233,7 +331,7 @@ fn meta_item(out: &mut String, name: &str, value: Option<String>) {
         let _ = write!(
             out,
             "<div><dt>{}</dt><dd>{}</dd></div>",
-            escape(name),
+            breakable(name),
             escape(&value)
         );
     }
@@ -250,8 +348,195 @@ fn duration(ms: u64) -> String {
     format!("{} {name}", style::significant(ms as f64 / unit, 3))
 }
 
-/// The page of one run: what ran, headline table, charts, full metrics, scenario.
-pub fn run_report(run: &RunData, charts: &[Rendered]) -> String {
+/// A TOML value as a reader wants it: strings bare, inline tables as
+/// `key value` pairs.
+fn toml_text(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Table(t) => t
+            .iter()
+            .map(|(k, v)| format!("{k} {}", toml_text(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        toml::Value::Array(items) => items.iter().map(toml_text).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// The scalar and inline-table keys of `table` as a definition grid.
+fn settings_grid(out: &mut String, table: &toml::Table) {
+    out.push_str("<dl class=\"meta\">");
+    for (key, value) in table {
+        if matches!(value, toml::Value::Array(a) if a.is_empty()) {
+            continue;
+        }
+        meta_item(out, key, Some(toml_text(value)));
+    }
+    out.push_str("</dl>\n");
+}
+
+/// The key settings of the run, from its `scenario.toml`: the authorization
+/// server, the IdPs, the apps (one row each), the users and the network.
+fn settings(out: &mut String, run: &RunData) {
+    let Some(table) = run
+        .scenario_toml
+        .as_deref()
+        .and_then(|t| toml::from_str::<toml::Table>(t).ok())
+    else {
+        return;
+    };
+    out.push_str("<section>\n<h2>Settings</h2>\n");
+    if let Some(toml::Value::Table(t)) = table.get("authorization_server") {
+        out.push_str("<h3>Authorization server</h3>\n");
+        settings_grid(out, t);
+    }
+    if let Some(toml::Value::Table(idps)) = table.get("identity_providers") {
+        for (name, idp) in idps {
+            if let toml::Value::Table(t) = idp {
+                let _ = writeln!(out, "<h3>Identity provider {}</h3>", escape(name));
+                settings_grid(out, t);
+            }
+        }
+    }
+    if let Some(toml::Value::Array(apps)) = table.get("apps") {
+        let _ = writeln!(
+            out,
+            "<h3>Apps ({})</h3>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>app</th><th>kind</th>\
+             <th>local session</th><th class=\"num\">visit share</th></tr></thead>\n<tbody>",
+            apps.len()
+        );
+        for app in apps.iter().filter_map(toml::Value::as_table) {
+            let get = |k: &str| app.get(k).map(toml_text).unwrap_or_else(|| "–".to_string());
+            let local = match app.get("local_session") {
+                Some(v) if get("kind") != "spa_implicit" => toml_text(v),
+                _ => "none (tokens in memory)".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td></tr>",
+                escape(&get("name")),
+                breakable(&get("kind")),
+                breakable(&local),
+                escape(&get("visit_share")),
+            );
+        }
+        out.push_str("</tbody></table></div>\n");
+    }
+    for (section, title) in [("users", "Users"), ("network", "Network")] {
+        if let Some(toml::Value::Table(t)) = table.get(section) {
+            let _ = writeln!(out, "<h3>{title}</h3>");
+            settings_grid(out, t);
+        }
+    }
+    out.push_str("</section>\n");
+}
+
+/// The headline table, leaving out rows that are zero in this run (named
+/// under the table).
+fn headline(out: &mut String, run: &RunData) {
+    let intervals = run.meta.replicas > 1;
+    out.push_str("<section>\n<h2>Headline figures</h2>\n<div class=\"table-wrap\"><table>\n");
+    out.push_str(&metric_head(intervals));
+    let mut zero = Vec::new();
+    for (metric, scope, what, _) in HEADLINE {
+        match run.summary.get(metric, scope) {
+            Some(row) if is_zero(row) => zero.push(metric),
+            Some(row) => metric_row(out, row, Some(what), intervals),
+            None => {}
+        }
+    }
+    out.push_str("</tbody></table></div>\n");
+    if !zero.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"zero\">Zero in this run, so left out: {}.</p>",
+            zero.iter()
+                .map(|m| format!("<code>{}</code>", breakable(m)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+}
+
+/// One row per app: its kind, protected visits, `reauth_rate` and `sso_share`.
+fn per_app(out: &mut String, run: &RunData) {
+    let apps = run.summary.apps();
+    if apps.is_empty() {
+        return;
+    }
+    let kinds: Vec<(String, String)> = run
+        .scenario_toml
+        .as_deref()
+        .and_then(|t| toml::from_str::<toml::Table>(t).ok())
+        .and_then(|t| t.get("apps").and_then(|a| a.as_array().cloned()))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| {
+            let name = a.get("name")?.as_str()?;
+            let kind = a.get("kind")?.as_str()?;
+            Some((format!("app:{name}"), kind.to_string()))
+        })
+        .collect();
+    out.push_str(
+        "<h3>Per app</h3>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>app</th>\
+         <th class=\"num\">protected visits</th><th class=\"num\">reauth_<wbr>rate</th>\
+         <th class=\"num\">sso_<wbr>share</th></tr></thead>\n<tbody>\n",
+    );
+    for app in &apps {
+        let kind = kinds
+            .iter()
+            .find(|(s, _)| s == app)
+            .map(|(_, k)| format!("<div class=\"what\">{}</div>", breakable(k)))
+            .unwrap_or_default();
+        let cell = |metric: &str| {
+            run.summary
+                .get(metric, app)
+                .map_or("–".to_string(), |r| match r.ci95 {
+                    Some(_) => format!("{}<div class=\"what\">{}</div>", shown(r), interval(r)),
+                    None => shown(r),
+                })
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}{kind}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(app.strip_prefix("app:").unwrap_or(app)),
+            cell("protected_visits"),
+            cell("reauth_rate"),
+            cell("sso_share"),
+        );
+    }
+    out.push_str("</tbody></table></div>\n");
+}
+
+/// The sample user's first login as an inline SVG sequence diagram, or why
+/// there is none.
+fn sample(out: &mut String, login: &Result<SampleLogin, String>) {
+    out.push_str("<section>\n<h2>A sample first login</h2>\n");
+    match login {
+        Ok(login) => {
+            let _ = writeln!(
+                out,
+                "<figure id=\"first_login\">\n<div class=\"chart\">{}</div>\n<figcaption>\
+                 <strong>First login of user {}, hop by hop</strong>{}</figcaption>\n</figure>",
+                sequence::svg(login),
+                login.user,
+                escape(&sequence::caption(login)),
+            );
+        }
+        Err(why) => {
+            let _ = writeln!(out, "<p>No sample login: {}.</p>", escape(why));
+        }
+    }
+    out.push_str("</section>\n");
+}
+
+/// The page of one run: what ran, its key settings, headline and per-app
+/// figures, charts, a sample login, every metric, the scenario.
+pub fn run_report(
+    run: &RunData,
+    charts: &[Rendered],
+    login: &Result<SampleLogin, String>,
+) -> String {
     let m = &run.meta;
     let mut out = String::new();
     head(&mut out, &format!("ssosim report: {}", m.scenario));
@@ -294,31 +579,25 @@ pub fn run_report(run: &RunData, charts: &[Rendered]) -> String {
     );
     out.push_str("</dl>\n</header>\n");
 
-    out.push_str("<section>\n<h2>Headline figures</h2>\n<div class=\"table-wrap\"><table>\n");
-    out.push_str(
-        "<thead><tr><th>metric</th><th>scope</th><th>value</th><th>95% interval</th>\
-         <th class=\"what\">meaning</th></tr></thead>\n<tbody>\n",
-    );
-    for (metric, scope, what) in HEADLINE {
-        if let Some(row) = run.summary.get(metric, scope) {
-            metric_row(&mut out, row, Some(what));
-        }
-    }
-    out.push_str("</tbody></table></div>\n");
-    let _ = writeln!(
+    settings(&mut out, run);
+    headline(&mut out, run);
+    per_app(&mut out, run);
+    let intervals = m.replicas > 1;
+    let _ = write!(
         out,
-        "<details><summary>All {} metrics of summary.csv</summary>\n<div class=\"table-wrap\"><table>\n\
-         <thead><tr><th>metric</th><th>scope</th><th>value</th><th>95% interval</th></tr></thead>\n<tbody>",
-        run.summary.rows.len()
+        "<details><summary>All {} metrics of summary.csv</summary>\n<div class=\"table-wrap\"><table>\n{}",
+        run.summary.rows.len(),
+        metric_head(intervals)
     );
     for row in &run.summary.rows {
-        metric_row(&mut out, row, None);
+        metric_row(&mut out, row, None, intervals);
     }
     out.push_str("</tbody></table></div></details>\n</section>\n");
 
     out.push_str("<section>\n<h2>Charts</h2>\n");
     figures(&mut out, charts);
     out.push_str("</section>\n");
+    sample(&mut out, login);
 
     out.push_str("<section>\n<h2>Scenario as run</h2>\n");
     match &run.scenario_toml {
@@ -328,64 +607,114 @@ pub fn run_report(run: &RunData, charts: &[Rendered]) -> String {
         None => out.push_str("<p>The run folder has no scenario.toml.</p>\n"),
     }
     out.push_str("</section>\n");
-    foot(&mut out, m.version.as_deref());
+    foot(
+        &mut out,
+        m.version.as_deref(),
+        "<code>ssosim chart RUN_DIR</code> redraws this page and its charts from the run folder.",
+    );
     out
 }
 
-/// The page of a comparison: which runs, a side-by-side table, the charts.
-pub fn comparison_report(runs: &[(String, RunData)], charts: &[Rendered]) -> String {
+/// The page of a comparison: what varied, a side-by-side table with relative
+/// differences, the charts, and a link to each run's own report.
+///
+/// `links` holds, per run, the relative address of its `report.html` when it
+/// has one.
+pub fn comparison_report(
+    runs: &[(String, RunData)],
+    points: &Points,
+    links: &[Option<String>],
+    charts: &[Rendered],
+) -> String {
     let mut out = String::new();
     head(&mut out, "ssosim comparison");
     out.push_str("<header>\n<h1>Comparison of runs</h1>\n");
+    let varied = if points.keys.is_empty() {
+        "The runs differ in more than their scenario keys can tell in a few words, so \
+         they are labelled by folder."
+            .to_string()
+    } else {
+        format!(
+            "Varied: {}; every other scenario key is the same in all runs.",
+            points
+                .keys
+                .iter()
+                .map(|k| format!("<code>{}</code>", breakable(k)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     let _ = writeln!(
         out,
-        "<p class=\"lead\">{} runs side by side; intervals are 95% confidence intervals \
-         where a run has replicas.</p>\n</header>",
+        "<p class=\"lead\">{} runs side by side. {varied} Intervals are 95% confidence \
+         intervals where a run has replicas.</p>\n</header>",
         runs.len()
     );
-    out.push_str("<section>\n<h2>Headline figures</h2>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>metric</th><th>scope</th>");
-    for (label, _) in runs {
-        let _ = write!(out, "<th>{}</th>", escape(label));
+    let labels: Vec<String> = points.labels.clone();
+    let summaries: Vec<_> = runs.iter().map(|(_, r)| &r.summary).collect();
+    let rows = comparison::compare(&labels, &summaries);
+    out.push_str(
+        "<section>\n<h2>Headline figures</h2>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>metric</th><th>scope</th>",
+    );
+    for label in &labels {
+        let _ = write!(out, "<th class=\"num\">{}</th>", breakable(label));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for (metric, scope, _) in HEADLINE {
-        let rows: Vec<Option<&SummaryRow>> = runs
-            .iter()
-            .map(|(_, r)| r.summary.get(metric, scope))
-            .collect();
-        if rows.iter().all(Option::is_none) {
-            continue;
-        }
+    for row in rows
+        .iter()
+        .filter(|r| r.runs.iter().any(|c| c.value.is_some()))
+    {
+        let p = precision_of(&row.metric);
         let _ = write!(
             out,
             "<tr><td><code>{}</code></td><td>{}</td>",
-            breakable(metric),
-            escape(&scope_label(scope))
+            breakable(&row.metric),
+            escape(&scope_label(&row.scope))
         );
-        for row in rows {
-            let cell = match row {
-                Some(r) => match r.ci95 {
-                    Some(_) => format!(
-                        "{}<br><small>{}</small>",
-                        shown(metric, r.value),
-                        interval(r)
-                    ),
-                    None => shown(metric, r.value),
-                },
+        for (i, cell) in row.runs.iter().enumerate() {
+            let text = match &cell.value {
                 None => "–".to_string(),
+                Some(v) => {
+                    let mut t = format_value(p, v.value);
+                    if let (Some(lo), Some(hi)) = (v.ci95_low, v.ci95_high) {
+                        let _ = write!(
+                            t,
+                            "<div class=\"what\">{} – {}</div>",
+                            format_value(p, lo),
+                            format_value(p, hi)
+                        );
+                    }
+                    let mark = comparison::mark(cell, i == 0);
+                    if !mark.is_empty() {
+                        let _ = write!(t, "<div class=\"mark\">{}</div>", escape(mark.trim()));
+                    }
+                    t
+                }
             };
-            let _ = write!(out, "<td class=\"num\">{cell}</td>");
+            let _ = write!(out, "<td class=\"num\">{text}</td>");
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody></table></div>\n</section>\n<section>\n<h2>Charts</h2>\n");
+    out.push_str(
+        "</tbody></table></div>\n<p class=\"zero\">In parentheses: the relative difference \
+         to the first run; * where the two 95% intervals do not overlap (as \
+         <code>ssosim compare</code> prints).</p>\n</section>\n<section>\n<h2>Charts</h2>\n",
+    );
     figures(&mut out, charts);
     out.push_str("</section>\n<section>\n<h2>Runs</h2>\n<ul>\n");
-    for (label, run) in runs {
+    for (((folder, run), label), link) in runs.iter().zip(&points.labels).zip(links) {
+        let name = match link {
+            Some(href) => format!(
+                "<a href=\"{}\"><strong>{}</strong></a>",
+                escape(href),
+                escape(label)
+            ),
+            None => format!("<strong>{}</strong>", escape(label)),
+        };
         let _ = writeln!(
             out,
-            "<li><strong>{}</strong>: scenario {}, {} users, {}, {} replica(s)</li>",
-            escape(label),
+            "<li>{name}: folder <code>{}</code>, scenario {}, {} users, {}, {} replica(s)</li>",
+            breakable(folder),
             escape(&run.meta.scenario),
             run.meta
                 .users
@@ -395,7 +724,12 @@ pub fn comparison_report(runs: &[(String, RunData)], charts: &[Rendered]) -> Str
         );
     }
     out.push_str("</ul>\n</section>\n");
-    foot(&mut out, None);
+    foot(
+        &mut out,
+        None,
+        "<code>ssosim sweep</code> and <code>ssosim compare RUN_DIR... --charts DIR</code> \
+         draw this page; each run's own report is linked above.",
+    );
     out
 }
 
@@ -404,9 +738,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rates_show_as_percentages() {
-        assert_eq!(shown("reauth_rate", 0.0523), "5.23%");
-        assert_eq!(shown("visits", 12345.0), "12,345");
+    fn one_precision_per_kind() {
+        assert_eq!(format_value(precision_of("reauth_rate"), 0.0323), "3.2%");
+        assert_eq!(format_value(precision_of("visits"), 12345.4), "12,345");
+        assert_eq!(
+            format_value(precision_of("login_latency_ms_mean"), 1011.2),
+            "1,011 ms"
+        );
+        assert_eq!(
+            format_value(precision_of("hops_per_login_mean"), 8.408),
+            "8.41"
+        );
+        assert_eq!(format_value(precision_of("sso_share"), 0.925), "92.5%");
     }
 
     #[test]
@@ -415,6 +758,12 @@ mod tests {
             escape("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
+    }
+
+    #[test]
+    fn names_break_only_at_underscores() {
+        assert_eq!(breakable("reauth_rate"), "reauth_<wbr>rate");
+        assert_eq!(breakable("reauthentications"), "reauthentications");
     }
 
     #[test]

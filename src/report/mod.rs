@@ -6,17 +6,18 @@
 //!
 //! | file | what it shows |
 //! |---|---|
-//! | `sessions.{png,svg}` | valid sessions over time per tier, and orphaned sessions |
-//! | `logged_in_users.{png,svg}` | logged-in users over time |
+//! | `sessions.{png,svg}` | valid sessions over time per tier; orphaned sessions per tier in their own panel |
+//! | `logged_in_users.{png,svg}` | share of users logged in, against the share with a valid AS session |
 //! | `session_endings.{png,svg}` | why sessions end, per tier |
 //! | `login_paths.{png,svg}` | how protected visits were served, per app |
 //! | `login_latency.{png,svg}` | login latency distribution and hops, per kind |
 //! | `as_load.{png,svg}` | `/authorize` and `/oauth/token` requests per second |
-//! | `report.html` | all of the above inlined, the headline table, the scenario |
+//! | `report.html` | key settings, headline and per-app tables, all of the above inlined, a sample user's first login as an SVG sequence diagram, the scenario |
 //!
 //! [`render_comparison`] overlays several runs (`ssosim compare`, `ssosim sweep`)
 //! and writes `compare_as_sessions`, `compare_logged_in_users`, `compare_rates`
-//! (PNG and SVG) and `comparison.html`.
+//! (PNG and SVG) and `comparison.html`, naming each run by the scenario keys
+//! that vary between them ([`comparison::points`]) and linking its report.
 //!
 //! # Determinism
 //! Only the input files decide the output: the font is embedded, PNGs are
@@ -29,9 +30,11 @@
 //! file is a [`ReportError`] naming it.
 
 pub mod chart;
+pub mod comparison;
 pub mod data;
 mod error;
 pub mod html;
+pub mod sequence;
 pub mod style;
 
 use std::fs;
@@ -61,10 +64,11 @@ pub const COMPARISON_HTML: &str = "comparison.html";
 pub fn render_run(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
     let run = RunData::load(dir)?;
     let charts = run_charts(&run)?;
+    let login = sequence::sample_login(&run);
     let mut written = write_charts(dir, &charts)?;
     written.push(write(
         &dir.join(REPORT_HTML),
-        html::run_report(&run, &charts).as_bytes(),
+        html::run_report(&run, &charts, &login).as_bytes(),
     )?);
     Ok(written)
 }
@@ -102,21 +106,67 @@ pub fn render_comparison(
         .iter()
         .map(|(label, dir)| Ok((label.clone(), RunData::load(dir)?)))
         .collect::<Result<Vec<_>, ReportError>>()?;
+    let points = comparison::points(&loaded);
+    // Charts name each run by its point (`idle_timeout=1d`), not its folder.
+    let by_point: Vec<(String, RunData)> = points
+        .labels
+        .iter()
+        .zip(&loaded)
+        .map(|(label, (_, run))| (label.clone(), run.clone()))
+        .collect();
+    let x_desc = if points.keys.is_empty() {
+        "run".to_string()
+    } else {
+        points.keys.join(", ")
+    };
     let charts = vec![
-        render(&CompareSeries::as_sessions(&loaded))?,
-        render(&CompareSeries::logged_in_users(&loaded))?,
-        render(&CompareRates { runs: &loaded })?,
+        render(&CompareSeries::as_sessions(&by_point))?,
+        render(&CompareSeries::logged_in_users(&by_point))?,
+        render(&CompareRates {
+            runs: &by_point,
+            axis: &points.values,
+            x_desc: &x_desc,
+        })?,
     ];
     fs::create_dir_all(out).map_err(|source| ReportError::Write {
         path: out.to_path_buf(),
         source,
     })?;
+    let links: Vec<Option<String>> = runs.iter().map(|(_, dir)| report_link(out, dir)).collect();
     let mut written = write_charts(out, &charts)?;
     written.push(write(
         &out.join(COMPARISON_HTML),
-        html::comparison_report(&loaded, &charts).as_bytes(),
+        html::comparison_report(&loaded, &points, &links, &charts).as_bytes(),
     )?);
     Ok(written)
+}
+
+/// The address of `run/report.html` relative to the folder `from`, with `/`
+/// separators, when that report exists.
+fn report_link(from: &Path, run: &Path) -> Option<String> {
+    let target = run.join(REPORT_HTML);
+    if !target.is_file() {
+        return None;
+    }
+    let (from, target) = (
+        fs::canonicalize(from).ok()?,
+        fs::canonicalize(&target).ok()?,
+    );
+    let common = from
+        .components()
+        .zip(target.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let ups = from.components().count() - common;
+    let parts: Vec<String> = std::iter::repeat_n("..".to_string(), ups)
+        .chain(
+            target
+                .components()
+                .skip(common)
+                .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+        )
+        .collect();
+    Some(parts.join("/"))
 }
 
 fn write_charts(dir: &Path, charts: &[Rendered]) -> Result<Vec<PathBuf>, ReportError> {

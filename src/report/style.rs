@@ -17,21 +17,23 @@ use std::sync::Once;
 
 use plotters::style::{FontStyle, RGBColor};
 
-/// PNG and SVG width, px.
-pub const WIDTH: u32 = 1000;
-/// PNG and SVG height, px.
-pub const HEIGHT: u32 = 600;
+/// PNG and SVG width, px. Narrow enough that a phone (360 CSS px) shows the
+/// image at about two thirds of its size, so [`LABEL_SIZE`] text stays near 12 px; a
+/// desktop shows it at its own size.
+pub const WIDTH: u32 = 560;
+/// Height of a chart's plot area (title and legend come on top of it), px.
+pub const PLOT_HEIGHT: u32 = 380;
 
 /// Font family every chart text uses.
 pub const FONT: &str = "sans-serif";
-/// Chart title size, px.
-pub const TITLE_SIZE: u32 = 30;
+/// Chart title size, px (a title too wide for [`WIDTH`] wraps).
+pub const TITLE_SIZE: u32 = 28;
 /// Axis description size, px.
-pub const AXIS_SIZE: u32 = 22;
+pub const AXIS_SIZE: u32 = 21;
 /// Tick label and legend size, px.
-pub const LABEL_SIZE: u32 = 19;
+pub const LABEL_SIZE: u32 = 20;
 /// Small annotation size (bar totals, segment shares), px.
-pub const NOTE_SIZE: u32 = 16;
+pub const NOTE_SIZE: u32 = 18;
 
 /// Registers the embedded font with plotters, once per process.
 pub fn register_fonts() {
@@ -192,7 +194,7 @@ impl TimeUnit {
 }
 
 /// A tick or table number: thousands grouped (`12,345`), large values shortened
-/// on axes by [`axis_number`], others with up to 4 significant digits.
+/// on axes by [`AxisUnit`], others with up to 4 significant digits.
 pub fn number(v: f64) -> String {
     if !v.is_finite() {
         return "–".to_string();
@@ -206,15 +208,34 @@ pub fn number(v: f64) -> String {
     significant(v, 4)
 }
 
-/// A compact axis tick: `0`, `0.5`, `250`, `12k`, `1.5M`.
-pub fn axis_number(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1e6 {
-        format!("{}M", significant(v / 1e6, 3))
-    } else if a >= 1e4 {
-        format!("{}k", significant(v / 1e3, 3))
-    } else {
-        significant(v, 3)
+/// The unit of an axis whose largest value is `top`: 1, 1000 (`k`) or 10^6
+/// (`M`). One unit per axis, so ticks never mix "8000" and "10k".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AxisUnit {
+    scale: f64,
+    suffix: &'static str,
+}
+
+impl AxisUnit {
+    /// `k` from 10 000 up, `M` from 10 million up, plain below.
+    pub fn for_top(top: f64) -> Self {
+        let a = top.abs();
+        let (scale, suffix) = if a >= 1e7 {
+            (1e6, "M")
+        } else if a >= 1e4 {
+            (1e3, "k")
+        } else {
+            (1.0, "")
+        };
+        Self { scale, suffix }
+    }
+
+    /// A tick in this unit: `0`, `2.5k`, `10k`.
+    pub fn tick(self, v: f64) -> String {
+        if v == 0.0 {
+            return "0".to_string();
+        }
+        format!("{}{}", significant(v / self.scale, 3), self.suffix)
     }
 }
 
@@ -264,10 +285,17 @@ mod tests {
         assert_eq!(number(0.123456), "0.1235");
         assert_eq!(number(-2500.4), "-2,500");
         assert_eq!(number(3.0), "3");
-        assert_eq!(axis_number(25000.0), "25k");
-        assert_eq!(axis_number(1_500_000.0), "1.5M");
-        assert_eq!(axis_number(0.30000000000000004), "0.3");
-        assert_eq!(axis_number(0.0), "0");
+        let k = AxisUnit::for_top(12_500.0);
+        assert_eq!(
+            [k.tick(8000.0), k.tick(10_000.0), k.tick(0.0)],
+            ["8k", "10k", "0"]
+        );
+        let plain = AxisUnit::for_top(9000.0);
+        assert_eq!(
+            [plain.tick(8000.0), plain.tick(0.30000000000000004)],
+            ["8000", "0.3"]
+        );
+        assert_eq!(AxisUnit::for_top(2e7).tick(1.5e7), "15M");
     }
 
     #[test]

@@ -21,7 +21,9 @@ pub use load::{MAX_SCENARIO_BYTES, from_str, load};
 pub use overrides::{MAX_KEY_PARTS, Override, parse_override};
 pub use reader::MAX_DURATION;
 pub use types::*;
-pub use validate::{MAX_EVENTS, MAX_RATE, MAX_REPLICAS, MAX_SAMPLES, MAX_USERS, SHARE_TOLERANCE};
+pub use validate::{
+    MAX_APPS, MAX_EVENTS, MAX_IDPS, MAX_RATE, MAX_REPLICAS, MAX_SAMPLES, MAX_USERS, SHARE_TOLERANCE,
+};
 
 #[cfg(test)]
 mod tests;

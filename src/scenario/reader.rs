@@ -40,6 +40,21 @@ impl Problems {
         });
     }
 
+    /// Records a problem about `key` found by comparing it with `other` (an idle
+    /// timeout longer than the absolute one): it names the flag that wrote `key`,
+    /// else the flag that wrote `other`, else the file.
+    pub(crate) fn at_pair(&mut self, key: &str, other: &str, message: impl Into<String>) {
+        let origin = match self.origin_of(key) {
+            Origin::File => self.origin_of(other),
+            flag => flag,
+        };
+        self.list.push(Problem {
+            origin,
+            place: Place::Key(key.to_string()),
+            message: message.into(),
+        });
+    }
+
     /// True when nothing was recorded.
     pub(crate) fn is_empty(&self) -> bool {
         self.list.is_empty()

@@ -308,6 +308,34 @@ fn local_session_as_a_sub_table() {
 }
 
 #[test]
+fn a_native_apps_session_lives_in_the_app_so_its_cookie_is_persistent() {
+    // Default: persistent (no browser close or cookie clear reaches it).
+    let native = |ls: &str| format!("[[apps]]\nname = \"n\"\nkind = \"native\"\n{ls}");
+    let s = ok(&native(""));
+    assert_eq!(s.apps[0].local_session.cookie, CookieKind::Persistent);
+    let s = ok(&native("local_session = { idle_timeout = \"1h\" }\n"));
+    assert_eq!(s.apps[0].local_session.cookie, CookieKind::Persistent);
+    let s = ok(&native("local_session = { cookie = \"persistent\" }\n"));
+    assert_eq!(s.apps[0].local_session.cookie, CookieKind::Persistent);
+    // Web apps keep the session-only default.
+    assert_eq!(
+        ok(MIN_APP).apps[0].local_session.cookie,
+        CookieKind::NonPersistent
+    );
+    refused(
+        &native("local_session = { cookie = \"non_persistent\" }\n"),
+        "error: scenarios/x.toml: apps.0.local_session.cookie: \"non_persistent\" does not apply to a native app: its session lives in the app, not in a browser cookie, so browser closes and cookie clears do not end it; remove cookie or use \"persistent\"",
+    );
+    // Turning a web app with a session-only cookie into a native one says so.
+    let web = "[[apps]]\nname = \"w\"\nkind = \"regular_web\"\nlocal_session = { idle_timeout = \"2h\", absolute_timeout = \"1d\", cookie = \"non_persistent\" }\n";
+    let lines = refusal(web, &["apps.w.kind=native"]);
+    assert!(
+        lines.iter().any(|l| l.ends_with("apps.0.local_session.cookie: \"non_persistent\" does not apply to a native app: its session lives in the app, not in a browser cookie, so browser closes and cookie clears do not end it; remove cookie or use \"persistent\"")),
+        "{lines:?}"
+    );
+}
+
+#[test]
 fn visit_shares_default_to_even_and_may_be_given() {
     let two = "[[apps]]\nname = \"a\"\nkind = \"native\"\n[[apps]]\nname = \"b\"\nkind = \"spa_implicit\"\n";
     let s = ok(two);
@@ -555,6 +583,63 @@ fn apps_required_unique_and_of_known_kind() {
     refused(
         "[[apps]]\nname = \"my app\"\nkind = \"native\"\n",
         "error: scenarios/x.toml: apps.0.name: \"my app\" is not a valid app name; use ASCII letters, digits, \"_\" and \"-\"",
+    );
+}
+
+#[test]
+fn more_apps_or_identity_providers_than_16_bits_number_are_refused_with_the_limit() {
+    // The model numbers apps and IdPs with 16 bits (an 8-bit index used to
+    // wrap silently). A file of at most 1 MiB cannot hold that many, so the
+    // refusal is checked on a TOML tree, as the loader builds it.
+    use toml::{Table, Value};
+    let app = |i: usize| {
+        let mut t = Table::new();
+        t.insert("name".into(), Value::String(format!("a{i}")));
+        t.insert("kind".into(), Value::String("native".into()));
+        Value::Table(t)
+    };
+    let problems = |root: &Table| {
+        let mut p = super::reader::Problems::default();
+        super::validate::validate(root, "x", &mut p);
+        p.into_vec()
+            .into_iter()
+            .map(|x| match x.place {
+                Place::Key(k) => format!("{k}: {}", x.message),
+                other => format!("{other:?}: {}", x.message),
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut root = Table::new();
+    root.insert(
+        "apps".into(),
+        Value::Array((0..=MAX_APPS).map(app).collect()),
+    );
+    assert_eq!(
+        problems(&root),
+        ["apps: 65536 apps, more than the limit of 65535; use at most 65535 [[apps]] tables"]
+    );
+    let mut root = Table::new();
+    root.insert("apps".into(), Value::Array(vec![app(0)]));
+    let idps: Table = (0..=MAX_IDPS)
+        .map(|i| (format!("i{i}"), Value::Table(Table::new())))
+        .collect();
+    root.insert("identity_providers".into(), Value::Table(idps));
+    assert_eq!(
+        problems(&root),
+        [
+            "identity_providers: 65536 identity providers, more than the limit of 65535; define at most 65535"
+        ]
+    );
+    // At the limit, apps are read, and a duplicate name is found (in linear time).
+    let mut apps: Vec<Value> = (0..MAX_APPS).map(app).collect();
+    apps[MAX_APPS - 1] = app(7);
+    let mut root = Table::new();
+    root.insert("apps".into(), Value::Array(apps));
+    assert_eq!(
+        problems(&root),
+        [
+            "apps.65534.name: duplicate app name \"a7\" (apps.7 has it too); give each app its own name"
+        ]
     );
 }
 

@@ -185,7 +185,10 @@ pub struct AppConfig {
     pub kind: AppKind,
     /// `apps[].local_session` (`idle_timeout` default `2h`, `absolute_timeout` default
     /// `1d`, `cookie` default `non_persistent`). Ignored for `spa_implicit`, which has
-    /// no local session (the defaults are stored; giving the key is refused).
+    /// no local session (the defaults are stored; giving the key is refused). A
+    /// `native` app keeps its session in the app, not in a browser cookie: its
+    /// `cookie` is `persistent` (the default; `non_persistent` is refused), and
+    /// browser closes and cookie clears do not end it.
     pub local_session: SessionPolicy,
     /// `apps[].token_lifetime`: access-token lifetime of a `spa_implicit` app,
     /// renewed silently during longer visits. Default `2h`.

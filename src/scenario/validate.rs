@@ -25,6 +25,10 @@ pub const MAX_SAMPLES: u64 = 1_000_000;
 pub const MAX_EVENTS: f64 = 9_007_199_254_740_992.0;
 /// Tolerance when checking that shares sum to 1.
 pub const SHARE_TOLERANCE: f64 = 1e-9;
+/// Most apps in one scenario: the model numbers apps with 16 bits.
+pub const MAX_APPS: usize = u16::MAX as usize;
+/// Most identity providers in one scenario: the model numbers them with 16 bits.
+pub const MAX_IDPS: usize = u16::MAX as usize;
 
 const PLANS: &[(&str, Plan)] = &[
     ("self_service", Plan::SelfService),
@@ -58,6 +62,12 @@ const LOCAL_DEFAULT: SessionPolicy = SessionPolicy {
     idle_timeout: 2 * HOUR,
     absolute_timeout: DAY,
     cookie: CookieKind::NonPersistent,
+};
+/// Defaults of a `native` app's `local_session`: its session lives in the app,
+/// which no browser close or cookie clear reaches (`persistent`).
+const NATIVE_LOCAL_DEFAULT: SessionPolicy = SessionPolicy {
+    cookie: CookieKind::Persistent,
+    ..LOCAL_DEFAULT
 };
 
 /// Validates the whole tree. `default_name` is used when `name` is absent.
@@ -294,8 +304,9 @@ fn idle_not_above_absolute(
 ) -> Option<u64> {
     match (idle, absolute) {
         (Some(i), Some(a)) if i > a => {
-            p.at(
+            p.at_pair(
                 &s.key("idle_timeout"),
+                &s.key("absolute_timeout"),
                 format!(
                     "{} is longer than absolute_timeout {}; use an idle timeout no longer than the absolute timeout",
                     Dur(i),
@@ -350,6 +361,16 @@ fn read_idps(p: &mut Problems, top: &mut Section) -> Vec<(String, Option<Session
             return Vec::new();
         }
     };
+    if table.len() > MAX_IDPS {
+        p.at(
+            &key,
+            format!(
+                "{} identity providers, more than the limit of {MAX_IDPS}; define at most {MAX_IDPS}",
+                table.len()
+            ),
+        );
+        return Vec::new();
+    }
     let mut idps = Vec::new();
     for (name, value) in table {
         let idp_key = child(&key, name);
@@ -417,6 +438,16 @@ fn read_apps(p: &mut Problems, top: &mut Section) -> Option<Vec<AppConfig>> {
         }
         Some(Value::Array(items)) if items.is_empty() => {
             p.at(&key, none);
+            return None;
+        }
+        Some(Value::Array(items)) if items.len() > MAX_APPS => {
+            p.at(
+                &key,
+                format!(
+                    "{} apps, more than the limit of {MAX_APPS}; use at most {MAX_APPS} [[apps]] tables",
+                    items.len()
+                ),
+            );
             return None;
         }
         Some(Value::Array(items)) => items,
@@ -503,15 +534,22 @@ fn read_app(p: &mut Problems, key: &str, value: &Value) -> Option<AppRead> {
 }
 
 /// `apps[].local_session`, inline or as a sub-table. Design §3: a `spa_implicit` app
-/// keeps no local session, so giving one is refused rather than silently ignored.
+/// keeps no local session, so giving one is refused rather than silently ignored. A
+/// `native` app keeps its session in the app, not in a browser cookie: its cookie
+/// is `persistent` (browser closes and cookie clears do not reach it), and
+/// `non_persistent` is refused rather than silently ignored.
 fn read_local_session(
     p: &mut Problems,
     s: &mut Section,
     kind: Option<AppKind>,
 ) -> Option<SessionPolicy> {
     let key = s.key("local_session");
+    let defaults = match kind {
+        Some(AppKind::Native) => NATIVE_LOCAL_DEFAULT,
+        _ => LOCAL_DEFAULT,
+    };
     match (s.get("local_session"), kind) {
-        (None, _) => Some(LOCAL_DEFAULT),
+        (None, _) => Some(defaults),
         (Some(_), Some(AppKind::SpaImplicit)) => {
             p.at(
                 &key,
@@ -521,9 +559,21 @@ fn read_local_session(
         }
         (Some(Value::Table(t)), _) => {
             let mut ls = Section::new(t, key);
-            let policy = read_policy(p, &mut ls, LOCAL_DEFAULT);
+            let policy = read_policy(p, &mut ls, defaults);
+            let cookie_key = ls.key("cookie");
             ls.finish(p);
-            policy
+            match policy {
+                Some(pol)
+                    if kind == Some(AppKind::Native) && pol.cookie == CookieKind::NonPersistent =>
+                {
+                    p.at(
+                        &cookie_key,
+                        "\"non_persistent\" does not apply to a native app: its session lives in the app, not in a browser cookie, so browser closes and cookie clears do not end it; remove cookie or use \"persistent\"",
+                    );
+                    None
+                }
+                other => other,
+            }
         }
         (Some(other), _) => {
             p.at(
@@ -572,8 +622,9 @@ fn read_refresh_tokens(
     let reuse_interval = rs.duration(p, "reuse_interval", d.reuse_interval);
     let idle = match (idle, absolute) {
         (Some(i), Some(a)) if i > a => {
-            p.at(
+            p.at_pair(
                 &rs.key("idle_lifetime"),
+                &rs.key("absolute_lifetime"),
                 format!(
                     "{} is longer than absolute_lifetime {}; use an idle lifetime no longer than the absolute one",
                     Dur(i),
@@ -603,14 +654,17 @@ fn read_refresh_tokens(
 
 /// App names are scopes (`app:<name>`): each must be unique.
 fn check_unique_names(p: &mut Problems, apps: &[AppRead]) {
+    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (j, app) in apps.iter().enumerate() {
         let Some(name) = &app.name else { continue };
-        let first = apps.iter().position(|a| a.name.as_ref() == Some(name));
-        if let Some(i) = first.filter(|i| *i < j) {
-            p.at(
+        match first.get(name.as_str()) {
+            Some(&i) => p.at(
                 &format!("apps.{j}.name"),
                 format!("duplicate app name \"{name}\" (apps.{i} has it too); give each app its own name"),
-            );
+            ),
+            None => {
+                first.insert(name, j);
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ use crate::common::*;
 
 const A: &str = "metric,scope,value,ci95_low,ci95_high
 reauth_rate,all,0.2,0.18,0.22
+sso_share,all,0.8,0.78,0.82
 interactive_logins,all,100,90,110
 sso_logins,all,400,380,420
 silent_auth_failure_share,all,0,0,0
@@ -15,6 +16,7 @@ login_latency_ms_mean,all,1000,990,1010
 
 const B: &str = "metric,scope,value,ci95_low,ci95_high
 reauth_rate,all,0.1,0.09,0.11
+sso_share,all,0.875,0.85,0.9
 interactive_logins,all,60,50,95
 sso_logins,all,420,400,440
 silent_auth_failure_share,all,0,0,0
@@ -50,6 +52,7 @@ fn table() {
     let expected = "\
 metric                         scope         a                 b
 reauth_rate                    all           0.2 [0.18, 0.22]  0.1 [0.09, 0.11] (-50.0%) *
+sso_share                      all           0.8 [0.78, 0.82]  0.875 [0.85, 0.9] (+9.4%) *
 interactive_logins             all           100 [90, 110]     60 [50, 95] (-40.0%)
 sso_logins                     all           400 [380, 420]    420 [400, 440] (+5.0%)
 silent_auth_failure_share      all           0 [0, 0]          0 [0, 0] (+0.0%)
@@ -77,6 +80,8 @@ fn csv() {
 metric,scope,run,value,ci95_low,ci95_high,rel_diff,differs
 reauth_rate,all,a,0.2,0.18,0.22,0,false
 reauth_rate,all,b,0.1,0.09,0.11,-0.5,true
+sso_share,all,a,0.8,0.78,0.82,0,false
+sso_share,all,b,0.875,0.85,0.9,0.09375,true
 interactive_logins,all,a,100,90,110,0,false
 interactive_logins,all,b,60,50,95,-0.4,false
 sso_logins,all,a,400,380,420,0,false
@@ -110,7 +115,7 @@ fn markdown() {
     );
     assert!(text.contains("| sessions_alive_at_end | app:web | 10 [8, 12] | - |\n"));
     assert!(text.contains("| sessions_alive_at_end | idp:facebook | - | 5 [4, 6] (new) |\n"));
-    assert_eq!(text.lines().filter(|l| l.starts_with("| ")).count(), 10);
+    assert_eq!(text.lines().filter(|l| l.starts_with("| ")).count(), 11);
 }
 
 #[test]
@@ -119,15 +124,16 @@ fn json() {
     let doc: serde_json::Value = serde_json::from_str(&compare(dir.path(), "json")).unwrap();
     assert_eq!(doc["runs"], serde_json::json!(["a", "b"]));
     let rows = doc["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), 9);
+    assert_eq!(rows.len(), 10);
     assert_eq!(rows[0]["metric"], "reauth_rate");
     assert_eq!(
         rows[0]["runs"][1],
         serde_json::json!({"run": "b", "value": 0.1, "ci95_low": 0.09, "ci95_high": 0.11, "rel_diff": -0.5, "differs": true})
     );
-    assert_eq!(rows[4]["scope"], "app:web");
+    assert_eq!(rows[1]["metric"], "sso_share");
+    assert_eq!(rows[5]["scope"], "app:web");
     assert_eq!(
-        rows[4]["runs"][1],
+        rows[5]["runs"][1],
         serde_json::json!({"run": "b", "rel_diff": null, "differs": false})
     );
 }

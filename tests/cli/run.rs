@@ -171,3 +171,82 @@ fn trace_prints_hops_on_stdout() {
     assert!(text.contains("valid sessions at"), "{text}");
     assert!(entries(dir.path()).is_empty());
 }
+
+#[test]
+fn a_shard_says_how_many_users_it_simulated_and_lists_its_files() {
+    let dir = tmp();
+    let out = ssosim(dir.path())
+        .arg("run")
+        .arg(bundled("storezero"))
+        .args(SMALL)
+        .args(["--shard", "0/3", "--replicas", "2", "--out", "sh"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    // Users 0, 3, ..., 198 of 200.
+    assert!(
+        err.starts_with("storezero: shard 0/3: 67 of 200 users x 2 replica(s)"),
+        "{err}"
+    );
+    let files = entries(&dir.path().join("sh"));
+    assert_eq!(
+        files,
+        [
+            "replica-0.json",
+            "replica-1.json",
+            "scenario.toml",
+            "shard.json"
+        ]
+    );
+    assert!(
+        err.contains(&format!("shard folder sh ({})", files.join(", "))),
+        "{err}"
+    );
+    // chart on a shard folder: what it is and what to do, nothing written.
+    let out = ssosim(dir.path()).args(["chart", "sh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("sh: a shard folder") && stderr(&out).contains("ssosim merge"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(entries(&dir.path().join("sh")), files);
+}
+
+#[test]
+fn chart_says_what_it_drew() {
+    let dir = tmp();
+    let out = ssosim(dir.path())
+        .arg("run")
+        .arg(bundled("storezero"))
+        .args(SMALL)
+        .args(["--quiet", "--no-charts", "--out", "r"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = ssosim(dir.path()).args(["chart", "r"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let drawn: Vec<String> = entries(&dir.path().join("r"))
+        .into_iter()
+        .filter(|n| !FILES.contains(&n.as_str()))
+        .collect();
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!("drew {} files in r: ", drawn.len())),
+        "{err}"
+    );
+    for name in &drawn {
+        assert!(err.contains(name.as_str()), "{name} in {err}");
+    }
+    let out = ssosim(dir.path())
+        .args(["chart", "nowhere"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("nowhere: no such folder"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -97,6 +97,11 @@ fn set_errors_name_the_flag() {
             "authorization_server.idle_timeout=5d",
             "error: --set authorization_server.idle_timeout=5d: authorization_server.idle_timeout: 5d is above the self_service limit of 3d",
         ),
+        (
+            // The file's idle timeout (3d) is fine alone: the flag made the conflict.
+            "authorization_server.absolute_timeout=1d",
+            "error: --set authorization_server.absolute_timeout=1d: authorization_server.idle_timeout: 3d is longer than absolute_timeout 1d",
+        ),
     ] {
         let out = ssosim(dir.path())
             .args(["run", "x.toml", "--quiet", "--set", flag])

@@ -204,3 +204,114 @@ fn refused_points_refuse_the_sweep() {
     assert_eq!(out.status.code(), Some(2), "--vary is required");
     assert_eq!(entries(dir.path()), ["s.toml"]);
 }
+
+/// Runs the idle-timeout sweep of storezero used below (values in an order
+/// that is not alphabetical: sweep order must be kept), with `extra` flags.
+fn idle_sweep(dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    ssosim(dir)
+        .arg("sweep")
+        .arg(bundled("storezero"))
+        .args(SMALL)
+        .args([
+            "--vary",
+            "authorization_server.idle_timeout=1h,1d",
+            "--replicas",
+            "2",
+            "--out",
+            "sw",
+        ])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// The sweep's own files (not the point folders), name → bytes.
+fn sweep_files(sweep: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    entries(sweep)
+        .into_iter()
+        .filter(|n| sweep.join(n).is_file())
+        .map(|n| {
+            let bytes = std::fs::read(sweep.join(&n)).unwrap();
+            (n, bytes)
+        })
+        .collect()
+}
+
+/// True when every number of `text` has at most four significant digits.
+fn rounded(text: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|t| t.contains(|c: char| c.is_ascii_digit()))
+        .all(|t| t.trim_start_matches(['0', '.']).replace('.', "").len() <= 4)
+}
+
+#[test]
+fn summary_is_rounded_and_collect_rebuilds_the_sweep_files_byte_for_byte() {
+    let dir = tmp();
+    let out = idle_sweep(dir.path(), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let points: Vec<&str> = err.lines().filter(|l| l.contains("reauth_rate")).collect();
+    assert_eq!(points.len(), 2, "{err}");
+    for line in &points {
+        // `reauth_rate 0.7984 [0.7175, 0.8794]  sso_share ...`: as run's summary.
+        let rates = line.split_once("reauth_rate").unwrap().1;
+        assert!(rates.contains(" [") && rates.contains(", "), "{line}");
+        assert!(rounded(rates), "{line}");
+    }
+    assert!(points[0].contains("idle_timeout-1h"), "sweep order: {err}");
+    let sweep = dir.path().join("sw");
+    let local = sweep_files(&sweep);
+    let names: Vec<&str> = local.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.contains(&"sweep.csv") && names.contains(&"comparison.html"));
+    assert!(names.len() >= 8, "{names:?}");
+    // As a cluster leaves it: point folders only.
+    for (name, _) in &local {
+        std::fs::remove_file(sweep.join(name)).unwrap();
+    }
+    let out = idle_sweep(dir.path(), &["--collect", "--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        sweep_files(&sweep),
+        local,
+        "--collect writes a local sweep's bytes"
+    );
+
+    // compare SWEEP_DIR: the points, in sweep order (1h before 1d).
+    let whole = ssosim(dir.path()).args(["compare", "sw"]).output().unwrap();
+    assert!(whole.status.success(), "{}", stderr(&whole));
+    let each = ssosim(dir.path())
+        .args(["compare", "sw/idle_timeout-1h", "sw/idle_timeout-1d"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&whole), stdout(&each));
+
+    // chart on a sweep folder: says what it is, writes nothing.
+    let out = ssosim(dir.path()).args(["chart", "sw"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("sw: a sweep folder"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sweep_files(&sweep), local);
+
+    // Collecting points of another scenario, or a missing point, is refused.
+    let out = idle_sweep(dir.path(), &["--collect", "--set", "simulation.users=100"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("its scenario.toml is not this point's scenario"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(sweep.join("idle_timeout-1d")).unwrap();
+    let out = idle_sweep(dir.path(), &["--collect"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("idle_timeout-1d: no finished run of this point"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sweep_files(&sweep), local, "nothing written");
+    let out = ssosim(dir.path()).args(["compare", "sw"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a point is missing");
+}

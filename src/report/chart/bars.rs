@@ -1,11 +1,11 @@
-//! Bar plots: horizontal 100 % stacks (one bar per tier or app) and vertical
-//! grouped bars with optional error bars.
+//! Bar plots: horizontal 100 % stacks (one bar per tier or app, its name
+//! above it) and vertical bars with optional error bars.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{DrawResult, Key, LegendEntry, legend, no_data};
+use super::{DrawResult, Key, Legend, LegendEntry, no_data};
 use crate::report::style::{self, AXIS_SIZE, FONT, GRID, LABEL_SIZE, NOTE_SIZE};
 
 /// One horizontal bar: a category and the size of each part in it.
@@ -26,14 +26,56 @@ pub struct StackedBars<'a> {
     pub bars: &'a [Stack],
     /// X axis description.
     pub x_desc: &'a str,
-    /// Y axis description.
-    pub y_desc: &'a str,
-    /// Legend heading.
-    pub legend_heading: &'a str,
     /// Text shown when there is no bar.
     pub empty_note: &'a str,
     /// Text shown in a bar whose parts are all zero.
     pub none_note: &'a str,
+}
+
+/// Leaves out the parts that are zero in every bar: a legend entry for a
+/// category this run never had is noise.
+pub fn drop_zero_parts(
+    parts: Vec<(String, RGBColor)>,
+    bars: Vec<Stack>,
+) -> (Vec<(String, RGBColor)>, Vec<Stack>) {
+    let keep: Vec<bool> = (0..parts.len())
+        .map(|i| {
+            bars.iter()
+                .any(|b| b.parts.get(i).is_some_and(|v| *v > 0.0))
+        })
+        .collect();
+    let parts = parts
+        .into_iter()
+        .zip(&keep)
+        .filter_map(|(p, k)| k.then_some(p))
+        .collect();
+    let bars = bars
+        .into_iter()
+        .map(|b| Stack {
+            label: b.label,
+            parts: b
+                .parts
+                .into_iter()
+                .zip(&keep)
+                .filter_map(|(v, k)| k.then_some(v))
+                .collect(),
+        })
+        .collect();
+    (parts, bars)
+}
+
+/// The legend of stacked bars: one filled box per part.
+pub fn stacked_legend(heading: &str, parts: &[(String, RGBColor)]) -> Legend {
+    Legend::new(
+        heading,
+        parts
+            .iter()
+            .map(|(label, colour)| LegendEntry {
+                key: Key::Fill(*colour),
+                label: label.clone(),
+            })
+            .collect(),
+    )
 }
 
 /// White or black, whichever reads better on `fill`.
@@ -42,25 +84,16 @@ fn text_colour(fill: RGBColor) -> RGBColor {
     if luma < 140.0 { WHITE } else { BLACK }
 }
 
-/// Image height for `bars` stacked bars with `parts` legend entries: enough for
-/// the legend, about 110 px per bar, 300 to [`style::HEIGHT`] px. One or two bars
-/// get a short image instead of a tall, mostly empty one.
-pub fn stacked_height(bars: usize, parts: usize) -> u32 {
-    // Title, legend heading, entries and a bottom margin.
-    let legend = 50 + 74 + 32 * parts as u32 + 16;
-    // Title, chart margins and the x label area, then the bars.
-    let plot = 50 + 32 + 62 + 110 * bars.max(1) as u32;
-    legend.max(plot).clamp(300, style::HEIGHT)
+/// Plot height for `bars` stacked bars: 80 px per bar (its name, then the
+/// bar) plus the x axis.
+pub fn stacked_height(bars: usize) -> u32 {
+    24 + 80 * bars.max(1) as u32 + 56
 }
 
-/// Draws `bars` in `plot`, legend in `legend_area`.
-///
-/// The y axis is continuous (bar `i` from the top spans `n-1-i .. n-i`) and the
-/// bar labels are drawn as text beside it: plotters' segmented coordinates put a
-/// single bar at the top of the area, cut off.
+/// Draws `bars` in `plot`, each bar's name above it at the left, so the bars
+/// get the whole width.
 pub fn draw_stacked<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
-    legend_area: &DrawingArea<DB, Shift>,
     bars: &StackedBars<'_>,
 ) -> DrawResult {
     if bars.bars.is_empty() {
@@ -68,21 +101,11 @@ pub fn draw_stacked<DB: DrawingBackend>(
     }
     let n = bars.bars.len();
     let label_font = (FONT, LABEL_SIZE).into_font().color(&BLACK);
-    let widest = bars
-        .bars
-        .iter()
-        .map(|b| {
-            plot.estimate_text_size(&b.label, &label_font)
-                .map_or(b.label.chars().count() as u32 * 11, |(w, _)| w)
-        })
-        .max()
-        .unwrap_or(0);
-    // Room for the labels, a gap and the rotated axis description.
-    let label_area = (widest + 60).clamp(100, 330);
     let mut chart = ChartBuilder::on(plot)
-        .margin(16)
-        .x_label_area_size(62)
-        .y_label_area_size(label_area)
+        .margin(12)
+        .margin_right(24)
+        .x_label_area_size(56)
+        .y_label_area_size(8)
         .build_cartesian_2d(0.0..100.0, 0.0..n as f64)?;
     chart
         .configure_mesh()
@@ -92,28 +115,23 @@ pub fn draw_stacked<DB: DrawingBackend>(
         .axis_desc_style((FONT, AXIS_SIZE))
         .label_style((FONT, LABEL_SIZE))
         .x_desc(bars.x_desc)
-        .y_desc(bars.y_desc)
-        .x_labels(11)
+        .x_labels(6)
         .y_labels(0)
         .x_label_formatter(&|v| format!("{}%", style::significant(*v, 3)))
         .draw()?;
 
-    let (plot_width, plot_height) = chart.plotting_area().dim_in_pixel();
-    let slot = plot_height as f64 / n as f64;
-    // Bar thickness: 60 % of its slot, at most 80 px; as a fraction of the slot.
-    let thickness = (slot * 0.6).min(80.0) / slot;
-    let pad = (1.0 - thickness) / 2.0;
+    let (plot_width, _) = chart.plotting_area().dim_in_pixel();
+    // In each slot (one unit of y): the bar in the lower half, its name above.
+    let (bar_low, bar_high, name_at) = (0.08, 0.56, 0.78);
     let note = (FONT, NOTE_SIZE).into_font();
-    let base = plot.get_base_pixel();
     for (i, bar) in bars.bars.iter().enumerate() {
         let y = (n - 1 - i) as f64;
-        let centre = y + 0.5;
-        let (ax, ay) = chart.backend_coord(&(0.0, centre));
-        plot.draw(&Text::new(
+        chart.draw_series(std::iter::once(Text::new(
             bar.label.clone(),
-            (ax - base.0 - 10, ay - base.1),
-            label_font.clone().pos(Pos::new(HPos::Right, VPos::Center)),
-        ))?;
+            (0.8, y + name_at),
+            label_font.clone().pos(Pos::new(HPos::Left, VPos::Center)),
+        )))?;
+        let centre = y + (bar_low + bar_high) / 2.0;
         let total: f64 = bar.parts.iter().filter(|v| **v > 0.0).sum();
         if total <= 0.0 {
             chart.draw_series(std::iter::once(Text::new(
@@ -132,7 +150,7 @@ pub fn draw_stacked<DB: DrawingBackend>(
             }
             let share = 100.0 * value / total;
             let end = (start + share).min(100.0);
-            let corners = [(start, y + pad), (end, y + 1.0 - pad)];
+            let corners = [(start, y + bar_low), (end, y + bar_high)];
             chart.draw_series([
                 Rectangle::new(corners, colour.filled()),
                 Rectangle::new(corners, WHITE.stroke_width(2)),
@@ -158,15 +176,7 @@ pub fn draw_stacked<DB: DrawingBackend>(
         vec![(0.0, 0.0), (0.0, n as f64)],
         BLACK.stroke_width(1),
     )))?;
-    let entries: Vec<LegendEntry> = bars
-        .parts
-        .iter()
-        .map(|(label, colour)| LegendEntry {
-            key: Key::Fill(*colour),
-            label: label.clone(),
-        })
-        .collect();
-    legend(legend_area, bars.legend_heading, &entries)
+    Ok(())
 }
 
 /// A caption sentence naming the segments too thin to carry their percentage
@@ -197,7 +207,7 @@ pub fn thin_parts(parts: &[(String, RGBColor)], bars: &[Stack]) -> String {
     }
 }
 
-/// One value of a grouped bar: the bar height and its interval, if known.
+/// One bar's value: its height and its interval, if known.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BarValue {
     /// Height.
@@ -206,70 +216,65 @@ pub struct BarValue {
     pub interval: Option<(f64, f64)>,
 }
 
-/// A group of bars at one x position.
+/// One vertical bar: its label under the axis, its value, and a note printed
+/// above its value (e.g. the difference to the first bar).
 #[derive(Debug, Clone)]
-pub struct Group {
-    /// Label under the group.
+pub struct Bar {
+    /// Label under the bar.
     pub label: String,
-    /// One value per series, `None` where the series has none.
-    pub values: Vec<Option<BarValue>>,
+    /// Value; `None` leaves the slot empty.
+    pub value: Option<BarValue>,
+    /// Text above the value label; empty for none.
+    pub note: String,
 }
 
-/// Vertical grouped bars.
+/// Vertical bars of one quantity, one per run, with whiskers for intervals.
 #[derive(Debug, Clone)]
-pub struct GroupedBars<'a> {
-    /// Series names and colours (one bar of each per group).
-    pub series: &'a [(String, RGBColor)],
-    /// Groups, left to right.
-    pub groups: &'a [Group],
+pub struct Bars<'a> {
+    /// Bars, left to right.
+    pub bars: &'a [Bar],
+    /// Colour of every bar.
+    pub colour: RGBColor,
     /// X axis description.
     pub x_desc: &'a str,
     /// Y axis description.
     pub y_desc: &'a str,
     /// Format of y ticks and value labels.
     pub format: fn(f64) -> String,
-    /// Print each bar's value above it (when bars are wide enough).
-    pub value_labels: bool,
-    /// Legend heading.
-    pub legend_heading: &'a str,
     /// Panel caption drawn above the plot (empty for none).
     pub caption: &'a str,
-    /// Text shown when there is no value at all.
+    /// Text shown when no bar has a value.
     pub empty_note: &'a str,
 }
 
-/// Draws grouped bars in `plot`, legend in `legend_area`.
-///
-/// Without `legend_area` the caller draws the legend (it shares one with another panel).
-pub fn draw_grouped<DB: DrawingBackend>(
-    plot: &DrawingArea<DB, Shift>,
-    legend_area: Option<&DrawingArea<DB, Shift>>,
-    bars: &GroupedBars<'_>,
-) -> DrawResult {
+/// Draws `bars` in `plot`.
+pub fn draw_bars<DB: DrawingBackend>(plot: &DrawingArea<DB, Shift>, bars: &Bars<'_>) -> DrawResult {
     let top = bars
-        .groups
+        .bars
         .iter()
-        .flat_map(|g| g.values.iter().flatten())
+        .filter_map(|b| b.value)
         .map(|v| v.interval.map_or(v.value, |(_, hi)| hi.max(v.value)))
         .fold(f64::NAN, f64::max);
     if top.is_nan() {
         return no_data(plot, bars.empty_note);
     }
-    let y_top = if top > 0.0 { top * 1.15 } else { 1.0 };
-    let n = bars.groups.len();
+    // Room above the tallest bar for its value and note.
+    let y_top = if top > 0.0 { top * 1.3 } else { 1.0 };
+    let n = bars.bars.len();
     let mut builder = ChartBuilder::on(plot);
     if !bars.caption.is_empty() {
         builder.caption(bars.caption, (FONT, AXIS_SIZE));
     }
     let mut chart = builder
-        .margin(16)
-        .x_label_area_size(62)
-        .y_label_area_size(84)
+        .margin(12)
+        .margin_right(20)
+        .x_label_area_size(56)
+        .y_label_area_size(76)
         .build_cartesian_2d(-0.5..n as f64 - 0.5, 0.0..y_top)?;
     let label_of = |x: &f64| {
         let i = x.round();
         if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
-            bars.groups[i as usize].label.clone()
+            bars.bars[i as usize].label.clone()
         } else {
             String::new()
         }
@@ -285,64 +290,54 @@ pub fn draw_grouped<DB: DrawingBackend>(
         .x_desc(bars.x_desc)
         .y_desc(bars.y_desc)
         .x_labels(n.min(24))
-        .y_labels(8)
+        .y_labels(5)
         .x_label_formatter(&label_of)
         .y_label_formatter(&|v| format(*v))
         .draw()?;
 
-    let m = bars.series.len().max(1) as f64;
-    let width = 0.8 / m;
     let (plot_width, _) = chart.plotting_area().dim_in_pixel();
-    let bar_px = plot_width as f64 * width / n.max(1) as f64;
-    let note = (FONT, NOTE_SIZE).into_font();
-    for (g, group) in bars.groups.iter().enumerate() {
-        for (s, value) in group.values.iter().enumerate() {
-            let (Some(value), Some((_, colour))) = (value, bars.series.get(s)) else {
-                continue;
-            };
-            let left = g as f64 - 0.4 + s as f64 * width;
-            let right = left + width * 0.92;
-            let centre = (left + right) / 2.0;
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(left, 0.0), (right, value.value)],
-                colour.filled(),
-            )))?;
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(left, 0.0), (right, value.value)],
-                BLACK.stroke_width(1),
-            )))?;
-            let mut label_y = value.value;
-            if let Some((lo, hi)) = value.interval {
-                let cap = width * 0.92 * 0.2;
-                let whisker = BLACK.stroke_width(2);
-                chart.draw_series([
-                    PathElement::new(vec![(centre, lo), (centre, hi)], whisker),
-                    PathElement::new(vec![(centre - cap, lo), (centre + cap, lo)], whisker),
-                    PathElement::new(vec![(centre - cap, hi), (centre + cap, hi)], whisker),
-                ])?;
-                label_y = hi.max(value.value);
-            }
-            if bars.value_labels && bar_px >= 44.0 {
-                chart.draw_series(std::iter::once(Text::new(
-                    format(value.value),
-                    (centre, label_y),
-                    note.clone()
-                        .color(&BLACK)
-                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
-                )))?;
-            }
+    let bar_px = plot_width as f64 * 0.6 / n.max(1) as f64;
+    let note = (FONT, NOTE_SIZE).into_font().color(&BLACK);
+    for (i, bar) in bars.bars.iter().enumerate() {
+        let Some(value) = bar.value else {
+            continue;
+        };
+        let (left, right) = (i as f64 - 0.3, i as f64 + 0.3);
+        let centre = i as f64;
+        let corners = [(left, 0.0), (right, value.value)];
+        chart.draw_series([
+            Rectangle::new(corners, bars.colour.filled()),
+            Rectangle::new(corners, BLACK.stroke_width(1)),
+        ])?;
+        let mut label_y = value.value;
+        if let Some((lo, hi)) = value.interval {
+            let cap = 0.06;
+            let whisker = BLACK.stroke_width(2);
+            chart.draw_series([
+                PathElement::new(vec![(centre, lo), (centre, hi)], whisker),
+                PathElement::new(vec![(centre - cap, lo), (centre + cap, lo)], whisker),
+                PathElement::new(vec![(centre - cap, hi), (centre + cap, hi)], whisker),
+            ])?;
+            label_y = hi.max(value.value);
+        }
+        if bar_px < 40.0 {
+            continue;
+        }
+        let (x, y) = chart.backend_coord(&(centre, label_y));
+        let base = plot.get_base_pixel();
+        let (x, y) = (x - base.0, y - base.1 - 4);
+        plot.draw(&Text::new(
+            format(value.value),
+            (x, y),
+            note.clone().pos(Pos::new(HPos::Center, VPos::Bottom)),
+        ))?;
+        if !bar.note.is_empty() {
+            plot.draw(&Text::new(
+                bar.note.clone(),
+                (x, y - NOTE_SIZE as i32 - 2),
+                note.clone().pos(Pos::new(HPos::Center, VPos::Bottom)),
+            ))?;
         }
     }
-    let Some(legend_area) = legend_area else {
-        return Ok(());
-    };
-    let entries: Vec<LegendEntry> = bars
-        .series
-        .iter()
-        .map(|(label, colour)| LegendEntry {
-            key: Key::Fill(*colour),
-            label: label.clone(),
-        })
-        .collect();
-    legend(legend_area, bars.legend_heading, &entries)
+    Ok(())
 }

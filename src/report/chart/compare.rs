@@ -1,13 +1,16 @@
-//! Comparison charts: several runs overlaid on one chart, one legend entry per run.
+//! Comparison charts: several runs overlaid on one chart, one legend entry per
+//! run, and one bar per run of each share; runs are labelled by their point
+//! (the varied keys and values, see `report::comparison::points`).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::{BarValue, Group, GroupedBars, draw_grouped};
-use super::lines::{Axes, Line, draw_lines};
-use super::{DrawResult, Figure, frame};
+use super::bars::{Bar, BarValue, Bars, draw_bars};
+use super::lines::{Axes, Line, draw_lines, legend_of};
+use super::{DrawResult, Figure, Legend};
+use crate::report::comparison::{Value, differs, rel_diff};
 use crate::report::data::{RunData, Summary};
-use crate::report::style::{self, FILL_COLOURS, TimeUnit, line_style};
+use crate::report::style::{self, BLUE, TimeUnit, line_style};
 
 /// One time-series column of every run, overlaid, with confidence bands.
 #[derive(Debug, Clone, Copy)]
@@ -64,17 +67,35 @@ impl Figure for CompareSeries<'_> {
         self.caption.to_string()
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let (plot, legend) = frame(root, self.title)?;
-        let longest = self
-            .runs
+    fn legend(&self) -> Legend {
+        legend_of("run:", &self.lines())
+    }
+
+    fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
+        let unit = TimeUnit::for_duration(self.longest());
+        let axes = Axes {
+            x_desc: unit.axis(),
+            y_desc: self.y_desc,
+            x_range: 0.0..unit.of(self.longest()),
+            percent: false,
+            empty_note: "no run has this series",
+        };
+        draw_lines(plot, &axes, &self.lines())
+    }
+}
+
+impl CompareSeries<'_> {
+    fn longest(&self) -> u64 {
+        self.runs
             .iter()
             .map(|(_, r)| r.meta.duration_ms)
             .max()
-            .unwrap_or(0);
-        let unit = TimeUnit::for_duration(longest);
-        let lines: Vec<Line> = self
-            .runs
+            .unwrap_or(0)
+    }
+
+    fn lines(&self) -> Vec<Line> {
+        let unit = TimeUnit::for_duration(self.longest());
+        self.runs
             .iter()
             .enumerate()
             .map(|(i, (label, run))| {
@@ -85,34 +106,83 @@ impl Figure for CompareSeries<'_> {
                     line_style(i),
                 )
             })
-            .collect();
-        let axes = Axes {
-            x_desc: unit.axis(),
-            y_desc: self.y_desc,
-            x_range: 0.0..unit.of(longest),
-            legend_heading: "run",
-            empty_note: "no run has this series",
-        };
-        draw_lines(&plot, &legend, &axes, &lines)
+            .collect()
     }
 }
 
-/// Bars per run of three shares, with their 95 % intervals where known:
-/// re-authentication rate, SSO share, silent-auth failure share.
+/// One panel per share, one bar per run, with 95% intervals where known:
+/// re-authentication rate, SSO share, silent-auth failure share. Above each
+/// bar but the first: its relative difference to the first run, and `*` where
+/// their intervals do not overlap (as `ssosim compare` prints). A share no
+/// run has (no silent attempt anywhere) gets no panel.
 #[derive(Debug, Clone, Copy)]
 pub struct CompareRates<'a> {
     /// (label, run) pairs.
     pub runs: &'a [(String, RunData)],
+    /// Per run, its label under the bars (the varied values).
+    pub axis: &'a [String],
+    /// The x axis description (the varied keys).
+    pub x_desc: &'a str,
 }
 
-/// One compared share: (group label, how to get it from a summary).
+/// Height of one panel, px.
+const PANEL_HEIGHT: u32 = 300;
+
+/// One compared share: (metric name, how to get it from a summary).
 type Share = (&'static str, fn(&Summary) -> Option<BarValue>);
 
 const SHARES: [Share; 3] = [
-    ("re-authentication rate", reauth_rate),
-    ("SSO share", sso_share),
-    ("silent-auth failure share", silent_failure_share),
+    ("reauth_rate", reauth_rate),
+    ("sso_share", sso_share),
+    ("silent_auth_failure_share", silent_failure_share),
 ];
+
+impl CompareRates<'_> {
+    /// The shares at least one run has.
+    fn shares(&self) -> Vec<&'static Share> {
+        SHARES
+            .iter()
+            .filter(|(_, get)| self.runs.iter().any(|(_, r)| get(&r.summary).is_some()))
+            .collect()
+    }
+
+    /// The bars of one share, with their notes against the first run.
+    fn bars(&self, get: fn(&Summary) -> Option<BarValue>) -> Vec<Bar> {
+        let as_value = |b: BarValue| Value {
+            value: b.value,
+            ci95_low: b.interval.map(|i| i.0),
+            ci95_high: b.interval.map(|i| i.1),
+        };
+        let first = self
+            .runs
+            .first()
+            .and_then(|(_, r)| get(&r.summary))
+            .map(as_value);
+        self.runs
+            .iter()
+            .zip(self.axis)
+            .enumerate()
+            .map(|(i, ((_, run), label))| {
+                let value = get(&run.summary);
+                let v = value.map(as_value);
+                let note = match (i, value) {
+                    (0, _) | (_, None) => String::new(),
+                    _ => {
+                        let diff = rel_diff(first, v)
+                            .map_or("new".to_string(), |r| format!("{:+.0}%", 100.0 * r));
+                        let star = if differs(first, v) { " *" } else { "" };
+                        format!("{diff}{star}")
+                    }
+                };
+                Bar {
+                    label: label.clone(),
+                    value,
+                    note,
+                }
+            })
+            .collect()
+    }
+}
 
 /// `reauth_rate` at scope `all`, in %.
 fn reauth_rate(s: &Summary) -> Option<BarValue> {
@@ -162,45 +232,52 @@ impl Figure for CompareRates<'_> {
     }
 
     fn caption(&self) -> String {
-        "Per run: re-authentications per protected visit (reauth_rate); top-level \
-         logins that needed no prompt, sso_logins / (sso_logins + interactive_logins) \
-         (sso_share); silent attempts answered login_required, leaving out those before \
-         the user's first login (silent_auth_failure_share). Whiskers: 95% interval over \
-         replicas where the run has one; \
-         no silent-failure bar for a run that made no silent attempt."
-            .to_string()
+        let silent = if self
+            .shares()
+            .iter()
+            .any(|s| s.0 == "silent_auth_failure_share")
+        {
+            "; silent attempts answered login_required, leaving out those before the \
+             user's first login (silent_auth_failure_share)"
+        } else {
+            ""
+        };
+        format!(
+            "Per run: re-authentications per protected visit (reauth_rate); \
+             sso_logins / (sso_logins + interactive_logins) (sso_share){silent}. Whiskers: \
+             95% interval over replicas where the run has one. Above each bar after the \
+             first: its relative difference to the first run, and * where the two 95% \
+             intervals do not overlap."
+        )
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let (plot, legend) = frame(root, &self.title())?;
-        let series: Vec<(String, RGBColor)> = self
-            .runs
-            .iter()
-            .enumerate()
-            .map(|(i, (label, _))| (label.clone(), FILL_COLOURS[i % FILL_COLOURS.len()]))
-            .collect();
-        let groups: Vec<Group> = SHARES
-            .iter()
-            .map(|(label, get)| Group {
-                label: label.to_string(),
-                values: self.runs.iter().map(|(_, r)| get(&r.summary)).collect(),
-            })
-            .collect();
-        draw_grouped(
-            &plot,
-            Some(&legend),
-            &GroupedBars {
-                series: &series,
-                groups: &groups,
-                x_desc: "",
-                y_desc: "percent",
-                format: |v| format!("{}%", style::significant(v, 3)),
-                value_labels: true,
-                legend_heading: "run",
-                caption: "",
-                empty_note: "no run has these metrics",
-            },
-        )
+    fn plot_height(&self) -> u32 {
+        PANEL_HEIGHT * self.shares().len().max(1) as u32
+    }
+
+    fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
+        let shares = self.shares();
+        if shares.is_empty() {
+            return super::no_data(plot, "no run has these metrics");
+        }
+        let mut rest = plot.clone();
+        for (metric, get) in shares {
+            let (panel, below) = rest.split_vertically(PANEL_HEIGHT);
+            draw_bars(
+                &panel,
+                &Bars {
+                    bars: &self.bars(*get),
+                    colour: BLUE,
+                    x_desc: self.x_desc,
+                    y_desc: "percent",
+                    format: |v| format!("{}%", style::significant(v, 3)),
+                    caption: metric,
+                    empty_note: "no run has this metric",
+                },
+            )?;
+            rest = below;
+        }
+        Ok(())
     }
 }
 

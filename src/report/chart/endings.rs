@@ -3,8 +3,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::{Stack, StackedBars, draw_stacked, stacked_height, thin_parts};
-use super::{DrawResult, Figure, frame};
+use super::bars::{
+    Stack, StackedBars, draw_stacked, drop_zero_parts, stacked_height, stacked_legend, thin_parts,
+};
+use super::{DrawResult, Figure, Legend};
 use crate::report::data::{RunData, Summary, scope_label};
 use crate::report::style::{self, FILL_COLOURS};
 
@@ -41,32 +43,36 @@ impl Figure for SessionEndings<'_> {
 
     fn caption(&self) -> String {
         let (parts, bars) = stacks(&self.run.summary);
+        let empty = empty_tiers(&self.run.summary);
+        let left_out = if empty.is_empty() {
+            String::new()
+        } else {
+            format!(" Left out, with no session: {}.", empty.join(", "))
+        };
         format!(
             "For each tier, the share of the sessions created during the run that ended by \
              each cause (the first one that applied) or were still alive at the end; the \
-             number in brackets is how many sessions were created.{}",
+             number in brackets is how many sessions were created.{}{left_out}",
             thin_parts(&parts, &bars)
         )
     }
 
-    fn height(&self) -> u32 {
-        let (parts, bars) = stacks(&self.run.summary);
-        stacked_height(bars.len(), parts.len())
+    fn plot_height(&self) -> u32 {
+        stacked_height(stacks(&self.run.summary).1.len())
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let (plot, legend) = frame(root, &self.title())?;
-        let summary = &self.run.summary;
-        let (parts, bars) = stacks(summary);
+    fn legend(&self) -> Legend {
+        stacked_legend("ended by:", &stacks(&self.run.summary).0)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
+        let (parts, bars) = stacks(&self.run.summary);
         draw_stacked(
-            &plot,
-            &legend,
+            plot,
             &StackedBars {
                 parts: &parts,
                 bars: &bars,
                 x_desc: "share of sessions created (%)",
-                y_desc: "tier (sessions created)",
-                legend_heading: "ended by",
                 empty_note: "no sessions_ended_* metrics in summary.csv",
                 none_note: "no sessions created",
             },
@@ -74,8 +80,29 @@ impl Figure for SessionEndings<'_> {
     }
 }
 
-/// The legend parts present in the run, and one bar per tier that has any.
+/// The causes that ended at least one session, and one bar per tier that has any.
 fn stacks(summary: &Summary) -> (Vec<(String, RGBColor)>, Vec<Stack>) {
+    let (parts, bars) = all_stacks(summary);
+    let bars = bars
+        .into_iter()
+        .filter(|b| b.parts.iter().any(|v| *v > 0.0))
+        .collect();
+    drop_zero_parts(parts, bars)
+}
+
+/// The tiers that created no session (an SPA without a local session): left
+/// out of the chart, named in its caption.
+fn empty_tiers(summary: &Summary) -> Vec<String> {
+    all_stacks(summary)
+        .1
+        .into_iter()
+        .filter(|b| b.parts.iter().all(|v| *v <= 0.0))
+        .map(|b| b.label)
+        .collect()
+}
+
+/// Every part the summary has a metric for, zero or not, and the bars.
+fn all_stacks(summary: &Summary) -> (Vec<(String, RGBColor)>, Vec<Stack>) {
     let present: Vec<usize> = (0..CAUSES.len())
         .filter(|&i| summary.rows.iter().any(|r| r.metric == CAUSES[i].0))
         .collect();

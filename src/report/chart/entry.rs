@@ -3,8 +3,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::{Stack, StackedBars, draw_stacked, stacked_height, thin_parts};
-use super::{DrawResult, Figure, frame};
+use super::bars::{
+    Stack, StackedBars, draw_stacked, drop_zero_parts, stacked_height, stacked_legend, thin_parts,
+};
+use super::{DrawResult, Figure, Legend};
 use crate::report::data::{RunData, Summary, scope_label};
 use crate::report::style::{self, FILL_COLOURS};
 
@@ -61,23 +63,22 @@ impl Figure for LoginPaths<'_> {
         )
     }
 
-    fn height(&self) -> u32 {
-        let (parts, bars) = stacks(&self.run.summary);
-        stacked_height(bars.len(), parts.len())
+    fn plot_height(&self) -> u32 {
+        stacked_height(stacks(&self.run.summary).1.len())
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let (plot, legend) = frame(root, &self.title())?;
+    fn legend(&self) -> Legend {
+        stacked_legend("served by:", &stacks(&self.run.summary).0)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
         let (parts, bars) = stacks(&self.run.summary);
         draw_stacked(
-            &plot,
-            &legend,
+            plot,
             &StackedBars {
                 parts: &parts,
                 bars: &bars,
                 x_desc: "share of protected visits (%)",
-                y_desc: "app (protected visits)",
-                legend_heading: "served by",
                 empty_note: "no per-app login metrics in summary.csv",
                 none_note: "no protected visits",
             },
@@ -120,9 +121,15 @@ fn scopes(summary: &Summary) -> Vec<String> {
     scopes
 }
 
-/// Legend parts (those the run has, plus "other" if any bar needs it) and one
-/// bar per scope.
+/// The ways in that served at least one protected visit (plus "not accounted
+/// for" if any bar needs it), and one bar per scope.
 fn stacks(summary: &Summary) -> (Vec<(String, RGBColor)>, Vec<Stack>) {
+    let (parts, bars) = all_stacks(summary);
+    drop_zero_parts(parts, bars)
+}
+
+/// Every part the summary has a metric for, zero or not, and the bars.
+fn all_stacks(summary: &Summary) -> (Vec<(String, RGBColor)>, Vec<Stack>) {
     let drawn: Vec<(String, Vec<f64>, f64)> = scopes(summary)
         .into_iter()
         .filter_map(|scope| {
@@ -207,10 +214,21 @@ mod tests {
              first_logins,app:a,1,,\nreauthentications,app:a,3,,\nlogins_abandoned,app:a,0,,\n",
         );
         let (parts, bars) = stacks(&s);
-        assert_eq!(parts.len(), 6, "no 'not accounted for' part: {parts:?}");
+        // Neither "not accounted for" nor the zero "abandoned" gets a part.
+        let labels: Vec<&str> = parts.iter().map(|p| p.0.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "local session",
+                "SSO",
+                "silent auth",
+                "first login",
+                "re-authentication"
+            ]
+        );
         assert_eq!(bars.len(), 1);
         assert_eq!(bars[0].label, "app a (10)");
-        assert_eq!(bars[0].parts, vec![2.0, 3.0, 1.0, 1.0, 3.0, 0.0]);
+        assert_eq!(bars[0].parts, vec![2.0, 3.0, 1.0, 1.0, 3.0]);
     }
 
     #[test]

@@ -5,17 +5,22 @@ use plotters::prelude::*;
 
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{DrawResult, Figure, Glyph, Key, LegendEntry, frame, legend, no_data};
+use super::{DrawResult, Figure, Glyph, Key, Legend, LegendEntry, no_data};
 use crate::report::data::{LoginCount, LoginKind, RunData, login_label};
 use crate::report::style::{self, AXIS_SIZE, FONT, GRID, LABEL_SIZE, NOTE_SIZE, line_style};
+
+/// Height of each of the two panels, px.
+const PANEL_HEIGHT: u32 = 340;
 
 /// Latency bins per decade (log-spaced).
 const BINS_PER_DECADE: f64 = 5.0;
 
-/// Left: for each kind of login, the share of its logins per latency bin (log
-/// scale). Right: the share of its logins per number of hops. Both as
-/// lollipops (a stem and the kind's marker), since a run has few distinct
-/// values and a line between them would invent the ones in between.
+/// Top: for each kind of login, the share of its logins per latency bin (log
+/// scale), each lollipop standing at the mean latency of its bin's logins and
+/// labelled with it, so a 16.7 s login never reads as the bin's round "20".
+/// Bottom: the share of its logins per number of hops. Both as lollipops (a
+/// stem and the kind's marker), since a run has few distinct values and a
+/// line between them would invent the ones in between.
 #[derive(Debug, Clone, Copy)]
 pub struct LoginLatency<'a> {
     /// The run.
@@ -32,6 +37,7 @@ impl Figure for LoginLatency<'_> {
     }
 
     fn caption(&self) -> String {
+        let replicas = self.run.meta.replicas.max(1) as f64;
         let medians: Vec<String> = LoginKind::ALL
             .iter()
             .filter_map(|&k| {
@@ -42,45 +48,62 @@ impl Figure for LoginLatency<'_> {
                         "{} {} s over {} logins",
                         login_label(k),
                         style::significant(m / 1000.0, 3),
-                        style::number(n)
+                        style::number((n / replicas).round())
                     )
                 })
             })
             .collect();
+        let per = if replicas > 1.0 {
+            " per replica (mean)"
+        } else {
+            ""
+        };
         let medians = if medians.is_empty() {
             String::new()
         } else {
-            format!(" Medians: {}.", medians.join("; "))
+            format!(" Medians{per}: {}.", medians.join("; "))
         };
         format!(
-            "Left: how long a login flow takes from navigation to page served, as the share \
-             of each kind's logins per latency bin (5 bins per decade, log scale); right: the \
-             share of each kind's logins by number of hops (only the counts that occur).{medians}"
+            "Top: how long a login flow takes from navigation to page served, as the share \
+             of each kind's logins per latency bin (5 bins per decade, log scale), each \
+             lollipop at its bin's mean latency; bottom: the share of each kind's logins by \
+             number of hops (only the counts that occur).{medians}"
         )
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let (plot, legend_area) = frame(root, &self.title())?;
-        let logins = &self.run.logins;
-        if logins.iter().all(|l| l.count <= 0.0) {
-            return no_data(&plot, "no logins in logins.csv");
-        }
-        let (left, right) = plot.split_horizontally((plot.dim_in_pixel().0 as f64 * 0.58) as u32);
-        let kinds: Vec<LoginKind> = LoginKind::ALL
+    fn legend(&self) -> Legend {
+        let entries = kinds(&self.run.logins)
             .into_iter()
-            .filter(|&k| of_kind(logins, k).iter().any(|r| r.count > 0.0))
-            .collect();
-        draw_latency(&left, logins, &kinds)?;
-        draw_hops(&right, logins, &kinds)?;
-        let entries: Vec<LegendEntry> = kinds
-            .iter()
-            .map(|&k| LegendEntry {
+            .map(|k| LegendEntry {
                 key: Key::Line(style_of(k)),
                 label: login_label(k).to_string(),
             })
             .collect();
-        legend(&legend_area, "login", &entries)
+        Legend::new("login:", entries)
     }
+
+    fn plot_height(&self) -> u32 {
+        2 * PANEL_HEIGHT
+    }
+
+    fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
+        let logins = &self.run.logins;
+        if logins.iter().all(|l| l.count <= 0.0) {
+            return no_data(plot, "no logins in logins.csv");
+        }
+        let (top, bottom) = plot.split_vertically(PANEL_HEIGHT);
+        let kinds = kinds(logins);
+        draw_latency(&top, logins, &kinds)?;
+        draw_hops(&bottom, logins, &kinds)
+    }
+}
+
+/// The kinds of login that happened in this run.
+fn kinds(logins: &[LoginCount]) -> Vec<LoginKind> {
+    LoginKind::ALL
+        .into_iter()
+        .filter(|&k| of_kind(logins, k).iter().any(|r| r.count > 0.0))
+        .collect()
 }
 
 /// Colour and marker of a kind; solid, since its stems are solid.
@@ -127,18 +150,20 @@ fn edge_s(k: i32) -> f64 {
     10f64.powf(k as f64 / BINS_PER_DECADE) / 1000.0
 }
 
-/// (bin centre s, share %) for each bin from `first` to `last`.
+/// (position s, share %) for each bin from `first` to `last`: the position is
+/// the mean latency of the bin's logins (the bin's centre when it has none).
 fn histogram(rows: &[LoginCount], first: i32, last: i32) -> Vec<(f64, f64)> {
     let total: f64 = rows.iter().map(|r| r.count).sum();
     (first..=last)
         .map(|k| {
-            let n: f64 = rows
-                .iter()
-                .filter(|r| bin_of(r.latency_ms) == k)
-                .map(|r| r.count)
-                .sum();
-            let centre = (edge_s(k) * edge_s(k + 1)).sqrt();
-            (centre, if total > 0.0 { 100.0 * n / total } else { 0.0 })
+            let in_bin = rows.iter().filter(|r| bin_of(r.latency_ms) == k);
+            let n: f64 = in_bin.clone().map(|r| r.count).sum();
+            let at = if n > 0.0 {
+                in_bin.map(|r| r.count * r.latency_ms).sum::<f64>() / n / 1000.0
+            } else {
+                (edge_s(k) * edge_s(k + 1)).sqrt()
+            };
+            (at, if total > 0.0 { 100.0 * n / total } else { 0.0 })
         })
         .collect()
 }
@@ -164,11 +189,12 @@ fn place(shares: &[Vec<f64>]) -> Vec<Vec<(usize, f64, f64)>> {
 }
 
 /// Draws lollipops (a stem from zero and the kind's marker on top) for each
-/// series of (x, share %) points, and prints each share above its marker
+/// series of (x, share %) points, and prints `label` of each above its marker
 /// where the text has room.
 fn lollipops<DB: DrawingBackend, X: plotters::coord::ranged1d::Ranged<ValueType = f64>>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<X, plotters::coord::types::RangedCoordf64>>,
     series: &[(style::LineStyle, Vec<(f64, f64)>)],
+    label: fn((f64, f64)) -> String,
 ) -> DrawResult {
     for (style, points) in series {
         let stem = style.colour.stroke_width(3);
@@ -188,7 +214,7 @@ fn lollipops<DB: DrawingBackend, X: plotters::coord::ranged1d::Ranged<ValueType 
         .iter()
         .flat_map(|(_, pts)| pts.iter())
         .map(|&p| {
-            let text = format!("{}%", style::significant(p.1, 2));
+            let text = label(p);
             let w = chart
                 .plotting_area()
                 .estimate_text_size(&text, &note)
@@ -208,14 +234,25 @@ fn lollipops<DB: DrawingBackend, X: plotters::coord::ranged1d::Ranged<ValueType 
             labelled.push(p);
         }
     }
-    chart.draw_series(labelled.iter().map(|&(x, y)| {
-        Text::new(
-            format!("{}%", style::significant(y, 2)),
-            (x, y),
-            note.clone().pos(Pos::new(HPos::Center, VPos::Bottom)),
-        )
+    // Above the marker (radius 7), never across it.
+    chart.draw_series(labelled.iter().map(|&p| {
+        EmptyElement::at(p)
+            + Text::new(
+                label(p),
+                (0, -10),
+                note.clone().pos(Pos::new(HPos::Center, VPos::Bottom)),
+            )
     }))?;
     Ok(())
+}
+
+/// A share tick: `40%`; none above 100% (that room is for the labels).
+fn share_tick(v: &f64) -> String {
+    if *v > 100.0 + 1e-9 {
+        String::new()
+    } else {
+        format!("{}%", style::significant(*v, 3))
+    }
 }
 
 /// Ticks at 1, 2 and 5 times the powers of ten between `low` and `high`.
@@ -268,14 +305,15 @@ fn draw_latency<DB: DrawingBackend>(
     let (low, high) = (edge_s(first), edge_s(last + 1));
     let mut chart = ChartBuilder::on(area)
         .caption("latency", (FONT, AXIS_SIZE))
-        .margin(16)
-        .x_label_area_size(62)
+        .margin(12)
+        .margin_right(20)
+        .x_label_area_size(56)
         .y_label_area_size(76)
         .build_cartesian_2d(
             (low..high)
                 .log_scale()
                 .with_key_points(ticks_125(low, high)),
-            0.0..(top * 1.15).max(1.0),
+            0.0..(top * 1.2).max(1.0),
         )?;
     chart
         .configure_mesh()
@@ -284,11 +322,17 @@ fn draw_latency<DB: DrawingBackend>(
         .axis_desc_style((FONT, AXIS_SIZE))
         .label_style((FONT, LABEL_SIZE))
         .x_desc("seconds, log scale")
-        .y_desc("share of logins (%)")
+        .y_desc("share of logins")
         .x_label_formatter(&|v| style::significant(*v, 2))
-        .y_label_formatter(&|v| style::axis_number(*v))
+        .y_label_formatter(&share_tick)
         .draw()?;
-    lollipops(&mut chart, &series)
+    lollipops(&mut chart, &series, |(x, share)| {
+        format!(
+            "{}% · {} s",
+            style::significant(share, 2),
+            style::significant(x, 3)
+        )
+    })
 }
 
 /// The hop counts any login took, ascending.
@@ -344,10 +388,11 @@ fn draw_hops<DB: DrawingBackend>(
     let top = shares.iter().flatten().fold(0.0_f64, |a, b| a.max(*b));
     let mut chart = ChartBuilder::on(area)
         .caption("hops", (FONT, AXIS_SIZE))
-        .margin(16)
-        .x_label_area_size(62)
+        .margin(12)
+        .margin_right(20)
+        .x_label_area_size(56)
         .y_label_area_size(76)
-        .build_cartesian_2d(-0.6..n as f64 - 0.4, 0.0..(top * 1.15).max(1.0))?;
+        .build_cartesian_2d(-0.6..n as f64 - 0.4, 0.0..(top * 1.2).max(1.0))?;
     let label_of = |x: &f64| {
         let i = x.round();
         if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
@@ -364,12 +409,14 @@ fn draw_hops<DB: DrawingBackend>(
         .axis_desc_style((FONT, AXIS_SIZE))
         .label_style((FONT, LABEL_SIZE))
         .x_desc("hops per login")
-        .y_desc("share of logins (%)")
+        .y_desc("share of logins")
         .x_labels(n + 1)
         .x_label_formatter(&label_of)
-        .y_label_formatter(&|v| style::axis_number(*v))
+        .y_label_formatter(&share_tick)
         .draw()?;
-    lollipops(&mut chart, &series)
+    lollipops(&mut chart, &series, |(_, share)| {
+        format!("{}%", style::significant(share, 2))
+    })
 }
 
 #[cfg(test)]

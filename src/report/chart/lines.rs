@@ -1,14 +1,16 @@
 //! Line plots over virtual time: lines with dash and markers, confidence bands
-//! behind them, legend on the right.
+//! behind them; the legend (under the plot) lists only the lines drawn.
 
 use std::ops::Range;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{DrawResult, Glyph, Key, LegendEntry, dash_of, legend, no_data};
+use super::{DrawResult, Glyph, Key, Legend, LegendEntry, dash_of, no_data};
 use crate::report::data::Sample;
-use crate::report::style::{self, AXIS_SIZE, FONT, GRID, LABEL_SIZE, LineStyle, TimeUnit};
+use crate::report::style::{
+    self, AXIS_SIZE, AxisUnit, FONT, GRID, LABEL_SIZE, LineStyle, TimeUnit,
+};
 
 /// One line of a plot.
 #[derive(Debug, Clone)]
@@ -55,20 +57,44 @@ pub struct Axes<'a> {
     pub y_desc: &'a str,
     /// X range.
     pub x_range: Range<f64>,
-    /// Legend heading.
-    pub legend_heading: &'a str,
+    /// Y tick format: a number, or a percentage.
+    pub percent: bool,
     /// Text shown when no line has a point.
     pub empty_note: &'a str,
 }
 
-/// Draws `lines` in `plot` with their legend in `legend_area`.
+/// The lines worth drawing: those with a point other than zero (a line along
+/// the axis would only hide it, and its legend entry would be noise).
+pub fn visible(lines: &[Line]) -> Vec<&Line> {
+    lines
+        .iter()
+        .filter(|l| {
+            l.points.iter().any(|p| p.1 != 0.0) || l.band.iter().any(|b| b.1 != 0.0 || b.2 != 0.0)
+        })
+        .collect()
+}
+
+/// The legend of the [`visible`] lines of `lines`.
+pub fn legend_of(heading: &str, lines: &[Line]) -> Legend {
+    Legend::new(
+        heading,
+        visible(lines)
+            .into_iter()
+            .map(|l| LegendEntry {
+                key: Key::Line(l.style),
+                label: l.label.clone(),
+            })
+            .collect(),
+    )
+}
+
+/// Draws the [`visible`] lines of `lines` in `plot`.
 pub fn draw_lines<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
-    legend_area: &DrawingArea<DB, Shift>,
     axes: &Axes<'_>,
     lines: &[Line],
 ) -> DrawResult {
-    let lines: Vec<&Line> = lines.iter().filter(|l| !l.points.is_empty()).collect();
+    let lines = visible(lines);
     if lines.is_empty() {
         return no_data(plot, axes.empty_note);
     }
@@ -81,17 +107,32 @@ pub fn draw_lines<DB: DrawingBackend>(
                 .chain(l.band.iter().map(|b| b.2))
         })
         .fold(0.0_f64, f64::max);
-    let y_top = if y_max > 0.0 { y_max * 1.08 } else { 1.0 };
+    let y_top = match (y_max > 0.0, axes.percent) {
+        (false, _) => 1.0,
+        // A share never needs ticks above 100%.
+        (true, true) => (y_max * 1.08).min(100.0).max(y_max),
+        (true, false) => y_max * 1.08,
+    };
     let x_range = if axes.x_range.end > axes.x_range.start {
         axes.x_range.clone()
     } else {
         axes.x_range.start..axes.x_range.start + 1.0
     };
 
+    let unit = AxisUnit::for_top(y_top);
+    let percent = axes.percent;
+    let y_tick = move |v: &f64| {
+        if percent {
+            format!("{}%", style::significant(*v, 3))
+        } else {
+            unit.tick(*v)
+        }
+    };
     let mut chart = ChartBuilder::on(plot)
-        .margin(16)
-        .x_label_area_size(62)
-        .y_label_area_size(84)
+        .margin(12)
+        .margin_right(20)
+        .x_label_area_size(56)
+        .y_label_area_size(76)
         .build_cartesian_2d(x_range, 0.0..y_top)?;
     chart
         .configure_mesh()
@@ -101,10 +142,10 @@ pub fn draw_lines<DB: DrawingBackend>(
         .label_style((FONT, LABEL_SIZE))
         .x_desc(axes.x_desc)
         .y_desc(axes.y_desc)
-        .x_labels(10)
-        .y_labels(8)
+        .x_labels(7)
+        .y_labels(6)
         .x_label_formatter(&|v| style::significant(*v, 3))
-        .y_label_formatter(&|v| style::axis_number(*v))
+        .y_label_formatter(&y_tick)
         .draw()?;
 
     for line in &lines {
@@ -136,14 +177,7 @@ pub fn draw_lines<DB: DrawingBackend>(
             marker_points(&line.points, i, lines.len()).map(|p| Glyph::marker(p, line.style)),
         )?;
     }
-    let entries: Vec<LegendEntry> = lines
-        .iter()
-        .map(|l| LegendEntry {
-            key: Key::Line(l.style),
-            label: l.label.clone(),
-        })
-        .collect();
-    legend(legend_area, axes.legend_heading, &entries)
+    Ok(())
 }
 
 /// About ten markers per line, shifted between lines so they do not sit on

@@ -3,8 +3,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::lines::{Axes, Line, draw_lines};
-use super::{DrawResult, Figure, frame};
+use super::lines::{Axes, Line, draw_lines, legend_of};
+use super::{DrawResult, Figure, Legend};
 use crate::report::data::{RunData, Sample};
 use crate::report::style::{self, Dash, TimeUnit, line_style};
 
@@ -123,17 +123,35 @@ impl Figure for AsLoad<'_> {
         text
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let (plot, legend) = frame(root, &self.title())?;
+    fn legend(&self) -> Legend {
+        legend_of("endpoint:", &self.lines())
+    }
+
+    fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
+        let unit = TimeUnit::for_duration(self.run.meta.duration_ms);
+        let y_desc = format!("requests/s (mean over {})", span(self.window_ms()));
+        let axes = Axes {
+            x_desc: unit.axis(),
+            y_desc: &y_desc,
+            x_range: 0.0..unit.of(self.run.meta.duration_ms),
+            percent: false,
+            empty_note: "no AS request counts in timeseries.csv",
+        };
+        draw_lines(plot, &axes, &self.lines())
+    }
+}
+
+impl AsLoad<'_> {
+    /// `/authorize` thick and solid, `/oauth/token` thin and dashed on top of
+    /// it, so both show where they are equal.
+    fn lines(&self) -> Vec<Line> {
         let unit = TimeUnit::for_duration(self.run.meta.duration_ms);
         let window = self.window_ms();
-        let lines: Vec<Line> = COLUMNS
+        COLUMNS
             .iter()
             .enumerate()
             .map(|(i, (column, label))| {
                 let mut style = line_style(i);
-                // /authorize thick and solid, /oauth/token thin and dashed on top
-                // of it, so both show where they are equal.
                 if i == 0 {
                     style.width = 4;
                 } else {
@@ -147,16 +165,7 @@ impl Figure for AsLoad<'_> {
                     style,
                 }
             })
-            .collect();
-        let y_desc = format!("requests per second (mean over {})", span(window));
-        let axes = Axes {
-            x_desc: unit.axis(),
-            y_desc: &y_desc,
-            x_range: 0.0..unit.of(self.run.meta.duration_ms),
-            legend_heading: "endpoint",
-            empty_note: "no AS request counts in timeseries.csv",
-        };
-        draw_lines(&plot, &legend, &axes, &lines)
+            .collect()
     }
 }
 

@@ -1,9 +1,12 @@
 //! Charts: each one a [`Figure`] drawn once on an SVG and once on a bitmap backend.
 //!
-//! A chart is a plotting area on the left and a legend panel on the right, so a
-//! legend never hides data. Helpers here draw what several charts share: lines
-//! with confidence bands and markers, horizontal stacked bars, grouped bars, the
-//! legend and the "no data" note.
+//! Every chart is [`WIDTH`] wide and stacks, top to bottom: its title (wrapped
+//! when too wide), the plot area, and the legend, whose entries flow in rows
+//! under the plot. A legend never hides data, and nothing sits beside the plot,
+//! so the whole width is data and a phone can show the image at more than half
+//! size. Helpers here draw what several charts share: lines with confidence
+//! bands and markers, horizontal stacked bars, grouped bars, the legend and the
+//! "no data" note.
 
 mod bars;
 mod compare;
@@ -23,7 +26,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_backend::{BackendCoord, DrawingErrorKind};
 
 use super::error::ReportError;
-use super::style::{self, Dash, FONT, HEIGHT, LABEL_SIZE, LineStyle, Marker, TITLE_SIZE, WIDTH};
+use super::style::{
+    self, Dash, FONT, LABEL_SIZE, LineStyle, Marker, PLOT_HEIGHT, TITLE_SIZE, WIDTH,
+};
 
 pub use compare::{CompareRates, CompareSeries};
 pub use endings::SessionEndings;
@@ -32,9 +37,6 @@ pub use latency::LoginLatency;
 pub use load::AsLoad;
 pub use sessions::ValidSessions;
 pub use users::LoggedInUsers;
-
-/// Width of the legend panel on the right of every chart, px.
-pub const LEGEND_WIDTH: u32 = 250;
 
 /// Why plotters gave up, as text (backends have different error types).
 #[derive(Debug)]
@@ -57,13 +59,19 @@ pub trait Figure {
     fn title(&self) -> String;
     /// One line saying what the chart shows, for the report.
     fn caption(&self) -> String;
-    /// Draws the whole chart on `root` (already white).
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult;
-    /// Height of the image, px: [`HEIGHT`] unless the chart needs less (a bar
-    /// chart with one or two bars would otherwise be mostly empty).
-    fn height(&self) -> u32 {
-        HEIGHT
+    /// The legend drawn under the plot: only categories this run has, so an
+    /// empty legend draws nothing.
+    fn legend(&self) -> Legend {
+        Legend::default()
     }
+    /// Height of the plot area, px: [`PLOT_HEIGHT`] unless the chart needs
+    /// another (one bar per app, two panels).
+    fn plot_height(&self) -> u32 {
+        PLOT_HEIGHT
+    }
+    /// Draws the plot area `plot` (already white); title and legend are drawn
+    /// around it by [`render`].
+    fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult;
 }
 
 /// A chart drawn in both formats.
@@ -81,11 +89,12 @@ pub struct Rendered {
     pub png: Vec<u8>,
     /// Image width, px (always [`WIDTH`]).
     pub width: u32,
-    /// Image height, px ([`Figure::height`]).
+    /// Image height, px: title, plot and legend.
     pub height: u32,
 }
 
-/// Draws `figure` as SVG and PNG, [`WIDTH`] × [`Figure::height`].
+/// Draws `figure` as SVG and PNG: [`WIDTH`] wide, as tall as its title, plot
+/// and legend need.
 ///
 /// # Errors
 /// [`ReportError::Draw`] when plotters fails.
@@ -95,17 +104,22 @@ pub fn render(figure: &impl Figure) -> Result<Rendered, ReportError> {
         chart: figure.stem().to_string(),
         message: e.0,
     };
-    let height = figure.height();
+    let title = wrap(&figure.title(), &title_font().font, WIDTH - 24);
+    let legend = LegendLayout::new(&figure.legend());
+    let plot_height = figure.plot_height();
+    let title_height = title_height(title.len());
+    let height = title_height + plot_height + legend.height;
+    let parts = (title.as_slice(), title_height, plot_height, &legend);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-        draw_on(figure, &root).map_err(fail)?;
+        draw_on(figure, &root, parts).map_err(fail)?;
     }
     let mut rgb = vec![0u8; (WIDTH * height * 3) as usize];
     {
         let root = text::TextFix(BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)))
             .into_drawing_area();
-        draw_on(figure, &root).map_err(fail)?;
+        draw_on(figure, &root, parts).map_err(fail)?;
     }
     let png = encode_png(&rgb, height).map_err(|e| ReportError::Draw {
         chart: figure.stem().to_string(),
@@ -122,11 +136,65 @@ pub fn render(figure: &impl Figure) -> Result<Rendered, ReportError> {
     })
 }
 
-fn draw_on<DB: DrawingBackend>(figure: &impl Figure, root: &DrawingArea<DB, Shift>) -> DrawResult {
+/// What [`render`] lays out around the plot: title lines, title height, plot
+/// height and the legend.
+type Parts<'a> = (&'a [String], u32, u32, &'a LegendLayout);
+
+fn draw_on<DB: DrawingBackend>(
+    figure: &impl Figure,
+    root: &DrawingArea<DB, Shift>,
+    (title, title_height, plot_height, legend): Parts<'_>,
+) -> DrawResult {
     root.fill(&WHITE)?;
-    figure.draw(root)?;
+    let (top, rest) = root.split_vertically(title_height);
+    for (i, line) in title.iter().enumerate() {
+        top.draw(&Text::new(
+            line.clone(),
+            (WIDTH as i32 / 2, 8 + i as i32 * (TITLE_SIZE as i32 + 6)),
+            title_font().pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+    }
+    let (plot, below) = rest.split_vertically(plot_height);
+    figure.draw(&plot)?;
+    legend.draw(&below)?;
     root.present()?;
     Ok(())
+}
+
+fn title_font() -> TextStyle<'static> {
+    (FONT, TITLE_SIZE)
+        .into_font()
+        .style(FontStyle::Bold)
+        .color(&BLACK)
+}
+
+/// Height of a title of `lines` lines, with the space under it.
+fn title_height(lines: usize) -> u32 {
+    14 + lines as u32 * (TITLE_SIZE + 6)
+}
+
+/// Width of `text` in `font`, px (a rough estimate if the font cannot tell).
+pub fn text_width(text: &str, font: &FontDesc<'_>) -> u32 {
+    font.box_size(text).map_or(
+        text.chars().count() as u32 * font.get_size() as u32 / 2,
+        |(w, _)| w,
+    )
+}
+
+/// `text` broken at spaces into lines no wider than `max` px (a single word
+/// wider than that stays whole).
+pub fn wrap(text: &str, font: &FontDesc<'_>, max: u32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if text_width(&format!("{line} {word}"), font) <= max => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 /// Encodes an RGB buffer as PNG, with fixed settings so equal pixels give equal bytes.
@@ -142,19 +210,6 @@ fn encode_png(rgb: &[u8], height: u32) -> Result<Vec<u8>, png::EncodingError> {
         writer.finish()?;
     }
     Ok(out)
-}
-
-/// A chart's plot area and legend panel.
-pub type Panels<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
-
-/// Draws the title on `root` and splits the rest into (plot area, legend panel).
-pub fn frame<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-) -> Result<Panels<DB>, DrawError> {
-    let body = root.titled(title, (FONT, TITLE_SIZE).into_font().style(FontStyle::Bold))?;
-    let (plot, legend) = body.split_horizontally(WIDTH - LEGEND_WIDTH);
-    Ok((plot, legend))
 }
 
 /// One legend entry: what it looks like and its text.
@@ -175,48 +230,109 @@ pub enum Key {
     Fill(RGBColor),
 }
 
-/// Draws `entries` top-down in the legend panel, after an optional heading.
-pub fn legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    heading: &str,
-    entries: &[LegendEntry],
-) -> DrawResult {
-    let text = (FONT, LABEL_SIZE).into_font().color(&BLACK);
-    let mut y = 40;
-    if !heading.is_empty() {
-        area.draw(&Text::new(
-            heading.to_string(),
-            (10, y),
-            (FONT, LABEL_SIZE).into_font().style(FontStyle::Bold),
-        ))?;
-        y += 34;
-    }
-    for entry in entries {
-        let centre = (34, y + 11);
-        match entry.key {
-            Key::Line(style) => area.draw(&Glyph::legend(centre, style))?,
-            Key::Fill(colour) => area.draw(&Rectangle::new(
-                [(14, y + 2), (54, y + 20)],
-                colour.filled(),
-            ))?,
-        }
-        area.draw(&Text::new(
-            shorten(&entry.label, 20),
-            (64, y + 11),
-            text.clone().pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
-        y += 32;
-    }
-    Ok(())
+/// A chart's legend: a bold heading, then its entries.
+#[derive(Debug, Clone, Default)]
+pub struct Legend {
+    /// Heading, e.g. `tier:`; empty for none.
+    pub heading: String,
+    /// Entries, in reading order.
+    pub entries: Vec<LegendEntry>,
 }
 
-/// `text` cut to `max` characters with an ellipsis.
-pub fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(max - 1).collect();
-        format!("{cut}…")
+impl Legend {
+    /// A legend with `heading` and `entries`.
+    pub fn new(heading: &str, entries: Vec<LegendEntry>) -> Self {
+        Self {
+            heading: heading.to_string(),
+            entries,
+        }
+    }
+}
+
+/// Height of one legend row, px.
+const LEGEND_ROW: u32 = 32;
+/// Width of an entry's glyph, px.
+const GLYPH: i32 = 46;
+
+/// A legend placed in rows: each item's left x and row, and the band's height.
+#[derive(Debug, Clone, Default)]
+struct LegendLayout {
+    heading: Option<(i32, u32, String)>,
+    entries: Vec<(i32, u32, LegendEntry)>,
+    height: u32,
+}
+
+impl LegendLayout {
+    /// Flows the heading and entries left to right, starting a new row when
+    /// the next one would pass the right edge.
+    fn new(legend: &Legend) -> Self {
+        if legend.entries.is_empty() {
+            return Self::default();
+        }
+        let label = (FONT, LABEL_SIZE).into_font();
+        let bold = label.clone().style(FontStyle::Bold);
+        let (left, right) = (16_i32, WIDTH as i32 - 12);
+        let (mut x, mut row) = (left, 0_u32);
+        let mut place = |width: i32| {
+            if x > left && x + width > right {
+                x = left;
+                row += 1;
+            }
+            let at = (x, row);
+            x += width + 22;
+            at
+        };
+        let heading = (!legend.heading.is_empty()).then(|| {
+            let (x, row) = place(text_width(&legend.heading, &bold) as i32);
+            (x, row, legend.heading.clone())
+        });
+        let entries = legend
+            .entries
+            .iter()
+            .map(|e| {
+                let (x, row) = place(GLYPH + 8 + text_width(&e.label, &label) as i32);
+                (x, row, e.clone())
+            })
+            .collect::<Vec<_>>();
+        let rows = entries.last().map_or(0, |e| e.1 + 1);
+        Self {
+            heading,
+            entries,
+            height: 14 + rows * LEGEND_ROW,
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult {
+        let font = (FONT, LABEL_SIZE).into_font();
+        let y_of = |row: u32| 4 + (row * LEGEND_ROW) as i32 + LEGEND_ROW as i32 / 2;
+        if let Some((x, row, text)) = &self.heading {
+            area.draw(&Text::new(
+                text.clone(),
+                (*x, y_of(*row)),
+                font.clone()
+                    .style(FontStyle::Bold)
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        }
+        for (x, row, entry) in &self.entries {
+            let y = y_of(*row);
+            match entry.key {
+                Key::Line(style) => area.draw(&Glyph::legend((x + GLYPH / 2, y), style))?,
+                Key::Fill(colour) => area.draw(&Rectangle::new(
+                    [(x + 4, y - 9), (x + GLYPH - 4, y + 9)],
+                    colour.filled(),
+                ))?,
+            }
+            area.draw(&Text::new(
+                entry.label.clone(),
+                (x + GLYPH + 8, y),
+                font.clone()
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        }
+        Ok(())
     }
 }
 
@@ -287,7 +403,7 @@ impl<C, DB: DrawingBackend> Drawable<DB> for Glyph<C> {
         let colour = self.style.colour;
         if self.with_line {
             let stroke = colour.stroke_width(self.style.width);
-            let (from, to) = (x - 20, x + 20);
+            let (from, to) = (x - GLYPH / 2 + 2, x + GLYPH / 2 - 2);
             match self.style.dash.pattern() {
                 None => backend.draw_line((from, y), (to, y), &stroke)?,
                 Some((dash, gap)) => {

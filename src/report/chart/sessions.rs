@@ -1,15 +1,21 @@
-//! Chart 1: valid sessions over time per tier, and orphaned sessions.
+//! Chart 1: valid sessions over time per tier, and orphaned sessions per tier
+//! in a panel of their own.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::lines::{Axes, Line, draw_lines};
-use super::{DrawResult, Figure, frame};
+use super::lines::{Axes, Line, draw_lines, visible};
+use super::{DrawResult, Figure, Key, Legend, LegendEntry};
 use crate::report::data::{RunData, order_tiers, scope_label};
-use crate::report::style::{TimeUnit, line_style};
+use crate::report::style::{PLOT_HEIGHT, TimeUnit, line_style};
 
-/// Valid sessions per tier (AS, each IdP, each app) and orphaned sessions
-/// (server-side sessions whose session-only cookie was dropped), over time.
+/// Height of each of the two panels, px.
+const PANEL_HEIGHT: u32 = 330;
+
+/// Valid sessions per tier (AS, each IdP, each app) over time and, below them
+/// on their own axis, orphaned sessions per tier: server-side sessions still
+/// valid whose session-only cookie was dropped. Orphans are not summed with
+/// the valid sessions (they can outnumber the users: one per browser close).
 #[derive(Debug, Clone, Copy)]
 pub struct ValidSessions<'a> {
     /// The run.
@@ -17,20 +23,50 @@ pub struct ValidSessions<'a> {
 }
 
 impl ValidSessions<'_> {
-    /// Tiers whose valid sessions are zero at every sample (an SPA with no local
-    /// session, an IdP nobody uses): a line along the axis would only hide it.
-    fn empty_tiers(&self) -> Vec<String> {
+    /// One line per tier of `column`, the tier's style fixed by its rank among
+    /// all tiers, so a tier looks the same in both panels.
+    fn lines(&self, column: &str) -> Vec<Line> {
+        let unit = TimeUnit::for_duration(self.run.meta.duration_ms);
         let series = &self.run.series;
         order_tiers(series.scopes().iter().map(String::as_str))
-            .into_iter()
-            .filter(|scope| {
-                let samples = series.get(scope, "valid_sessions");
-                !samples.is_empty()
-                    && samples
-                        .iter()
-                        .all(|s| s.value == 0.0 && s.band.is_none_or(|(_, hi)| hi == 0.0))
+            .iter()
+            .enumerate()
+            .map(|(i, scope)| {
+                Line::from_samples(
+                    scope_label(scope),
+                    series.get(scope, column),
+                    unit,
+                    line_style(i),
+                )
             })
             .collect()
+    }
+
+    /// Tiers without a valid session at any sample (an SPA with no local
+    /// session, an IdP nobody uses): left out of the chart and its legend.
+    fn empty_tiers(&self) -> Vec<String> {
+        let lines = self.lines("valid_sessions");
+        let shown = visible(&lines);
+        lines
+            .iter()
+            .filter(|l| !shown.iter().any(|s| s.label == l.label))
+            .map(|l| l.label.clone())
+            .collect()
+    }
+
+    fn has_orphans(&self) -> bool {
+        !visible(&self.lines("orphaned_sessions")).is_empty()
+    }
+
+    fn axes(&self, y_desc: &'static str, empty_note: &'static str) -> Axes<'static> {
+        let unit = TimeUnit::for_duration(self.run.meta.duration_ms);
+        Axes {
+            x_desc: unit.axis(),
+            y_desc,
+            x_range: 0.0..unit.of(self.run.meta.duration_ms),
+            percent: false,
+            empty_note,
+        }
     }
 }
 
@@ -40,7 +76,7 @@ impl Figure for ValidSessions<'_> {
     }
 
     fn title(&self) -> String {
-        "Valid sessions over time, per tier".to_string()
+        "Valid and orphaned sessions over time, per tier".to_string()
     }
 
     fn caption(&self) -> String {
@@ -50,11 +86,7 @@ impl Figure for ValidSessions<'_> {
         } else {
             format!(
                 " Left out, with no session at any time: {}.",
-                empty
-                    .iter()
-                    .map(|s| scope_label(s))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                empty.join(", ")
             )
         };
         let band = if self.run.meta.replicas > 1 {
@@ -62,38 +94,58 @@ impl Figure for ValidSessions<'_> {
         } else {
             ""
         };
+        let orphans = if self.has_orphans() {
+            " Lower panel, on its own axis: orphaned sessions per tier, still valid at the \
+             server after the browser dropped their session-only cookie (one per browser \
+             close, so they can outnumber the users)."
+        } else {
+            " No session was orphaned in this run (no session-only cookie was dropped while \
+             its session was valid)."
+        };
         format!(
-            "How many sessions are valid at each sample time at the authorization server, \
-             each identity provider and each app; the orphaned line counts server-side \
-             sessions still valid whose browser cookie is gone.{band}{left_out}"
+            "Upper panel: how many sessions are valid and reachable from the browser at each \
+             sample time at the authorization server, each identity provider and each app.\
+             {orphans}{band}{left_out}"
         )
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let (plot, legend) = frame(root, &self.title())?;
-        let unit = TimeUnit::for_duration(self.run.meta.duration_ms);
-        let series = &self.run.series;
-        let empty = self.empty_tiers();
-        let mut lines: Vec<Line> = order_tiers(series.scopes().iter().map(String::as_str))
+    fn legend(&self) -> Legend {
+        let valid = self.lines("valid_sessions");
+        let orphaned = self.lines("orphaned_sessions");
+        let (a, b) = (visible(&valid), visible(&orphaned));
+        let entries = valid
             .iter()
-            .filter(|scope| !empty.contains(scope))
-            .map(|scope| (scope_label(scope), series.get(scope, "valid_sessions")))
-            .filter(|(_, samples)| !samples.is_empty())
-            .enumerate()
-            .map(|(i, (label, samples))| Line::from_samples(label, samples, unit, line_style(i)))
+            .filter(|l| {
+                a.iter().any(|v| v.label == l.label) || b.iter().any(|o| o.label == l.label)
+            })
+            .map(|l| LegendEntry {
+                key: Key::Line(l.style),
+                label: l.label.clone(),
+            })
             .collect();
-        let orphaned = series.get("all", "orphaned_sessions");
-        if !orphaned.is_empty() {
-            let style = line_style(lines.len());
-            lines.push(Line::from_samples("orphaned (all)", orphaned, unit, style));
+        Legend::new("tier:", entries)
+    }
+
+    fn plot_height(&self) -> u32 {
+        if self.has_orphans() {
+            2 * PANEL_HEIGHT
+        } else {
+            PLOT_HEIGHT
         }
-        let axes = Axes {
-            x_desc: unit.axis(),
-            y_desc: "valid sessions",
-            x_range: 0.0..unit.of(self.run.meta.duration_ms),
-            legend_heading: "tier",
-            empty_note: "no session series in timeseries.csv",
-        };
-        draw_lines(&plot, &legend, &axes, &lines)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
+        let valid = self.lines("valid_sessions");
+        let valid_axes = self.axes("valid sessions", "no session series in timeseries.csv");
+        if !self.has_orphans() {
+            return draw_lines(plot, &valid_axes, &valid);
+        }
+        let (upper, lower) = plot.split_vertically(PANEL_HEIGHT);
+        draw_lines(&upper, &valid_axes, &valid)?;
+        draw_lines(
+            &lower,
+            &self.axes("orphaned sessions", "no orphaned session"),
+            &self.lines("orphaned_sessions"),
+        )
     }
 }

@@ -1,19 +1,62 @@
-//! Chart 2: logged-in users over time.
+//! Chart 2: the share of users logged in over time, against the share who hold
+//! a valid AS session.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::lines::{Axes, Line, draw_lines};
-use super::{DrawResult, Figure, frame};
-use crate::report::data::RunData;
-use crate::report::style::{TimeUnit, line_style};
+use super::lines::{Axes, Line, draw_lines, legend_of};
+use super::{DrawResult, Figure, Legend};
+use crate::report::data::{RunData, Sample};
+use crate::report::style::{self, TimeUnit, line_style};
 
-/// Users with a valid session reachable from their browser (at the AS or at an
-/// app), over time, with its confidence band when the run has replicas.
+/// Two shares of the users, over time: logged in (`logged_in_users`: would be
+/// served without a credential prompt) and holding a valid, reachable AS
+/// session (`valid_sessions` at `as`: the next app they open gets SSO). The gap
+/// between the lines is the users served only by an app's own session or
+/// tokens, which the sessions chart, counting sessions per tier, cannot show.
 #[derive(Debug, Clone, Copy)]
 pub struct LoggedInUsers<'a> {
     /// The run.
     pub run: &'a RunData,
+}
+
+impl LoggedInUsers<'_> {
+    /// The two lines, in % of the users when `run.json` gives their number,
+    /// else in users.
+    fn lines(&self) -> Vec<Line> {
+        let unit = TimeUnit::for_duration(self.run.meta.duration_ms);
+        let scale = self.per_user().map_or(1.0, |u| 100.0 / u);
+        let scaled = |samples: &[Sample]| -> Vec<Sample> {
+            samples
+                .iter()
+                .map(|s| Sample {
+                    time_ms: s.time_ms,
+                    value: s.value * scale,
+                    band: s.band.map(|(lo, hi)| (lo * scale, hi * scale)),
+                })
+                .collect()
+        };
+        let series = &self.run.series;
+        vec![
+            Line::from_samples(
+                "logged in",
+                &scaled(series.get("all", "logged_in_users")),
+                unit,
+                line_style(0),
+            ),
+            Line::from_samples(
+                "valid AS session",
+                &scaled(series.get("as", "valid_sessions")),
+                unit,
+                line_style(1),
+            ),
+        ]
+    }
+
+    /// The number of users, when known and not zero.
+    fn per_user(&self) -> Option<f64> {
+        self.run.meta.users.filter(|u| *u > 0).map(|u| u as f64)
+    }
 }
 
 impl Figure for LoggedInUsers<'_> {
@@ -22,39 +65,41 @@ impl Figure for LoggedInUsers<'_> {
     }
 
     fn title(&self) -> String {
-        "Logged-in users over time".to_string()
+        "Share of users logged in, and with SSO ready".to_string()
     }
 
     fn caption(&self) -> String {
         let of = self
-            .run
-            .meta
-            .users
-            .map(|u| format!(" (of {} users)", crate::report::style::number(u as f64)))
-            .unwrap_or_default();
+            .per_user()
+            .map(|u| format!("share of the {} users", style::number(u)))
+            .unwrap_or_else(|| "number of users".to_string());
+        let band = if self.run.meta.replicas > 1 {
+            " Shaded: 95% interval over replicas."
+        } else {
+            ""
+        };
         format!(
-            "Users who could open a protected page without typing credentials at each \
-             sample time{of}: a valid session reachable from their browser at the AS or an app."
+            "At each sample time, the {of} who are logged in (logged_in_users: the next \
+             protected page would be served without a credential prompt) and who hold a \
+             valid AS session reachable from their browser (the next app they open gets SSO). \
+             The gap is the users kept in only by an app's own session or tokens.{band}"
         )
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let (plot, legend) = frame(root, &self.title())?;
+    fn legend(&self) -> Legend {
+        legend_of("", &self.lines())
+    }
+
+    fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
         let unit = TimeUnit::for_duration(self.run.meta.duration_ms);
-        let samples = self.run.series.get("all", "logged_in_users");
-        let label = if samples.iter().any(|s| s.band.is_some()) {
-            "mean, 95% band"
-        } else {
-            "logged-in users"
-        };
-        let lines = [Line::from_samples(label, samples, unit, line_style(0))];
+        let percent = self.per_user().is_some();
         let axes = Axes {
             x_desc: unit.axis(),
-            y_desc: "logged-in users",
+            y_desc: if percent { "share of users" } else { "users" },
             x_range: 0.0..unit.of(self.run.meta.duration_ms),
-            legend_heading: "",
+            percent,
             empty_note: "no logged_in_users series in timeseries.csv",
         };
-        draw_lines(&plot, &legend, &axes, &lines)
+        draw_lines(plot, &axes, &self.lines())
     }
 }
