@@ -519,6 +519,267 @@ fn sparse_runs_still_render() {
     assert!(html.contains("no scenario.toml"));
 }
 
+/// The text of every `<text>` element of an SVG file, in document order.
+fn svg_texts(path: &Path) -> Vec<String> {
+    let text = fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+/// Sets every row of `metric` in `dir/summary.csv` to `value` (interval too).
+fn set_metric(dir: &Path, metric: &str, value: f64) {
+    let path = dir.join("summary.csv");
+    let text = fs::read_to_string(&path).unwrap();
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            if cells[0] == metric {
+                let ci = if cells[3].is_empty() {
+                    ",".to_string()
+                } else {
+                    format!("{},{}", value * 0.95, value * 1.05)
+                };
+                format!("{},{},{value},{ci}", cells[0], cells[1])
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    fs::write(&path, lines.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn legends_and_headline_leave_out_what_is_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = write_fixture(tmp.path(), &ONE_REPLICA);
+    set_metric(&dir, "logins_abandoned", 0.0);
+    set_metric(&dir, "sessions_ended_password_reset", 0.0);
+    let logins = fs::read_to_string(dir.join("logins.csv")).unwrap();
+    let no_silent: String = logins
+        .lines()
+        .filter(|l| !l.starts_with("silent"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(dir.join("logins.csv"), no_silent).unwrap();
+    report::render_run(&dir).unwrap();
+    let paths = svg_texts(&dir.join("login_paths.svg"));
+    assert!(paths.iter().any(|t| t == "SSO"), "{paths:?}");
+    assert!(!paths.iter().any(|t| t.contains("abandoned")), "{paths:?}");
+    let endings = svg_texts(&dir.join("session_endings.svg"));
+    assert!(endings.iter().any(|t| t == "idle timeout"), "{endings:?}");
+    assert!(
+        !endings.iter().any(|t| t == "password reset"),
+        "{endings:?}"
+    );
+    let latency = svg_texts(&dir.join("login_latency.svg"));
+    assert!(latency.iter().any(|t| t == "interactive"), "{latency:?}");
+    assert!(!latency.iter().any(|t| t == "silent"), "{latency:?}");
+    let html = fs::read_to_string(dir.join("report.html")).unwrap();
+    let table = &html[html.find("Headline figures").unwrap()..html.find("<details>").unwrap()];
+    assert!(
+        !table.contains("<tr><td><code>logins_<wbr>abandoned</code>"),
+        "no row of zeros"
+    );
+    assert!(
+        table.contains("Zero in this run, so left out: <code>logins_<wbr>abandoned</code>"),
+        "the zero rows are named"
+    );
+}
+
+#[test]
+fn axis_ticks_use_one_unit_and_orphans_have_their_own_panel() {
+    let (_tmp, dir, _) = render_fixture(&MANY_TIERS);
+    let texts = svg_texts(&dir.join("sessions.svg"));
+    let kilo = texts
+        .iter()
+        .filter(|t| {
+            t.strip_suffix('k')
+                .is_some_and(|n| n.parse::<f64>().is_ok())
+        })
+        .count();
+    let plain_big: Vec<&String> = texts
+        .iter()
+        .filter(|t| t.parse::<f64>().is_ok_and(|v| v >= 1000.0))
+        .collect();
+    assert!(kilo >= 3, "137k valid AS sessions: ticks in k: {texts:?}");
+    assert!(
+        plain_big.is_empty(),
+        "never 8000 next to 10k: {plain_big:?}"
+    );
+    for wanted in ["valid sessions", "orphaned sessions", "AS", "IdP facebook"] {
+        assert!(texts.iter().any(|t| t == wanted), "{wanted}: {texts:?}");
+    }
+    assert!(
+        !texts.iter().any(|t| t.contains("(all)")),
+        "orphans are per tier, not summed: {texts:?}"
+    );
+    // The logged-in chart is a share of the users, against the AS share.
+    let users = svg_texts(&dir.join("logged_in_users.svg"));
+    for wanted in ["logged in", "valid AS session", "share of users", "60%"] {
+        assert!(users.iter().any(|t| t == wanted), "{wanted}: {users:?}");
+    }
+}
+
+/// The `(x, y)` attributes of the SVG `<text>` whose text is `label`.
+fn text_at(svg: &str, label: &str) -> (f64, f64) {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let node = doc
+        .descendants()
+        .find(|n| n.has_tag_name("text") && n.text().map(str::trim) == Some(label))
+        .unwrap_or_else(|| panic!("no text {label}"));
+    let num = |a: &str| node.attribute(a).unwrap().parse::<f64>().unwrap();
+    (num("x"), num("y"))
+}
+
+#[test]
+fn latency_lollipops_stand_at_the_mean_with_clear_labels_and_per_replica_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = write_fixture(tmp.path(), &WITH_REPLICAS);
+    // Summed over the 5 replicas, as logins.csv holds them.
+    fs::write(
+        dir.join("logins.csv"),
+        "kind,latency_ms,hops,count\ninteractive,8480,12,89\ninteractive,16720,18,11\nsso,320,8,100\n",
+    )
+    .unwrap();
+    report::render_run(&dir).unwrap();
+    let svg = fs::read_to_string(dir.join("login_latency.svg")).unwrap();
+    let texts = svg_texts(&dir.join("login_latency.svg"));
+    for wanted in ["11% · 16.7 s", "89% · 8.48 s", "100% · 0.32 s"] {
+        assert!(texts.iter().any(|t| t == wanted), "{wanted}: {texts:?}");
+    }
+    assert!(
+        !texts.iter().any(|t| t == "120%"),
+        "no share tick above 100%"
+    );
+    // The label sits above its marker: its bottom is above the circle's top.
+    let (x, y) = text_at(&svg, "11% · 16.7 s");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let marker = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .map(|n| {
+            let num = |a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+            (num("cx"), num("cy"), num("r"))
+        })
+        .find(|(cx, cy, _)| (cx - x).abs() <= 1.0 && *cy > y)
+        .expect("a marker under the label");
+    assert!(marker.1 - marker.2 >= y + 2.0, "{marker:?} vs label at {y}");
+    let html = fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(
+        html.contains(
+            "Medians per replica (mean): interactive 8.48 s over 20 logins; SSO 0.32 s over 20 logins."
+        ),
+        "caption counts are per replica, as the table"
+    );
+}
+
+#[test]
+fn report_puts_settings_first_keeps_apps_open_and_fits_a_phone() {
+    let (_tmp, dir, _) = render_fixture(&MANY_TIERS);
+    let html = fs::read_to_string(dir.join("report.html")).unwrap();
+    let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("no {s}"));
+    assert!(at("<dt>plan</dt><dd>self_service</dd>") < at("Headline figures"));
+    assert!(at("<dt>cookie</dt><dd>non_persistent</dd>") < at("Headline figures"));
+    assert!(at("<td><code>regular_<wbr>web</code></td>") < at("Headline figures"));
+    let per_app = &html[at("<h3>Per app</h3>")..at("<details>")];
+    assert!(
+        per_app.contains("<tr><td>account-portal<div class=\"what\">regular_<wbr>web</div></td>"),
+        "{per_app}"
+    );
+    assert_eq!(per_app.matches("<td class=\"num\">10.0%</td>").count(), 3);
+    // Charts scale to the column; long TOML lines wrap; names break at `_` only.
+    assert!(html.contains(".chart img, .chart svg { display: block; max-width: 100%;"));
+    assert!(!html.contains("min-width: 640px"));
+    assert!(html.contains("white-space: pre-wrap"));
+    for code in html.split("<code>").skip(1) {
+        let code = &code[..code.find("</code>").unwrap()];
+        let rest = code.replace("_<wbr>", "").replace(".<wbr>", "");
+        assert!(!rest.contains("<wbr>"), "broken mid-word: {code}");
+    }
+}
+
+/// A [`WITH_REPLICAS`] run folder whose scenario sets the AS idle timeout to
+/// `idle` and whose `reauth_rate` is `reauth`, with no silent attempt.
+fn point(parent: &Path, name: &str, idle: &str, reauth: f64) -> PathBuf {
+    let dir = write_fixture(parent, &WITH_REPLICAS);
+    let dir = {
+        let to = parent.join(name);
+        fs::rename(&dir, &to).unwrap();
+        to
+    };
+    let toml = fs::read_to_string(dir.join("scenario.toml"))
+        .unwrap()
+        .replace(
+            "plan = \"self_service\"\n",
+            &format!("plan = \"self_service\"\nidle_timeout = \"{idle}\"\n"),
+        );
+    fs::write(dir.join("scenario.toml"), toml).unwrap();
+    let mut summary = fs::read_to_string(dir.join("summary.csv")).unwrap();
+    summary.push_str("sso_share,all,0.6,0.57,0.63\nsilent_auth_failure_share,all,0,0,0\n");
+    fs::write(dir.join("summary.csv"), summary).unwrap();
+    set_metric(&dir, "reauth_rate", reauth);
+    set_metric(&dir, "silent_auth_successes", 0.0);
+    set_metric(&dir, "silent_auth_login_required", 0.0);
+    report::render_run(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn comparison_names_the_varied_key_links_reports_and_marks_differences() {
+    let tmp = tempfile::tempdir().unwrap();
+    let runs: Vec<(String, PathBuf)> = [("p1", "1d", 0.1), ("p2", "3d", 0.1), ("p3", "7d", 0.2)]
+        .iter()
+        .map(|(name, idle, reauth)| (name.to_string(), point(tmp.path(), name, idle, *reauth)))
+        .collect();
+    let out = tmp.path().join("cmp");
+    report::render_comparison(&runs, &out).unwrap();
+    let lines = svg_texts(&out.join("compare_as_sessions.svg"));
+    for wanted in ["idle_timeout=1d", "idle_timeout=3d", "idle_timeout=7d"] {
+        assert!(lines.iter().any(|t| t == wanted), "{wanted}: {lines:?}");
+    }
+    assert!(!lines.iter().any(|t| t == "p1"), "not the folder name");
+    let rates = svg_texts(&out.join("compare_rates.svg"));
+    for wanted in [
+        "reauth_rate",
+        "sso_share",
+        "authorization_server.idle_timeout",
+        "1d",
+        "7d",
+        "+100% *",
+        "+0%",
+    ] {
+        assert!(rates.iter().any(|t| t == wanted), "{wanted}: {rates:?}");
+    }
+    assert!(
+        !rates.iter().any(|t| t.contains("silent")),
+        "no silent group when no run made a silent attempt: {rates:?}"
+    );
+    let html = fs::read_to_string(out.join("comparison.html")).unwrap();
+    assert!(html.contains("Varied: <code>authorization_<wbr>server.<wbr>idle_<wbr>timeout</code>"));
+    for p in ["p1", "p2", "p3"] {
+        assert!(
+            html.contains(&format!("href=\"../{p}/report.html\"")),
+            "{p}"
+        );
+    }
+    assert!(
+        html.contains("<div class=\"mark\">(+100.0%) *</div>"),
+        "as `compare` prints"
+    );
+    assert!(
+        !html.contains("ssosim chart RUN_DIR"),
+        "chart does not redraw it"
+    );
+    assert!(
+        !html.contains("<code>silent_<wbr>auth_<wbr>failure_<wbr>share</code>"),
+        "no row of zeros"
+    );
+}
+
 /// Writes the fixtures' reports under `$SSOSIM_REPORT_DEMO` to look at them:
 /// `SSOSIM_REPORT_DEMO=/tmp/demo cargo test --release --test report_charts -- --ignored`.
 #[test]

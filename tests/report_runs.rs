@@ -280,3 +280,57 @@ fn two_apps_with_replicas() {
     );
     check_redraw(&out);
 }
+
+/// The report's sequence diagram is the model's own trace of the first user
+/// who logs in: a password login to a regular web app, the seed flow's hops
+/// in order, drawn as inline SVG (no script, nothing fetched), and
+/// `ssosim chart` draws it again byte for byte (`check_redraw`).
+#[test]
+fn report_draws_the_first_login_as_inline_svg() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/storezero.toml");
+    let out = tmp.path().join("storezero");
+    run(&scenario, &out, &["users.connections={ password = 1.0 }"]);
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    let start = html
+        .find("<svg class=\"sequence\"")
+        .expect("sequence diagram");
+    let end = start + html[start..].find("</svg>").unwrap() + "</svg>".len();
+    let svg = &html[start..end];
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    // The seed flow (design §5), in this order; other hops may come between.
+    let seed = [
+        "GET /page",
+        "302 /authorize",
+        "GET /authorize",
+        "302 /login",
+        "GET /login",
+        "200 login prompt",
+        "POST /login (username, password)",
+        "302 /callback",
+        "GET /callback",
+        "POST /oauth/token (back channel)",
+        "200 tokens (back channel)",
+        "200 page",
+    ];
+    let mut rest = texts.iter();
+    for hop in seed {
+        assert!(
+            rest.any(|t| *t == hop),
+            "{hop} missing or out of order in {texts:?}"
+        );
+    }
+    // One arrow per hop of the model's trace of that user.
+    let run = ssosim::report::RunData::load(&out).unwrap();
+    let login = ssosim::report::sequence::sample_login(&run).unwrap();
+    let hops = login.lines.iter().filter(|l| l.hop.is_some()).count();
+    assert_eq!(svg.matches("<line class=\"hop\"").count(), hops);
+    assert!(html.contains(&format!("First login of user {}", login.user)));
+    check_run_folder(&out);
+    check_redraw(&out);
+}

@@ -23,6 +23,7 @@ mod run;
 mod steady;
 mod summary;
 mod sweep;
+mod sweep_folder;
 mod trace;
 mod trace_format;
 

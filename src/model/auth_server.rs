@@ -137,18 +137,19 @@ impl UserWorld<'_> {
     }
 
     /// `GET /v2/logout`: ends the AS session and, with back-channel logout,
-    /// notifies every app holding a local session of the user; federated, on
-    /// to the IdP's logout.
+    /// sends a `logout_token` for the user to every app holding a local
+    /// session of the user — reachable, or orphaned by a lost cookie and
+    /// alive server-side — server to server, so a browser close does not
+    /// stop it; federated, on to the IdP's logout.
     pub fn as_logout(&mut self, app: u16, federated: bool, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.end_session(AS, now, EndCause::Logout);
         if self.cfg.backchannel_logout {
             for other in 0..self.cfg.apps.len() {
                 let tier = self.cfg.layout.app_tier(other);
-                if self.session_valid(tier, now) {
-                    let epoch = self.browser.epoch;
+                if self.session_valid(tier, now) || self.has_orphan(tier, now) {
                     let msg = Msg::BackchannelLogout { app: other as u16 };
-                    ctx.schedule_in(self.cfg.latency, Event::Deliver { epoch, msg });
+                    self.send_server(ctx, msg);
                 }
             }
         }

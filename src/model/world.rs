@@ -31,6 +31,12 @@ pub enum Event {
         /// The hop.
         msg: Msg,
     },
+    /// A server-to-server hop (a back-channel `logout_token`) reaches its
+    /// receiver: no browser is on its way, so no browser close drops it.
+    ServerToServer {
+        /// The hop.
+        msg: Msg,
+    },
     /// The dwell on a served page ends.
     DwellEnd {
         /// Browser generation of the visit.
@@ -53,8 +59,10 @@ pub(super) struct UserWorld<'c> {
     pub browser: Browser,
     /// Per tier (see [`Layout`]): the session the browser can reach.
     pub sessions: Vec<Option<Session>>,
-    /// AS sessions orphaned by a browser close: `[from, until)`, cut by a password reset.
-    pub as_orphans: Vec<(u64, u64)>,
+    /// Sessions orphaned by a lost cookie, `(tier, from, until)`: alive
+    /// server-side on `[from, until)`, cut by a password reset (AS) or a
+    /// back-channel logout (apps); counted in the time series at the end.
+    pub orphans: Vec<(usize, u64, u64)>,
     /// Reachable validity intervals of AS and app sessions (logged-in users).
     pub reach: Vec<(u64, u64)>,
     /// Apps this user visited.
@@ -93,7 +101,7 @@ impl<'c> UserWorld<'c> {
             user: User::new(cfg, replica, 0, None),
             browser: Browser::default(),
             sessions: vec![None; tiers],
-            as_orphans: Vec::new(),
+            orphans: Vec::new(),
             reach: Vec::new(),
             visited: vec![false; cfg.apps.len()],
             rt_server: vec![None; cfg.apps.len()],
@@ -116,7 +124,7 @@ impl<'c> UserWorld<'c> {
         self.user = User::new(self.cfg, self.replica, id, profile);
         self.browser = Browser::default();
         self.sessions.iter_mut().for_each(|s| *s = None);
-        self.as_orphans.clear();
+        self.orphans.clear();
         self.reach.clear();
         self.visited.iter_mut().for_each(|v| *v = false);
         self.rt_server.iter_mut().for_each(|f| *f = None);
@@ -149,6 +157,12 @@ impl<'c> UserWorld<'c> {
         }
         let epoch = self.browser.epoch;
         ctx.schedule_in(delay + self.cfg.latency, Event::Deliver { epoch, msg });
+    }
+
+    /// Sends a server-to-server hop now; it arrives after the network
+    /// latency whatever the browser does meanwhile.
+    pub fn send_server(&mut self, ctx: &mut Context<'_, Event>, msg: Msg) {
+        ctx.schedule_in(self.cfg.latency, Event::ServerToServer { msg });
     }
 
     /// Counts one app counter at the current time.
@@ -185,21 +199,39 @@ impl<'c> UserWorld<'c> {
         });
     }
 
-    fn deliver(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
+    /// Adds the hop to the trace, when tracing.
+    fn trace_hop(&mut self, msg: Msg, t: u64) {
         if let Some(trace) = &mut self.trace {
             let (from, to, what) = msg.describe(self.user.idp_index());
             trace.push(TraceLine {
-                time: ctx.now(),
+                time: t,
                 hop: Some((self.cfg.actor_name(from), self.cfg.actor_name(to))),
                 what: what.to_string(),
                 kind: LineKind::Hop,
             });
         }
+    }
+
+    /// A hop of the browser's visit arrives: one more hop of its login flow
+    /// until the page is served.
+    fn deliver(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
+        self.trace_hop(msg, ctx.now());
         if let Some(v) = &mut self.browser.visit
             && !v.served
         {
             v.hops += 1;
         }
+        self.dispatch(msg, ctx);
+    }
+
+    /// A server-to-server hop arrives: no hop of any visit's login flow.
+    fn deliver_server(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
+        self.trace_hop(msg, ctx.now());
+        self.dispatch(msg, ctx);
+    }
+
+    /// Hands the hop to its receiver.
+    fn dispatch(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
         match msg {
             Msg::PageRequest { app } => self.app_page_request(app, ctx),
             Msg::AppCallback { app } => self.app_callback(app, ctx),
@@ -388,26 +420,35 @@ impl<'c> UserWorld<'c> {
             }
             let (expiry, _) = s.natural_end(&self.cfg.policies[tier]);
             self.close(tier, t, cause);
-            if tier == Layout::AS_TIER {
-                self.as_orphans.push((t, expiry));
-            } else {
-                let layout = self.cfg.layout;
-                self.metrics
-                    .series
-                    .interval_in(&layout, Series::ORPHANED, tier, t, expiry);
+            self.orphans.push((tier, t, expiry));
+        }
+    }
+
+    /// Ends at `t` the server-side remainders of `tier`'s orphaned sessions;
+    /// returns how many were still alive.
+    pub fn end_orphans(&mut self, tier: usize, t: u64) -> usize {
+        let mut ended = 0;
+        for o in &mut self.orphans {
+            if o.0 == tier && o.2 > t {
+                o.2 = t.max(o.1);
+                ended += 1;
             }
         }
+        ended
+    }
+
+    /// True when `tier` has an orphaned session alive server-side at `t`.
+    pub fn has_orphan(&self, tier: usize, t: u64) -> bool {
+        self.orphans
+            .iter()
+            .any(|o| o.0 == tier && o.1 <= t && t < o.2)
     }
 
     /// Password reset at `t`: every AS session of the user expires, the
     /// reachable one (counted) and the orphaned ones (series only).
     pub fn expire_as_sessions(&mut self, t: u64) {
         self.end_session(Layout::AS_TIER, t, EndCause::PasswordReset);
-        for o in &mut self.as_orphans {
-            if o.1 > t {
-                o.1 = t.max(o.0);
-            }
-        }
+        self.end_orphans(Layout::AS_TIER, t);
     }
 
     /// End of the timeline: sessions still valid are alive at the end, others
@@ -434,14 +475,10 @@ impl<'c> UserWorld<'c> {
                 self.end_naturally(tier);
             }
         }
-        for &(from, until) in &self.as_orphans {
-            self.metrics.series.interval_in(
-                &layout,
-                Series::ORPHANED,
-                Layout::AS_TIER,
-                from,
-                until,
-            );
+        for &(tier, from, until) in &self.orphans {
+            self.metrics
+                .series
+                .interval_in(&layout, Series::ORPHANED, tier, from, until);
         }
         // Logged-in users: union of the reachable AS and app validity intervals.
         self.reach.sort_unstable();
@@ -490,6 +527,7 @@ impl Model for UserWorld<'_> {
             Event::PasswordReset => self.on_password_reset(ctx),
             Event::CookieClear => self.on_cookie_clear(ctx),
             Event::Deliver { epoch, msg } if epoch == self.browser.epoch => self.deliver(msg, ctx),
+            Event::ServerToServer { msg } => self.deliver_server(msg, ctx),
             Event::DwellEnd { epoch } if epoch == self.browser.epoch => self.on_dwell_end(ctx),
             Event::TokenExpiry { epoch } if epoch == self.browser.epoch => {
                 self.on_token_expiry(ctx)

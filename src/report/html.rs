@@ -660,10 +660,15 @@ pub fn comparison_report(
         let _ = write!(out, "<th class=\"num\">{}</th>", breakable(label));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for row in rows
-        .iter()
-        .filter(|r| r.runs.iter().any(|c| c.value.is_some()))
-    {
+    // A row every run has as zero (no silent attempt anywhere) says nothing.
+    let said = |c: &comparison::Cell| {
+        c.value.is_some_and(|v| {
+            v.value != 0.0
+                || v.ci95_low.is_some_and(|x| x != 0.0)
+                || v.ci95_high.is_some_and(|x| x != 0.0)
+        })
+    };
+    for row in rows.iter().filter(|r| r.runs.iter().any(said)) {
         let p = precision_of(&row.metric);
         let _ = write!(
             out,

@@ -210,12 +210,14 @@ pub fn caption(login: &SampleLogin) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::LineKind;
 
     fn hop(time: u64, from: &str, to: &str, what: &str) -> TraceLine {
         TraceLine {
             time,
             hop: Some((from.to_string(), to.to_string())),
             what: what.to_string(),
+            kind: LineKind::Hop,
         }
     }
 
@@ -224,6 +226,7 @@ mod tests {
             time,
             hop: None,
             what: what.to_string(),
+            kind: LineKind::Note,
         }
     }
 

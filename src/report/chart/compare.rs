@@ -228,7 +228,15 @@ impl Figure for CompareRates<'_> {
     }
 
     fn title(&self) -> String {
-        "Re-authentication, SSO and silent failures, by run".to_string()
+        if self
+            .shares()
+            .iter()
+            .any(|s| s.0 == "silent_auth_failure_share")
+        {
+            "Re-authentication, SSO and silent failures, by run".to_string()
+        } else {
+            "Re-authentication and SSO, by run".to_string()
+        }
     }
 
     fn caption(&self) -> String {
