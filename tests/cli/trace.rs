@@ -74,6 +74,7 @@ const TEXT_USER_5: &str = r#"user 5 of snap: connection password; third-party co
 0d+01:18:39.426          as -> browser     200 login prompt
 0d+01:18:39.426                            * user completes the prompt in 8s
 0d+01:18:47.466     browser -> as          POST /login (username, password)
+0d+01:18:47.466                            * interactive login: first login of this browser
 0d+01:18:47.466                            * as session created
 0d+01:18:47.506          as -> browser     302 /callback
 0d+01:18:47.546     browser -> web         GET /callback
@@ -128,6 +129,7 @@ const MERMAID_USER_13_LOGINS: &str = r#"sequenceDiagram
     p2->>p0: 0d+05:07:21.126 200 login prompt
     Note over p0: 0d+05:07:21.126 user completes the prompt in 8s
     p0->>p2: 0d+05:07:29.166 POST /login (username, password)
+    Note over p0: 0d+05:07:29.166 interactive login: first login of this browser
     Note over p2: 0d+05:07:29.166 as session created
     p2->>p0: 0d+05:07:29.206 302 /callback
     p0->>p1: 0d+05:07:29.246 GET /callback
