@@ -424,3 +424,44 @@ cookie_clears_per_month = 30.0
     // The AS session, held by a browser cookie, is reached by clears.
     assert!(m.tier_value(Layout::AS_TIER, TierCounter::EndedCookiesCleared) > 0);
 }
+
+#[test]
+fn users_served_by_refresh_tokens_count_as_logged_in() {
+    // Every browser blocks third-party cookies and the AS session ends after
+    // a day without /authorize: after the first login every visit is served
+    // by a refresh-token exchange, which never touches the AS session. A user
+    // is logged in (served without a credential prompt) from the first login
+    // on: the family (30 d absolute, 15 d idle at 3 visits a day) outlives
+    // the run. So, at every sample, logged-in users = first logins so far
+    // (exactly), ≈ N(1 − e^(−3t)) (closed form).
+    let s = from_str(
+        &spa_text(
+            "refresh_tokens = { enabled = true }",
+            "third_party_cookies_blocked = 1.0",
+        ),
+        "rt.toml",
+        &[],
+    )
+    .unwrap();
+    let m = simulate(&s, 0);
+    assert_eq!(m.app_total(A::Reauthentications), 0);
+    assert!(
+        m.app_total(A::RefreshTokenLogins) + m.app_total(A::InteractiveLogins)
+            >= m.app_total(A::ProtectedVisits) - m.app_total(A::LoginsAbandoned)
+    );
+    let logged_in = m.series.logged_in_users();
+    let first = m.series.counter(0, SeriesCounter::InteractiveLogins);
+    assert_eq!(logged_in, first, "logged in = first logins so far");
+    let n = 20_000.0;
+    let hour = 1.0 / 24.0;
+    for (k, &x) in logged_in.iter().enumerate().skip(1) {
+        let p = 1.0 - (-3.0 * k as f64 * hour).exp();
+        let se = (n * p * (1.0 - p)).sqrt().max(1.0);
+        assert!(
+            (x as f64 - n * p).abs() < 4.5 * se,
+            "sample {k}: {x} logged in, closed form {:.0}",
+            n * p
+        );
+    }
+    assert!(logged_in[logged_in.len() - 1] > 19_900);
+}

@@ -199,7 +199,7 @@ impl UserWorld<'_> {
         renewal: bool,
         ctx: &mut Context<'_, Event>,
     ) {
-        self.store_refresh_token(app);
+        self.store_refresh_token(app, ctx.now());
         self.tokens_received(app, renewal, ctx);
     }
 
@@ -224,7 +224,7 @@ impl UserWorld<'_> {
         renewal: bool,
         ctx: &mut Context<'_, Event>,
     ) {
-        self.rt_client[app as usize] = None;
+        self.forget_refresh_token(app, ctx.now());
         self.send(ctx, Msg::SilentAuthorize { app, renewal });
     }
 
@@ -293,7 +293,7 @@ impl UserWorld<'_> {
         self.note(now, || format!("user logs out ({kind:?})"));
         // Logging out of an app clears its tokens, refresh token included
         // (the family stays valid server-side, unused, until it expires).
-        self.rt_client[app as usize] = None;
+        self.forget_refresh_token(app, now);
         if self.cfg.apps[app as usize].kind.uses_code_grant() {
             self.send(ctx, Msg::AppLogout { app });
         } else if kind == LogoutKind::AppOnly {

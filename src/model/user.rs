@@ -194,6 +194,10 @@ impl UserWorld<'_> {
         self.note(now, || "browser closes".to_string());
         self.cut_visit(now);
         self.drop_cookies(now, false);
+        // An exchange's answer in flight is lost: the app keeps the token it had.
+        for app in 0..self.cfg.apps.len() {
+            self.refresh_reach(app as u16, now);
+        }
         self.start_pending_visit(ctx);
     }
 
@@ -224,7 +228,7 @@ impl UserWorld<'_> {
         self.browser.mfa_remembered_until = 0;
         for app in 0..self.cfg.apps.len() {
             if !self.cfg.apps[app].kind.uses_code_grant() {
-                self.rt_client[app] = None;
+                self.forget_refresh_token(app as u16, now);
             }
         }
     }

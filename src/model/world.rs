@@ -62,8 +62,14 @@ pub(super) struct UserWorld<'c> {
     /// server-side on `[from, until)`, cut by a password reset (AS) or a
     /// back-channel logout (apps); counted in the time series at the end.
     pub orphans: Vec<(usize, u64, u64)>,
-    /// Reachable validity intervals of AS and app sessions (logged-in users).
+    /// Intervals during which the user would be served without a credential
+    /// prompt (logged-in users): reachable valid AS and app sessions, and
+    /// refresh tokens an app holds that the AS would accept.
     pub reach: Vec<(u64, u64)>,
+    /// Per app: the open logged-in interval of its refresh token, `(since,
+    /// until)`, `until` being when the token stops being accepted unless
+    /// something changes.
+    pub rt_reach: Vec<Option<(u64, u64)>>,
     /// Apps this user visited.
     pub visited: Vec<bool>,
     /// Per app: the refresh-token family the AS keeps for this user.
@@ -94,6 +100,7 @@ impl<'c> UserWorld<'c> {
             sessions: vec![None; tiers],
             orphans: Vec::new(),
             reach: Vec::new(),
+            rt_reach: vec![None; cfg.apps.len()],
             visited: vec![false; cfg.apps.len()],
             rt_server: vec![None; cfg.apps.len()],
             rt_client: vec![None; cfg.apps.len()],
@@ -113,6 +120,7 @@ impl<'c> UserWorld<'c> {
         self.sessions.iter_mut().for_each(|s| *s = None);
         self.orphans.clear();
         self.reach.clear();
+        self.rt_reach.iter_mut().for_each(|r| *r = None);
         self.visited.iter_mut().for_each(|v| *v = false);
         self.rt_server.iter_mut().for_each(|f| *f = None);
         self.rt_client.iter_mut().for_each(|c| *c = None);
@@ -443,7 +451,13 @@ impl<'c> UserWorld<'c> {
                 .series
                 .interval_in(&layout, Series::ORPHANED, tier, from, until);
         }
-        // Logged-in users: union of the reachable AS and app validity intervals.
+        // Logged-in users: union of the reachable AS and app validity
+        // intervals and of the usable refresh tokens.
+        for app in 0..self.rt_reach.len() {
+            if let Some(open) = self.rt_reach[app].take() {
+                self.reach.push(open);
+            }
+        }
         self.reach.sort_unstable();
         let mut current: Option<(u64, u64)> = None;
         for &(a, b) in &self.reach {
