@@ -235,7 +235,8 @@ impl UserWorld<'_> {
             Connection::Password => Msg::PostCredentials { app },
             Connection::Idp(_) => Msg::ChooseIdp { app },
         };
-        self.send_after(ctx, self.cfg.think, next);
+        let think = self.think_time();
+        self.send_after(ctx, think, next);
     }
 
     /// Tokens arrived by `postMessage` (with a new refresh-token family when

@@ -1,7 +1,8 @@
 //! A user (design §6): a profile drawn once (connection, third-party cookie
 //! policy) and the random processes of its timeline — Poisson visits, browser
-//! closes and password resets — each from its own ChaCha stream derived from
-//! (seed, replica, user id, purpose).
+//! closes, password resets, cookie clears, per-visit choices and drawn delays
+//! (latencies, think and processing times) — each from its own ChaCha stream
+//! derived from (seed, replica, user id, purpose).
 
 use super::config::{ModelConfig, pick};
 use super::world::{Event, UserWorld};
@@ -20,6 +21,8 @@ const RESETS: u64 = 3;
 /// Per-visit choices: app, protected page, logout, federated logout.
 const CHOICES: u64 = 4;
 const CLEARS: u64 = 5;
+/// Drawn delays: hop latencies, think times, server processing times.
+const DELAYS: u64 = 6;
 
 /// How a browser treats third-party cookies (drawn once per user).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +69,8 @@ pub(super) struct User {
     pub resets: ChaCha8Rng,
     pub choices: ChaCha8Rng,
     pub clears: ChaCha8Rng,
+    /// Delays drawn from distributions (constants draw nothing).
+    pub delays: ChaCha8Rng,
     /// Candidate visits per ms, at the daily profile's peak (thinned to the profile).
     pub visit_rate_peak: f64,
 }
@@ -108,6 +113,7 @@ impl User {
             resets: stream(RESETS),
             choices: stream(CHOICES),
             clears: stream(CLEARS),
+            delays: stream(DELAYS),
             visit_rate_peak: profile.visits_per_day / DAY as f64 * cfg.daily_peak,
         }
     }

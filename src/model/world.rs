@@ -2,15 +2,15 @@
 //! of the timeline, and the session bookkeeping shared by all tiers.
 
 use super::browser::{Browser, LogoutKind};
-use super::config::ModelConfig;
-use super::message::Msg;
+use super::config::{DelayModel, ModelConfig};
+use super::message::{Actor, Msg};
 use super::refresh::RefreshFamily;
 use super::session::{EndCause, Session};
 use super::trace::{TraceLine, UserScript};
 use super::user::User;
-use crate::engine::{Context, Model, Simulation};
+use crate::engine::{Context, Model, Simulation, rng};
 use crate::metrics::{AppCounter, GlobalCounter, Layout, Metrics, Series, TierCounter};
-use crate::scenario::CookieKind;
+use crate::scenario::{Connection, CookieKind, MAX_DURATION};
 
 /// What happens on a user's timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,7 +137,8 @@ impl<'c> UserWorld<'c> {
         self.send_after(ctx, 0, msg);
     }
 
-    /// Sends a hop after `delay` (the user's think time), plus the latency.
+    /// Sends a hop after `delay` (the user's think time), plus the latency
+    /// (and the sender's processing time, for the AS and IdPs).
     #[inline]
     pub fn send_after(&mut self, ctx: &mut Context<'_, Event>, delay: u64, msg: Msg) {
         if delay > 0 {
@@ -146,13 +147,54 @@ impl<'c> UserWorld<'c> {
             });
         }
         let epoch = self.browser.epoch;
-        ctx.schedule_in(delay + self.cfg.latency, Event::Deliver { epoch, msg });
+        let hop = self.hop_delay(msg);
+        ctx.schedule_in(delay.saturating_add(hop), Event::Deliver { epoch, msg });
     }
 
     /// Sends a server-to-server hop now; it arrives after the network
-    /// latency whatever the browser does meanwhile.
+    /// latency (and the sender's processing time) whatever the browser does
+    /// meanwhile.
     pub fn send_server(&mut self, ctx: &mut Context<'_, Event>, msg: Msg) {
-        ctx.schedule_in(self.cfg.latency, Event::ServerToServer { msg });
+        let hop = self.hop_delay(msg);
+        ctx.schedule_in(hop, Event::ServerToServer { msg });
+    }
+
+    /// One draw of `d`, ms: its median for a constant (no random number
+    /// used), else log-normal from the user's delay stream, rounded to the
+    /// millisecond and at most [`MAX_DURATION`] (100 years).
+    #[inline]
+    pub fn draw(&mut self, d: DelayModel) -> u64 {
+        if d.sigma == 0.0 {
+            return d.median;
+        }
+        let x = rng::lognormal(&mut self.user.delays, d.median as f64, d.sigma);
+        if x < MAX_DURATION as f64 {
+            (x + 0.5) as u64
+        } else {
+            MAX_DURATION
+        }
+    }
+
+    /// The time the user takes to answer one prompt.
+    #[inline]
+    pub fn think_time(&mut self) -> u64 {
+        self.draw(self.cfg.think)
+    }
+
+    /// Latency of one hop, plus the processing time of its sender when it
+    /// is the AS or an IdP.
+    #[inline]
+    fn hop_delay(&mut self, msg: Msg) -> u64 {
+        let latency = self.draw(self.cfg.latency);
+        if !self.cfg.processing {
+            return latency;
+        }
+        let processing = match (msg.sender(), self.user.profile.connection) {
+            (Actor::As, _) => self.draw(self.cfg.as_processing),
+            (Actor::Idp(_), Connection::Idp(i)) => self.draw(self.cfg.idp_processing[i]),
+            _ => 0,
+        };
+        latency.saturating_add(processing)
     }
 
     /// Counts one app counter at the current time.
@@ -234,7 +276,10 @@ impl<'c> UserWorld<'c> {
             Msg::V2Logout { app, federated } => self.as_logout(app, federated, ctx),
             Msg::RedirectLogin { app } => self.send(ctx, Msg::LoginPage { app }),
             Msg::LoginPrompt { app } => self.browser_login_prompt(app, ctx),
-            Msg::MfaPrompt { app } => self.send_after(ctx, self.cfg.think, Msg::PostMfa { app }),
+            Msg::MfaPrompt { app } => {
+                let think = self.think_time();
+                self.send_after(ctx, think, Msg::PostMfa { app })
+            }
             Msg::RedirectIdp { app } => self.send(ctx, Msg::IdpDialog { app }),
             Msg::RedirectAppCallback { app } => self.send(ctx, Msg::AppCallback { app }),
             Msg::WebMessageTokens { app, renewal } => self.browser_tokens(app, renewal, ctx),
@@ -249,7 +294,8 @@ impl<'c> UserWorld<'c> {
             Msg::IdpPostCredentials { app } => self.idp_login(app, ctx),
             Msg::IdpLogout { app } => self.idp_logout(app, ctx),
             Msg::IdpPrompt { app } => {
-                self.send_after(ctx, self.cfg.think, Msg::IdpPostCredentials { app })
+                let think = self.think_time();
+                self.send_after(ctx, think, Msg::IdpPostCredentials { app })
             }
             Msg::RedirectAsCallback { app } => self.send(ctx, Msg::AsIdpCallback { app }),
             Msg::AppRedirectReturnTo { app } => self.send(ctx, Msg::ReturnTo { app }),
