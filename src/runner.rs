@@ -121,7 +121,8 @@ fn run_replica(
     progress: &Progress,
 ) -> Result<Metrics, RunError> {
     let users = scenario.simulation.users;
-    let duration = scenario.simulation.duration;
+    // Each timeline runs to the end of the warm-up plus the measured window.
+    let end = cfg.end;
     let blocks = users.div_ceil(BLOCK);
     let next = AtomicU64::new(0);
     let worker = |_| -> Result<Metrics, RunError> {
@@ -138,8 +139,13 @@ fn run_replica(
             let mut done = 0;
             let events_before = sim.metrics().events;
             for id in first..last {
+                // A user may take long (a long warm-up at a high visit
+                // rate): a stop request is honoured between users.
+                if progress.cancel.load(Ordering::Relaxed) {
+                    return Err(RunError::Interrupted);
+                }
                 if shard.is_none_or(|(i, n)| id % n == i) {
-                    sim.simulate(id, duration);
+                    sim.simulate(id, end);
                     done += 1;
                 }
             }

@@ -131,6 +131,7 @@ fn sessions_are_conserved_at_every_tier() {
 [simulation]
 users = 3000
 duration = "20d"
+warmup = "3d"
 [authorization_server]
 cookie = "non_persistent"
 idle_timeout = "12h"
@@ -185,9 +186,11 @@ visit_rate_shape = 0.7
         .unwrap();
         let m = simulate(&s, 0);
         for tier in 0..m.layout.tiers() {
-            let created = m.tier_value(tier, TierCounter::SessionsCreated);
-            let ended: u64 = TierCounter::ALL[1..]
+            let created = m.tier_value(tier, TierCounter::SessionsCreated)
+                + m.tier_value(tier, TierCounter::AliveAtWarmupEnd);
+            let ended: u64 = TierCounter::ENDINGS
                 .iter()
+                .chain([&TierCounter::AliveAtEnd])
                 .map(|&c| m.tier_value(tier, c))
                 .sum();
             assert_eq!(created, ended, "{name}: tier {tier}");

@@ -768,3 +768,154 @@ fn a_native_apps_session_lives_in_the_app_not_in_the_browser() {
         ]
     );
 }
+
+/// The tenant with back-channel logout, two regular web apps (`storezero`
+/// and `spa`) whose local sessions last a day idle, and `users` lines.
+fn backchannel_tenant(users: &str) -> String {
+    TENANT
+        .replace(
+            "absolute_timeout = \"1d\"\n[identity",
+            "absolute_timeout = \"1d\"\nbackchannel_logout = true\n[identity",
+        )
+        .replace(
+            "local_session = { idle_timeout = \"30m\", absolute_timeout = \"1d\" }",
+            "local_session = { idle_timeout = \"1d\", absolute_timeout = \"1d\" }",
+        )
+        .replace("kind = \"spa_implicit\"", "kind = \"regular_web\"")
+        .replace("[users]\n", &format!("[users]\n{users}"))
+}
+
+#[test]
+fn a_backchannel_logout_token_is_not_dropped_by_a_browser_close() {
+    // Short visits to the two apps in turn, half of them ending in a logout,
+    // and a browser close every 5 s on average: some close lands within the
+    // 40 ms between `/v2/logout` and the `logout_token`'s arrival at the
+    // other app. The token goes server to server and arrives all the same.
+    let toml = backchannel_tenant(
+        "logout_share = 0.5\nbrowser_closes_per_day = 17280.0\nvisit_length = \"1s\"\nlogin_think_time = \"1s\"\n",
+    )
+    .replace(
+        "idle_timeout = \"1h\"\nabsolute_timeout = \"1d\"",
+        "idle_timeout = \"1d\"\nabsolute_timeout = \"1d\"",
+    );
+    let profile = UserProfile::new(Connection::Password, ThirdPartyCookies::Allowed);
+    let visits: Vec<(u64, u16, bool)> = (0..3000)
+        .map(|i| (i * 5000, (i % 2) as u16, true))
+        .collect();
+    let found = (0..20).find_map(|id| {
+        let s = from_str(&toml, "flows.toml", &[]).unwrap();
+        let cfg = ModelConfig::new(&s);
+        let script = UserScript {
+            profile: Some(profile),
+            visits: visits
+                .iter()
+                .map(|&(at, app, protected)| ScriptedVisit { at, app, protected })
+                .collect(),
+        };
+        let (lines, _) = Simulator::new(&cfg, 0)
+            .with_script(script)
+            .trace(id, 3000 * 5000);
+        // A `/v2/logout` from one app while the other holds a session (so
+        // the AS sends it a token), then a browser close before it arrived.
+        let hit = lines.iter().enumerate().find_map(|(i, l)| {
+            if l.what != "GET /v2/logout" {
+                return None;
+            }
+            let from = lines[..i]
+                .iter()
+                .rev()
+                .find(|x| x.what == "302 /v2/logout")?;
+            let other = if from.hop.as_ref()?.0 == "storezero" {
+                "spa"
+            } else {
+                "storezero"
+            };
+            let (created, ended) = (
+                format!("app:{other} session created"),
+                format!("app:{other} session ends"),
+            );
+            let other_valid = lines[..i]
+                .iter()
+                .rev()
+                .find(|x| x.what == created || x.what.starts_with(&ended))
+                .is_some_and(|x| x.what == created);
+            let closed = lines[i..]
+                .iter()
+                .take_while(|x| x.time < l.time + 40)
+                .any(|x| x.what == "browser closes");
+            (other_valid && closed).then_some(i)
+        })?;
+        Some((lines, hit))
+    });
+    let (lines, i) = found.expect("a close within 40 ms of a /v2/logout");
+    let t = lines[i].time;
+    let token = lines[i..]
+        .iter()
+        .find(|l| l.what == "POST /backchannel-logout (logout_token)")
+        .expect("the logout_token is delivered");
+    assert_eq!(token.time, t + 40, "{:#?}", &lines[i..i + 12]);
+}
+
+#[test]
+fn a_backchannel_logout_ends_a_local_session_orphaned_by_a_browser_close() {
+    // Log in to storezero (session-only local cookie), then, three hours
+    // later, to the other app by SSO and log out there. A browser close in
+    // between orphaned storezero's session: its cookie is gone, the server
+    // side would live a day. The logout_token ends that remainder.
+    use ssosim::metrics::Series;
+    let toml = backchannel_tenant("logout_share = 1.0\nbrowser_closes_per_day = 24.0\n").replace(
+        "idle_timeout = \"1h\"\nabsolute_timeout = \"1d\"",
+        "idle_timeout = \"1d\"\nabsolute_timeout = \"1d\"",
+    );
+    let s = from_str(&toml, "flows.toml", &[]).unwrap();
+    let cfg = ModelConfig::new(&s);
+    let later = 3 * HOUR;
+    let script = UserScript {
+        profile: Some(UserProfile::new(
+            Connection::Password,
+            ThirdPartyCookies::Allowed,
+        )),
+        visits: vec![
+            ScriptedVisit {
+                at: 0,
+                app: 0,
+                protected: true,
+            },
+            ScriptedVisit {
+                at: later,
+                app: 1,
+                protected: true,
+            },
+        ],
+    };
+    let found = (0..200).find_map(|id| {
+        let mut sim = Simulator::new(&cfg, 0).with_script(script.clone());
+        let (lines, _) = sim.trace(id, 5 * HOUR);
+        let n = notes(&lines);
+        let orphaned = n.contains(&"app:storezero session ends: browser close");
+        let notified = lines
+            .iter()
+            .any(|l| l.what == "POST /backchannel-logout (logout_token)");
+        let orphans = sim
+            .metrics()
+            .series
+            .sessions(Series::ORPHANED, cfg.layout.app_tier(0));
+        (orphaned && notified).then_some((lines, orphans))
+    });
+    let (lines, orphans) = found.expect("a close orphans storezero's session before the logout");
+    let token = lines
+        .iter()
+        .position(|l| l.what == "POST /backchannel-logout (logout_token)")
+        .unwrap();
+    assert_eq!(lines[token].hop.as_ref().unwrap().1, "storezero");
+    assert_eq!(
+        lines[token + 1].what,
+        "app:storezero orphaned session ends: back-channel logout"
+    );
+    assert_eq!(lines[token + 1].time, lines[token].time);
+    // Hourly samples: orphaned before the logout (about 3 h 10 min), not after,
+    // where the remainder would otherwise have lived until a day after the login.
+    let h = |k: usize| orphans[k];
+    assert_eq!(h(3), 1, "{orphans:?}");
+    assert!((4..=24).all(|k| h(k) == 0), "{:?}", &orphans[..26]);
+}

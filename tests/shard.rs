@@ -9,10 +9,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The files an unsharded run writes that must compare byte for byte.
-const EXACT: [&str; 4] = [
+const EXACT: [&str; 6] = [
     "summary.csv",
     "timeseries.csv",
     "logins.csv",
+    "distributions.csv",
+    "segments.csv",
     "scenario.toml",
 ];
 
@@ -84,6 +86,7 @@ impl Case {
             sets: vec![
                 "simulation.users=300".into(),
                 "simulation.duration=5d".into(),
+                "simulation.warmup=2d".into(),
                 format!("simulation.replicas={replicas}"),
             ],
         }
@@ -187,6 +190,7 @@ fn assert_same_run(full: &Path, merged: &Path, label: &str) {
         "replicas",
         "users",
         "duration_ms",
+        "warmup_ms",
         "events_processed",
         "overrides",
         "shard",
@@ -273,7 +277,7 @@ fn the_shard_folder_holds_raw_results_scenario_and_manifest() {
     let m: serde_json::Value =
         serde_json::from_slice(&fs::read(dirs[1].join("shard.json")).unwrap()).unwrap();
     assert_eq!(m["format"], "ssosim-shard");
-    assert_eq!(m["format_version"], 1);
+    assert_eq!(m["format_version"], 2);
     assert_eq!(m["shard_index"], 1);
     assert_eq!(m["shard_count"], 3);
     assert_eq!(m["users"], 300);

@@ -59,7 +59,7 @@ fn not_a_run_folder(dir: &Path) -> Option<String> {
             "a shard folder (ssosim run --shard I/N): it has no charts of its own; merge the shards first with ssosim merge SHARD_DIR... --out DIR, which draws the charts of the merged run".into(),
         );
     }
-    if super::sweep::is_sweep_folder(dir) {
+    if super::sweep_folder::is_sweep_folder(dir) {
         return Some(
             "a sweep folder: its comparison charts are drawn by ssosim sweep (for points run apart, ssosim sweep SCENARIO --vary ... --out DIR --collect); draw one point's charts with ssosim chart DIR/POINT".into(),
         );

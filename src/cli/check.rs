@@ -41,6 +41,9 @@ pub fn exec(args: CheckArgs) -> Result<(), CliError> {
         let flags: Vec<String> = overrides.iter().map(|o| o.flag()).collect();
         overview(&s, &file, &flags, threads)
     };
+    for w in super::steady::warnings(&s) {
+        eprintln!("{w}");
+    }
     std::io::stdout()
         .lock()
         .write_all(text.as_bytes())
@@ -99,8 +102,15 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
         sim.replicas,
         sim.seed,
         Dur(sim.sample_every),
-        sim.duration / sim.sample_every + 1
+        (sim.warmup + sim.duration) / sim.sample_every + 1
     );
+    if sim.warmup > 0 {
+        t += &format!(
+            "  warm-up: {} simulated before the measured {}, counted in no metric; users start at times drawn over it\n",
+            Dur(sim.warmup),
+            Dur(sim.duration)
+        );
+    }
     t += &format!("  network: {} per hop\n", Dur(s.network.latency));
     let a = &s.authorization_server;
     t += &format!(

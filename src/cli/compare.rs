@@ -221,7 +221,9 @@ fn json(labels: &[String], rows: &[Row]) -> String {
 /// Reads the folders and prints the comparison.
 pub fn exec(args: CompareArgs) -> Result<(), CliError> {
     let dirs = match args.runs.as_slice() {
-        [one] if super::sweep::is_sweep_folder(one) => super::sweep::point_folders(one)?,
+        [one] if super::sweep_folder::is_sweep_folder(one) => {
+            super::sweep_folder::point_folders(one)?
+        }
         [one] => {
             return Err(CliError::Refused(format!(
                 "error: {}: one folder to compare; give two or more run folders, or one sweep folder (with sweep.csv)",

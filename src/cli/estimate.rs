@@ -163,11 +163,13 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
         per_visit += a.visit_share * hops;
     }
     let events_per_user_day = v * per_visit + closes + resets + clears;
-    let days = s.simulation.duration as f64 / day;
+    // Users start at times spread evenly over the warm-up: on average each
+    // simulates half of it before the measured window.
+    let days = (s.simulation.duration as f64 + s.simulation.warmup as f64 / 2.0) / day;
     let events_per_replica = events_per_user_day * days * s.simulation.users as f64;
 
     let seconds = s.simulation.duration.div_ceil(SECOND);
-    let samples = s.simulation.duration / s.simulation.sample_every + 1;
+    let samples = (s.simulation.warmup + s.simulation.duration) / s.simulation.sample_every + 1;
     let tiers = (1 + s.identity_providers.len() + s.apps.len()) as u64;
     let apps = s.apps.len() as u64;
     let series = 2 * tiers + 1 + 9 * apps;

@@ -20,8 +20,10 @@ mod merge;
 mod progress;
 mod publish;
 mod run;
+mod steady;
 mod summary;
 mod sweep;
+mod sweep_folder;
 mod trace;
 mod trace_format;
 

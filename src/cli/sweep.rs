@@ -19,21 +19,22 @@
 //! gets `-2`, `-3`, ….
 //!
 //! `--list` prints one `ssosim run` command line per point instead (for cluster
-//! schedulers) and writes nothing. Ctrl-C stops the sweep: folders of points
+//! schedulers) and writes nothing. `--collect` runs nothing: it builds
+//! `sweep.csv` and the comparison charts from the point folders already there
+//! (those commands' results), through the same code as a local sweep, so the
+//! bytes are the same. Ctrl-C stops the sweep: folders of points
 //! already finished stay (they are complete runs), the point under way writes
 //! nothing, `sweep.csv` is not written, and the exit status is 130.
 
 use super::progress::{Display, run_watched};
 use super::publish::publish_run;
+use super::sweep_folder::{check_collected, collect};
 use super::{
     CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
     threads_or_all,
 };
-use crate::metrics::stats::Estimate;
-use crate::output::write_atomic;
-use crate::report::data::Summary;
 use crate::runner::{Progress, RunError, RunOptions};
-use crate::scenario::{Override, Scenario, to_toml};
+use crate::scenario::{Override, Scenario};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -73,24 +74,24 @@ pub struct SweepArgs {
 
 /// One `--vary`: a key and its values.
 #[derive(Debug, Clone, PartialEq)]
-struct Vary {
-    key: String,
+pub(super) struct Vary {
+    pub(super) key: String,
     values: Vec<String>,
 }
 
 /// One point of the grid.
 #[derive(Debug)]
-struct Point {
+pub(super) struct Point {
     /// Folder name.
-    name: String,
+    pub(super) name: String,
     /// The value of each varied key, in `--vary` order.
-    values: Vec<String>,
+    pub(super) values: Vec<String>,
     /// Every override of the point (`--set`, then the varied keys, then `--replicas`).
     overrides: Vec<Override>,
-    scenario: Scenario,
+    pub(super) scenario: Scenario,
 }
 
-fn refuse(message: String) -> CliError {
+pub(super) fn refuse(message: String) -> CliError {
     CliError::Refused(message)
 }
 
@@ -155,7 +156,7 @@ fn parse_vary(text: &str) -> Result<Vary, CliError> {
 }
 
 /// For each key, the shortest suffix of its dotted parts that no other key ends with.
-fn labels(keys: &[&str]) -> Vec<String> {
+pub(super) fn labels(keys: &[&str]) -> Vec<String> {
     let parts: Vec<Vec<&str>> = keys.iter().map(|k| k.split('.').collect()).collect();
     parts
         .iter()
@@ -195,7 +196,7 @@ fn safe(value: &str) -> String {
 }
 
 /// Folder names of the points, unique.
-fn point_names(labels: &[String], points: &[Vec<String>]) -> Vec<String> {
+pub(super) fn point_names(labels: &[String], points: &[Vec<String>]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for values in points {
         let base = labels
@@ -234,7 +235,7 @@ fn grid(varies: &[Vary]) -> Vec<Vec<String>> {
 }
 
 /// A CSV field, quoted when needed.
-fn csv_field(s: &str) -> String {
+pub(super) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -366,7 +367,7 @@ fn run_points(args: &SweepArgs, points: &[Point], out: &Path) -> Result<(), CliE
         let published = run_watched(&p.scenario, &opts, &progress, &display)
             .map_err(|e| match e {
                 RunError::Interrupted => CliError::Interrupted(format!(
-                    "error: interrupted after {i} of {} points; their folders in {} are complete, sweep.csv was not written",
+                    "error: interrupted after {i} of {} points; their folders in {} are complete, sweep.csv was not written (run the other points with the commands of --list, then --collect)",
                     points.len(),
                     out.display()
                 )),
@@ -382,163 +383,6 @@ fn run_points(args: &SweepArgs, points: &[Point], out: &Path) -> Result<(), CliE
     }
     display.clear();
     Ok(())
-}
-
-/// `--collect`: every point's folder must hold a finished run of that point
-/// (its `summary.csv`, and a `scenario.toml` equal to the point's scenario);
-/// otherwise refused, naming the folders and what to do.
-fn check_collected(points: &[Point], out: &Path) -> Result<(), CliError> {
-    let mut problems = Vec::new();
-    for p in points {
-        let dir = out.join(&p.name);
-        let toml = std::fs::read_to_string(dir.join("scenario.toml"));
-        if !dir.join("summary.csv").is_file() || toml.is_err() {
-            problems.push(format!(
-                "error: --collect: {}: no finished run of this point (summary.csv and scenario.toml); run it first (one of the commands of sweep --list), or merge its shards there",
-                dir.display()
-            ));
-        } else if toml.ok().as_deref() != Some(to_toml(&p.scenario).as_str()) {
-            problems.push(format!(
-                "error: --collect: {}: its scenario.toml is not this point's scenario; run the point again with the commands of sweep --list and the same --set, --vary and --replicas",
-                dir.display()
-            ));
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(refuse(problems.join("\n")))
-    }
-}
-
-/// Builds `sweep.csv` from the points' `summary.csv` files (one block of rows
-/// per point, prefixed with its values), draws the comparison charts, and
-/// prints the summary. A local sweep and `--collect` both end here, so they
-/// write the same bytes.
-fn collect(varies: &[Vary], points: &[Point], out: &Path, quiet: bool) -> Result<(), CliError> {
-    let mut csv = varies
-        .iter()
-        .map(|v| csv_field(&v.key))
-        .collect::<Vec<_>>()
-        .join(",");
-    csv.push_str(",metric,scope,value,ci95_low,ci95_high\n");
-    let mut headline = Vec::new();
-    for p in points {
-        let dir = out.join(&p.name);
-        let path = dir.join("summary.csv");
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            CliError::Failed(format!("error: {}: cannot read: {e}", path.display()))
-        })?;
-        let prefix: String = p.values.iter().map(|v| csv_field(v) + ",").collect();
-        for line in text.lines().skip(1) {
-            csv.push_str(&prefix);
-            csv.push_str(line);
-            csv.push('\n');
-        }
-        headline.push(headline_line(&p.name, &super::compare::read_summary(&dir)?));
-    }
-    let path = out.join("sweep.csv");
-    write_atomic(&path, csv.as_bytes())
-        .map_err(|e| CliError::Failed(format!("error: cannot write {}: {e}", path.display())))?;
-    // The points overlaid on one chart each, with a legend, beside sweep.csv.
-    let runs: Vec<(String, PathBuf)> = points
-        .iter()
-        .map(|p| (p.name.clone(), out.join(&p.name)))
-        .collect();
-    crate::report::render_comparison(&runs, out)
-        .map_err(|e| CliError::Failed(format!("error: {e}")))?;
-    if !quiet {
-        eprintln!("sweep: {} points in {}", points.len(), out.display());
-        for line in headline {
-            eprintln!("{line}");
-        }
-        eprintln!("  all rows in {}", path.display());
-    }
-    Ok(())
-}
-
-/// A point's line of the sweep summary: its `reauth_rate` and `sso_share`
-/// (scope `all`) as its `summary.csv` has them, in the run summary's form
-/// (rounded, with 95% intervals).
-fn headline_line(name: &str, summary: &Summary) -> String {
-    let show = |metric: &str| {
-        summary.get(metric, "all").map_or_else(
-            || "-".to_string(),
-            |r| {
-                super::summary::show(Estimate {
-                    mean: r.value,
-                    ci95: r.ci95,
-                })
-            },
-        )
-    };
-    format!(
-        "  {name:<40} reauth_rate {}  sso_share {}",
-        show("reauth_rate"),
-        show("sso_share")
-    )
-}
-
-/// True when `dir` is a sweep folder: it has a `sweep.csv`, or it is no run
-/// folder itself but holds run folders (a sweep run on a cluster, not collected).
-pub(super) fn is_sweep_folder(dir: &Path) -> bool {
-    if dir.join("sweep.csv").is_file() {
-        return true;
-    }
-    let holds_runs = || {
-        std::fs::read_dir(dir).is_ok_and(|rd| {
-            rd.filter_map(Result::ok)
-                .any(|e| e.path().join("summary.csv").is_file())
-        })
-    };
-    !dir.join("summary.csv").exists() && holds_runs()
-}
-
-/// The point folders of a sweep folder, in sweep order: the points of its
-/// `sweep.csv` (the values before `metric` on each line, in order of
-/// appearance), named as the sweep names them.
-///
-/// # Errors
-/// Refused when there is no `sweep.csv` (with the `--collect` that builds it)
-/// or a point's folder is missing; failed when `sweep.csv` cannot be read.
-pub(super) fn point_folders(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
-    let path = dir.join("sweep.csv");
-    if !path.is_file() {
-        return Err(refuse(format!(
-            "error: {}: a sweep folder without sweep.csv (its points were run apart, e.g. on a cluster); build it first with ssosim sweep SCENARIO --vary ... --out {} --collect",
-            dir.display(),
-            dir.display()
-        )));
-    }
-    let failed = |e: String| CliError::Failed(format!("error: {}: {e}", path.display()));
-    let mut reader = csv::Reader::from_path(&path).map_err(|e| failed(e.to_string()))?;
-    let header = reader.headers().map_err(|e| failed(e.to_string()))?.clone();
-    let Some(k) = header.iter().position(|h| h == "metric") else {
-        return Err(failed(
-            "no metric column; expected KEY...,metric,scope,value,ci95_low,ci95_high".into(),
-        ));
-    };
-    let keys: Vec<&str> = header.iter().take(k).collect();
-    let mut points: Vec<Vec<String>> = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| failed(e.to_string()))?;
-        let values: Vec<String> = record.iter().take(k).map(str::to_string).collect();
-        if points.last() != Some(&values) {
-            points.push(values);
-        }
-    }
-    let folders: Vec<PathBuf> = point_names(&labels(&keys), &points)
-        .iter()
-        .map(|n| dir.join(n))
-        .collect();
-    if let Some(missing) = folders.iter().find(|f| !f.join("summary.csv").is_file()) {
-        return Err(refuse(format!(
-            "error: {}: a point of {} without its run (no summary.csv); run it, then collect the sweep again",
-            missing.display(),
-            path.display()
-        )));
-    }
-    Ok(folders)
 }
 
 /// One `ssosim run` command line per point.

@@ -58,7 +58,7 @@ pub struct TraceArgs {
     /// User id (0 ≤ ID < simulation.users).
     #[arg(long)]
     pub user: u64,
-    /// Stop after this much virtual time [default: the scenario's duration].
+    /// Stop after this much virtual time [default: the scenario's warm-up plus duration].
     #[arg(long)]
     pub until: Option<String>,
     /// Override a scenario key: dotted key, TOML value (repeatable).
@@ -84,7 +84,7 @@ pub fn exec(args: TraceArgs) -> Result<(), CliError> {
         )));
     }
     let until = match &args.until {
-        None => s.simulation.duration,
+        None => s.simulation.warmup + s.simulation.duration,
         Some(text) => parse_duration(text)
             .map_err(|e| CliError::Refused(format!("error: --until: {e}; use {DURATION_FORMS}")))?,
     };

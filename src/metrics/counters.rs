@@ -186,8 +186,9 @@ impl IdpCounter {
 }
 
 /// Session counters kept per tier (`as`, `idp:*`, `app:*`). A session ends once,
-/// by its first cause; conservation: created = every ended + alive at end (the
-/// design's five causes, plus cookies cleared by the user, 0 unless enabled).
+/// by its first cause; conservation: alive at the end of the warm-up + created
+/// = every ended + alive at end (the design's five causes, plus cookies
+/// cleared by the user, 0 unless enabled).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TierCounter {
     /// Sessions created (a login completed).
@@ -206,11 +207,13 @@ pub enum TierCounter {
     EndedCookiesCleared,
     /// Still valid and reachable at the end of the run.
     AliveAtEnd,
+    /// Valid and reachable when the user's warm-up ended (0 without warm-up).
+    AliveAtWarmupEnd,
 }
 
 impl TierCounter {
     /// Number of tier counters.
-    pub const COUNT: usize = 8;
+    pub const COUNT: usize = 9;
     /// Every counter, in output order.
     pub const ALL: [TierCounter; Self::COUNT] = [
         TierCounter::SessionsCreated,
@@ -221,7 +224,22 @@ impl TierCounter {
         TierCounter::EndedPasswordReset,
         TierCounter::EndedCookiesCleared,
         TierCounter::AliveAtEnd,
+        TierCounter::AliveAtWarmupEnd,
     ];
+    /// The six causes a session ends by.
+    pub const ENDINGS: [TierCounter; 6] = [
+        TierCounter::EndedIdle,
+        TierCounter::EndedAbsolute,
+        TierCounter::EndedBrowserClose,
+        TierCounter::EndedLogout,
+        TierCounter::EndedPasswordReset,
+        TierCounter::EndedCookiesCleared,
+    ];
+    /// True for the counters of a session ending.
+    #[inline]
+    pub fn is_ending(self) -> bool {
+        Self::ENDINGS.contains(&self)
+    }
     /// Metric name.
     pub fn name(self) -> &'static str {
         match self {
@@ -233,6 +251,7 @@ impl TierCounter {
             TierCounter::EndedPasswordReset => "sessions_ended_password_reset",
             TierCounter::EndedCookiesCleared => "sessions_ended_cookies_cleared",
             TierCounter::AliveAtEnd => "sessions_alive_at_end",
+            TierCounter::AliveAtWarmupEnd => "sessions_alive_at_warmup_end",
         }
     }
 }

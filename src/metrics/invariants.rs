@@ -12,8 +12,9 @@
 //!   below never index out of bounds, whatever the input).
 //! - **Engine**: no event was scheduled in the past (virtual time never went
 //!   back) and no session was used after its expiry ([`super::Anomalies`]).
-//! - **Conservation**, per tier (`as`, `idp:*`, `app:*`): `sessions_created` =
-//!   the six `sessions_ended_*` causes + `sessions_alive_at_end`; a password
+//! - **Conservation**, per tier (`as`, `idp:*`, `app:*`):
+//!   `sessions_alive_at_warmup_end` + `sessions_created` = the six
+//!   `sessions_ended_*` causes + `sessions_alive_at_end`; a password
 //!   reset ends AS sessions only; a cause whose event never happened (browser
 //!   close, cookie clear, password reset) ended nothing; logins create sessions
 //!   (`as` ≤ interactive logins, `idp:*` ≤ IdP prompts, `app:*` ≤ token requests).
@@ -42,9 +43,14 @@
 //!   happens before the end of the run, so in a counted second).
 //! - **Login flows** (`logins.csv`): no more flows of a kind than logins of
 //!   that kind (a login cut before its page is served has no flow).
+//! - **Causes**: per app, `interactive_logins_by_*`, `mfa_prompts_by_*` and
+//!   `silent_auth_failures_by_*` sum exactly to `interactive_logins`,
+//!   `mfa_prompts` and `silent_auth_login_required`; per IdP,
+//!   `idp_prompts_by_*` to `idp_prompts`; `*_by_first_login` interactive
+//!   logins are the `first_logins`.
 
 use super::{AppCounter, GlobalCounter, IdpCounter, Layout, LoginKind, Metrics, SeriesCounter};
-use super::{Series, TierCounter};
+use super::{Family, Series, TierCounter};
 use crate::scenario::Scenario;
 use std::fmt;
 
@@ -143,6 +149,7 @@ pub fn check(m: &Metrics, facts: &Facts) -> Vec<Broken> {
         c.series();
         c.load();
         c.logins();
+        c.causes();
     }
     c.broken
 }
@@ -269,6 +276,11 @@ impl Checker<'_> {
             ),
             ("logged-in series", logged_in.len(), samples),
             (
+                "causes",
+                self.m.causes.raw().len(),
+                Some((l.apps * Family::PER_APP.len() + l.idps) * super::Cause::COUNT),
+            ),
+            (
                 "counter series",
                 counters.len(),
                 samples.map(|s| l.apps * SeriesCounter::COUNT * s),
@@ -326,19 +338,21 @@ impl Checker<'_> {
         for t in 0..l.tiers() {
             let scope = self.facts.tier(&l, t);
             let created = u128::from(self.tier(t, TierCounter::SessionsCreated));
-            let accounted: u128 = TierCounter::ALL[1..]
-                .iter()
-                .map(|&c| u128::from(self.tier(t, c)))
-                .sum();
-            if created != accounted {
-                let parts: Vec<String> = TierCounter::ALL[1..]
+            let before = u128::from(self.tier(t, TierCounter::AliveAtWarmupEnd));
+            let outcomes: Vec<TierCounter> = TierCounter::ENDINGS
+                .into_iter()
+                .chain([TierCounter::AliveAtEnd])
+                .collect();
+            let accounted: u128 = outcomes.iter().map(|&c| u128::from(self.tier(t, c))).sum();
+            if before + created != accounted {
+                let parts: Vec<String> = outcomes
                     .iter()
                     .map(|&c| format!("{} {}", c.name(), self.tier(t, c)))
                     .collect();
                 self.fail(
                     scope.clone(),
                     format!(
-                        "sessions_created ({created}) is not the sum of the ended and alive sessions ({accounted}: {})",
+                        "sessions_alive_at_warmup_end ({before}) + sessions_created ({created}) is not the sum of the ended and alive sessions ({accounted}: {})",
                         parts.join(", ")
                     ),
                 );
@@ -503,7 +517,7 @@ impl Checker<'_> {
         let l = self.layout();
         let samples = l.samples();
         let users = i128::from(self.global(GlobalCounter::Users));
-        let at_end = l.duration.is_multiple_of(l.sample_every);
+        let at_end = l.end().is_multiple_of(l.sample_every);
         let (sessions, logged_in, counters) = self.m.series.raw();
         for kind in [Series::VALID, Series::ORPHANED] {
             let what = if kind == Series::VALID {
@@ -645,6 +659,59 @@ impl Checker<'_> {
                         "{flows} {} login flows in logins.csv, more than {name} ({bound})",
                         kind.name()
                     ),
+                );
+            }
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// Every prompt and failed silent authentication has exactly one cause.
+    fn causes(&mut self) {
+        use AppCounter as C;
+        let m = self.m;
+        let families = [
+            (Family::InteractiveLogins, C::InteractiveLogins),
+            (Family::MfaPrompts, C::MfaPrompts),
+            (Family::SilentAuthFailures, C::SilentAuthLoginRequired),
+        ];
+        for a in 0..self.layout().apps {
+            for (family, total) in families {
+                let by: u64 = family.causes().map(|c| m.causes.get(family, a, c)).sum();
+                let total = self.app(a, total);
+                if by != total {
+                    self.fail(
+                        self.facts.app(a),
+                        format!(
+                            "{}_by_* add up to {by}, but {} is {total}",
+                            family.prefix(),
+                            family.total_name()
+                        ),
+                    );
+                }
+            }
+            let first = m
+                .causes
+                .get(Family::InteractiveLogins, a, super::Cause::FirstLogin);
+            let firsts = self.app(a, C::FirstLogins);
+            if first != firsts {
+                self.fail(
+                    self.facts.app(a),
+                    format!(
+                        "interactive_logins_by_first_login is {first}, but first_logins is {firsts}"
+                    ),
+                );
+            }
+        }
+        for i in 0..self.layout().idps {
+            let family = Family::IdpPrompts;
+            let by: u64 = family.causes().map(|c| m.causes.get(family, i, c)).sum();
+            let total = self.idp(i, IdpCounter::IdpPrompts);
+            if by != total {
+                let l = self.layout();
+                self.fail(
+                    self.facts.tier(&l, l.idp_tier(i)),
+                    format!("idp_prompts_by_* add up to {by}, but idp_prompts is {total}"),
                 );
             }
         }

@@ -5,13 +5,16 @@
 //! of the users (threads, shards) merge exactly with [`Metrics::merge`], in any
 //! order: that is what makes outputs byte-identical whatever the thread count.
 
+mod causes;
 mod counters;
 pub mod invariants;
 mod load;
 mod logins;
+pub mod per_user;
 mod series;
 pub mod stats;
 
+pub use causes::{Cause, Causes, Family};
 pub use counters::{AppCounter, GlobalCounter, IdpCounter, TierCounter};
 pub use load::PerSecond;
 pub use logins::{LoginKind, Logins};
@@ -24,10 +27,15 @@ pub struct Layout {
     pub apps: usize,
     /// Number of identity providers (`idp:*` scopes).
     pub idps: usize,
-    /// Run length in ms.
+    /// Measured run length in ms, after the warm-up.
     pub duration: u64,
+    /// Warm-up in ms: simulated first, on `[0, warmup)`, counted in no
+    /// counter; the time series cover it (time 0 is its start).
+    pub warmup: u64,
     /// Time-series period in ms.
     pub sample_every: u64,
+    /// Segments users are split by (`segments.csv`).
+    pub segments: per_user::SegmentShape,
 }
 
 impl Layout {
@@ -45,16 +53,22 @@ impl Layout {
     pub fn app_tier(&self, a: usize) -> usize {
         1 + self.idps + a
     }
-    /// Number of samples: times 0, sample_every, … up to and including `duration`.
+    /// End of the simulated time: warm-up plus measured window, ms.
+    pub fn end(&self) -> u64 {
+        self.warmup.saturating_add(self.duration)
+    }
+    /// Number of samples: times 0, sample_every, … up to and including
+    /// [`Layout::end`] (the warm-up included).
     pub fn samples(&self) -> usize {
-        (self.duration / self.sample_every) as usize + 1
+        (self.end() / self.sample_every) as usize + 1
     }
     /// Index of the first sample at or after `t`: an event at `t` shows from there on.
     #[inline]
     pub fn sample_at_or_after(&self, t: u64) -> usize {
         t.div_ceil(self.sample_every) as usize
     }
-    /// Number of one-second buckets of AS load.
+    /// Number of one-second buckets of AS load (measured window only:
+    /// bucket 0 starts at the end of the warm-up).
     pub fn seconds(&self) -> usize {
         self.duration.div_ceil(1000) as usize
     }
@@ -81,6 +95,14 @@ pub struct Metrics {
     pub token_per_s: PerSecond,
     /// Time series as difference arrays.
     pub series: Series,
+    /// Prompts and failed silent authentications by cause.
+    pub causes: Causes,
+    /// Per-user histograms and segment sums.
+    pub per_user: per_user::PerUser,
+    /// Whether events count: false during a user's warm-up, true from the
+    /// end of its warm-up on (and whenever there is no warm-up). Not an
+    /// output: the model switches it for each user.
+    pub measuring: bool,
     /// Events handled by the engine (not an output of the model: a cost figure).
     pub events: u64,
     /// Bugs caught while simulating, which [`invariants::check`] refuses.
@@ -113,6 +135,9 @@ impl Metrics {
             authorize_per_s: PerSecond::new(layout.seconds()),
             token_per_s: PerSecond::new(layout.seconds()),
             series: Series::new(&layout),
+            causes: Causes::new(layout.apps, layout.idps),
+            per_user: per_user::PerUser::new(layout.apps, layout.segments),
+            measuring: true,
             events: 0,
             anomalies: Anomalies::default(),
         }
@@ -135,15 +160,29 @@ impl Metrics {
         self.authorize_per_s.merge(&other.authorize_per_s);
         self.token_per_s.merge(&other.token_per_s);
         self.series.merge(&other.series);
+        self.causes.merge(&other.causes);
+        self.per_user.merge(&other.per_user);
         self.events += other.events;
         self.anomalies.late_events += other.anomalies.late_events;
         self.anomalies.expired_session_uses += other.anomalies.expired_session_uses;
     }
 
-    /// Counts one `c` for app `a` at time `t` (total and time series).
+    /// Counts one `c` for app `a` at time `t` (total and time series), when measuring.
     #[inline]
     pub fn count_app(&mut self, a: usize, c: AppCounter, t: u64) {
+        if !self.measuring {
+            return;
+        }
         self.app[a * AppCounter::COUNT + c as usize] += 1;
+        match c {
+            AppCounter::ProtectedVisits => self
+                .per_user
+                .tally(per_user::UserCounter::ProtectedVisits, Some(a)),
+            AppCounter::Reauthentications => self
+                .per_user
+                .tally(per_user::UserCounter::Reauthentications, Some(a)),
+            _ => {}
+        }
         if let Some(s) = c.series() {
             let k = self.layout.sample_at_or_after(t);
             self.series.bump_counter(a, s, k);
@@ -160,10 +199,10 @@ impl Metrics {
         (0..self.layout.apps).map(|a| self.app_value(a, c)).sum()
     }
 
-    /// Counts one global event.
+    /// Counts one global event, when measuring.
     #[inline]
     pub fn count_global(&mut self, c: GlobalCounter) {
-        self.global[c as usize] += 1;
+        self.global[c as usize] += u64::from(self.measuring);
     }
 
     /// Value of a global counter.
@@ -171,10 +210,10 @@ impl Metrics {
         self.global[c as usize]
     }
 
-    /// Counts one `c` at IdP `i`.
+    /// Counts one `c` at IdP `i`, when measuring.
     #[inline]
     pub fn count_idp(&mut self, i: usize, c: IdpCounter) {
-        self.idp[i * IdpCounter::COUNT + c as usize] += 1;
+        self.idp[i * IdpCounter::COUNT + c as usize] += u64::from(self.measuring);
     }
 
     /// Value of counter `c` of IdP `i`.
@@ -182,10 +221,18 @@ impl Metrics {
         self.idp[i * IdpCounter::COUNT + c as usize]
     }
 
-    /// Counts one `c` for session tier `tier`.
+    /// Counts one `c` for session tier `tier`, when measuring. An AS session
+    /// ended, whatever the cause, is one of the user's `sessions_lost`.
     #[inline]
     pub fn count_tier(&mut self, tier: usize, c: TierCounter) {
+        if !self.measuring {
+            return;
+        }
         self.tier[tier * TierCounter::COUNT + c as usize] += 1;
+        if tier == Layout::AS_TIER && c.is_ending() {
+            self.per_user
+                .tally(per_user::UserCounter::SessionsLost, None);
+        }
     }
 
     /// Value of counter `c` of session tier `tier`.
@@ -193,16 +240,48 @@ impl Metrics {
         self.tier[tier * TierCounter::COUNT + c as usize]
     }
 
-    /// One `/authorize` request reaching the AS at `t`.
+    /// One `/authorize` request reaching the AS at `t`, when measuring
+    /// (bucket 0 is the first second after the warm-up).
     #[inline]
     pub fn authorize_request(&mut self, t: u64) {
-        self.authorize_per_s.record(t / 1000);
+        if self.measuring {
+            let s = t.saturating_sub(self.layout.warmup) / 1000;
+            self.authorize_per_s.record(s);
+        }
     }
 
-    /// One `/oauth/token` request reaching the AS at `t`.
+    /// One `/oauth/token` request reaching the AS at `t`, when measuring.
     #[inline]
     pub fn token_request(&mut self, t: u64) {
-        self.token_per_s.record(t / 1000);
+        if self.measuring {
+            let s = t.saturating_sub(self.layout.warmup) / 1000;
+            self.token_per_s.record(s);
+        }
+    }
+
+    /// One login flow served a page (latency from the navigation, hops), when measuring.
+    #[inline]
+    pub fn login_flow(&mut self, kind: LoginKind, latency_ms: u64, hops: u32) {
+        if self.measuring {
+            self.logins.record(kind, latency_ms, hops);
+        }
+    }
+
+    /// One event of `family` at app (or IdP) `scope`, put down to `cause`,
+    /// when measuring; interactive logins and failed silent authentications
+    /// go to the user's tally too.
+    #[inline]
+    pub fn count_cause(&mut self, family: Family, scope: usize, cause: Cause) {
+        if !self.measuring {
+            return;
+        }
+        self.causes.count(family, scope, cause);
+        let c = match family {
+            Family::InteractiveLogins => per_user::UserCounter::InteractiveLogins,
+            Family::SilentAuthFailures => per_user::UserCounter::SilentAuthFailures,
+            _ => return,
+        };
+        self.per_user.tally(c, Some(scope));
     }
 
     /// Applies buffered writes, so that every figure can be read.
@@ -227,6 +306,8 @@ mod tests {
             apps: 2,
             idps: 1,
             duration: 10_000,
+            warmup: 0,
+            segments: Default::default(),
             sample_every: 1000,
         }
     }

@@ -233,6 +233,8 @@ mod tests {
             apps: 1,
             idps: 0,
             duration: 10_000,
+            warmup: 0,
+            segments: Default::default(),
             sample_every: 1000,
         };
         let mut s = Series::new(&layout);

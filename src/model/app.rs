@@ -70,14 +70,24 @@ impl UserWorld<'_> {
         self.send(ctx, Msg::RedirectAuthorize { app });
     }
 
-    /// OIDC back-channel logout: the AS tells the app to end the user's
-    /// local session.
+    /// OIDC back-channel logout: the `logout_token` names the user (`sub`),
+    /// so the app ends every session it holds for them: the reachable one
+    /// (counted in `backchannel_logouts`) and the server-side remainders of
+    /// sessions whose cookie was lost (orphaned; already counted as ended).
     pub fn app_backchannel_logout(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let tier = self.app_tier(app);
         let now = ctx.now();
         if self.session_valid(tier, now) {
             self.count(app, AppCounter::BackchannelLogouts, now);
             self.end_session(tier, now, EndCause::Logout);
+        }
+        if self.end_orphans(tier, now) > 0 {
+            self.note(now, || {
+                format!(
+                    "{} orphaned session ends: back-channel logout",
+                    self.cfg.tier_name(tier)
+                )
+            });
         }
     }
 

@@ -17,7 +17,7 @@ use super::session::EndCause;
 use super::user::ThirdPartyCookies;
 use super::world::{Event, UserWorld};
 use crate::engine::Context;
-use crate::metrics::{AppCounter, Layout, LoginKind};
+use crate::metrics::{AppCounter, Family, Layout, LoginKind};
 use crate::scenario::Connection;
 
 const AS: usize = Layout::AS_TIER;
@@ -68,6 +68,7 @@ impl UserWorld<'_> {
             self.send(ctx, Msg::WebMessageTokens { app, renewal });
         } else {
             self.count(app, AppCounter::SilentAuthLoginRequired, now);
+            self.count_silent_failure_cause(app, cookie_sent);
             if !self.ever_logged_in {
                 self.count(app, AppCounter::SilentAuthBeforeFirstLogin, now);
             }
@@ -89,6 +90,7 @@ impl UserWorld<'_> {
             self.as_complete_login(app, ctx);
         } else if self.cfg.mfa {
             self.count(app, AppCounter::MfaPrompts, now);
+            self.count_login_cause(Family::MfaPrompts, app, now);
             self.send(ctx, Msg::MfaPrompt { app });
         } else {
             self.as_complete_login(app, ctx);
@@ -108,6 +110,7 @@ impl UserWorld<'_> {
     /// anew), remembering MFA; first login or re-authentication of this user.
     pub fn as_complete_login(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
+        self.count_login_cause(Family::InteractiveLogins, app, now);
         self.create_session(AS, now, self.cfg.mfa);
         self.count(app, AppCounter::InteractiveLogins, now);
         let first = !self.ever_logged_in;
@@ -134,18 +137,19 @@ impl UserWorld<'_> {
     }
 
     /// `GET /v2/logout`: ends the AS session and, with back-channel logout,
-    /// notifies every app holding a local session of the user; federated, on
-    /// to the IdP's logout.
+    /// sends a `logout_token` for the user to every app holding a local
+    /// session of the user — reachable, or orphaned by a lost cookie and
+    /// alive server-side — server to server, so a browser close does not
+    /// stop it; federated, on to the IdP's logout.
     pub fn as_logout(&mut self, app: u16, federated: bool, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.end_session(AS, now, EndCause::Logout);
         if self.cfg.backchannel_logout {
             for other in 0..self.cfg.apps.len() {
                 let tier = self.cfg.layout.app_tier(other);
-                if self.session_valid(tier, now) {
-                    let epoch = self.browser.epoch;
+                if self.session_valid(tier, now) || self.has_orphan(tier, now) {
                     let msg = Msg::BackchannelLogout { app: other as u16 };
-                    ctx.schedule_in(self.cfg.latency, Event::Deliver { epoch, msg });
+                    self.send_server(ctx, msg);
                 }
             }
         }

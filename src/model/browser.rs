@@ -143,7 +143,7 @@ impl UserWorld<'_> {
         let outcome = Outcome::served(login, v.protected);
         self.mark_outcome(now, outcome);
         if let Some(kind) = login {
-            self.metrics.logins.record(kind, now - nav, hops);
+            self.metrics.login_flow(kind, now - nav, hops);
         }
         ctx.schedule_at(dwell_end, Event::DwellEnd { epoch });
         if tokens {
@@ -312,6 +312,7 @@ impl UserWorld<'_> {
         self.note(now, || format!("user logs out of {}", kind.reach()));
         // Logging out of an app clears its tokens, refresh token included
         // (the family stays valid server-side, unused, until it expires).
+        self.refresh_token_lost(app, crate::metrics::Cause::Logout, now);
         self.rt_client[app as usize] = None;
         if self.cfg.apps[app as usize].kind.uses_code_grant() {
             self.send(ctx, Msg::AppLogout { app });
@@ -335,13 +336,10 @@ impl UserWorld<'_> {
     }
 
     /// Ends the visit under way, if any; a protected visit not yet decided
-    /// counts as abandoned.
+    /// counts as abandoned (see [`UserWorld::visit_stopped`]).
     pub fn cut_visit(&mut self, now: u64) {
         if let Some(v) = self.browser.visit.take() {
-            if v.protected && !v.resolved {
-                self.count(v.app, AppCounter::LoginsAbandoned, now);
-                self.mark_outcome(now, Outcome::Abandoned);
-            }
+            self.visit_stopped(v, now, "the browser closed");
             self.browser.epoch = self.browser.epoch.wrapping_add(1);
         }
     }

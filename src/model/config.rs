@@ -26,8 +26,11 @@ pub struct AppModel {
 pub struct ModelConfig {
     /// Metric shape.
     pub layout: Layout,
-    /// Run length, ms.
-    pub duration: u64,
+    /// End of simulated time, ms: warm-up plus measured window.
+    pub end: u64,
+    /// Warm-up, ms: user `u`'s timeline starts at a time drawn uniformly in
+    /// `[0, warmup)`; metrics count from `warmup` on.
+    pub warmup: u64,
     /// Root seed.
     pub seed: u64,
     /// One-way latency of every hop, ms.
@@ -70,6 +73,9 @@ pub struct ModelConfig {
     pub daily_peak: f64,
     /// How per-user visit rates vary.
     pub visit_rate_distribution: RateDistribution,
+    /// Visits per day at the 25, 50 and 75 % points of the gamma rate
+    /// distribution (activity quartiles of `segments.csv`); empty when rates are constant.
+    pub activity_quartiles: Vec<f64>,
     /// Session policy per tier (AS, IdPs, apps; see [`Layout`]).
     pub policies: Vec<SessionPolicy>,
     /// Per tier: the browser holds the session's cookie, so browser closes and
@@ -93,7 +99,9 @@ impl ModelConfig {
             apps: s.apps.len(),
             idps: s.identity_providers.len(),
             duration: s.simulation.duration,
+            warmup: s.simulation.warmup,
             sample_every: s.simulation.sample_every,
+            segments: super::segments::shape(s.identity_providers.len(), s.users.visit_rate),
         };
         let mut policies = vec![s.authorization_server.session];
         policies.extend(s.identity_providers.iter().map(|i| i.session));
@@ -102,7 +110,8 @@ impl ModelConfig {
         browser_held.extend(s.apps.iter().map(|a| a.kind != AppKind::Native));
         ModelConfig {
             layout,
-            duration: s.simulation.duration,
+            end: s.simulation.warmup.saturating_add(s.simulation.duration),
+            warmup: s.simulation.warmup,
             seed: s.simulation.seed,
             latency: s.network.latency,
             think: s.users.login_think_time,
@@ -126,6 +135,10 @@ impl ModelConfig {
                 .into_iter()
                 .fold(1.0, f64::max),
             visit_rate_distribution: s.users.visit_rate,
+            activity_quartiles: super::segments::quartile_thresholds(
+                s.users.visit_rate,
+                s.users.visits_per_day,
+            ),
             policies,
             browser_held,
             apps: s

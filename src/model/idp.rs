@@ -33,6 +33,7 @@ impl UserWorld<'_> {
             self.send(ctx, Msg::RedirectAsCallback { app });
         } else {
             self.metrics.count_idp(idp, IdpCounter::IdpPrompts);
+            self.count_idp_prompt_cause(idp, now);
             self.send(ctx, Msg::IdpPrompt { app });
         }
     }
@@ -43,6 +44,7 @@ impl UserWorld<'_> {
             return;
         };
         self.create_session(tier, ctx.now(), false);
+        self.idp_ever_logged_in = true;
         self.send(ctx, Msg::RedirectAsCallback { app });
     }
 

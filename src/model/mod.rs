@@ -35,13 +35,16 @@
 mod app;
 mod auth_server;
 mod browser;
+mod causes;
 mod config;
 mod idp;
 mod message;
 mod refresh;
+mod segments;
 mod session;
 mod trace;
 mod user;
+mod warmup;
 mod world;
 
 pub use config::ModelConfig;

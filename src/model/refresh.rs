@@ -19,7 +19,7 @@
 use super::message::Msg;
 use super::world::{Event, UserWorld};
 use crate::engine::Context;
-use crate::metrics::{AppCounter, LoginKind};
+use crate::metrics::{AppCounter, Cause, LoginKind};
 
 /// The family of refresh tokens issued by one login, as the AS keeps it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,12 +77,18 @@ impl UserWorld<'_> {
             && t < f.last_used.saturating_add(policy.idle_lifetime);
         if !alive {
             self.rt_server[a] = None;
+            let expiry = f
+                .issued
+                .saturating_add(policy.absolute_lifetime)
+                .min(f.last_used.saturating_add(policy.idle_lifetime));
+            self.refresh_token_lost(app, Cause::RefreshTokenExpired, expiry);
             return Exchange::Expired;
         }
         let current = presented == f.version;
         let within_leeway = presented + 1 == f.version && t < f.previous_valid_until;
         if !(current || within_leeway) {
             self.rt_server[a] = None;
+            self.refresh_token_lost(app, Cause::RefreshTokenRevoked, t);
             return Exchange::Reused;
         }
         let mut f = f;

@@ -20,6 +20,8 @@ const RESETS: u64 = 3;
 /// Per-visit choices: app, protected page, logout, federated logout.
 const CHOICES: u64 = 4;
 const CLEARS: u64 = 5;
+/// When the user's history starts within the warm-up.
+const START: u64 = 6;
 
 /// How a browser treats third-party cookies (drawn once per user).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,12 +70,17 @@ pub(super) struct User {
     pub clears: ChaCha8Rng,
     /// Candidate visits per ms, at the daily profile's peak (thinned to the profile).
     pub visit_rate_peak: f64,
+    /// When the user's history starts: uniform over the warm-up, from its
+    /// own stream, so that users do not all expire in step (0 without
+    /// warm-up, and for scripted users, whose visit times are absolute).
+    pub start: u64,
 }
 
 impl User {
     pub fn new(cfg: &ModelConfig, replica: u32, id: u64, profile: Option<UserProfile>) -> Self {
         let stream = |purpose| rng::stream(cfg.seed, replica, id, purpose);
         let mean_rate = cfg.visit_rate * DAY as f64;
+        let profile_given = profile;
         let mut profile = profile.unwrap_or_else(|| {
             let mut r = stream(PROFILE);
             let c = pick(
@@ -98,6 +105,11 @@ impl User {
                 visits_per_day,
             }
         });
+        let start = if cfg.warmup > 0 && profile_given.is_none() {
+            (rng::unit(&mut stream(START)) * cfg.warmup as f64) as u64 % cfg.warmup
+        } else {
+            0
+        };
         if profile.visits_per_day.is_nan() {
             profile.visits_per_day = mean_rate;
         }
@@ -109,6 +121,7 @@ impl User {
             choices: stream(CHOICES),
             clears: stream(CLEARS),
             visit_rate_peak: profile.visits_per_day / DAY as f64 * cfg.daily_peak,
+            start,
         }
     }
 
@@ -123,7 +136,7 @@ impl User {
                 return Some(at);
             }
             let hour = (at / HOUR % 24) as usize;
-            if at >= cfg.duration
+            if at >= cfg.end
                 || rng::unit(&mut self.arrivals) * cfg.daily_peak < cfg.daily_profile[hour]
             {
                 return Some(at);
@@ -141,23 +154,26 @@ impl User {
 }
 
 impl UserWorld<'_> {
-    /// First visit, first close and first reset of the timeline.
+    /// First visit, first close and first reset of the timeline, drawn from
+    /// the user's start.
     pub fn schedule_first_events(&mut self, sim: &mut Simulation<Event>) {
+        let start = self.user.start;
         let first_visit = match &self.script {
             Some(s) => s.visits.first().map(|v| v.at),
-            None => self.user.next_visit(self.cfg, 0),
+            None => self.user.next_visit(self.cfg, start),
         };
         if let Some(t) = first_visit {
             sim.schedule_at(t, Event::VisitArrival);
         }
-        if let Some(t) = exponential_ms(&mut self.user.closes, self.cfg.close_rate) {
+        let after = |d: Option<u64>| d.and_then(|d| start.checked_add(d));
+        if let Some(t) = after(exponential_ms(&mut self.user.closes, self.cfg.close_rate)) {
             sim.schedule_at(t, Event::BrowserClose);
         }
-        if let Some(t) = exponential_ms(&mut self.user.clears, self.cfg.clear_rate) {
+        if let Some(t) = after(exponential_ms(&mut self.user.clears, self.cfg.clear_rate)) {
             sim.schedule_at(t, Event::CookieClear);
         }
         if self.user.profile.connection == Connection::Password
-            && let Some(t) = exponential_ms(&mut self.user.resets, self.cfg.reset_rate)
+            && let Some(t) = after(exponential_ms(&mut self.user.resets, self.cfg.reset_rate))
         {
             sim.schedule_at(t, Event::PasswordReset);
         }
@@ -224,6 +240,7 @@ impl UserWorld<'_> {
         self.browser.mfa_remembered_until = 0;
         for app in 0..self.cfg.apps.len() {
             if !self.cfg.apps[app].kind.uses_code_grant() {
+                self.refresh_token_lost(app as u16, crate::metrics::Cause::CookieClear, now);
                 self.rt_client[app] = None;
             }
         }

@@ -1,7 +1,8 @@
 //! One user's world: the state every actor keeps about this user, the events
 //! of the timeline, and the session bookkeeping shared by all tiers.
 
-use super::browser::{Browser, LogoutKind};
+use super::browser::{Browser, LogoutKind, Visit};
+use super::causes::Lost;
 use super::config::ModelConfig;
 use super::message::Msg;
 use super::refresh::RefreshFamily;
@@ -30,6 +31,12 @@ pub enum Event {
         /// The hop.
         msg: Msg,
     },
+    /// A server-to-server hop (a back-channel `logout_token`) reaches its
+    /// receiver: no browser is on its way, so no browser close drops it.
+    ServerToServer {
+        /// The hop.
+        msg: Msg,
+    },
     /// The dwell on a served page ends.
     DwellEnd {
         /// Browser generation of the visit.
@@ -52,8 +59,10 @@ pub(super) struct UserWorld<'c> {
     pub browser: Browser,
     /// Per tier (see [`Layout`]): the session the browser can reach.
     pub sessions: Vec<Option<Session>>,
-    /// AS sessions orphaned by a browser close: `[from, until)`, cut by a password reset.
-    pub as_orphans: Vec<(u64, u64)>,
+    /// Sessions orphaned by a lost cookie, `(tier, from, until)`: alive
+    /// server-side on `[from, until)`, cut by a password reset (AS) or a
+    /// back-channel logout (apps); counted in the time series at the end.
+    pub orphans: Vec<(usize, u64, u64)>,
     /// Reachable validity intervals of AS and app sessions (logged-in users).
     pub reach: Vec<(u64, u64)>,
     /// Apps this user visited.
@@ -64,6 +73,14 @@ pub(super) struct UserWorld<'c> {
     pub rt_client: Vec<Option<u32>>,
     /// The user completed an interactive login in this run.
     pub ever_logged_in: bool,
+    /// How and when the last reachable AS session ended (prompt causes).
+    pub as_lost: Option<Lost>,
+    /// How and when the user's last IdP session ended (prompt causes).
+    pub idp_lost: Option<Lost>,
+    /// The user completed a login at their IdP in this run.
+    pub idp_ever_logged_in: bool,
+    /// Per app: how and when its last refresh token stopped working.
+    pub rt_lost: Vec<Option<Lost>>,
     /// Scripted visits instead of Poisson ones (tests and traces).
     pub script: Option<UserScript>,
     /// Scripted visits arrived so far.
@@ -84,12 +101,16 @@ impl<'c> UserWorld<'c> {
             user: User::new(cfg, replica, 0, None),
             browser: Browser::default(),
             sessions: vec![None; tiers],
-            as_orphans: Vec::new(),
+            orphans: Vec::new(),
             reach: Vec::new(),
             visited: vec![false; cfg.apps.len()],
             rt_server: vec![None; cfg.apps.len()],
             rt_client: vec![None; cfg.apps.len()],
             ever_logged_in: false,
+            as_lost: None,
+            idp_lost: None,
+            idp_ever_logged_in: false,
+            rt_lost: vec![None; cfg.apps.len()],
             script: None,
             script_next: 0,
             script_started: 0,
@@ -103,12 +124,17 @@ impl<'c> UserWorld<'c> {
         self.user = User::new(self.cfg, self.replica, id, profile);
         self.browser = Browser::default();
         self.sessions.iter_mut().for_each(|s| *s = None);
-        self.as_orphans.clear();
+        self.orphans.clear();
         self.reach.clear();
         self.visited.iter_mut().for_each(|v| *v = false);
         self.rt_server.iter_mut().for_each(|f| *f = None);
         self.rt_client.iter_mut().for_each(|c| *c = None);
         self.ever_logged_in = false;
+        self.as_lost = None;
+        self.idp_lost = None;
+        self.idp_ever_logged_in = false;
+        self.rt_lost.iter_mut().for_each(|l| *l = None);
+        self.metrics.measuring = self.cfg.warmup == 0;
         self.script_next = 0;
         self.script_started = 0;
     }
@@ -131,6 +157,12 @@ impl<'c> UserWorld<'c> {
         }
         let epoch = self.browser.epoch;
         ctx.schedule_in(delay + self.cfg.latency, Event::Deliver { epoch, msg });
+    }
+
+    /// Sends a server-to-server hop now; it arrives after the network
+    /// latency whatever the browser does meanwhile.
+    pub fn send_server(&mut self, ctx: &mut Context<'_, Event>, msg: Msg) {
+        ctx.schedule_in(self.cfg.latency, Event::ServerToServer { msg });
     }
 
     /// Counts one app counter at the current time.
@@ -162,26 +194,60 @@ impl<'c> UserWorld<'c> {
     /// Adds the outcome of the visit under way to the trace, when tracing.
     #[inline]
     pub fn mark_outcome(&mut self, t: u64, outcome: Outcome) {
-        self.mark(t, || {
-            (LineKind::Outcome(outcome), outcome.describe().to_string())
-        });
+        self.mark(t, || (LineKind::Outcome(outcome), outcome.line()));
     }
 
-    fn deliver(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
+    /// The visit `v` stops at `t` before its page arrived (`why`): a protected
+    /// visit not yet decided is abandoned (counted); one already decided keeps
+    /// its outcome (counted when decided), which the trace notes with `why`.
+    pub fn visit_stopped(&mut self, v: Visit, t: u64, why: &str) {
+        if v.protected && !v.resolved {
+            self.count(v.app, AppCounter::LoginsAbandoned, t);
+            self.mark_outcome(t, Outcome::Abandoned);
+        } else if !v.served {
+            let outcome = Outcome::served(v.login, v.protected);
+            self.mark(t, || {
+                (
+                    LineKind::Outcome(outcome),
+                    format!("{}, but {why} before the page arrived", outcome.words()),
+                )
+            });
+        }
+    }
+
+    /// Adds the hop to the trace, when tracing.
+    fn trace_hop(&mut self, msg: Msg, t: u64) {
         if let Some(trace) = &mut self.trace {
             let (from, to, what) = msg.describe(self.user.idp_index());
             trace.push(TraceLine {
-                time: ctx.now(),
+                time: t,
                 hop: Some((self.cfg.actor_name(from), self.cfg.actor_name(to))),
                 what: what.to_string(),
                 kind: LineKind::Hop,
             });
         }
+    }
+
+    /// A hop of the browser's visit arrives: one more hop of its login flow
+    /// until the page is served.
+    fn deliver(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
+        self.trace_hop(msg, ctx.now());
         if let Some(v) = &mut self.browser.visit
             && !v.served
         {
             v.hops += 1;
         }
+        self.dispatch(msg, ctx);
+    }
+
+    /// A server-to-server hop arrives: no hop of any visit's login flow.
+    fn deliver_server(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
+        self.trace_hop(msg, ctx.now());
+        self.dispatch(msg, ctx);
+    }
+
+    /// Hands the hop to its receiver.
+    fn dispatch(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
         match msg {
             Msg::PageRequest { app } => self.app_page_request(app, ctx),
             Msg::AppCallback { app } => self.app_callback(app, ctx),
@@ -324,6 +390,7 @@ impl<'c> UserWorld<'c> {
             return;
         };
         self.metrics.count_tier(tier, cause.counter());
+        self.session_lost(tier, cause, at);
         self.valid_until(tier, s.since, at);
         self.mark(at, || {
             let scope = self.cfg.tier_name(tier);
@@ -369,37 +436,42 @@ impl<'c> UserWorld<'c> {
             }
             let (expiry, _) = s.natural_end(&self.cfg.policies[tier]);
             self.close(tier, t, cause);
-            if tier == Layout::AS_TIER {
-                self.as_orphans.push((t, expiry));
-            } else {
-                let layout = self.cfg.layout;
-                self.metrics
-                    .series
-                    .interval_in(&layout, Series::ORPHANED, tier, t, expiry);
+            self.orphans.push((tier, t, expiry));
+        }
+    }
+
+    /// Ends at `t` the server-side remainders of `tier`'s orphaned sessions;
+    /// returns how many were still alive.
+    pub fn end_orphans(&mut self, tier: usize, t: u64) -> usize {
+        let mut ended = 0;
+        for o in &mut self.orphans {
+            if o.0 == tier && o.2 > t {
+                o.2 = t.max(o.1);
+                ended += 1;
             }
         }
+        ended
+    }
+
+    /// True when `tier` has an orphaned session alive server-side at `t`.
+    pub fn has_orphan(&self, tier: usize, t: u64) -> bool {
+        self.orphans
+            .iter()
+            .any(|o| o.0 == tier && o.1 <= t && t < o.2)
     }
 
     /// Password reset at `t`: every AS session of the user expires, the
     /// reachable one (counted) and the orphaned ones (series only).
     pub fn expire_as_sessions(&mut self, t: u64) {
         self.end_session(Layout::AS_TIER, t, EndCause::PasswordReset);
-        for o in &mut self.as_orphans {
-            if o.1 > t {
-                o.1 = t.max(o.0);
-            }
-        }
+        self.end_orphans(Layout::AS_TIER, t);
     }
 
     /// End of the timeline: sessions still valid are alive at the end, others
     /// ended by their timeouts; intervals go to the time series.
     fn finish(&mut self, end: u64) {
-        if let Some(v) = self.browser.visit
-            && v.protected
-            && !v.resolved
-        {
-            self.count(v.app, AppCounter::LoginsAbandoned, end);
-            self.mark_outcome(end, Outcome::Abandoned);
+        if let Some(v) = self.browser.visit {
+            self.visit_stopped(v, end, "the simulation stopped");
         }
         let layout = self.cfg.layout;
         for tier in 0..self.sessions.len() {
@@ -415,14 +487,10 @@ impl<'c> UserWorld<'c> {
                 self.end_naturally(tier);
             }
         }
-        for &(from, until) in &self.as_orphans {
-            self.metrics.series.interval_in(
-                &layout,
-                Series::ORPHANED,
-                Layout::AS_TIER,
-                from,
-                until,
-            );
+        for &(tier, from, until) in &self.orphans {
+            self.metrics
+                .series
+                .interval_in(&layout, Series::ORPHANED, tier, from, until);
         }
         // Logged-in users: union of the reachable AS and app validity intervals.
         self.reach.sort_unstable();
@@ -446,6 +514,8 @@ impl<'c> UserWorld<'c> {
             }
         }
         self.metrics.count_global(GlobalCounter::Users);
+        let segments = self.segments();
+        self.metrics.per_user.end_user(segments);
     }
 
     /// Names of the tiers with a reachable valid session at `t` (traces, tests).
@@ -469,6 +539,7 @@ impl Model for UserWorld<'_> {
             Event::PasswordReset => self.on_password_reset(ctx),
             Event::CookieClear => self.on_cookie_clear(ctx),
             Event::Deliver { epoch, msg } if epoch == self.browser.epoch => self.deliver(msg, ctx),
+            Event::ServerToServer { msg } => self.deliver_server(msg, ctx),
             Event::DwellEnd { epoch } if epoch == self.browser.epoch => self.on_dwell_end(ctx),
             Event::TokenExpiry { epoch } if epoch == self.browser.epoch => {
                 self.on_token_expiry(ctx)
@@ -508,14 +579,15 @@ impl<'c> Simulator<'c> {
         self
     }
 
-    /// Simulates user `id` from time 0 to `until` and adds its metrics.
+    /// Simulates user `id` from its start (drawn in the warm-up) to `until`
+    /// and adds its metrics.
     pub fn simulate(&mut self, id: u64, until: u64) {
         self.sim.reset();
         self.world.reset(id);
         self.world.schedule_first_events(&mut self.sim);
         let before = self.sim.processed();
         let late_before = self.sim.late_events();
-        self.sim.run_until(&mut self.world, until);
+        self.run_measured(until);
         self.world.metrics.events += self.sim.processed() - before;
         self.world.metrics.anomalies.late_events += self.sim.late_events() - late_before;
         self.world.finish(until);
@@ -528,7 +600,13 @@ impl<'c> Simulator<'c> {
         self.sim.reset();
         self.world.reset(id);
         self.world.schedule_first_events(&mut self.sim);
-        self.sim.run_until(&mut self.world, until);
+        if self.world.cfg.warmup > 0 {
+            let start = self.world.user.start;
+            self.world.note(start, || {
+                "the user's history starts (drawn over the warm-up)".to_string()
+            });
+        }
+        self.run_measured(until);
         let valid = self.world.valid_scopes(until);
         self.world.finish(until);
         let mut lines = self.world.trace.take().unwrap_or_default();
@@ -542,6 +620,27 @@ impl<'c> Simulator<'c> {
     /// The profile of the user simulated last (a trace's header).
     pub fn profile(&self) -> super::UserProfile {
         self.world.user.profile
+    }
+
+    /// Runs the timeline to `until`, measuring from the end of the warm-up:
+    /// the first moment at or after `simulation.warmup` when no visit is
+    /// under way (a visit that straddles it belongs to the warm-up whole, so
+    /// every counter of a visit is in the same window).
+    fn run_measured(&mut self, until: u64) {
+        if !self.world.metrics.measuring {
+            let warmup = self.world.cfg.warmup.min(until);
+            self.sim.run_until(&mut self.world, warmup);
+            while self.world.browser.visit.is_some() {
+                if !self.sim.step(&mut self.world, until) {
+                    // Busy until the end: nothing of this user is measured
+                    // but its sessions alive then (and it counts as a user).
+                    self.world.end_warmup(until, true);
+                    return;
+                }
+            }
+            self.world.end_warmup(self.sim.now().max(warmup), false);
+        }
+        self.sim.run_until(&mut self.world, until);
     }
 
     /// Counters of every user simulated so far (the per-second AS loads may

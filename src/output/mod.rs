@@ -4,10 +4,12 @@
 //! a run has finished, so a refused or interrupted run writes nothing.
 //!
 //! A run folder holds `summary.csv`, `timeseries.csv`, `logins.csv`,
-//! `run.json` and `scenario.toml` (the scenario as run).
+//! `distributions.csv`, `segments.csv`, `run.json` and `scenario.toml` (the
+//! scenario as run).
 
 mod atomic;
 mod logins_csv;
+mod per_user_csv;
 mod run_json;
 mod stage;
 pub mod summary;
@@ -77,6 +79,14 @@ pub fn run_files(
         ("summary.csv", summary::to_csv(&rows)),
         ("timeseries.csv", timeseries::to_csv(s, &result.replicas)),
         ("logins.csv", logins_csv::to_csv(&result.replicas)),
+        (
+            "distributions.csv",
+            per_user_csv::distributions_csv(s, &result.replicas),
+        ),
+        (
+            "segments.csv",
+            per_user_csv::segments_csv(s, &result.replicas),
+        ),
         ("scenario.toml", to_toml(s).into_bytes()),
         ("run.json", json.into_bytes()),
     ]

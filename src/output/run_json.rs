@@ -18,8 +18,11 @@ pub struct RunInfo<'a> {
     pub replicas: u32,
     /// Users per replica.
     pub users: u64,
-    /// Run length, ms.
+    /// Measured run length, ms (after the warm-up).
     pub duration_ms: u64,
+    /// Warm-up simulated before the measured window, ms; `timeseries.csv`
+    /// starts at its beginning (time 0).
+    pub warmup_ms: u64,
     /// Time-series period, ms.
     pub sample_every_ms: u64,
     /// `--set` overrides, as given.
@@ -56,6 +59,7 @@ impl<'a> RunInfo<'a> {
             replicas: s.simulation.replicas,
             users: s.simulation.users,
             duration_ms: s.simulation.duration,
+            warmup_ms: s.simulation.warmup,
             sample_every_ms: s.simulation.sample_every,
             overrides: overrides
                 .iter()

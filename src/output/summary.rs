@@ -1,8 +1,11 @@
 //! `summary.csv` (design §9): `metric,scope,value,ci95_low,ci95_high`, rows in
 //! a fixed order — scope `all`, then each `app:<name>`, `as`, each `idp:<name>`.
 
+use crate::metrics::per_user::{TailScope, UserCounter, quantile};
 use crate::metrics::stats::{Estimate, fmt_num};
-use crate::metrics::{AppCounter, GlobalCounter, IdpCounter, LoginKind, Metrics, TierCounter};
+use crate::metrics::{
+    AppCounter, Family, GlobalCounter, IdpCounter, LoginKind, Metrics, TierCounter,
+};
 use crate::scenario::Scenario;
 
 /// One metric of one scope, one value per replica.
@@ -59,7 +62,102 @@ fn app_values(m: &Metrics, app: Option<usize>) -> Values {
         "sso_share",
         ratio(sso, sso + get(AppCounter::InteractiveLogins)),
     ));
+    v.extend(cause_values(m, app));
+    v.extend(tail_values(m, app));
     v
+}
+
+/// `<family>_by_<cause>` of the per-app families, for one app or summed.
+fn cause_values(m: &Metrics, app: Option<usize>) -> Values {
+    let mut v: Values = Vec::new();
+    for family in Family::PER_APP {
+        for &(cause, name) in family.rows() {
+            let x: u64 = match app {
+                Some(a) => m.causes.get(family, a, cause),
+                None => (0..m.layout.apps)
+                    .map(|a| m.causes.get(family, a, cause))
+                    .sum(),
+            };
+            v.push((name, x as f64));
+        }
+    }
+    v
+}
+
+/// Names of the per-user rows of one counter, in output order.
+fn tail_names(c: UserCounter) -> [&'static str; 5] {
+    match c {
+        UserCounter::InteractiveLogins => [
+            "interactive_logins_per_user_month_p50",
+            "interactive_logins_per_user_month_p90",
+            "interactive_logins_per_user_month_p99",
+            "interactive_logins_per_user_month_share_ge_1",
+            "interactive_logins_per_user_month_share_ge_3",
+        ],
+        UserCounter::SilentAuthFailures => [
+            "silent_auth_failures_per_user_month_p50",
+            "silent_auth_failures_per_user_month_p90",
+            "silent_auth_failures_per_user_month_p99",
+            "silent_auth_failures_per_user_month_share_ge_1",
+            "silent_auth_failures_per_user_month_share_ge_3",
+        ],
+        _ => [
+            "sessions_lost_per_user_month_p50",
+            "sessions_lost_per_user_month_p90",
+            "sessions_lost_per_user_month_p99",
+            "sessions_lost_per_user_month_share_ge_1",
+            "sessions_lost_per_user_month_share_ge_3",
+        ],
+    }
+}
+
+/// Months (30 days) in the measured window.
+pub fn months(m: &Metrics) -> f64 {
+    m.layout.duration as f64 / (30 * crate::time::DAY) as f64
+}
+
+/// Per-user quantiles (p50, p90, p99, nearest rank) and the shares of users
+/// with at least 1 and 3 per month, of a histogram of counts over the
+/// measured window, scaled to 30 days.
+fn tail_stats(hist: &[(u64, u64)], months: f64) -> [f64; 5] {
+    let users: u64 = hist.iter().map(|h| h.1).sum();
+    let share = |per_month: f64| {
+        let at_least = hist
+            .iter()
+            .filter(|h| h.0 as f64 >= per_month * months - 1e-9)
+            .map(|h| h.1)
+            .sum();
+        ratio(at_least, users)
+    };
+    [
+        quantile(hist, 0.5) as f64 / months,
+        quantile(hist, 0.9) as f64 / months,
+        quantile(hist, 0.99) as f64 / months,
+        share(1.0),
+        share(3.0),
+    ]
+}
+
+/// Per-user tails of interactive logins and failed silent authentications
+/// (one app, or all apps together).
+fn tail_values(m: &Metrics, app: Option<usize>) -> Values {
+    let scope = app.map_or(TailScope::All, TailScope::App);
+    let mut v: Values = Vec::new();
+    for c in [
+        UserCounter::InteractiveLogins,
+        UserCounter::SilentAuthFailures,
+    ] {
+        let stats = tail_stats(&m.per_user.histogram(c, scope), months(m));
+        v.extend(tail_names(c).into_iter().zip(stats));
+    }
+    v
+}
+
+/// Per-user tail of AS sessions lost (scope `as`).
+fn sessions_lost_values(m: &Metrics) -> Values {
+    let c = UserCounter::SessionsLost;
+    let stats = tail_stats(&m.per_user.histogram(c, TailScope::All), months(m));
+    tail_names(c).into_iter().zip(stats).collect()
 }
 
 fn global_values(m: &Metrics) -> Values {
@@ -154,6 +252,7 @@ fn scopes(s: &Scenario, m: &Metrics) -> Vec<(String, Values)> {
     }
     let mut as_v = tier_values(m, crate::metrics::Layout::AS_TIER);
     as_v.extend(as_load_values(m));
+    as_v.extend(sessions_lost_values(m));
     out.push(("as".to_string(), as_v));
     for (i, idp) in s.identity_providers.iter().enumerate() {
         let mut v: Values = IdpCounter::ALL
@@ -161,6 +260,9 @@ fn scopes(s: &Scenario, m: &Metrics) -> Vec<(String, Values)> {
             .map(|&c| (c.name(), m.idp_value(i, c) as f64))
             .collect();
         v.extend(tier_values(m, m.layout.idp_tier(i)));
+        for &(cause, name) in Family::IdpPrompts.rows() {
+            v.push((name, m.causes.get(Family::IdpPrompts, i, cause) as f64));
+        }
         out.push((format!("idp:{}", idp.name), v));
     }
     out

@@ -25,6 +25,9 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
     writeln!(out, "\n[simulation]")?;
     writeln!(out, "users = {}", sim.users)?;
     writeln!(out, "duration = \"{}\"", Dur(sim.duration))?;
+    if sim.warmup > 0 {
+        writeln!(out, "warmup = \"{}\"", Dur(sim.warmup))?;
+    }
     writeln!(out, "seed = {}", sim.seed)?;
     writeln!(out, "sample_every = \"{}\"", Dur(sim.sample_every))?;
     writeln!(out, "replicas = {}", sim.replicas)?;

@@ -95,6 +95,7 @@ fn almost_empty_file_loads_with_every_default() {
         SimulationConfig {
             users: 1000,
             duration: 30 * DAY,
+            warmup: 0,
             seed: 42,
             sample_every: HOUR,
             replicas: 1

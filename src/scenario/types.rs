@@ -27,8 +27,12 @@ pub struct Scenario {
 pub struct SimulationConfig {
     /// `simulation.users`: number of simulated users (browsers), at least 1. Default 1000.
     pub users: u64,
-    /// `simulation.duration`: virtual time simulated. Default `30d`.
+    /// `simulation.duration`: virtual time measured, after the warm-up. Default `30d`.
     pub duration: u64,
+    /// `simulation.warmup`: virtual time simulated before the measured
+    /// window, counted in no metric, so that sessions and tokens reach their
+    /// steady state (README, "Warm-up and steady state"). Default `0s`.
+    pub warmup: u64,
     /// `simulation.seed`: root of every random stream. Default 42.
     pub seed: u64,
     /// `simulation.sample_every`: time-series sampling period. Default `1h`.

@@ -126,7 +126,7 @@ fn read_name(p: &mut Problems, top: &mut Section, default_name: &str) -> Option<
     Some(name)
 }
 
-/// `[simulation]`: users, duration, seed, sample_every, replicas.
+/// `[simulation]`: users, duration, warmup, seed, sample_every, replicas.
 fn read_simulation(p: &mut Problems, mut s: Section) -> Option<SimulationConfig> {
     let users = s.integer(p, "users", 1000, (1, MAX_USERS));
     let duration = s.duration(p, "duration", 30 * DAY);
@@ -135,14 +135,23 @@ fn read_simulation(p: &mut Problems, mut s: Section) -> Option<SimulationConfig>
     let sample_every = s.duration(p, "sample_every", HOUR);
     let sample_every = positive(p, &s.key("sample_every"), sample_every);
     let replicas = s.integer(p, "replicas", 1, (1, MAX_REPLICAS));
+    let warmup = s.duration(p, "warmup", 0);
     let sample_every = match (duration, sample_every) {
         (Some(d), Some(e)) => check_sampling(p, &s.key("sample_every"), d, e),
+        _ => sample_every,
+    };
+    // The time series cover the warm-up too: its samples count against the limit.
+    let sample_every = match (duration, warmup, sample_every) {
+        (Some(d), Some(w), Some(e)) if w > 0 => {
+            check_sampling(p, &s.key("sample_every"), d.saturating_add(w), e)
+        }
         _ => sample_every,
     };
     s.finish(p);
     Some(SimulationConfig {
         users: users?,
         duration: duration?,
+        warmup: warmup?,
         seed: seed?,
         sample_every: sample_every?,
         replicas: u32::try_from(replicas?).ok()?,

@@ -12,7 +12,7 @@
 //! | `format` | `"ssosim-raw"` | |
 //! | `format_version` | `1` | bumped on any change of this table |
 //! | `replica` | u32 | replica index |
-//! | `layout` | object | `apps`, `idps`, `duration_ms`, `sample_every_ms` ([`Layout`]) |
+//! | `layout` | object | `apps`, `idps`, `duration_ms`, `warmup_ms`, `sample_every_ms` ([`Layout`]) |
 //! | `events` | u64 | engine events (a cost figure) |
 //! | `global` | [u64] | [`crate::metrics::GlobalCounter`] order |
 //! | `app` | [u64] | `[app][AppCounter]`, row-major |
@@ -24,6 +24,9 @@
 //! | `series_sessions` | [i64] | difference arrays `[valid, orphaned][tier][sample]` |
 //! | `series_logged_in` | [i64] | difference array `[sample]` |
 //! | `series_counters` | [i64] | difference arrays `[app][SeriesCounter][sample]` |
+//! | `causes` | [u64] | `[app][interactive, mfa, silent failures][Cause]`, then `[idp][Cause]` |
+//! | `distributions` | [[metric, scope, count, users]] | per-user histograms; `scope` is `all` or an app index |
+//! | `segments` | [u64] | `[segment][users, UserCounter…]` |
 //!
 //! A *zero-run list* is the per-second array with each run of `k` zero buckets
 //! written as the single number `-k` (counts are never negative, so this is
@@ -31,16 +34,17 @@
 //! 2.6 million zeros. Decoding checks that the result has exactly
 //! [`Layout::seconds`] buckets.
 
+use crate::metrics::per_user::{DISTRIBUTED, TailScope};
 use crate::metrics::{
-    AppCounter, GlobalCounter, IdpCounter, Layout, LoginKind, Logins, Metrics, PerSecond, Series,
-    TierCounter,
+    AppCounter, Causes, GlobalCounter, IdpCounter, Layout, LoginKind, Logins, Metrics, PerSecond,
+    Series, TierCounter,
 };
 use serde::{Deserialize, Serialize};
 
 /// Value of `format` in a raw file.
 pub const FORMAT: &str = "ssosim-raw";
 /// Version of the raw format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// File name of replica `r`'s raw results inside a shard folder.
 pub fn file_name(replica: u32) -> String {
@@ -55,8 +59,10 @@ pub struct RawLayout {
     pub apps: usize,
     /// Identity providers.
     pub idps: usize,
-    /// Run length, ms.
+    /// Measured run length, ms.
     pub duration_ms: u64,
+    /// Warm-up, ms.
+    pub warmup_ms: u64,
     /// Time-series period, ms.
     pub sample_every_ms: u64,
 }
@@ -67,6 +73,7 @@ impl From<Layout> for RawLayout {
             apps: l.apps,
             idps: l.idps,
             duration_ms: l.duration,
+            warmup_ms: l.warmup,
             sample_every_ms: l.sample_every,
         }
     }
@@ -106,6 +113,13 @@ pub struct RawReplica {
     pub series_logged_in: Vec<i64>,
     /// Counter difference arrays.
     pub series_counters: Vec<i64>,
+    /// Prompts by cause.
+    pub causes: Vec<u64>,
+    /// Per-user histogram rows `(metric, scope, count, users)`; scope `all`
+    /// or the app's index.
+    pub distributions: Vec<(String, String, u64, u64)>,
+    /// Segment sums.
+    pub segments: Vec<u64>,
 }
 
 impl RawReplica {
@@ -132,6 +146,19 @@ impl RawReplica {
             series_sessions: sessions.to_vec(),
             series_logged_in: logged_in.to_vec(),
             series_counters: counters.to_vec(),
+            causes: m.causes.raw().to_vec(),
+            distributions: m
+                .per_user
+                .rows()
+                .map(|(c, s, n, u)| {
+                    let scope = match s {
+                        TailScope::All => "all".to_string(),
+                        TailScope::App(a) => a.to_string(),
+                    };
+                    (c.name().to_string(), scope, n, u)
+                })
+                .collect(),
+            segments: m.per_user.raw_segments().to_vec(),
         }
     }
 
@@ -204,6 +231,31 @@ impl RawReplica {
             self.series_counters,
         )
         .ok_or("series: array lengths do not match the scenario's samples, tiers and apps")?;
+        m.causes = Causes::from_raw(layout.apps, layout.idps, self.causes)
+            .ok_or("causes: array length does not match the scenario's apps and IdPs")?;
+        let mut seen = std::collections::BTreeSet::new();
+        for (metric, scope, count, users) in self.distributions {
+            if !seen.insert((metric.clone(), scope.clone(), count)) {
+                return Err(format!(
+                    "distributions: the row ({metric}, {scope}, {count}) appears twice"
+                ));
+            }
+            let c = DISTRIBUTED
+                .into_iter()
+                .find(|c| c.name() == metric)
+                .ok_or_else(|| format!("distributions: unknown metric \"{metric}\""))?;
+            let s = match scope.as_str() {
+                "all" => TailScope::All,
+                a => match a.parse::<usize>() {
+                    Ok(a) if a < layout.apps => TailScope::App(a),
+                    _ => return Err(format!("distributions: unknown scope \"{scope}\"")),
+                },
+            };
+            m.per_user.add_row(c, s, count, users);
+        }
+        if !m.per_user.set_raw_segments(self.segments) {
+            return Err("segments: array length does not match the scenario's segments".into());
+        }
         Ok(m)
     }
 }
@@ -287,6 +339,8 @@ mod tests {
             apps: 2,
             idps: 1,
             duration: 10_000,
+            warmup: 0,
+            segments: Default::default(),
             sample_every: 1000,
         };
         let mut m = Metrics::new(layout);
@@ -300,6 +354,16 @@ mod tests {
         m.authorize_request(9999);
         m.token_request(0);
         m.events = 77;
+        m.count_cause(
+            crate::metrics::Family::InteractiveLogins,
+            1,
+            crate::metrics::Cause::Logout,
+        );
+        m.per_user.tally(
+            crate::metrics::per_user::UserCounter::InteractiveLogins,
+            Some(1),
+        );
+        m.per_user.end_user(Default::default());
         m.flush();
         let raw = RawReplica::from_metrics(0, &m);
         let text = serde_json::to_string(&raw).unwrap();

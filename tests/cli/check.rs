@@ -16,14 +16,14 @@ fn check_prints_what_would_run_and_writes_nothing() {
     for expected in [
         "valid scenario \"storezero\"",
         "overrides: simulation.users=20000",
-        "simulation: 20000 users over 30d, 1 replica(s), seed 42, sampled every 1h (721 samples)",
+        "simulation: 20000 users over 30d, 1 replica(s), seed 42, sampled every 1h (2881 samples)",
         "network: 40ms per hop",
         "authorization server: plan self_service, idle 3d, absolute 30d, persistent cookie, MFA off",
         "identity provider facebook: idle 60d, absolute 90d, persistent cookie",
         "app storezero (regular_web, 100% of visits): local session idle 2h, absolute 1d, non_persistent cookie",
         "connections: password 60%, facebook 40%",
-        "expected events (estimate): about 13.3 million per replica, 22.2 per user-day",
-        "peak memory (estimate, within about ±25%): 48 MB",
+        "expected events (estimate): about 33.3 million per replica, 22.2 per user-day",
+        "peak memory (estimate, within about ±25%): 51 MB",
         "with 2 thread(s): 2 accumulators of 21 MB",
     ] {
         assert!(text.contains(expected), "{expected:?} in\n{text}");

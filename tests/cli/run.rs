@@ -3,10 +3,12 @@
 
 use crate::common::*;
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 7] = [
+    "distributions.csv",
     "logins.csv",
     "run.json",
     "scenario.toml",
+    "segments.csv",
     "summary.csv",
     "timeseries.csv",
 ];
@@ -68,6 +70,8 @@ fn thread_counts_give_identical_bytes() {
                 "simulation.users=3000",
                 "--set",
                 "simulation.duration=3d",
+                "--set",
+                "simulation.warmup=1d",
                 "--replicas",
                 "2",
                 "--quiet",
@@ -84,6 +88,8 @@ fn thread_counts_give_identical_bytes() {
             read("summary.csv"),
             read("timeseries.csv"),
             read("logins.csv"),
+            read("distributions.csv"),
+            read("segments.csv"),
         ));
     }
     assert!(outputs[0] == outputs[1], "1 vs 2 threads differ");
@@ -156,6 +162,7 @@ fn trace_prints_hops_on_stdout() {
         .arg("trace")
         .arg(bundled("storezero"))
         .args(["--user", "3", "--until", "2d"])
+        .args(["--set", "simulation.warmup=0s"])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -179,7 +186,8 @@ fn a_shard_says_how_many_users_it_simulated_and_lists_its_files() {
     let err = stderr(&out);
     // Users 0, 3, ..., 198 of 200.
     assert!(
-        err.starts_with("storezero: shard 0/3: 67 of 200 users x 2 replica(s)"),
+        err.lines()
+            .any(|l| l.starts_with("storezero: shard 0/3: 67 of 200 users x 2 replica(s)")),
         "{err}"
     );
     let files = entries(&dir.path().join("sh"));

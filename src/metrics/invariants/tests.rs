@@ -11,6 +11,7 @@ const BUSY: &str = r#"
 [simulation]
 users = 60
 duration = "4d"
+warmup = "1d"
 sample_every = "1h"
 [authorization_server]
 mfa = true
@@ -115,6 +116,13 @@ fn conservation_fires_per_tier() {
     fires("one fewer alive", "sessions_created", |m| {
         m.tier[tier_index(0, TierCounter::AliveAtEnd)] += 1;
     });
+    fires(
+        "one more alive at warm-up end",
+        "sessions_alive_at_warmup_end",
+        |m| {
+            m.tier[tier_index(2, TierCounter::AliveAtWarmupEnd)] += 1;
+        },
+    );
     fires(
         "a cause counted twice",
         "sessions_ended_cookies_cleared",
@@ -334,6 +342,44 @@ fn load_logins_engine_and_shape_fire() {
     let mut short = facts.clone();
     short.apps.pop();
     assert!(!check(&m, &short).is_empty());
+}
+
+#[test]
+fn every_prompt_has_exactly_one_cause() {
+    use crate::metrics::{Cause, Family};
+    let (m, _) = busy();
+    for family in Family::PER_APP {
+        assert!(
+            (0..3).any(|a| family
+                .causes()
+                .any(|c| c != Cause::FirstLogin && m.causes.get(family, a, c) > 0)),
+            "{} has only first logins in the test run",
+            family.prefix()
+        );
+    }
+    for (family, needle) in [
+        (Family::InteractiveLogins, "interactive_logins_by_* add up"),
+        (Family::MfaPrompts, "mfa_prompts_by_* add up"),
+        (
+            Family::SilentAuthFailures,
+            "silent_auth_failures_by_* add up",
+        ),
+    ] {
+        fires(needle, needle, |m| {
+            m.causes.count(family, 1, Cause::Logout);
+        });
+    }
+    fires("a cause moved", "first_logins", |m| {
+        m.causes
+            .count(Family::InteractiveLogins, 0, Cause::FirstLogin);
+        let i = app_index(m, 0, AppCounter::InteractiveLogins);
+        m.app[i] += 1;
+        let r = app_index(m, 0, AppCounter::Reauthentications);
+        m.app[r] += 1;
+    });
+    fires("idp prompt without cause", "idp_prompts_by_* add up", |m| {
+        m.count_idp(0, IdpCounter::IdpPrompts);
+    });
 }
 
 #[test]

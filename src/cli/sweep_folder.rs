@@ -1,0 +1,174 @@
+//! A sweep folder as a whole: `sweep.csv` and the comparison charts built
+//! from its point folders (after a local sweep, or by `sweep --collect` from
+//! points run apart), and the points of a sweep folder in sweep order (for
+//! `compare SWEEP_DIR`, and for `chart` to recognise one).
+
+use super::CliError;
+use super::sweep::{Point, Vary, csv_field, labels, point_names, refuse};
+use crate::metrics::stats::Estimate;
+use crate::output::write_atomic;
+use crate::report::data::Summary;
+use crate::scenario::to_toml;
+use std::path::{Path, PathBuf};
+
+/// `--collect`: every point's folder must hold a finished run of that point
+/// (its `summary.csv`, and a `scenario.toml` equal to the point's scenario);
+/// otherwise refused, naming the folders and what to do.
+pub(super) fn check_collected(points: &[Point], out: &Path) -> Result<(), CliError> {
+    let mut problems = Vec::new();
+    for p in points {
+        let dir = out.join(&p.name);
+        let toml = std::fs::read_to_string(dir.join("scenario.toml"));
+        if !dir.join("summary.csv").is_file() || toml.is_err() {
+            problems.push(format!(
+                "error: --collect: {}: no finished run of this point (summary.csv and scenario.toml); run it first (one of the commands of sweep --list), or merge its shards there",
+                dir.display()
+            ));
+        } else if toml.ok().as_deref() != Some(to_toml(&p.scenario).as_str()) {
+            problems.push(format!(
+                "error: --collect: {}: its scenario.toml is not this point's scenario; run the point again with the commands of sweep --list and the same --set, --vary and --replicas",
+                dir.display()
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(refuse(problems.join("\n")))
+    }
+}
+
+/// Builds `sweep.csv` from the points' `summary.csv` files (one block of rows
+/// per point, prefixed with its values), draws the comparison charts, and
+/// prints the summary. A local sweep and `--collect` both end here, so they
+/// write the same bytes.
+pub(super) fn collect(
+    varies: &[Vary],
+    points: &[Point],
+    out: &Path,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let mut csv = varies
+        .iter()
+        .map(|v| csv_field(&v.key))
+        .collect::<Vec<_>>()
+        .join(",");
+    csv.push_str(",metric,scope,value,ci95_low,ci95_high\n");
+    let mut headline = Vec::new();
+    for p in points {
+        let dir = out.join(&p.name);
+        let path = dir.join("summary.csv");
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            CliError::Failed(format!("error: {}: cannot read: {e}", path.display()))
+        })?;
+        let prefix: String = p.values.iter().map(|v| csv_field(v) + ",").collect();
+        for line in text.lines().skip(1) {
+            csv.push_str(&prefix);
+            csv.push_str(line);
+            csv.push('\n');
+        }
+        headline.push(headline_line(&p.name, &super::compare::read_summary(&dir)?));
+    }
+    let path = out.join("sweep.csv");
+    write_atomic(&path, csv.as_bytes())
+        .map_err(|e| CliError::Failed(format!("error: cannot write {}: {e}", path.display())))?;
+    // The points overlaid on one chart each, with a legend, beside sweep.csv.
+    let runs: Vec<(String, PathBuf)> = points
+        .iter()
+        .map(|p| (p.name.clone(), out.join(&p.name)))
+        .collect();
+    crate::report::render_comparison(&runs, out)
+        .map_err(|e| CliError::Failed(format!("error: {e}")))?;
+    if !quiet {
+        eprintln!("sweep: {} points in {}", points.len(), out.display());
+        for line in headline {
+            eprintln!("{line}");
+        }
+        eprintln!("  all rows in {}", path.display());
+    }
+    Ok(())
+}
+
+/// A point's line of the sweep summary: its `reauth_rate` and `sso_share`
+/// (scope `all`) as its `summary.csv` has them, in the run summary's form
+/// (rounded, with 95% intervals).
+fn headline_line(name: &str, summary: &Summary) -> String {
+    let show = |metric: &str| {
+        summary.get(metric, "all").map_or_else(
+            || "-".to_string(),
+            |r| {
+                super::summary::show(Estimate {
+                    mean: r.value,
+                    ci95: r.ci95,
+                })
+            },
+        )
+    };
+    format!(
+        "  {name:<40} reauth_rate {}  sso_share {}",
+        show("reauth_rate"),
+        show("sso_share")
+    )
+}
+
+/// True when `dir` is a sweep folder: it has a `sweep.csv`, or it is no run
+/// folder itself but holds run folders (a sweep run on a cluster, not collected).
+pub(super) fn is_sweep_folder(dir: &Path) -> bool {
+    if dir.join("sweep.csv").is_file() {
+        return true;
+    }
+    let holds_runs = || {
+        std::fs::read_dir(dir).is_ok_and(|rd| {
+            rd.filter_map(Result::ok)
+                .any(|e| e.path().join("summary.csv").is_file())
+        })
+    };
+    !dir.join("summary.csv").exists() && holds_runs()
+}
+
+/// The point folders of a sweep folder, in sweep order: the points of its
+/// `sweep.csv` (the values before `metric` on each line, in order of
+/// appearance), named as the sweep names them.
+///
+/// # Errors
+/// Refused when there is no `sweep.csv` (with the `--collect` that builds it)
+/// or a point's folder is missing; failed when `sweep.csv` cannot be read.
+pub(super) fn point_folders(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
+    let path = dir.join("sweep.csv");
+    if !path.is_file() {
+        return Err(refuse(format!(
+            "error: {}: a sweep folder without sweep.csv (its points were run apart, e.g. on a cluster); build it first with ssosim sweep SCENARIO --vary ... --out {} --collect",
+            dir.display(),
+            dir.display()
+        )));
+    }
+    let failed = |e: String| CliError::Failed(format!("error: {}: {e}", path.display()));
+    let mut reader = csv::Reader::from_path(&path).map_err(|e| failed(e.to_string()))?;
+    let header = reader.headers().map_err(|e| failed(e.to_string()))?.clone();
+    let Some(k) = header.iter().position(|h| h == "metric") else {
+        return Err(failed(
+            "no metric column; expected KEY...,metric,scope,value,ci95_low,ci95_high".into(),
+        ));
+    };
+    let keys: Vec<&str> = header.iter().take(k).collect();
+    let mut points: Vec<Vec<String>> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| failed(e.to_string()))?;
+        let values: Vec<String> = record.iter().take(k).map(str::to_string).collect();
+        if points.last() != Some(&values) {
+            points.push(values);
+        }
+    }
+    let folders: Vec<PathBuf> = point_names(&labels(&keys), &points)
+        .iter()
+        .map(|n| dir.join(n))
+        .collect();
+    if let Some(missing) = folders.iter().find(|f| !f.join("summary.csv").is_file()) {
+        return Err(refuse(format!(
+            "error: {}: a point of {} without its run (no summary.csv); run it, then collect the sweep again",
+            missing.display(),
+            path.display()
+        )));
+    }
+    Ok(folders)
+}
