@@ -183,6 +183,7 @@ fn summary(f: &Fixture) -> String {
         row("silent_auth_login_required", scope, (pv * 0.03).round());
         row("logins_abandoned", scope, (pv * 0.01).round());
         row("reauth_rate", scope, 0.1);
+        row("sso_share", scope, 0.4);
         row("a_metric_from_the_future", scope, 42.0);
     }
     row("login_latency_ms_mean", "all", 4321.5);
@@ -691,6 +692,14 @@ fn report_puts_settings_first_keeps_apps_open_and_fits_a_phone() {
         "{per_app}"
     );
     assert_eq!(per_app.matches("<td class=\"num\">10.0%</td>").count(), 3);
+    assert_eq!(
+        per_app.matches("<td class=\"num\">40.0%</td>").count(),
+        3,
+        "sso_share per app"
+    );
+    assert!(html.contains(
+        "<code>sso_<wbr>share</code><div class=\"what\">sso_logins / (sso_logins + interactive_logins)"
+    ));
     // Charts scale to the column; long TOML lines wrap; names break at `_` only.
     assert!(html.contains(".chart img, .chart svg { display: block; max-width: 100%;"));
     assert!(!html.contains("min-width: 640px"));

@@ -272,6 +272,10 @@ fn two_apps_with_replicas() {
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("3 replicas"), "replicas named in the report");
     assert!(html.contains("all apps"), "login paths add the apps up");
+    assert!(
+        html.contains("Left out, with no session: app spa."),
+        "an implicit SPA has no local session: no empty bar, named in the caption"
+    );
     // The bands are drawn: translucent fills in the sessions chart.
     let sessions = fs::read_to_string(out.join("sessions.svg")).unwrap();
     assert!(

@@ -97,7 +97,10 @@ fn empty_tiers(summary: &Summary) -> Vec<String> {
         .1
         .into_iter()
         .filter(|b| b.parts.iter().all(|v| *v <= 0.0))
-        .map(|b| b.label)
+        .map(|b| match b.label.rsplit_once(" (") {
+            Some((name, _)) => name.to_string(),
+            None => b.label,
+        })
         .collect()
 }
 
