@@ -66,11 +66,6 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         threads_or_all(args.threads),
         args.force,
     )?;
-    if !args.quiet {
-        for w in super::steady::warnings(&s) {
-            eprintln!("{w}");
-        }
-    }
     let progress = Progress::default();
     let users = shard.map_or(s.simulation.users, |sh| {
         crate::shard::users_in_shard(s.simulation.users, sh)
@@ -104,6 +99,10 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     };
     if !args.quiet {
         eprint!("{text}");
+        // Warm-up advice after the summary it qualifies (issue 13).
+        for w in super::steady::warnings(&s) {
+            eprintln!("{w}");
+        }
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! A user (design §6): a profile drawn once (connection, third-party cookie
 //! policy) and the random processes of its timeline — Poisson visits, browser
-//! closes and password resets — each from its own ChaCha stream derived from
-//! (seed, replica, user id, purpose).
+//! closes, password resets, cookie clears, per-visit choices and drawn delays
+//! (latencies, think and processing times) — each from its own ChaCha stream
+//! derived from (seed, replica, user id, purpose).
 
 use super::config::{ModelConfig, pick};
 use super::world::{Event, UserWorld};
@@ -22,6 +23,8 @@ const CHOICES: u64 = 4;
 const CLEARS: u64 = 5;
 /// When the user's history starts within the warm-up.
 const START: u64 = 6;
+/// Drawn delays: hop latencies, think times, server processing times.
+const DELAYS: u64 = 7;
 
 /// How a browser treats third-party cookies (drawn once per user).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,12 +71,31 @@ pub(super) struct User {
     pub resets: ChaCha8Rng,
     pub choices: ChaCha8Rng,
     pub clears: ChaCha8Rng,
+    /// Delays drawn from distributions (constants draw nothing).
+    pub delays: ChaCha8Rng,
     /// Candidate visits per ms, at the daily profile's peak (thinned to the profile).
     pub visit_rate_peak: f64,
-    /// When the user's history starts: uniform over the warm-up, from its
-    /// own stream, so that users do not all expire in step (0 without
-    /// warm-up, and for scripted users, whose visit times are absolute).
+    /// When the user's history starts within the warm-up, from its own
+    /// stream, so that users do not all expire in step (see
+    /// [`start_in_warmup`]; 0 without warm-up, and for scripted users, whose
+    /// visit times are absolute).
     pub start: u64,
+}
+
+/// When a user's history starts in a warm-up of `warmup` ms: its age at the
+/// end of the warm-up is the mean of three uniform draws over the warm-up
+/// (Irwin–Hall), so ages spread over the whole warm-up with a smooth density.
+///
+/// Why not one uniform draw: with fixed lifetimes a user's state repeats with
+/// a cycle C (say a refresh token's lifetime plus the wait for the next
+/// visit); uniform ages on `[0, W)` leave, modulo C, a step of 1/⌊W/C⌋ in how
+/// many users are at each point of their cycle — a 30 % dip in prompts for
+/// the first days of the window when W = 2.8 C. A smooth age density has no
+/// step: the phases are flat within a few percent from W ≈ 2.5 C on.
+pub fn start_in_warmup(r: &mut ChaCha8Rng, warmup: u64) -> u64 {
+    let mean = (rng::unit(r) + rng::unit(r) + rng::unit(r)) / 3.0;
+    let age = ((mean * warmup as f64) as u64).clamp(1, warmup);
+    warmup - age
 }
 
 impl User {
@@ -106,7 +128,7 @@ impl User {
             }
         });
         let start = if cfg.warmup > 0 && profile_given.is_none() {
-            (rng::unit(&mut stream(START)) * cfg.warmup as f64) as u64 % cfg.warmup
+            start_in_warmup(&mut stream(START), cfg.warmup)
         } else {
             0
         };
@@ -120,6 +142,7 @@ impl User {
             resets: stream(RESETS),
             choices: stream(CHOICES),
             clears: stream(CLEARS),
+            delays: stream(DELAYS),
             visit_rate_peak: profile.visits_per_day / DAY as f64 * cfg.daily_peak,
             start,
         }
@@ -210,6 +233,10 @@ impl UserWorld<'_> {
         self.note(now, || "browser closes".to_string());
         self.cut_visit(now);
         self.drop_cookies(now, false);
+        // An exchange's answer in flight is lost: the app keeps the token it had.
+        for app in 0..self.cfg.apps.len() {
+            self.refresh_reach(app as u16, now);
+        }
         self.start_pending_visit(ctx);
     }
 
@@ -241,7 +268,7 @@ impl UserWorld<'_> {
         for app in 0..self.cfg.apps.len() {
             if !self.cfg.apps[app].kind.uses_code_grant() {
                 self.refresh_token_lost(app as u16, crate::metrics::Cause::CookieClear, now);
-                self.rt_client[app] = None;
+                self.forget_refresh_token(app as u16, now);
             }
         }
     }

@@ -3,15 +3,15 @@
 
 use super::browser::{Browser, LogoutKind, Visit};
 use super::causes::Lost;
-use super::config::ModelConfig;
-use super::message::Msg;
+use super::config::{DelayModel, ModelConfig};
+use super::message::{Actor, Msg};
 use super::refresh::RefreshFamily;
 use super::session::{EndCause, Session};
 use super::trace::{LineKind, Outcome, TraceLine, UserScript};
 use super::user::User;
-use crate::engine::{Context, Model, Simulation};
+use crate::engine::{Context, Model, Simulation, rng};
 use crate::metrics::{AppCounter, GlobalCounter, Layout, Metrics, Series, TierCounter};
-use crate::scenario::CookieKind;
+use crate::scenario::{Connection, CookieKind, MAX_DURATION};
 
 /// What happens on a user's timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,8 +63,14 @@ pub(super) struct UserWorld<'c> {
     /// server-side on `[from, until)`, cut by a password reset (AS) or a
     /// back-channel logout (apps); counted in the time series at the end.
     pub orphans: Vec<(usize, u64, u64)>,
-    /// Reachable validity intervals of AS and app sessions (logged-in users).
+    /// Intervals during which the user would be served without a credential
+    /// prompt (logged-in users): reachable valid AS and app sessions, and
+    /// refresh tokens an app holds that the AS would accept.
     pub reach: Vec<(u64, u64)>,
+    /// Per app: the open logged-in interval of its refresh token, `(since,
+    /// until)`, `until` being when the token stops being accepted unless
+    /// something changes.
+    pub rt_reach: Vec<Option<(u64, u64)>>,
     /// Apps this user visited.
     pub visited: Vec<bool>,
     /// Per app: the refresh-token family the AS keeps for this user.
@@ -103,6 +109,7 @@ impl<'c> UserWorld<'c> {
             sessions: vec![None; tiers],
             orphans: Vec::new(),
             reach: Vec::new(),
+            rt_reach: vec![None; cfg.apps.len()],
             visited: vec![false; cfg.apps.len()],
             rt_server: vec![None; cfg.apps.len()],
             rt_client: vec![None; cfg.apps.len()],
@@ -126,6 +133,7 @@ impl<'c> UserWorld<'c> {
         self.sessions.iter_mut().for_each(|s| *s = None);
         self.orphans.clear();
         self.reach.clear();
+        self.rt_reach.iter_mut().for_each(|r| *r = None);
         self.visited.iter_mut().for_each(|v| *v = false);
         self.rt_server.iter_mut().for_each(|f| *f = None);
         self.rt_client.iter_mut().for_each(|c| *c = None);
@@ -147,7 +155,8 @@ impl<'c> UserWorld<'c> {
         self.send_after(ctx, 0, msg);
     }
 
-    /// Sends a hop after `delay` (the user's think time), plus the latency.
+    /// Sends a hop after `delay` (the user's think time), plus the latency
+    /// (and the sender's processing time, for the AS and IdPs).
     #[inline]
     pub fn send_after(&mut self, ctx: &mut Context<'_, Event>, delay: u64, msg: Msg) {
         if delay > 0 {
@@ -156,13 +165,54 @@ impl<'c> UserWorld<'c> {
             });
         }
         let epoch = self.browser.epoch;
-        ctx.schedule_in(delay + self.cfg.latency, Event::Deliver { epoch, msg });
+        let hop = self.hop_delay(msg);
+        ctx.schedule_in(delay.saturating_add(hop), Event::Deliver { epoch, msg });
     }
 
     /// Sends a server-to-server hop now; it arrives after the network
-    /// latency whatever the browser does meanwhile.
+    /// latency (and the sender's processing time) whatever the browser does
+    /// meanwhile.
     pub fn send_server(&mut self, ctx: &mut Context<'_, Event>, msg: Msg) {
-        ctx.schedule_in(self.cfg.latency, Event::ServerToServer { msg });
+        let hop = self.hop_delay(msg);
+        ctx.schedule_in(hop, Event::ServerToServer { msg });
+    }
+
+    /// One draw of `d`, ms: its median for a constant (no random number
+    /// used), else log-normal from the user's delay stream, rounded to the
+    /// millisecond and at most [`MAX_DURATION`] (100 years).
+    #[inline]
+    pub fn draw(&mut self, d: DelayModel) -> u64 {
+        if d.sigma == 0.0 {
+            return d.median;
+        }
+        let x = rng::lognormal(&mut self.user.delays, d.median as f64, d.sigma);
+        if x < MAX_DURATION as f64 {
+            (x + 0.5) as u64
+        } else {
+            MAX_DURATION
+        }
+    }
+
+    /// The time the user takes to answer one prompt.
+    #[inline]
+    pub fn think_time(&mut self) -> u64 {
+        self.draw(self.cfg.think)
+    }
+
+    /// Latency of one hop, plus the processing time of its sender when it
+    /// is the AS or an IdP.
+    #[inline]
+    fn hop_delay(&mut self, msg: Msg) -> u64 {
+        let latency = self.draw(self.cfg.latency);
+        if !self.cfg.processing {
+            return latency;
+        }
+        let processing = match (msg.sender(), self.user.profile.connection) {
+            (Actor::As, _) => self.draw(self.cfg.as_processing),
+            (Actor::Idp(_), Connection::Idp(i)) => self.draw(self.cfg.idp_processing[i]),
+            _ => 0,
+        };
+        latency.saturating_add(processing)
     }
 
     /// Counts one app counter at the current time.
@@ -277,7 +327,10 @@ impl<'c> UserWorld<'c> {
             Msg::V2Logout { app, federated } => self.as_logout(app, federated, ctx),
             Msg::RedirectLogin { app } => self.send(ctx, Msg::LoginPage { app }),
             Msg::LoginPrompt { app } => self.browser_login_prompt(app, ctx),
-            Msg::MfaPrompt { app } => self.send_after(ctx, self.cfg.think, Msg::PostMfa { app }),
+            Msg::MfaPrompt { app } => {
+                let think = self.think_time();
+                self.send_after(ctx, think, Msg::PostMfa { app })
+            }
             Msg::RedirectIdp { app } => self.send(ctx, Msg::IdpDialog { app }),
             Msg::RedirectAppCallback { app } => self.send(ctx, Msg::AppCallback { app }),
             Msg::WebMessageTokens { app, renewal } => self.browser_tokens(app, renewal, ctx),
@@ -292,7 +345,8 @@ impl<'c> UserWorld<'c> {
             Msg::IdpPostCredentials { app } => self.idp_login(app, ctx),
             Msg::IdpLogout { app } => self.idp_logout(app, ctx),
             Msg::IdpPrompt { app } => {
-                self.send_after(ctx, self.cfg.think, Msg::IdpPostCredentials { app })
+                let think = self.think_time();
+                self.send_after(ctx, think, Msg::IdpPostCredentials { app })
             }
             Msg::RedirectAsCallback { app } => self.send(ctx, Msg::AsIdpCallback { app }),
             Msg::AppRedirectReturnTo { app } => self.send(ctx, Msg::ReturnTo { app }),
@@ -492,7 +546,13 @@ impl<'c> UserWorld<'c> {
                 .series
                 .interval_in(&layout, Series::ORPHANED, tier, from, until);
         }
-        // Logged-in users: union of the reachable AS and app validity intervals.
+        // Logged-in users: union of the reachable AS and app validity
+        // intervals and of the usable refresh tokens.
+        for app in 0..self.rt_reach.len() {
+            if let Some(open) = self.rt_reach[app].take() {
+                self.reach.push(open);
+            }
+        }
         self.reach.sort_unstable();
         let mut current: Option<(u64, u64)> = None;
         for &(a, b) in &self.reach {

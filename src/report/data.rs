@@ -106,6 +106,10 @@ pub struct RunMeta {
     pub users: Option<u64>,
     /// Virtual duration of the run, ms.
     pub duration_ms: u64,
+    /// Warm-up before the measured window, ms (0 when absent): the time
+    /// series start at its beginning.
+    #[serde(default)]
+    pub warmup_ms: u64,
     /// Sampling period of `timeseries.csv`, ms.
     #[serde(default)]
     pub sample_every_ms: Option<u64>,
@@ -122,6 +126,11 @@ fn one() -> u64 {
 }
 
 impl RunMeta {
+    /// End of the time series, ms: warm-up plus measured window.
+    pub fn end_ms(&self) -> u64 {
+        self.warmup_ms.saturating_add(self.duration_ms)
+    }
+
     fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
         serde_json::from_str(text).map_err(|e| {
             malformed(

@@ -12,6 +12,8 @@
 //! | `login_paths.{png,svg}` | how protected visits were served, per app |
 //! | `login_latency.{png,svg}` | login latency distribution and hops, per kind |
 //! | `as_load.{png,svg}` | `/authorize` and `/oauth/token` requests per second |
+//! | `prompt_causes.{png,svg}` | why users typed their credentials again, per app |
+//! | `reauth_over_time.{png,svg}` | reauth rate per day (or week), the warm-up shaded |
 //! | `report.html` | key settings, headline and per-app tables, all of the above inlined, a sample user's first login as an SVG sequence diagram, the scenario |
 //!
 //! [`render_comparison`] overlays several runs (`ssosim compare`, `ssosim sweep`)
@@ -44,8 +46,8 @@ pub use data::RunData;
 pub use error::ReportError;
 
 use chart::{
-    AsLoad, CompareRates, CompareSeries, LoggedInUsers, LoginLatency, LoginPaths, Rendered,
-    SessionEndings, ValidSessions, render,
+    AsLoad, CompareRates, CompareSeries, LoggedInUsers, LoginLatency, LoginPaths, PromptCauses,
+    ReauthOverTime, Rendered, SessionEndings, ValidSessions, render,
 };
 
 /// Name of the report page in a run folder.
@@ -85,6 +87,8 @@ pub fn run_charts(run: &RunData) -> Result<Vec<Rendered>, ReportError> {
         render(&LoginPaths { run })?,
         render(&LoginLatency { run })?,
         render(&AsLoad { run })?,
+        render(&PromptCauses { run })?,
+        render(&ReauthOverTime { run })?,
     ])
 }
 
@@ -190,7 +194,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result<PathBuf, ReportError> {
 }
 
 /// The file stems [`render_run`] draws, in report order.
-pub fn run_chart_stems() -> [&'static str; 6] {
+pub fn run_chart_stems() -> [&'static str; 8] {
     [
         "sessions",
         "logged_in_users",
@@ -198,5 +202,7 @@ pub fn run_chart_stems() -> [&'static str; 6] {
         "login_paths",
         "login_latency",
         "as_load",
+        "prompt_causes",
+        "reauth_over_time",
     ]
 }

@@ -128,12 +128,12 @@ impl Figure for AsLoad<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
-        let unit = TimeUnit::for_duration(self.run.meta.duration_ms);
+        let unit = TimeUnit::for_duration(self.run.meta.end_ms());
         let y_desc = format!("requests/s (mean over {})", span(self.window_ms()));
         let axes = Axes {
             x_desc: unit.axis(),
             y_desc: &y_desc,
-            x_range: 0.0..unit.of(self.run.meta.duration_ms),
+            x_range: 0.0..unit.of(self.run.meta.end_ms()),
             percent: false,
             empty_note: "no AS request counts in timeseries.csv",
         };
@@ -145,7 +145,7 @@ impl AsLoad<'_> {
     /// `/authorize` thick and solid, `/oauth/token` thin and dashed on top of
     /// it, so both show where they are equal.
     fn lines(&self) -> Vec<Line> {
-        let unit = TimeUnit::for_duration(self.run.meta.duration_ms);
+        let unit = TimeUnit::for_duration(self.run.meta.end_ms());
         let window = self.window_ms();
         COLUMNS
             .iter()

@@ -9,6 +9,7 @@
 //! "no data" note.
 
 mod bars;
+mod causes;
 mod compare;
 mod endings;
 mod entry;
@@ -16,6 +17,7 @@ mod latency;
 mod lines;
 mod load;
 mod sessions;
+mod steady;
 mod text;
 mod users;
 
@@ -30,12 +32,14 @@ use super::style::{
     self, Dash, FONT, LABEL_SIZE, LineStyle, Marker, PLOT_HEIGHT, TITLE_SIZE, WIDTH,
 };
 
+pub use causes::PromptCauses;
 pub use compare::{CompareRates, CompareSeries};
 pub use endings::SessionEndings;
 pub use entry::LoginPaths;
 pub use latency::LoginLatency;
 pub use load::AsLoad;
 pub use sessions::ValidSessions;
+pub use steady::ReauthOverTime;
 pub use users::LoggedInUsers;
 
 /// Why plotters gave up, as text (backends have different error types).

@@ -26,7 +26,7 @@ impl ValidSessions<'_> {
     /// One line per tier of `column`, the tier's style fixed by its rank among
     /// all tiers, so a tier looks the same in both panels.
     fn lines(&self, column: &str) -> Vec<Line> {
-        let unit = TimeUnit::for_duration(self.run.meta.duration_ms);
+        let unit = TimeUnit::for_duration(self.run.meta.end_ms());
         let series = &self.run.series;
         order_tiers(series.scopes().iter().map(String::as_str))
             .iter()
@@ -59,11 +59,11 @@ impl ValidSessions<'_> {
     }
 
     fn axes(&self, y_desc: &'static str, empty_note: &'static str) -> Axes<'static> {
-        let unit = TimeUnit::for_duration(self.run.meta.duration_ms);
+        let unit = TimeUnit::for_duration(self.run.meta.end_ms());
         Axes {
             x_desc: unit.axis(),
             y_desc,
-            x_range: 0.0..unit.of(self.run.meta.duration_ms),
+            x_range: 0.0..unit.of(self.run.meta.end_ms()),
             percent: false,
             empty_note,
         }

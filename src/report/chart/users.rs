@@ -24,7 +24,7 @@ impl LoggedInUsers<'_> {
     /// The two lines, in % of the users when `run.json` gives their number,
     /// else in users.
     fn lines(&self) -> Vec<Line> {
-        let unit = TimeUnit::for_duration(self.run.meta.duration_ms);
+        let unit = TimeUnit::for_duration(self.run.meta.end_ms());
         let scale = self.per_user().map_or(1.0, |u| 100.0 / u);
         let scaled = |samples: &[Sample]| -> Vec<Sample> {
             samples
@@ -91,12 +91,12 @@ impl Figure for LoggedInUsers<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
-        let unit = TimeUnit::for_duration(self.run.meta.duration_ms);
+        let unit = TimeUnit::for_duration(self.run.meta.end_ms());
         let percent = self.per_user().is_some();
         let axes = Axes {
             x_desc: unit.axis(),
             y_desc: if percent { "share of users" } else { "users" },
-            x_range: 0.0..unit.of(self.run.meta.duration_ms),
+            x_range: 0.0..unit.of(self.run.meta.end_ms()),
             percent,
             empty_note: "no logged_in_users series in timeseries.csv",
         };

@@ -1,0 +1,146 @@
+//! "Why users typed their credentials again": per app, the interactive logins
+//! stacked by cause (`interactive_logins_by_<cause>` of `summary.csv`, issue 13).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::bars::{
+    Stack, StackedBars, draw_stacked, drop_zero_parts, stacked_height, stacked_legend, thin_parts,
+};
+use super::{DrawResult, Figure, Legend};
+use crate::report::data::{RunData, Summary, scope_label};
+use crate::report::style::{self, FILL_COLOURS};
+
+/// The causes: (metric, legend label), in the order of `summary.csv`.
+pub const CAUSES: [(&str, &str); 9] = [
+    ("interactive_logins_by_first_login", "first login"),
+    ("interactive_logins_by_as_idle_timeout", "AS idle timeout"),
+    (
+        "interactive_logins_by_as_absolute_timeout",
+        "AS absolute timeout",
+    ),
+    ("interactive_logins_by_browser_close", "browser close"),
+    ("interactive_logins_by_logout", "logout"),
+    ("interactive_logins_by_password_reset", "password reset"),
+    ("interactive_logins_by_cookie_clear", "cookie clear"),
+    (
+        "interactive_logins_by_refresh_token_expired",
+        "refresh token expired",
+    ),
+    (
+        "interactive_logins_by_refresh_token_revoked",
+        "refresh token revoked",
+    ),
+];
+
+/// Colours beyond the seven Okabe–Ito fills: grey for first logins (not a
+/// loss), then two darker tones for the refresh-token causes.
+const FIRST: RGBColor = RGBColor(200, 200, 200);
+const EXTRA: [RGBColor; 2] = [RGBColor(90, 60, 30), RGBColor(60, 60, 60)];
+
+/// Stacked bars per app: the share of its interactive logins put down to each cause.
+#[derive(Debug, Clone, Copy)]
+pub struct PromptCauses<'a> {
+    /// The run.
+    pub run: &'a RunData,
+}
+
+impl Figure for PromptCauses<'_> {
+    fn stem(&self) -> &'static str {
+        "prompt_causes"
+    }
+
+    fn title(&self) -> String {
+        "Why users typed their credentials again".to_string()
+    }
+
+    fn caption(&self) -> String {
+        let (parts, bars) = stacks(&self.run.summary);
+        format!(
+            "For each app, the share of its interactive logins (the AS prompt shown and \
+             completed) by cause: the browser's first login, or what ended the credential \
+             that last kept the user logged in (the AS session or the app's refresh token, \
+             whichever ended last); the number in brackets is how many interactive logins \
+             the measured window had.{}",
+            thin_parts(&parts, &bars)
+        )
+    }
+
+    fn plot_height(&self) -> u32 {
+        stacked_height(stacks(&self.run.summary).1.len())
+    }
+
+    fn legend(&self) -> Legend {
+        stacked_legend("cause:", &stacks(&self.run.summary).0)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
+        let (parts, bars) = stacks(&self.run.summary);
+        draw_stacked(
+            plot,
+            &StackedBars {
+                parts: &parts,
+                bars: &bars,
+                x_desc: "share of interactive logins (%)",
+                empty_note: "no interactive_logins_by_* metrics in summary.csv",
+                none_note: "no interactive login",
+            },
+        )
+    }
+}
+
+/// Colour of cause `i`.
+fn colour(i: usize) -> RGBColor {
+    match i {
+        0 => FIRST,
+        i if i <= FILL_COLOURS.len() => FILL_COLOURS[i - 1],
+        i => EXTRA[(i - FILL_COLOURS.len() - 1) % EXTRA.len()],
+    }
+}
+
+/// The causes present, and one bar per app with at least one interactive login.
+fn stacks(summary: &Summary) -> (Vec<(String, RGBColor)>, Vec<Stack>) {
+    let parts = (0..CAUSES.len())
+        .map(|i| (CAUSES[i].1.to_string(), colour(i)))
+        .collect();
+    let bars = summary
+        .apps()
+        .into_iter()
+        .filter_map(|scope| {
+            let values: Vec<f64> = CAUSES
+                .iter()
+                .map(|c| summary.value(c.0, &scope).unwrap_or(0.0))
+                .collect();
+            let total: f64 = values.iter().sum();
+            (total > 0.0).then(|| Stack {
+                label: format!("{} ({})", scope_label(&scope), style::number(total.round())),
+                parts: values,
+            })
+        })
+        .collect();
+    drop_zero_parts(parts, bars)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn one_bar_per_app_with_prompts_and_only_the_causes_that_occur() {
+        let summary = Summary::parse(
+            Path::new("summary.csv"),
+            "metric,scope,value,ci95_low,ci95_high\n\
+             interactive_logins_by_first_login,app:a,2,,\n\
+             interactive_logins_by_as_idle_timeout,app:a,6,,\n\
+             interactive_logins_by_logout,app:a,0,,\n\
+             interactive_logins_by_first_login,app:b,0,,\n",
+        )
+        .unwrap();
+        let (parts, bars) = stacks(&summary);
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert_eq!(parts[1].0, "AS idle timeout");
+        assert_eq!(bars.len(), 1);
+        assert_eq!(bars[0].parts, vec![2.0, 6.0]);
+    }
+}
