@@ -11,13 +11,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The charts every run draws, in report order.
-const STEMS: [&str; 6] = [
+const STEMS: [&str; 8] = [
     "sessions",
     "logged_in_users",
     "session_endings",
     "login_paths",
     "login_latency",
     "as_load",
+    "prompt_causes",
+    "reauth_over_time",
 ];
 
 fn ssosim(args: &[&str]) {

@@ -220,7 +220,9 @@ fn login_paths_fire_per_app() {
         "all first logins above users",
         "first_logins over all apps",
         |m| {
-            m.global[GlobalCounter::Users as usize] = 1;
+            let users = m.global[GlobalCounter::Users as usize];
+            let i = app_index(m, 0, AppCounter::FirstLogins);
+            m.app[i] += users + 1;
         },
     );
 }
