@@ -6,7 +6,7 @@ mod model_support;
 use model_support::{assert_share, silent_after, simulate};
 use ssosim::metrics::per_user::PerUser;
 use ssosim::metrics::{
-    AppCounter as A, GlobalCounter, Layout, Metrics, SeriesCounter, TierCounter,
+    AppCounter as A, GlobalCounter, Layout, LoginKind, Metrics, SeriesCounter, TierCounter,
 };
 use ssosim::metrics::{Cause, Causes, Family};
 use ssosim::scenario::{Scenario, from_str};
@@ -443,4 +443,152 @@ cookie_clears_per_month = 30.0
     );
     // The AS session, held by a browser cookie, is reached by clears.
     assert!(m.tier_value(Layout::AS_TIER, TierCounter::EndedCookiesCleared) > 0);
+}
+
+#[test]
+fn users_served_by_refresh_tokens_count_as_logged_in() {
+    // Every browser blocks third-party cookies and the AS session ends after
+    // a day without /authorize: after the first login every visit is served
+    // by a refresh-token exchange, which never touches the AS session. A user
+    // is logged in (served without a credential prompt) from the first login
+    // on: the family (30 d absolute, 15 d idle at 3 visits a day) outlives
+    // the run. So, at every sample, logged-in users = first logins so far
+    // (exactly), ≈ N(1 − e^(−3t)) (closed form).
+    let s = from_str(
+        &spa_text(
+            "refresh_tokens = { enabled = true }",
+            "third_party_cookies_blocked = 1.0",
+        ),
+        "rt.toml",
+        &[],
+    )
+    .unwrap();
+    let m = simulate(&s, 0);
+    assert_eq!(m.app_total(A::Reauthentications), 0);
+    assert!(
+        m.app_total(A::RefreshTokenLogins) + m.app_total(A::InteractiveLogins)
+            >= m.app_total(A::ProtectedVisits) - m.app_total(A::LoginsAbandoned)
+    );
+    let logged_in = m.series.logged_in_users();
+    let first = m.series.counter(0, SeriesCounter::InteractiveLogins);
+    assert_eq!(logged_in, first, "logged in = first logins so far");
+    let n = 20_000.0;
+    let hour = 1.0 / 24.0;
+    for (k, &x) in logged_in.iter().enumerate().skip(1) {
+        let p = 1.0 - (-3.0 * k as f64 * hour).exp();
+        let se = (n * p * (1.0 - p)).sqrt().max(1.0);
+        assert!(
+            (x as f64 - n * p).abs() < 4.5 * se,
+            "sample {k}: {x} logged in, closed form {:.0}",
+            n * p
+        );
+    }
+    assert!(logged_in[logged_in.len() - 1] > 19_900);
+}
+
+/// Storezero with `extra` flags, at 4 000 users.
+fn storezero_with(flags: &[(&str, &str)]) -> Scenario {
+    use ssosim::scenario::Override;
+    let text = std::fs::read_to_string("scenarios/storezero.toml").unwrap();
+    let mut overrides = vec![Override {
+        key: "simulation.users".into(),
+        value: "4000".into(),
+    }];
+    overrides.extend(flags.iter().map(|(k, v)| Override {
+        key: (*k).into(),
+        value: (*v).into(),
+    }));
+    from_str(&text, "storezero.toml", &overrides).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn constant_delays_draw_nothing_and_keep_every_result() {
+    // A median equal to its p90 is a constant: no random number is drawn, so
+    // every result is the one of the plain duration (and of the defaults).
+    let plain = simulate(&storezero_with(&[]), 0);
+    let tables = simulate(
+        &storezero_with(&[
+            ("network.latency", "{ median = \"40ms\", p90 = \"40ms\" }"),
+            (
+                "users.login_think_time",
+                "{ median = \"8s\", p90 = \"8s\" }",
+            ),
+            ("authorization_server.processing_time", "\"0ms\""),
+            (
+                "identity_providers.facebook.processing_time",
+                "{ median = \"0ms\", p90 = \"0ms\" }",
+            ),
+        ]),
+        0,
+    );
+    assert_eq!(plain, tables);
+}
+
+#[test]
+fn log_normal_think_times_have_the_median_and_p90_asked_for() {
+    // Password users of a web app, latency 40 ms: an interactive login takes
+    // 40 ms per hop plus one think time, so latency − 40·hops is a draw of
+    // the think time: half at or below the median, 90% at or below p90.
+    let text = r#"
+[simulation]
+users = 20000
+duration = "10d"
+[authorization_server]
+idle_timeout = "2h"
+absolute_timeout = "1d"
+[[apps]]
+name = "web"
+kind = "regular_web"
+local_session = { idle_timeout = "1h", absolute_timeout = "1d" }
+[users]
+protected_share = 1.0
+login_think_time = { median = "8s", p90 = "30s" }
+"#;
+    let m = simulate(&from_str(text, "think.toml", &[]).unwrap(), 0);
+    let (mut n, mut below_median, mut below_p90) = (0.0, 0.0, 0.0);
+    for (kind, latency, hops, count) in m.logins.rows() {
+        if kind != LoginKind::Interactive {
+            continue;
+        }
+        let think = latency - 40 * u64::from(hops);
+        let c = count as f64;
+        n += c;
+        below_median += if think <= 8000 { c } else { 0.0 };
+        below_p90 += if think <= 30_000 { c } else { 0.0 };
+    }
+    assert!(n > 50_000.0, "{n} interactive logins");
+    assert_share(below_median, n, 0.5, "think times at or below the median");
+    assert_share(below_p90, n, 0.9, "think times at or below p90");
+}
+
+#[test]
+fn log_normal_latencies_give_silent_logins_their_closed_form_mean() {
+    // A silent login is 4 hops (page, shell, iframe /authorize, web_message),
+    // each a log-normal draw of median m = 40 ms and σ = ln(120/40)/z0.9:
+    // mean 4·m·e^(σ²/2), variance 4·m²·e^(σ²)(e^(σ²) − 1).
+    let text = spa_text("", "")
+        .replace(
+            "[authorization_server]",
+            "[network]\nlatency = { median = \"40ms\", p90 = \"120ms\" }\n[authorization_server]",
+        )
+        .replace("idle_timeout = \"1d\"", "idle_timeout = \"100d\"");
+    let m = simulate(&from_str(&text, "latency.toml", &[]).unwrap(), 0);
+    let sigma = 3f64.ln() / 1.281_551_565_544_600_4;
+    let s2 = sigma * sigma;
+    let mean = 4.0 * 40.0 * (s2 / 2.0).exp();
+    let sd = (4.0 * 1600.0 * s2.exp() * (s2.exp() - 1.0)).sqrt();
+    let (mut n, mut sum) = (0.0, 0.0);
+    for (kind, latency, hops, count) in m.logins.rows() {
+        if kind == LoginKind::Silent {
+            assert_eq!(hops, 4);
+            n += count as f64;
+            sum += latency as f64 * count as f64;
+        }
+    }
+    assert!(n > 1e6, "{n} silent logins");
+    let measured = sum / n;
+    assert!(
+        (measured - mean).abs() < 4.0 * sd / n.sqrt(),
+        "mean {measured:.3} ms vs closed form {mean:.3} ms"
+    );
 }

@@ -139,6 +139,9 @@ const KEYS: &[&str] = &[
     "daily_profile",
     "visit_rate_distribution",
     "visit_rate_shape",
+    "processing_time",
+    "median",
+    "p90",
     "x",
     "",
     "é",
@@ -349,6 +352,20 @@ fn table(pairs: Vec<(&str, Value)>) -> Value {
     Value::Table(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
+/// A random delay of at most `max` ms: a constant, or log-normal by its
+/// median and 90th percentile.
+fn delay(tape: &mut Tape, max: u64) -> Value {
+    if tape.chance(0.5) {
+        return Value::String(Dur(tape.below(max as usize) as u64).to_string());
+    }
+    let median = 1 + tape.below(max as usize) as u64;
+    let p90 = median + tape.below(4 * max as usize) as u64;
+    table(vec![
+        ("median", Value::String(Dur(median).to_string())),
+        ("p90", Value::String(Dur(p90).to_string())),
+    ])
+}
+
 /// A random valid scenario: 1–4 apps of random kinds, 0–3 IdPs, timeouts
 /// within the plan's limits, every key of the model's breadth.
 fn scenario(tape: &mut Tape) -> Table {
@@ -379,13 +396,7 @@ fn scenario(tape: &mut Tape) -> Table {
             ("replicas", Value::Integer(1 + tape.below(2) as i64)),
         ]),
     );
-    root.insert(
-        "network".into(),
-        table(vec![(
-            "latency",
-            Value::String(Dur(tape.below(200) as u64).to_string()),
-        )]),
-    );
+    root.insert("network".into(), table(vec![("latency", delay(tape, 200))]));
     let enterprise = tape.chance(0.3);
     let (max_idle, max_abs) = if enterprise {
         (100 * DAY, 365 * DAY)
@@ -416,6 +427,9 @@ fn scenario(tape: &mut Tape) -> Table {
         "backchannel_logout".into(),
         Value::Boolean(tape.chance(0.4)),
     );
+    if tape.chance(0.3) {
+        auth.insert("processing_time".into(), delay(tape, 300));
+    }
     root.insert("authorization_server".into(), Value::Table(auth));
 
     let idps = tape.below(4);
@@ -424,6 +438,9 @@ fn scenario(tape: &mut Tape) -> Table {
         let mut t = Table::new();
         tape.timeouts(&mut t, 400 * DAY, 400 * DAY);
         t.insert("cookie".into(), cookie(tape));
+        if tape.chance(0.3) {
+            t.insert("processing_time".into(), delay(tape, 300));
+        }
         idp_table.insert(format!("idp{i}"), Value::Table(t));
     }
     if idps > 0 {
@@ -516,10 +533,7 @@ fn scenario(tape: &mut Tape) -> Table {
         users.insert("daily_profile".into(), Value::Array(profile));
     }
     users.insert("visit_length".into(), tape.dur(SECOND, 2 * HOUR));
-    users.insert(
-        "login_think_time".into(),
-        Value::String(Dur(tape.below(30_000) as u64).to_string()),
-    );
+    users.insert("login_think_time".into(), delay(tape, 30_000));
     root.insert("users".into(), Value::Table(users));
     root
 }
@@ -531,7 +545,7 @@ proptest! {
     /// every invariant — including "virtual time never goes back" and "no
     /// session used after its expiry", counted on the hot path.
     #[test]
-    fn valid_random_scenarios_run_with_every_invariant(tape in proptest::collection::vec(0.0f64..1.0, 160)) {
+    fn valid_random_scenarios_run_with_every_invariant(tape in proptest::collection::vec(0.0f64..1.0, 200)) {
         let t = scenario(&mut Tape(tape, 0));
         let text = toml::to_string(&t).expect("a scenario tree serializes");
         let s = match from_str(&text, "random.toml", &[]) {

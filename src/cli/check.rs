@@ -111,7 +111,7 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
             Dur(sim.duration)
         );
     }
-    t += &format!("  network: {} per hop\n", Dur(s.network.latency));
+    t += &format!("  network: {} per hop\n", s.network.latency);
     let a = &s.authorization_server;
     t += &format!(
         "  authorization server: plan {}, {}, MFA {}\n",
@@ -158,7 +158,7 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
         pct(u.logout_share),
         u.password_resets_per_year,
         pct(u.third_party_cookies_blocked),
-        Dur(u.login_think_time)
+        u.login_think_time
     );
     let e = estimate(s, threads);
     t += &format!(

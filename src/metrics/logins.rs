@@ -1,8 +1,10 @@
 //! Exact distribution of login flows: (kind, latency in ms, hops) → count.
 //!
-//! Latencies are sums of fixed network delays and think times, so few distinct
-//! values occur and an exact sparse map is both small and mergeable without
-//! rounding (percentiles come out exact).
+//! Latencies are sums of network delays, think and processing times in whole
+//! milliseconds: with constant ones few distinct values occur, with drawn
+//! (log-normal) ones at most one cell per millisecond of the latencies seen.
+//! An exact sparse map is mergeable without rounding (percentiles come out
+//! exact).
 
 use std::collections::BTreeMap;
 

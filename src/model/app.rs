@@ -54,7 +54,7 @@ impl UserWorld<'_> {
 
     /// A native app's refresh token was exchanged: a new local session.
     pub fn app_refresh_granted(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
-        self.store_refresh_token(app);
+        self.store_refresh_token(app, ctx.now());
         let tier = self.app_tier(app);
         self.create_session(tier, ctx.now(), false);
         self.send(ctx, Msg::Page { app });
@@ -63,7 +63,7 @@ impl UserWorld<'_> {
     /// A native app's refresh token was refused: it forgets it and sends the
     /// user to `/authorize`.
     pub fn app_refresh_denied(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
-        self.rt_client[app as usize] = None;
+        self.forget_refresh_token(app, ctx.now());
         self.note(ctx.now(), || {
             "refresh token refused: the app sends the user to /authorize".to_string()
         });

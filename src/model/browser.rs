@@ -214,7 +214,7 @@ impl UserWorld<'_> {
         renewal: bool,
         ctx: &mut Context<'_, Event>,
     ) {
-        self.store_refresh_token(app);
+        self.store_refresh_token(app, ctx.now());
         self.tokens_received(app, renewal, ctx);
     }
 
@@ -239,7 +239,7 @@ impl UserWorld<'_> {
         renewal: bool,
         ctx: &mut Context<'_, Event>,
     ) {
-        self.rt_client[app as usize] = None;
+        self.forget_refresh_token(app, ctx.now());
         self.note(ctx.now(), || {
             "refresh token refused: the app falls back to silent authentication".to_string()
         });
@@ -253,7 +253,8 @@ impl UserWorld<'_> {
             Connection::Password => Msg::PostCredentials { app },
             Connection::Idp(_) => Msg::ChooseIdp { app },
         };
-        self.send_after(ctx, self.cfg.think, next);
+        let think = self.think_time();
+        self.send_after(ctx, think, next);
     }
 
     /// Tokens arrived by `postMessage` (with a new refresh-token family when
@@ -313,7 +314,7 @@ impl UserWorld<'_> {
         // Logging out of an app clears its tokens, refresh token included
         // (the family stays valid server-side, unused, until it expires).
         self.refresh_token_lost(app, crate::metrics::Cause::Logout, now);
-        self.rt_client[app as usize] = None;
+        self.forget_refresh_token(app, now);
         if self.cfg.apps[app as usize].kind.uses_code_grant() {
             self.send(ctx, Msg::AppLogout { app });
         } else if kind == LogoutKind::AppOnly {
@@ -336,13 +337,10 @@ impl UserWorld<'_> {
     }
 
     /// Ends the visit under way, if any; a protected visit not yet decided
-    /// counts as abandoned.
+    /// counts as abandoned (see [`UserWorld::visit_stopped`]).
     pub fn cut_visit(&mut self, now: u64) {
         if let Some(v) = self.browser.visit.take() {
-            if v.protected && !v.resolved {
-                self.count(v.app, AppCounter::LoginsAbandoned, now);
-                self.mark_outcome(now, Outcome::Abandoned);
-            }
+            self.visit_stopped(v, now, "the browser closed");
             self.browser.epoch = self.browser.epoch.wrapping_add(1);
         }
     }

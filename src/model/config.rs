@@ -1,9 +1,10 @@
 //! The scenario compiled into what the hot path reads: rates per millisecond,
 //! one session policy per tier, cumulative shares for draws.
 
+use crate::engine::rng::Z90;
 use crate::metrics::Layout;
 use crate::scenario::{
-    AppKind, Connection, RateDistribution, RefreshTokenPolicy, Scenario, SessionPolicy,
+    AppKind, Connection, Delay, RateDistribution, RefreshTokenPolicy, Scenario, SessionPolicy,
 };
 use crate::time::{DAY, YEAR};
 
@@ -21,6 +22,35 @@ pub struct AppModel {
     pub refresh_tokens: RefreshTokenPolicy,
 }
 
+/// A delay as the hot path draws it: `median` ms, times `e^(σZ)` when `σ > 0`
+/// (log-normal with the scenario's median and 90th percentile).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DelayModel {
+    /// Median, ms; every draw when `sigma` is 0.
+    pub median: u64,
+    /// Standard deviation of the logarithm: `ln(p90 / median) / Z90`.
+    pub sigma: f64,
+}
+
+impl DelayModel {
+    /// Compiles a scenario delay.
+    pub fn new(d: Delay) -> Self {
+        let sigma = if d.is_constant() {
+            0.0
+        } else {
+            libm::log(d.p90 as f64 / d.median as f64) / Z90
+        };
+        DelayModel {
+            median: d.median,
+            sigma,
+        }
+    }
+    /// True when every draw is 0 ms.
+    pub fn is_zero(self) -> bool {
+        self.median == 0 && self.sigma == 0.0
+    }
+}
+
 /// Everything a user timeline needs, precomputed once per scenario.
 #[derive(Debug, Clone)]
 pub struct ModelConfig {
@@ -33,10 +63,16 @@ pub struct ModelConfig {
     pub warmup: u64,
     /// Root seed.
     pub seed: u64,
-    /// One-way latency of every hop, ms.
-    pub latency: u64,
-    /// Time to complete one prompt, ms.
-    pub think: u64,
+    /// One-way latency of every hop.
+    pub latency: DelayModel,
+    /// Time to complete one prompt.
+    pub think: DelayModel,
+    /// Time the AS takes to answer, per message it sends.
+    pub as_processing: DelayModel,
+    /// Per IdP: time it takes to answer, per message it sends.
+    pub idp_processing: Vec<DelayModel>,
+    /// Some server takes time to answer (skips the lookup when none does).
+    pub processing: bool,
     /// Dwell on a served page, ms.
     pub visit_length: u64,
     /// Visits per ms.
@@ -113,8 +149,18 @@ impl ModelConfig {
             end: s.simulation.warmup.saturating_add(s.simulation.duration),
             warmup: s.simulation.warmup,
             seed: s.simulation.seed,
-            latency: s.network.latency,
-            think: s.users.login_think_time,
+            latency: DelayModel::new(s.network.latency),
+            think: DelayModel::new(s.users.login_think_time),
+            as_processing: DelayModel::new(s.authorization_server.processing_time),
+            idp_processing: s
+                .identity_providers
+                .iter()
+                .map(|i| DelayModel::new(i.processing_time))
+                .collect(),
+            processing: !s.authorization_server.processing_time.is_zero()
+                || s.identity_providers
+                    .iter()
+                    .any(|i| !i.processing_time.is_zero()),
             visit_length: s.users.visit_length,
             visit_rate: s.users.visits_per_day / DAY as f64,
             close_rate: s.users.browser_closes_per_day / DAY as f64,

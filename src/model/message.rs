@@ -120,6 +120,12 @@ pub enum Msg {
 }
 
 impl Msg {
+    /// Who sends the hop.
+    #[inline]
+    pub fn sender(self) -> Actor {
+        self.describe(0).0
+    }
+
     /// Sender, receiver and the HTTP line, for traces. `idp` is the user's IdP.
     pub fn describe(self, idp: u16) -> (Actor, Actor, &'static str) {
         use Actor::{App, As, Browser, Idp};

@@ -15,6 +15,9 @@
 //!   apply.
 //! - A reuse happens naturally when a browser close drops the response of a
 //!   rotation in flight: the app still holds the old token.
+//! - For `logged_in_users`, a user is logged in while an app holds a token the
+//!   AS would accept: from the login (or the answer of an exchange) until the
+//!   family's lifetimes run out, the family is revoked or the app forgets it.
 
 use super::message::Msg;
 use super::world::{Event, UserWorld};
@@ -60,11 +63,56 @@ impl UserWorld<'_> {
             previous_valid_until: 0,
         });
         self.rt_client[app as usize] = Some(0);
+        self.refresh_reach(app, t);
     }
 
-    /// The app stores the token the AS just returned.
-    pub fn store_refresh_token(&mut self, app: u16) {
+    /// The app stores the token the AS just returned (at `t`).
+    pub fn store_refresh_token(&mut self, app: u16, t: u64) {
         self.rt_client[app as usize] = self.rt_server[app as usize].map(|f| f.version);
+        self.refresh_reach(app, t);
+    }
+
+    /// The app forgets its refresh token at `t` (logout, refused exchange,
+    /// cleared site data).
+    pub fn forget_refresh_token(&mut self, app: u16, t: u64) {
+        self.rt_client[app as usize] = None;
+        self.refresh_reach(app, t);
+    }
+
+    /// Until when the token app `app` holds would be accepted, seen at `t`:
+    /// the family's lifetimes, and for the token a rotation just replaced,
+    /// the reuse interval. `None` when no exchange would succeed now.
+    fn usable_until(&self, app: u16, t: u64) -> Option<u64> {
+        let a = app as usize;
+        let (f, presented) = (self.rt_server[a]?, self.rt_client[a]?);
+        let policy = self.cfg.apps[a].refresh_tokens;
+        let alive = f
+            .issued
+            .saturating_add(policy.absolute_lifetime)
+            .min(f.last_used.saturating_add(policy.idle_lifetime));
+        let until = if presented == f.version {
+            alive
+        } else if presented + 1 == f.version {
+            alive.min(f.previous_valid_until)
+        } else {
+            return None;
+        };
+        (t < until).then_some(until)
+    }
+
+    /// Keeps the logged-in interval of app `app`'s refresh token in step with
+    /// what the app holds and the AS keeps, after a change at `t`.
+    pub fn refresh_reach(&mut self, app: u16, t: u64) {
+        let a = app as usize;
+        let now = self.usable_until(app, t);
+        let open = self.rt_reach[a];
+        if open.is_some_and(|(_, until)| Some(until) == now) {
+            return;
+        }
+        if let Some((since, until)) = open {
+            self.reach.push((since, until.min(t)));
+        }
+        self.rt_reach[a] = now.map(|until| (t, until));
     }
 
     fn exchange(&mut self, app: u16, t: u64) -> Exchange {
@@ -122,6 +170,7 @@ impl UserWorld<'_> {
                     }
                     self.resolve_visit(Some(LoginKind::RefreshToken));
                 }
+                // The app holds the new token when the answer arrives.
                 Msg::RefreshTokenGranted {
                     app,
                     renewal,
@@ -129,6 +178,7 @@ impl UserWorld<'_> {
                 }
             }
             refused => {
+                self.refresh_reach(app, now);
                 self.count(app, AppCounter::RefreshTokenFailures, now);
                 if matches!(refused, Exchange::Reused) {
                     self.count(app, AppCounter::RefreshTokenReuseDetected, now);

@@ -97,19 +97,27 @@ impl Outcome {
         }
     }
 
-    /// The line's text, in words.
-    pub fn describe(self) -> &'static str {
+    /// The outcome in words.
+    pub fn words(self) -> &'static str {
         match self {
-            Outcome::Anonymous => "served: anonymous page, no login",
-            Outcome::LocalSession => "served: local-session hit",
-            Outcome::Sso => "served: SSO",
-            Outcome::Silent => "served: silent authentication",
-            Outcome::Interactive => "served: interactive login",
-            Outcome::RefreshToken => "served: refresh token",
+            Outcome::Anonymous => "anonymous page, no login",
+            Outcome::LocalSession => "local-session hit",
+            Outcome::Sso => "SSO",
+            Outcome::Silent => "silent authentication",
+            Outcome::Interactive => "interactive login",
+            Outcome::RefreshToken => "refresh token",
             Outcome::Abandoned => "login abandoned",
             Outcome::RenewalFailed => {
                 "token renewal failed: the page has no tokens until the next visit"
             }
+        }
+    }
+
+    /// The text of the outcome line: `served: <words>` for a page served.
+    pub fn line(self) -> String {
+        match self {
+            Outcome::Abandoned | Outcome::RenewalFailed => self.words().to_string(),
+            served => format!("served: {}", served.words()),
         }
     }
 

@@ -1,7 +1,8 @@
 //! A user (design §6): a profile drawn once (connection, third-party cookie
 //! policy) and the random processes of its timeline — Poisson visits, browser
-//! closes and password resets — each from its own ChaCha stream derived from
-//! (seed, replica, user id, purpose).
+//! closes, password resets, cookie clears, per-visit choices and drawn delays
+//! (latencies, think and processing times) — each from its own ChaCha stream
+//! derived from (seed, replica, user id, purpose).
 
 use super::config::{ModelConfig, pick};
 use super::world::{Event, UserWorld};
@@ -22,6 +23,8 @@ const CHOICES: u64 = 4;
 const CLEARS: u64 = 5;
 /// When the user's history starts within the warm-up.
 const START: u64 = 6;
+/// Drawn delays: hop latencies, think times, server processing times.
+const DELAYS: u64 = 7;
 
 /// How a browser treats third-party cookies (drawn once per user).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +71,8 @@ pub(super) struct User {
     pub resets: ChaCha8Rng,
     pub choices: ChaCha8Rng,
     pub clears: ChaCha8Rng,
+    /// Delays drawn from distributions (constants draw nothing).
+    pub delays: ChaCha8Rng,
     /// Candidate visits per ms, at the daily profile's peak (thinned to the profile).
     pub visit_rate_peak: f64,
     /// When the user's history starts within the warm-up, from its own
@@ -137,6 +142,7 @@ impl User {
             resets: stream(RESETS),
             choices: stream(CHOICES),
             clears: stream(CLEARS),
+            delays: stream(DELAYS),
             visit_rate_peak: profile.visits_per_day / DAY as f64 * cfg.daily_peak,
             start,
         }
@@ -227,6 +233,10 @@ impl UserWorld<'_> {
         self.note(now, || "browser closes".to_string());
         self.cut_visit(now);
         self.drop_cookies(now, false);
+        // An exchange's answer in flight is lost: the app keeps the token it had.
+        for app in 0..self.cfg.apps.len() {
+            self.refresh_reach(app as u16, now);
+        }
         self.start_pending_visit(ctx);
     }
 
@@ -258,7 +268,7 @@ impl UserWorld<'_> {
         for app in 0..self.cfg.apps.len() {
             if !self.cfg.apps[app].kind.uses_code_grant() {
                 self.refresh_token_lost(app as u16, crate::metrics::Cause::CookieClear, now);
-                self.rt_client[app] = None;
+                self.forget_refresh_token(app as u16, now);
             }
         }
     }

@@ -1,17 +1,17 @@
 //! One user's world: the state every actor keeps about this user, the events
 //! of the timeline, and the session bookkeeping shared by all tiers.
 
-use super::browser::{Browser, LogoutKind};
+use super::browser::{Browser, LogoutKind, Visit};
 use super::causes::Lost;
-use super::config::ModelConfig;
-use super::message::Msg;
+use super::config::{DelayModel, ModelConfig};
+use super::message::{Actor, Msg};
 use super::refresh::RefreshFamily;
 use super::session::{EndCause, Session};
 use super::trace::{LineKind, Outcome, TraceLine, UserScript};
 use super::user::User;
-use crate::engine::{Context, Model, Simulation};
+use crate::engine::{Context, Model, Simulation, rng};
 use crate::metrics::{AppCounter, GlobalCounter, Layout, Metrics, Series, TierCounter};
-use crate::scenario::CookieKind;
+use crate::scenario::{Connection, CookieKind, MAX_DURATION};
 
 /// What happens on a user's timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,8 +63,14 @@ pub(super) struct UserWorld<'c> {
     /// server-side on `[from, until)`, cut by a password reset (AS) or a
     /// back-channel logout (apps); counted in the time series at the end.
     pub orphans: Vec<(usize, u64, u64)>,
-    /// Reachable validity intervals of AS and app sessions (logged-in users).
+    /// Intervals during which the user would be served without a credential
+    /// prompt (logged-in users): reachable valid AS and app sessions, and
+    /// refresh tokens an app holds that the AS would accept.
     pub reach: Vec<(u64, u64)>,
+    /// Per app: the open logged-in interval of its refresh token, `(since,
+    /// until)`, `until` being when the token stops being accepted unless
+    /// something changes.
+    pub rt_reach: Vec<Option<(u64, u64)>>,
     /// Apps this user visited.
     pub visited: Vec<bool>,
     /// Per app: the refresh-token family the AS keeps for this user.
@@ -103,6 +109,7 @@ impl<'c> UserWorld<'c> {
             sessions: vec![None; tiers],
             orphans: Vec::new(),
             reach: Vec::new(),
+            rt_reach: vec![None; cfg.apps.len()],
             visited: vec![false; cfg.apps.len()],
             rt_server: vec![None; cfg.apps.len()],
             rt_client: vec![None; cfg.apps.len()],
@@ -126,6 +133,7 @@ impl<'c> UserWorld<'c> {
         self.sessions.iter_mut().for_each(|s| *s = None);
         self.orphans.clear();
         self.reach.clear();
+        self.rt_reach.iter_mut().for_each(|r| *r = None);
         self.visited.iter_mut().for_each(|v| *v = false);
         self.rt_server.iter_mut().for_each(|f| *f = None);
         self.rt_client.iter_mut().for_each(|c| *c = None);
@@ -147,7 +155,8 @@ impl<'c> UserWorld<'c> {
         self.send_after(ctx, 0, msg);
     }
 
-    /// Sends a hop after `delay` (the user's think time), plus the latency.
+    /// Sends a hop after `delay` (the user's think time), plus the latency
+    /// (and the sender's processing time, for the AS and IdPs).
     #[inline]
     pub fn send_after(&mut self, ctx: &mut Context<'_, Event>, delay: u64, msg: Msg) {
         if delay > 0 {
@@ -156,13 +165,54 @@ impl<'c> UserWorld<'c> {
             });
         }
         let epoch = self.browser.epoch;
-        ctx.schedule_in(delay + self.cfg.latency, Event::Deliver { epoch, msg });
+        let hop = self.hop_delay(msg);
+        ctx.schedule_in(delay.saturating_add(hop), Event::Deliver { epoch, msg });
     }
 
     /// Sends a server-to-server hop now; it arrives after the network
-    /// latency whatever the browser does meanwhile.
+    /// latency (and the sender's processing time) whatever the browser does
+    /// meanwhile.
     pub fn send_server(&mut self, ctx: &mut Context<'_, Event>, msg: Msg) {
-        ctx.schedule_in(self.cfg.latency, Event::ServerToServer { msg });
+        let hop = self.hop_delay(msg);
+        ctx.schedule_in(hop, Event::ServerToServer { msg });
+    }
+
+    /// One draw of `d`, ms: its median for a constant (no random number
+    /// used), else log-normal from the user's delay stream, rounded to the
+    /// millisecond and at most [`MAX_DURATION`] (100 years).
+    #[inline]
+    pub fn draw(&mut self, d: DelayModel) -> u64 {
+        if d.sigma == 0.0 {
+            return d.median;
+        }
+        let x = rng::lognormal(&mut self.user.delays, d.median as f64, d.sigma);
+        if x < MAX_DURATION as f64 {
+            (x + 0.5) as u64
+        } else {
+            MAX_DURATION
+        }
+    }
+
+    /// The time the user takes to answer one prompt.
+    #[inline]
+    pub fn think_time(&mut self) -> u64 {
+        self.draw(self.cfg.think)
+    }
+
+    /// Latency of one hop, plus the processing time of its sender when it
+    /// is the AS or an IdP.
+    #[inline]
+    fn hop_delay(&mut self, msg: Msg) -> u64 {
+        let latency = self.draw(self.cfg.latency);
+        if !self.cfg.processing {
+            return latency;
+        }
+        let processing = match (msg.sender(), self.user.profile.connection) {
+            (Actor::As, _) => self.draw(self.cfg.as_processing),
+            (Actor::Idp(_), Connection::Idp(i)) => self.draw(self.cfg.idp_processing[i]),
+            _ => 0,
+        };
+        latency.saturating_add(processing)
     }
 
     /// Counts one app counter at the current time.
@@ -194,9 +244,25 @@ impl<'c> UserWorld<'c> {
     /// Adds the outcome of the visit under way to the trace, when tracing.
     #[inline]
     pub fn mark_outcome(&mut self, t: u64, outcome: Outcome) {
-        self.mark(t, || {
-            (LineKind::Outcome(outcome), outcome.describe().to_string())
-        });
+        self.mark(t, || (LineKind::Outcome(outcome), outcome.line()));
+    }
+
+    /// The visit `v` stops at `t` before its page arrived (`why`): a protected
+    /// visit not yet decided is abandoned (counted); one already decided keeps
+    /// its outcome (counted when decided), which the trace notes with `why`.
+    pub fn visit_stopped(&mut self, v: Visit, t: u64, why: &str) {
+        if v.protected && !v.resolved {
+            self.count(v.app, AppCounter::LoginsAbandoned, t);
+            self.mark_outcome(t, Outcome::Abandoned);
+        } else if !v.served {
+            let outcome = Outcome::served(v.login, v.protected);
+            self.mark(t, || {
+                (
+                    LineKind::Outcome(outcome),
+                    format!("{}, but {why} before the page arrived", outcome.words()),
+                )
+            });
+        }
     }
 
     /// Adds the hop to the trace, when tracing.
@@ -261,7 +327,10 @@ impl<'c> UserWorld<'c> {
             Msg::V2Logout { app, federated } => self.as_logout(app, federated, ctx),
             Msg::RedirectLogin { app } => self.send(ctx, Msg::LoginPage { app }),
             Msg::LoginPrompt { app } => self.browser_login_prompt(app, ctx),
-            Msg::MfaPrompt { app } => self.send_after(ctx, self.cfg.think, Msg::PostMfa { app }),
+            Msg::MfaPrompt { app } => {
+                let think = self.think_time();
+                self.send_after(ctx, think, Msg::PostMfa { app })
+            }
             Msg::RedirectIdp { app } => self.send(ctx, Msg::IdpDialog { app }),
             Msg::RedirectAppCallback { app } => self.send(ctx, Msg::AppCallback { app }),
             Msg::WebMessageTokens { app, renewal } => self.browser_tokens(app, renewal, ctx),
@@ -276,7 +345,8 @@ impl<'c> UserWorld<'c> {
             Msg::IdpPostCredentials { app } => self.idp_login(app, ctx),
             Msg::IdpLogout { app } => self.idp_logout(app, ctx),
             Msg::IdpPrompt { app } => {
-                self.send_after(ctx, self.cfg.think, Msg::IdpPostCredentials { app })
+                let think = self.think_time();
+                self.send_after(ctx, think, Msg::IdpPostCredentials { app })
             }
             Msg::RedirectAsCallback { app } => self.send(ctx, Msg::AsIdpCallback { app }),
             Msg::AppRedirectReturnTo { app } => self.send(ctx, Msg::ReturnTo { app }),
@@ -454,12 +524,8 @@ impl<'c> UserWorld<'c> {
     /// End of the timeline: sessions still valid are alive at the end, others
     /// ended by their timeouts; intervals go to the time series.
     fn finish(&mut self, end: u64) {
-        if let Some(v) = self.browser.visit
-            && v.protected
-            && !v.resolved
-        {
-            self.count(v.app, AppCounter::LoginsAbandoned, end);
-            self.mark_outcome(end, Outcome::Abandoned);
+        if let Some(v) = self.browser.visit {
+            self.visit_stopped(v, end, "the simulation stopped");
         }
         let layout = self.cfg.layout;
         for tier in 0..self.sessions.len() {
@@ -480,7 +546,13 @@ impl<'c> UserWorld<'c> {
                 .series
                 .interval_in(&layout, Series::ORPHANED, tier, from, until);
         }
-        // Logged-in users: union of the reachable AS and app validity intervals.
+        // Logged-in users: union of the reachable AS and app validity
+        // intervals and of the usable refresh tokens.
+        for app in 0..self.rt_reach.len() {
+            if let Some(open) = self.rt_reach[app].take() {
+                self.reach.push(open);
+            }
+        }
         self.reach.sort_unstable();
         let mut current: Option<(u64, u64)> = None;
         for &(a, b) in &self.reach {
@@ -605,6 +677,11 @@ impl<'c> Simulator<'c> {
         (lines, valid)
     }
 
+    /// The profile of the user simulated last (a trace's header).
+    pub fn profile(&self) -> super::UserProfile {
+        self.world.user.profile
+    }
+
     /// Runs the timeline to `until`, measuring from the end of the warm-up:
     /// the first moment at or after `simulation.warmup` when no visit is
     /// under way (a visit that straddles it belongs to the warm-up whole, so
@@ -624,11 +701,6 @@ impl<'c> Simulator<'c> {
             self.world.end_warmup(self.sim.now().max(warmup), false);
         }
         self.sim.run_until(&mut self.world, until);
-    }
-
-    /// The profile of the user simulated last (a trace's header).
-    pub fn profile(&self) -> super::UserProfile {
-        self.world.user.profile
     }
 
     /// Counters of every user simulated so far (the per-second AS loads may

@@ -4,16 +4,15 @@
 //! interactive login, re-simulated from the run folder's `scenario.toml` with
 //! the model's trace ([`Simulator::trace`]), so the diagram depends on that
 //! file alone and `ssosim chart` draws it again byte for byte. The diagram
-//! spans the visit in which the AS session is first created: from the visit's
-//! start to the page served (the first `200` answer to the browser after the
-//! session exists). It is written as plain SVG text (lanes, arrows, notes),
+//! spans the first visit the trace marks as served by an interactive login,
+//! from the visit's start to that outcome. It is written as plain SVG text (lanes, arrows, notes),
 //! inlined in `report.html`: no script, no font, nothing fetched.
 
 use std::fmt::Write as _;
 
 use super::data::RunData;
 use super::html::escape;
-use crate::model::{ModelConfig, Simulator, TraceLine};
+use crate::model::{LineKind, ModelConfig, Outcome, Simulator, TraceLine};
 use crate::time::Clock;
 
 /// At most this many users are traced looking for one who logs in.
@@ -52,31 +51,23 @@ pub fn sample_login(run: &RunData) -> Result<SampleLogin, String> {
     ))
 }
 
-/// The lines of the visit holding the first AS session creation: from the
-/// visit's start note to the first `200` answer to the browser after it.
+/// The lines of the first visit served by an interactive login: from the
+/// visit's start to its outcome ("served: interactive login"), both included.
 pub fn first_login(lines: &[TraceLine]) -> Option<Vec<TraceLine>> {
-    let created = lines
+    let served = lines
         .iter()
-        .position(|l| l.hop.is_none() && l.what.starts_with("as session created"))?;
-    let start = lines[..created]
+        .position(|l| l.kind == LineKind::Outcome(Outcome::Interactive))?;
+    let start = lines[..served]
         .iter()
-        .rposition(|l| l.hop.is_none() && l.what.starts_with("visit to"))
-        .unwrap_or(created.saturating_sub(20));
-    let end = lines[created..]
-        .iter()
-        .position(|l| {
-            l.hop
-                .as_ref()
-                .is_some_and(|(_, to)| to == "browser" && l.what.starts_with("200"))
-        })
-        .map_or(lines.len(), |i| created + i + 1);
-    Some(lines[start..end].to_vec())
+        .rposition(|l| l.kind == LineKind::Visit)
+        .unwrap_or(0);
+    Some(lines[start..=served].to_vec())
 }
 
 /// Lane spacing, px.
-const LANE: i32 = 136;
+const LANE: i32 = 100;
 /// Left column (time since the visit started), px.
-const LEFT: i32 = 92;
+const LEFT: i32 = 62;
 /// Height of one step, px.
 const ROW: i32 = 30;
 /// Header height (actor names), px.
@@ -144,7 +135,7 @@ pub fn svg(login: &SampleLogin) -> String {
         let since = (line.time - t0) as f64 / 1000.0;
         let _ = write!(
             out,
-            "<text x=\"4\" y=\"{y}\" fill=\"#555\" font-size=\"12\">+{since:.3} s</text>"
+            "<text x=\"4\" y=\"{y}\" fill=\"#555\" font-size=\"11\">+{since:.3} s</text>"
         );
         match &line.hop {
             Some((from, to)) => {
@@ -211,7 +202,6 @@ pub fn caption(login: &SampleLogin) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::LineKind;
 
     fn hop(time: u64, from: &str, to: &str, what: &str) -> TraceLine {
         TraceLine {
@@ -222,35 +212,45 @@ mod tests {
         }
     }
 
-    fn note(time: u64, what: &str) -> TraceLine {
+    fn note(time: u64, what: &str, kind: LineKind) -> TraceLine {
         TraceLine {
             time,
             hop: None,
             what: what.to_string(),
-            kind: LineKind::Note,
+            kind,
         }
     }
 
     #[test]
     fn the_first_login_spans_its_visit_up_to_the_page() {
+        let served = |o: Outcome| LineKind::Outcome(o);
+        let session = LineKind::Session {
+            scope: "as".to_string(),
+        };
         let lines = vec![
-            note(0, "visit to shop (anonymous page)"),
+            note(0, "visit to shop (anonymous page)", LineKind::Visit),
             hop(40, "browser", "shop", "GET /page"),
             hop(80, "shop", "browser", "200 page"),
-            note(100, "visit to shop (protected page)"),
+            note(80, "served: anonymous page", served(Outcome::Anonymous)),
+            note(100, "visit to shop (protected page)", LineKind::Visit),
             hop(140, "browser", "shop", "GET /page"),
             hop(180, "shop", "browser", "302 /authorize"),
-            note(190, "as session created"),
+            note(190, "as session created", session),
             hop(200, "as", "browser", "302 /callback"),
             hop(240, "browser", "shop", "GET /callback"),
             hop(280, "shop", "browser", "200 page"),
-            note(300, "visit to shop (protected page)"),
+            note(
+                280,
+                "served: interactive login",
+                served(Outcome::Interactive),
+            ),
+            note(300, "visit to shop (protected page)", LineKind::Visit),
         ];
         let login = first_login(&lines).unwrap();
         assert_eq!(login.first().unwrap().time, 100);
-        assert_eq!(login.last().unwrap().what, "200 page");
-        assert_eq!(login.len(), 7);
-        assert_eq!(first_login(&lines[..3]), None, "no login, no diagram");
+        assert_eq!(login.last().unwrap().what, "served: interactive login");
+        assert_eq!(login.len(), 8);
+        assert_eq!(first_login(&lines[..5]), None, "no login, no diagram");
         let svg = svg(&SampleLogin {
             user: 3,
             lines: login,

@@ -32,7 +32,7 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
     writeln!(out, "sample_every = \"{}\"", Dur(sim.sample_every))?;
     writeln!(out, "replicas = {}", sim.replicas)?;
     writeln!(out, "\n[network]")?;
-    writeln!(out, "latency = \"{}\"", Dur(s.network.latency))?;
+    writeln!(out, "latency = {}", delay(s.network.latency))?;
     let auth = &s.authorization_server;
     writeln!(out, "\n[authorization_server]")?;
     writeln!(out, "plan = \"{}\"", auth.plan.as_str())?;
@@ -51,6 +51,7 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
     )?;
     writeln!(out, "custom_domain = {}", auth.custom_domain)?;
     writeln!(out, "backchannel_logout = {}", auth.backchannel_logout)?;
+    writeln!(out, "processing_time = {}", delay(auth.processing_time))?;
     for idp in &s.identity_providers {
         writeln!(out, "\n[identity_providers.{}]", idp.name)?;
         writeln!(out, "idle_timeout = \"{}\"", Dur(idp.session.idle_timeout))?;
@@ -60,6 +61,7 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
             Dur(idp.session.absolute_timeout)
         )?;
         writeln!(out, "cookie = \"{}\"", idp.session.cookie.as_str())?;
+        writeln!(out, "processing_time = {}", delay(idp.processing_time))?;
     }
     for app in &s.apps {
         write_app(out, app)?;
@@ -133,7 +135,7 @@ fn write_users(out: &mut String, s: &Scenario) -> std::fmt::Result {
         number(u.third_party_cookies_blocked)
     )?;
     writeln!(out, "visit_length = \"{}\"", Dur(u.visit_length))?;
-    writeln!(out, "login_think_time = \"{}\"", Dur(u.login_think_time))?;
+    writeln!(out, "login_think_time = {}", delay(u.login_think_time))?;
     writeln!(
         out,
         "third_party_cookies_partitioned = {}",
@@ -157,6 +159,19 @@ fn write_users(out: &mut String, s: &Scenario) -> std::fmt::Result {
             writeln!(out, "visit_rate_distribution = \"gamma\"")?;
             writeln!(out, "visit_rate_shape = {}", number(shape))
         }
+    }
+}
+
+/// A delay: `"40ms"` for a constant, `{ median = "8s", p90 = "30s" }` otherwise.
+fn delay(d: Delay) -> String {
+    if d.is_constant() {
+        format!("\"{}\"", Dur(d.median))
+    } else {
+        format!(
+            "{{ median = \"{}\", p90 = \"{}\" }}",
+            Dur(d.median),
+            Dur(d.p90)
+        )
     }
 }
 

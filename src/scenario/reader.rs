@@ -9,7 +9,11 @@
 
 use super::error::{Origin, Place, Problem};
 use super::suggest::closest;
+use super::types::Delay;
 use crate::time::{DURATION_FORMS, Dur, DurationError, parse_duration};
+
+/// The forms a delay may take, quoted in every error about one.
+pub const DELAY_FORMS: &str = "a string such as \"40ms\" or \"8s\" (a constant) or a table { median = \"8s\", p90 = \"30s\" } (log-normal: both durations, p90 at least the median)";
 use toml::{Table, Value};
 
 /// Collects problems, attributing each to the file or to the `--set` flag that wrote
@@ -303,6 +307,20 @@ impl<'a> Section<'a> {
         }
     }
 
+    /// A delay (a duration, or `{ median, p90 }`), or `default` when absent.
+    pub(crate) fn delay(
+        &mut self,
+        p: &mut Problems,
+        name: &'static str,
+        default: Delay,
+    ) -> Option<Delay> {
+        let key = self.key(name);
+        match self.get(name) {
+            None => Some(default),
+            Some(v) => delay_value(p, &key, v),
+        }
+    }
+
     /// A duration string, or `default` when absent (design §1: bare numbers refused).
     /// Durations above [`MAX_DURATION`] are refused so that sums of times never overflow.
     pub(crate) fn duration(
@@ -358,9 +376,72 @@ pub(crate) fn number_value(p: &mut Problems, key: &str, v: &Value, max: f64) -> 
 
 /// Reads a duration at `key` (design §1): a string such as `"1d12h"`, never a bare number.
 pub(crate) fn duration_value(p: &mut Problems, key: &str, v: &Value) -> Option<u64> {
+    match duration_or_wrong(v) {
+        Ok(ms) => Some(ms),
+        Err(wrong) => {
+            p.at(key, format!("{wrong}; use {DURATION_FORMS}"));
+            None
+        }
+    }
+}
+
+/// Reads a delay at `key`: a duration (a constant), or an inline table
+/// `{ median, p90 }` of two durations with `p90 ≥ median` (log-normal; a
+/// constant when equal, which needs `median > 0` otherwise).
+pub(crate) fn delay_value(p: &mut Problems, key: &str, v: &Value) -> Option<Delay> {
+    let Value::Table(t) = v else {
+        return match duration_or_wrong(v) {
+            Ok(ms) => Some(Delay::constant(ms)),
+            Err(wrong) => {
+                p.at(key, format!("{wrong}; use {DELAY_FORMS}"));
+                None
+            }
+        };
+    };
+    let mut s = Section::new(t, key);
+    let mut part = |p: &mut Problems, name: &'static str| {
+        let k = s.key(name);
+        match s.get(name) {
+            None => {
+                p.at(&k, format!("missing; give both median and p90, e.g. {key} = {{ median = \"8s\", p90 = \"30s\" }}"));
+                None
+            }
+            Some(v) => duration_value(p, &k, v),
+        }
+    };
+    let median = part(p, "median");
+    let p90 = part(p, "p90");
+    s.finish(p);
+    let (median, p90) = (median?, p90?);
+    if p90 < median {
+        p.at(
+            &child(key, "p90"),
+            format!(
+                "{} is below the median {}; use {DELAY_FORMS}",
+                Dur(p90),
+                Dur(median)
+            ),
+        );
+        return None;
+    }
+    if median == 0 && p90 > 0 {
+        p.at(
+            &child(key, "median"),
+            format!(
+                "0ms with p90 {} is no log-normal; use a median above 0ms, or {key} = \"0ms\" for no delay",
+                Dur(p90)
+            ),
+        );
+        return None;
+    }
+    Some(Delay { median, p90 })
+}
+
+/// A duration's milliseconds, or what is wrong with the value.
+fn duration_or_wrong(v: &Value) -> Result<u64, String> {
     let wrong = match v {
         Value::String(s) => match parse_duration(s) {
-            Ok(ms) if ms <= MAX_DURATION => return Some(ms),
+            Ok(ms) if ms <= MAX_DURATION => return Ok(ms),
             Ok(ms) => format!("{} is above the limit of {}", Dur(ms), Dur(MAX_DURATION)),
             Err(DurationError::MissingUnit(_)) => format!("\"{s}\" has no unit"),
             Err(DurationError::Overflow(_)) => format!(
@@ -374,8 +455,7 @@ pub(crate) fn duration_value(p: &mut Problems, key: &str, v: &Value) -> Option<u
         Value::Float(x) => format!("bare number {x} is not a duration"),
         other => format!("expected a duration, found {}", describe(other)),
     };
-    p.at(key, format!("{wrong}; use {DURATION_FORMS}"));
-    None
+    Err(wrong)
 }
 
 /// The message for an unknown key: a close accepted key, or the whole list.

@@ -101,7 +101,8 @@ fn almost_empty_file_loads_with_every_default() {
             replicas: 1
         }
     );
-    assert_eq!(s.network.latency, 40);
+    assert_eq!(s.network.latency, Delay::constant(40));
+    assert_eq!(s.authorization_server.processing_time, Delay::constant(0));
     assert_eq!(s.authorization_server.plan, Plan::SelfService);
     assert_eq!(
         s.authorization_server.session,
@@ -150,7 +151,7 @@ fn almost_empty_file_loads_with_every_default() {
             password_resets_per_year: 0.0,
             third_party_cookies_blocked: 0.0,
             visit_length: 10 * MINUTE,
-            login_think_time: 8 * SECOND,
+            login_think_time: Delay::constant(8 * SECOND),
             third_party_cookies_partitioned: 0.0,
             cookie_clears_per_month: 0.0,
             app_only_logout_share: 0.0,
@@ -188,6 +189,118 @@ visit_rate_shape = 0.5
     assert_eq!(s.users.visit_rate, RateDistribution::Gamma { shape: 0.5 });
     assert_eq!(s.users.daily_profile.len(), 24);
     assert_eq!(from_str(&to_toml(&s), "again.toml", &[]).unwrap(), s);
+}
+
+#[test]
+fn delays_are_constants_or_log_normal_by_median_and_p90() {
+    let s = ok(&with(
+        r#"
+[network]
+latency = { median = "40ms", p90 = "120ms" }
+[authorization_server]
+processing_time = { median = "30ms", p90 = "200ms" }
+[identity_providers.facebook]
+processing_time = "15ms"
+[identity_providers.google]
+[users]
+login_think_time = { median = "8s", p90 = "30s" }
+"#,
+    ));
+    assert_eq!(
+        s.network.latency,
+        Delay {
+            median: 40,
+            p90: 120
+        }
+    );
+    assert_eq!(
+        s.authorization_server.processing_time,
+        Delay {
+            median: 30,
+            p90: 200
+        }
+    );
+    assert_eq!(s.identity_providers[0].processing_time, Delay::constant(15));
+    assert_eq!(s.identity_providers[1].processing_time, Delay::constant(0));
+    assert_eq!(
+        s.users.login_think_time,
+        Delay {
+            median: 8 * SECOND,
+            p90: 30 * SECOND
+        }
+    );
+    let out = to_toml(&s);
+    assert!(
+        out.contains("\nlatency = { median = \"40ms\", p90 = \"120ms\" }\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nlogin_think_time = { median = \"8s\", p90 = \"30s\" }\n"),
+        "{out}"
+    );
+    assert!(out.contains("\nprocessing_time = \"15ms\"\n"), "{out}");
+    assert_eq!(from_str(&out, "again.toml", &[]).unwrap(), s);
+    // A median equal to its p90 is that constant, written as one.
+    let same = ok(&with(
+        "[users]\nlogin_think_time = { median = \"8s\", p90 = \"8s\" }",
+    ));
+    assert_eq!(same, ok(&with("[users]\nlogin_think_time = \"8s\"")));
+    assert!(to_toml(&same).contains("\nlogin_think_time = \"8s\"\n"));
+    // From the command line too.
+    let s = ok_with(
+        MIN_APP,
+        &["network.latency={ median = \"20ms\", p90 = \"90ms\" }"],
+    );
+    assert_eq!(
+        s.network.latency,
+        Delay {
+            median: 20,
+            p90: 90
+        }
+    );
+}
+
+#[test]
+fn delay_refusals_name_the_key_and_the_accepted_forms() {
+    const FORMS: &str = "use a string such as \"40ms\" or \"8s\" (a constant) or a table { median = \"8s\", p90 = \"30s\" } (log-normal: both durations, p90 at least the median)";
+    refused(
+        &with("[users]\nlogin_think_time = { median = \"8s\", p90 = \"5s\" }"),
+        &format!(
+            "error: scenarios/x.toml: users.login_think_time.p90: 5s is below the median 8s; {FORMS}"
+        ),
+    );
+    refused(
+        &with("[network]\nlatency = { median = \"40ms\" }"),
+        "error: scenarios/x.toml: network.latency.p90: missing; give both median and p90, e.g. network.latency = { median = \"8s\", p90 = \"30s\" }",
+    );
+    refused(
+        &with("[network]\nlatency = { median = \"40ms\", p95 = \"1s\", p90 = \"1s\" }"),
+        "error: scenarios/x.toml: network.latency.p95: unknown key; did you mean network.latency.p90?",
+    );
+    refused(
+        &with("[network]\nlatency = 40"),
+        &format!(
+            "error: scenarios/x.toml: network.latency: bare number 40 is not a duration; {FORMS}"
+        ),
+    );
+    refused(
+        &with("[network]\nlatency = [\"40ms\"]"),
+        &format!(
+            "error: scenarios/x.toml: network.latency: expected a duration, found an array; {FORMS}"
+        ),
+    );
+    refused_starting(
+        &with("[authorization_server]\nprocessing_time = { median = 30, p90 = \"1s\" }"),
+        "error: scenarios/x.toml: authorization_server.processing_time.median: bare number 30 is not a duration; use a string such as",
+    );
+    refused(
+        &with("[identity_providers.fb]\nprocessing_time = { median = \"0ms\", p90 = \"1s\" }"),
+        "error: scenarios/x.toml: identity_providers.fb.processing_time.median: 0ms with p90 1s is no log-normal; use a median above 0ms, or identity_providers.fb.processing_time = \"0ms\" for no delay",
+    );
+    refused_starting(
+        &with("[users]\nlogin_think_time = { median = \"8s\", p90 = \"36501d\" }"),
+        "error: scenarios/x.toml: users.login_think_time.p90: 36501d is above the limit of 36500d; use a string such as",
+    );
 }
 
 #[test]
@@ -352,7 +465,7 @@ fn zero_latency_and_enterprise_limits_accepted() {
     let s = ok(&with(
         "[network]\nlatency = \"0ms\"\n[authorization_server]\nplan = \"enterprise\"\nidle_timeout = \"100d\"\nabsolute_timeout = \"365d\"",
     ));
-    assert_eq!(s.network.latency, 0);
+    assert_eq!(s.network.latency, Delay::constant(0));
     assert_eq!(s.authorization_server.session.idle_timeout, 100 * DAY);
 }
 
@@ -950,7 +1063,7 @@ fn overrides_on_nested_keys() {
         s.identity_providers[0].session.cookie,
         CookieKind::NonPersistent
     );
-    assert_eq!(s.network.latency, 0);
+    assert_eq!(s.network.latency, Delay::constant(0));
     assert!(s.authorization_server.mfa);
     assert_eq!(s.name, "other");
 }
@@ -1125,6 +1238,7 @@ fn to_toml_writes_every_key() {
         "third_party_cookies_blocked = 0.0",
         "visit_length = \"10m\"",
         "login_think_time = \"8s\"",
+        "processing_time = \"0ms\"",
     ] {
         assert!(out.lines().any(|l| l == key), "missing {key} in\n{out}");
     }

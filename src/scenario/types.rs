@@ -45,8 +45,54 @@ pub struct SimulationConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkConfig {
     /// `network.latency`: one-way delay of every hop (request, response,
-    /// redirect, back-channel call). Default `40ms`.
-    pub latency: u64,
+    /// redirect, back-channel call), drawn per hop. Default `40ms` (constant).
+    pub latency: Delay,
+}
+
+/// A random delay in ms: a constant (`"40ms"`, `median == p90`), or
+/// log-normal given by its median and 90th percentile
+/// (`{ median = "8s", p90 = "30s" }`, `p90 > median > 0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delay {
+    /// Median, ms (the value itself for a constant).
+    pub median: u64,
+    /// 90th percentile, ms, at least the median (equal for a constant).
+    pub p90: u64,
+}
+
+impl Delay {
+    /// The same delay every time.
+    pub const fn constant(ms: u64) -> Self {
+        Delay {
+            median: ms,
+            p90: ms,
+        }
+    }
+    /// True when every draw is the median.
+    pub fn is_constant(self) -> bool {
+        self.median == self.p90
+    }
+    /// True when every draw is 0 ms.
+    pub fn is_zero(self) -> bool {
+        self.p90 == 0
+    }
+}
+
+impl std::fmt::Display for Delay {
+    /// `40ms` for a constant, `log-normal, median 8s, p90 30s` otherwise.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::time::Dur;
+        if self.is_constant() {
+            write!(f, "{}", Dur(self.median))
+        } else {
+            write!(
+                f,
+                "log-normal, median {}, p90 {}",
+                Dur(self.median),
+                Dur(self.p90)
+            )
+        }
+    }
 }
 
 /// Auth0 plans and their session lifetime limits (design §4).
@@ -134,6 +180,10 @@ pub struct AuthServerConfig {
     /// holding a local session of the user (OIDC Back-Channel Logout), which ends it.
     /// Default false.
     pub backchannel_logout: bool,
+    /// `authorization_server.processing_time`: time the AS takes to answer each
+    /// request, drawn per request, added to the latency of its answer. Default
+    /// `0ms` (folded into `network.latency`).
+    pub processing_time: Delay,
 }
 
 /// `[identity_providers.<name>]`: a social or enterprise identity provider.
@@ -144,6 +194,9 @@ pub struct IdpConfig {
     /// `idle_timeout` (default `60d`), `absolute_timeout` (default `90d`),
     /// `cookie` (default `persistent`).
     pub session: SessionPolicy,
+    /// `processing_time`: time the IdP takes to answer each request, drawn per
+    /// request, added to the latency of its answer. Default `0ms`.
+    pub processing_time: Delay,
 }
 
 /// The four application kinds of design §3.
@@ -287,8 +340,8 @@ pub struct UsersConfig {
     /// `users.visit_length`: dwell on the page once it is served. Default `10m`.
     pub visit_length: u64,
     /// `users.login_think_time`: time to complete one prompt (AS prompt, IdP dialog,
-    /// MFA). Default `8s`.
-    pub login_think_time: u64,
+    /// MFA), drawn per prompt. Default `8s` (constant).
+    pub login_think_time: Delay,
     /// `users.third_party_cookies_partitioned`: share of browsers that partition
     /// third-party cookies by top-level site (CHIPS-style storage partitioning); with
     /// `third_party_cookies_blocked` at most 1, the rest allow them. Default 0.

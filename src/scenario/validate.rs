@@ -45,6 +45,14 @@ const KINDS: &[(&str, AppKind)] = &[
     ("spa_implicit", AppKind::SpaImplicit),
 ];
 
+/// Default `network.latency`: the seeds' constant one-way delay of 40 ms.
+const LATENCY_DEFAULT: Delay = Delay::constant(40);
+/// Default `users.login_think_time`: the seeds' constant 8 s per prompt.
+const THINK_DEFAULT: Delay = Delay::constant(8 * SECOND);
+/// Default `processing_time` of the AS and of each IdP: none of its own (the
+/// seeds fold server time into `network.latency`).
+const PROCESSING_DEFAULT: Delay = Delay::constant(0);
+
 /// Defaults of `[authorization_server]` (design §8).
 const AS_DEFAULT: SessionPolicy = SessionPolicy {
     idle_timeout: 3 * DAY,
@@ -93,7 +101,13 @@ pub(crate) fn validate(root: &Table, default_name: &str, p: &mut Problems) -> Op
     }
     let identity_providers = idps
         .into_iter()
-        .map(|(name, session)| session.map(|session| IdpConfig { name, session }))
+        .map(|(name, read)| {
+            read.map(|(session, processing_time)| IdpConfig {
+                name,
+                session,
+                processing_time,
+            })
+        })
         .collect::<Option<Vec<_>>>()?;
     Some(Scenario {
         name: name?,
@@ -202,7 +216,7 @@ fn positive(p: &mut Problems, key: &str, value: Option<u64>) -> Option<u64> {
 
 /// `[network]`: latency (0ms allowed).
 fn read_network(p: &mut Problems, mut s: Section) -> Option<NetworkConfig> {
-    let latency = s.duration(p, "latency", 40);
+    let latency = s.delay(p, "latency", LATENCY_DEFAULT);
     s.finish(p);
     Some(NetworkConfig { latency: latency? })
 }
@@ -230,6 +244,7 @@ fn read_auth_server(p: &mut Problems, mut s: Section) -> Option<AuthServerConfig
     let mfa_remember_browser = s.duration(p, "mfa_remember_browser", 0);
     let custom_domain = s.boolean(p, "custom_domain", false);
     let backchannel_logout = s.boolean(p, "backchannel_logout", false);
+    let processing_time = s.delay(p, "processing_time", PROCESSING_DEFAULT);
     s.finish(p);
     Some(AuthServerConfig {
         plan: plan?,
@@ -242,6 +257,7 @@ fn read_auth_server(p: &mut Problems, mut s: Section) -> Option<AuthServerConfig
         mfa_remember_browser: mfa_remember_browser?,
         custom_domain: custom_domain?,
         backchannel_logout: backchannel_logout?,
+        processing_time: processing_time?,
     })
 }
 
@@ -345,7 +361,7 @@ fn is_idp_name(name: &str) -> bool {
 
 /// `[identity_providers.<name>]`, sorted by name. Each well-named IdP is listed (so
 /// connections can refer to it) with its policy, `None` when that failed.
-fn read_idps(p: &mut Problems, top: &mut Section) -> Vec<(String, Option<SessionPolicy>)> {
+fn read_idps(p: &mut Problems, top: &mut Section) -> Vec<(String, Option<(SessionPolicy, Delay)>)> {
     let key = top.key("identity_providers");
     let table = match top.get("identity_providers") {
         None => return Vec::new(),
@@ -386,6 +402,8 @@ fn read_idps(p: &mut Problems, top: &mut Section) -> Vec<(String, Option<Session
             Value::Table(t) => {
                 let mut s = Section::new(t, idp_key);
                 let policy = read_policy(p, &mut s, IDP_DEFAULT);
+                let processing = s.delay(p, "processing_time", PROCESSING_DEFAULT);
+                let policy = policy.zip(processing);
                 s.finish(p);
                 policy
             }
@@ -716,7 +734,7 @@ fn read_users(p: &mut Problems, mut s: Section, idps: &[&str]) -> Option<UsersCo
     let password_resets_per_year = s.number(p, "password_resets_per_year", 0.0, MAX_RATE);
     let third_party_cookies_blocked = s.number(p, "third_party_cookies_blocked", 0.0, 1.0);
     let visit_length = s.duration(p, "visit_length", 10 * MINUTE);
-    let login_think_time = s.duration(p, "login_think_time", 8 * SECOND);
+    let login_think_time = s.delay(p, "login_think_time", THINK_DEFAULT);
     let partitioned = s.number(p, "third_party_cookies_partitioned", 0.0, 1.0);
     let partitioned = shares_fit(
         p,

@@ -186,7 +186,8 @@ fn a_shard_says_how_many_users_it_simulated_and_lists_its_files() {
     let err = stderr(&out);
     // Users 0, 3, ..., 198 of 200.
     assert!(
-        err.starts_with("storezero: shard 0/3: 67 of 200 users x 2 replica(s)"),
+        err.lines()
+            .any(|l| l.starts_with("storezero: shard 0/3: 67 of 200 users x 2 replica(s)")),
         "{err}"
     );
     let files = entries(&dir.path().join("sh"));

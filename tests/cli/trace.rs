@@ -61,8 +61,9 @@ fn assert_same(found: &str, expected: &str) {
     );
 }
 
-/// User 5: an interactive login, two local-session hits, the local session's
-/// idle timeout, then a silent login on the SPA and two silent renewals.
+/// User 5: an interactive login (with the note naming why the prompt came),
+/// two local-session hits, the local session's idle timeout, then a silent
+/// login on the SPA and two silent renewals.
 const TEXT_USER_5: &str = r#"user 5 of snap: connection password; third-party cookies allowed; AS cookie persistent; visit rate 2/day
 0d+01:18:39.186                            * visit to web (protected page)
 0d+01:18:39.226     browser -> web         GET /page
@@ -213,4 +214,110 @@ fn every_visit_has_one_outcome_and_no_debug_names() {
     for pair in kinds.chunks(2) {
         assert_eq!(pair, ["visit", "outcome"], "{visits}");
     }
+}
+
+/// Four users, three app kinds (regular web, `spa_implicit`, native with
+/// refresh tokens), frequent browser closes: every kind of outcome occurs.
+const RICH: &str = r#"name = "rich"
+[simulation]
+users = 4
+duration = "20d"
+[authorization_server]
+idle_timeout = "1d"
+[identity_providers.facebook]
+[[apps]]
+name = "web"
+kind = "regular_web"
+local_session = { idle_timeout = "1h", absolute_timeout = "1d" }
+[[apps]]
+name = "spa"
+kind = "spa_implicit"
+token_lifetime = "10m"
+[[apps]]
+name = "mobile"
+kind = "native"
+refresh_tokens = { enabled = true, absolute_lifetime = "5d", idle_lifetime = "2d" }
+[users]
+visits_per_day = 6.0
+protected_share = 0.7
+connections = { password = 0.5, facebook = 0.5 }
+visit_length = "25m"
+browser_closes_per_day = 500.0
+third_party_cookies_blocked = 0.5
+"#;
+
+/// The outcome lines of every user's trace are the run's counters: one per
+/// visit, and per kind the counter of that kind (protected visits).
+#[test]
+fn outcome_lines_add_up_to_the_run_counters() {
+    let dir = tmp();
+    write(dir.path(), "rich.toml", RICH);
+    let run = ssosim(dir.path())
+        .args(["run", "rich.toml", "--quiet", "--no-charts", "--out", "r"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let summary = std::fs::read_to_string(dir.path().join("r/summary.csv")).unwrap();
+    let counter = |metric: &str| -> u64 {
+        let prefix = format!("{metric},all,");
+        let line = summary.lines().find(|l| l.starts_with(&prefix)).unwrap();
+        line[prefix.len()..]
+            .split(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // (protected page, outcome) → visits.
+    let mut outcomes = std::collections::BTreeMap::<(bool, String), u64>::new();
+    for user in ["0", "1", "2", "3"] {
+        let out = ssosim(dir.path())
+            .args([
+                "trace",
+                "rich.toml",
+                "--user",
+                user,
+                "--only",
+                "visits",
+                "--format",
+                "jsonl",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let mut protected = None;
+        for line in stdout(&out).lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            match v["kind"].as_str().unwrap() {
+                "visit" => {
+                    protected = Some(v["what"].as_str().unwrap().contains("(protected page)"))
+                }
+                "outcome" if v["outcome"] != "renewal_failed" => {
+                    let p = protected.take().expect("one outcome per visit, after it");
+                    let kind = v["outcome"].as_str().unwrap().to_string();
+                    *outcomes.entry((p, kind)).or_default() += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    let n = |p: bool, kind: &str| outcomes.get(&(p, kind.to_string())).copied().unwrap_or(0);
+    assert_eq!(
+        outcomes.values().sum::<u64>(),
+        counter("visits"),
+        "{outcomes:?}"
+    );
+    for (kind, metric) in [
+        ("local_session", "local_session_hits"),
+        ("sso", "sso_logins"),
+        ("silent", "protected_silent_logins"),
+        ("refresh_token", "refresh_token_logins"),
+        ("interactive", "interactive_logins"),
+        ("abandoned", "logins_abandoned"),
+    ] {
+        assert_eq!(n(true, kind), counter(metric), "{kind}: {outcomes:?}");
+        assert!(n(true, kind) > 0, "{kind} occurs: {outcomes:?}");
+    }
+    let protected: u64 = outcomes.iter().filter(|(k, _)| k.0).map(|(_, v)| v).sum();
+    assert_eq!(protected, counter("protected_visits"));
 }
