@@ -40,10 +40,8 @@ pub fn sample_login(run: &RunData) -> Result<SampleLogin, String> {
     let mut sim = Simulator::new(&cfg, 0);
     let users = scenario.simulation.users.min(MAX_USERS_TRACED);
     for user in 0..users {
-        let (lines, _) = sim.trace(
-            user,
-            scenario.simulation.warmup + scenario.simulation.duration,
-        );
+        let end = scenario.simulation.warmup + scenario.simulation.duration;
+        let (lines, _) = sim.trace(user, end);
         if let Some(lines) = first_login(&lines) {
             return Ok(SampleLogin { user, lines });
         }

@@ -220,11 +220,9 @@ fn login_paths_fire_per_app() {
         "all first logins above users",
         "first_logins over all apps",
         |m| {
-            // After the warm-up few first logins are left to measure: give
-            // app 0 more than there are users.
             let users = m.global[GlobalCounter::Users as usize];
             let i = app_index(m, 0, AppCounter::FirstLogins);
-            m.app[i] = users + 1;
+            m.app[i] += users + 1;
         },
     );
 }
