@@ -6,11 +6,14 @@
 //! Headline metrics ([`HEADLINE`]): `reauth_rate`, `sso_share`,
 //! `interactive_logins`, `sso_logins`, `silent_auth_failure_share` (scope
 //! `all`), `sessions_alive_at_end` of every tier found in any run,
-//! `authorize_requests_per_s_peak` (`as`) and `login_latency_ms_mean` (`all`).
+//! `authorize_requests_per_s_peak` (`as`) and `login_latency_ms_mean` (`all`),
+//! then every `interactive_logins_by_<cause>` (scope `all`) that is not zero
+//! in every run.
 
 use serde::Serialize;
 
 use super::data::{RunData, Summary, SummaryRow};
+use crate::metrics::Family;
 
 /// `(metric, scope)`; scope `None` means every scope in which the metric appears.
 pub type Metrics = [(&'static str, Option<&'static str>)];
@@ -89,6 +92,16 @@ pub fn compare(labels: &[String], runs: &[&Summary]) -> Vec<Row> {
             && !keys.iter().any(|k| k.0 == *metric && k.1 == *scope)
         {
             keys.push((metric.to_string(), scope.to_string()));
+        }
+    }
+    // Why users typed their credentials: each cause of interactive logins
+    // (scope `all`) that some run has.
+    for (_, name) in Family::InteractiveLogins.rows() {
+        if runs
+            .iter()
+            .any(|r| r.value(name, "all").is_some_and(|v| v != 0.0))
+        {
+            keys.push((name.to_string(), "all".to_string()));
         }
     }
     keys.into_iter()
@@ -280,6 +293,33 @@ mod tests {
             &format!("metric,scope,value,ci95_low,ci95_high\n{rows}"),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn prompt_causes_that_some_run_has_are_compared() {
+        let a = summary(
+            "interactive_logins_by_as_idle_timeout,all,40,,\n\
+             interactive_logins_by_browser_close,all,0,,\n\
+             interactive_logins_by_logout,all,0,,\n",
+        );
+        let b = summary(
+            "interactive_logins_by_as_idle_timeout,all,10,,\n\
+             interactive_logins_by_browser_close,all,30,,\n\
+             interactive_logins_by_logout,all,0,,\n",
+        );
+        let rows = compare(&["a".into(), "b".into()], &[&a, &b]);
+        let causes: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.metric.starts_with("interactive_logins_by_"))
+            .map(|r| r.metric.as_str())
+            .collect();
+        assert_eq!(
+            causes,
+            [
+                "interactive_logins_by_as_idle_timeout",
+                "interactive_logins_by_browser_close"
+            ]
+        );
     }
 
     #[test]
