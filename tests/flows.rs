@@ -89,6 +89,8 @@ fn password_login_to_a_regular_web_app_creates_two_sessions() {
             "browser -> as: GET /login",
             "as -> browser: 200 login prompt",
             "browser -> as: POST /login (username, password)",
+            "as -> browser: 302 /authorize/resume",
+            "browser -> as: GET /authorize/resume",
             "as -> browser: 302 /callback",
             "browser -> storezero: GET /callback",
             "storezero -> as: POST /oauth/token (back channel)",
@@ -96,9 +98,9 @@ fn password_login_to_a_regular_web_app_creates_two_sessions() {
             "storezero -> browser: 200 page",
         ]
     );
-    // 12 hops of 40 ms and one 8 s prompt: the page is served at 1000 + 8480.
+    // 14 hops of 40 ms and one 8 s prompt: the page is served at 1000 + 8560.
     let served = lines.iter().find(|l| l.what == "200 page").unwrap();
-    assert_eq!(served.time, 1000 + 12 * 40 + 8000);
+    assert_eq!(served.time, 1000 + 14 * 40 + 8000);
     assert_eq!(valid, ["as", "app:storezero"]);
 }
 
@@ -121,6 +123,8 @@ fn facebook_login_creates_three_sessions() {
             "browser -> facebook: POST /login",
             "facebook -> browser: 302 /login/callback",
             "browser -> as: GET /login/callback",
+            "as -> browser: 302 /authorize/resume",
+            "browser -> as: GET /authorize/resume",
             "as -> browser: 302 /callback",
             "browser -> storezero: GET /callback",
             "storezero -> as: POST /oauth/token (back channel)",
@@ -152,6 +156,8 @@ fn facebook_again_after_the_as_session_expired_needs_one_click_and_no_facebook_p
             "browser -> facebook: GET /dialog",
             "facebook -> browser: 302 /login/callback",
             "browser -> as: GET /login/callback",
+            "as -> browser: 302 /authorize/resume",
+            "browser -> as: GET /authorize/resume",
             "as -> browser: 302 /callback",
             "browser -> storezero: GET /callback",
             "storezero -> as: POST /oauth/token (back channel)",
@@ -302,9 +308,20 @@ fn mfa_is_asked_at_the_interactive_login_and_remembered_for_sso() {
         .iter()
         .position(|h| h.contains("POST /login (username"))
         .unwrap();
-    assert_eq!(all[i + 1], "as -> browser: 200 MFA prompt");
-    assert_eq!(all[i + 2], "browser -> as: POST /mfa");
-    assert_eq!(all[i + 3], "as -> browser: 302 /callback");
+    // Universal Login resumes the transaction after each answered prompt:
+    // to the MFA prompt after the password, to the app after MFA.
+    assert_eq!(
+        all[i + 1..i + 8],
+        [
+            "as -> browser: 302 /authorize/resume",
+            "browser -> as: GET /authorize/resume",
+            "as -> browser: 200 MFA prompt",
+            "browser -> as: POST /mfa",
+            "as -> browser: 302 /authorize/resume",
+            "browser -> as: GET /authorize/resume",
+            "as -> browser: 302 /callback",
+        ]
+    );
     assert!(all.last().unwrap().ends_with("200 web_message: tokens"));
 }
 
@@ -918,4 +935,104 @@ fn a_backchannel_logout_ends_a_local_session_orphaned_by_a_browser_close() {
     let h = |k: usize| orphans[k];
     assert_eq!(h(3), 1, "{orphans:?}");
     assert!((4..=24).all(|k| h(k) == 0), "{:?}", &orphans[..26]);
+}
+
+/// The login flows a scripted user's visits recorded: (kind, latency, hops).
+fn recorded_logins(
+    toml: &str,
+    connection: Connection,
+    visits: &[(u64, u16)],
+    until: u64,
+) -> Vec<(String, u64, u32)> {
+    let s = from_str(toml, "flows.toml", &[]).expect("valid test scenario");
+    let cfg = ModelConfig::new(&s);
+    let script = UserScript {
+        profile: Some(UserProfile::new(connection, ThirdPartyCookies::Allowed)),
+        visits: visits
+            .iter()
+            .map(|&(at, app)| ScriptedVisit {
+                at,
+                app,
+                protected: true,
+            })
+            .collect(),
+    };
+    let mut sim = Simulator::new(&cfg, 0).with_script(script);
+    sim.trace(0, until);
+    sim.metrics()
+        .logins
+        .rows()
+        .map(|(k, latency, hops, _)| (k.name().to_string(), latency, hops))
+        .collect()
+}
+
+#[test]
+fn a_code_grant_login_is_14_hops_with_the_resume_step_and_20_with_facebook() {
+    // Universal Login's resume step adds two hops to every interactive login
+    // (302 /authorize/resume, GET /authorize/resume): 14 for a password login
+    // to a regular web app (as a certified OP driven by a real browser shows),
+    // 20 with Facebook's dialog; an SSO login has no resume step (8 hops).
+    assert_eq!(
+        recorded_logins(TENANT, Connection::Password, &[(0, 0)], HOUR),
+        [("interactive".to_string(), 14 * 40 + 8000, 14)]
+    );
+    assert_eq!(
+        recorded_logins(TENANT, FACEBOOK, &[(0, 0)], HOUR),
+        [("interactive".to_string(), 20 * 40 + 2 * 8000, 20)]
+    );
+    // The SPA first (interactive, by way of a failed silent attempt), then
+    // the web app by SSO.
+    let rows = recorded_logins(
+        TENANT,
+        Connection::Password,
+        &[(0, 1), (20 * MINUTE, 0)],
+        HOUR,
+    );
+    assert_eq!(
+        rows,
+        [
+            ("interactive".to_string(), 14 * 40 + 8000, 14),
+            ("sso".to_string(), 8 * 40, 8)
+        ]
+    );
+}
+
+#[test]
+fn processing_times_delay_each_message_the_as_and_the_idp_send() {
+    // AS 100 ms, Facebook 25 ms per message they send, 40 ms latency: every
+    // hop arrives 40 ms after the one before, plus the sender's processing
+    // time, plus 8 s after a prompt.
+    let toml = TENANT
+        .replace(
+            "absolute_timeout = \"1d\"\n[identity",
+            "absolute_timeout = \"1d\"\nprocessing_time = \"100ms\"\n[identity",
+        )
+        .replace(
+            "absolute_timeout = \"90d\"\n",
+            "absolute_timeout = \"90d\"\nprocessing_time = \"25ms\"\n",
+        );
+    let profile = UserProfile::new(FACEBOOK, ThirdPartyCookies::Allowed);
+    let (lines, _) = trace_in(&toml, profile, &[(0, 0, true)], HOUR);
+    let mut last = 0;
+    let mut after_prompt = false;
+    let mut checked = 0;
+    for l in &lines {
+        let Some((from, _)) = &l.hop else {
+            after_prompt |= l.what.starts_with("user completes the prompt");
+            continue;
+        };
+        let processing = match from.as_str() {
+            "as" => 100,
+            "facebook" => 25,
+            _ => 0,
+        };
+        let think = if after_prompt { 8000 } else { 0 };
+        if l.what != "GET /page" {
+            assert_eq!(l.time, last + think + 40 + processing, "{l:?}");
+            checked += 1;
+        }
+        last = l.time;
+        after_prompt = false;
+    }
+    assert_eq!(checked, 19, "every hop after the navigation");
 }

@@ -9,6 +9,11 @@
 //! - A login completes when the last prompt is answered (credentials or IdP
 //!   callback, then MFA when on): the session is created then, or restarted
 //!   (`created` reset) by a new interactive login.
+//! - Universal Login's resume step: each answered prompt (credentials, IdP
+//!   callback, MFA) is answered `302 /authorize/resume`; `GET
+//!   /authorize/resume` goes on to the MFA prompt when it is due, otherwise
+//!   to the app's callback. It is not an `/authorize` request (AS load) and
+//!   not activity on the session.
 //! - `/oauth/token` answers the back-channel code exchange; `/v2/logout` ends
 //!   the session and, when federated, sends the browser to the IdP's logout.
 
@@ -82,18 +87,30 @@ impl UserWorld<'_> {
     }
 
     /// Credentials accepted (password, or back from the IdP): MFA when on and
-    /// the browser is not remembered, otherwise the login completes.
+    /// the browser is not remembered (by way of `/authorize/resume`),
+    /// otherwise the login completes.
     pub fn as_credentials_accepted(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         if self.cfg.mfa && now < self.browser.mfa_remembered_until {
             self.count(app, AppCounter::MfaSkippedRememberedBrowser, now);
             self.as_complete_login(app, ctx);
         } else if self.cfg.mfa {
+            self.send(ctx, Msg::RedirectResume { app, mfa: true });
+        } else {
+            self.as_complete_login(app, ctx);
+        }
+    }
+
+    /// `GET /authorize/resume`: on to the MFA prompt when it is due, else to
+    /// the app's callback.
+    pub fn as_resume(&mut self, app: u16, mfa: bool, ctx: &mut Context<'_, Event>) {
+        if mfa {
+            let now = ctx.now();
             self.count(app, AppCounter::MfaPrompts, now);
             self.count_login_cause(Family::MfaPrompts, app, now);
             self.send(ctx, Msg::MfaPrompt { app });
         } else {
-            self.as_complete_login(app, ctx);
+            self.send(ctx, Msg::RedirectAppCallback { app });
         }
     }
 
@@ -125,7 +142,7 @@ impl UserWorld<'_> {
         );
         self.ever_logged_in = true;
         self.resolve_visit(Some(LoginKind::Interactive));
-        self.send(ctx, Msg::RedirectAppCallback { app });
+        self.send(ctx, Msg::RedirectResume { app, mfa: false });
     }
 
     /// Back-channel `POST /oauth/token`.

@@ -73,6 +73,9 @@ pub struct ModelConfig {
     pub idp_processing: Vec<DelayModel>,
     /// Some server takes time to answer (skips the lookup when none does).
     pub processing: bool,
+    /// The delay of every hop when nothing is drawn: a constant latency and
+    /// no processing time.
+    pub fixed_hop: Option<u64>,
     /// Dwell on a served page, ms.
     pub visit_length: u64,
     /// Visits per ms.
@@ -142,6 +145,10 @@ impl ModelConfig {
         let mut policies = vec![s.authorization_server.session];
         policies.extend(s.identity_providers.iter().map(|i| i.session));
         policies.extend(s.apps.iter().map(|a| a.local_session));
+        let processing = !s.authorization_server.processing_time.is_zero()
+            || s.identity_providers
+                .iter()
+                .any(|i| !i.processing_time.is_zero());
         let mut browser_held = vec![true; 1 + s.identity_providers.len()];
         browser_held.extend(s.apps.iter().map(|a| a.kind != AppKind::Native));
         ModelConfig {
@@ -157,10 +164,9 @@ impl ModelConfig {
                 .iter()
                 .map(|i| DelayModel::new(i.processing_time))
                 .collect(),
-            processing: !s.authorization_server.processing_time.is_zero()
-                || s.identity_providers
-                    .iter()
-                    .any(|i| !i.processing_time.is_zero()),
+            processing,
+            fixed_hop: (s.network.latency.is_constant() && !processing)
+                .then_some(s.network.latency.median),
             visit_length: s.users.visit_length,
             visit_rate: s.users.visits_per_day / DAY as f64,
             close_rate: s.users.browser_closes_per_day / DAY as f64,

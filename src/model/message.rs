@@ -58,6 +58,9 @@ pub enum Msg {
     AsIdpCallback { app: u16 },
     /// `POST /mfa` with the second factor.
     PostMfa { app: u16 },
+    /// `GET /authorize/resume`: the login transaction goes on (`mfa`: to the
+    /// MFA prompt, else to the app's callback).
+    AuthorizeResume { app: u16, mfa: bool },
     /// `GET /v2/logout` (`federated` also logs out of the IdP).
     V2Logout { app: u16, federated: bool },
     // AS → browser
@@ -71,6 +74,9 @@ pub enum Msg {
     RedirectIdp { app: u16 },
     /// `302` to the app's callback with a code or tokens.
     RedirectAppCallback { app: u16 },
+    /// `302 /authorize/resume`: Universal Login hands the transaction back to
+    /// `/authorize` after a prompt or the IdP's return.
+    RedirectResume { app: u16, mfa: bool },
     /// `200` `postMessage` with tokens.
     WebMessageTokens { app: u16, renewal: bool },
     /// `200` `postMessage` with `error=login_required`.
@@ -157,6 +163,7 @@ impl Msg {
             Msg::ChooseIdp { .. } => (Browser, As, "POST /login (connection)"),
             Msg::AsIdpCallback { .. } => (Browser, As, "GET /login/callback"),
             Msg::PostMfa { .. } => (Browser, As, "POST /mfa"),
+            Msg::AuthorizeResume { .. } => (Browser, As, "GET /authorize/resume"),
             Msg::V2Logout {
                 federated: false, ..
             } => (Browser, As, "GET /v2/logout"),
@@ -168,6 +175,7 @@ impl Msg {
             Msg::MfaPrompt { .. } => (As, Browser, "200 MFA prompt"),
             Msg::RedirectIdp { .. } => (As, Browser, "302 identity provider"),
             Msg::RedirectAppCallback { .. } => (As, Browser, "302 /callback"),
+            Msg::RedirectResume { .. } => (As, Browser, "302 /authorize/resume"),
             Msg::WebMessageTokens { .. } => (As, Browser, "200 web_message: tokens"),
             Msg::WebMessageLoginRequired { .. } => {
                 (As, Browser, "200 web_message: error=login_required")

@@ -201,8 +201,17 @@ impl<'c> UserWorld<'c> {
 
     /// Latency of one hop, plus the processing time of its sender when it
     /// is the AS or an IdP.
-    #[inline]
+    #[inline(always)]
     fn hop_delay(&mut self, msg: Msg) -> u64 {
+        match self.cfg.fixed_hop {
+            Some(ms) => ms,
+            None => self.drawn_hop_delay(msg),
+        }
+    }
+
+    /// [`UserWorld::hop_delay`] when something is drawn or processing takes time.
+    #[inline(never)]
+    fn drawn_hop_delay(&mut self, msg: Msg) -> u64 {
         let latency = self.draw(self.cfg.latency);
         if !self.cfg.processing {
             return latency;
@@ -266,7 +275,16 @@ impl<'c> UserWorld<'c> {
     }
 
     /// Adds the hop to the trace, when tracing.
+    #[inline(always)]
     fn trace_hop(&mut self, msg: Msg, t: u64) {
+        if self.trace.is_some() {
+            self.push_hop(msg, t);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn push_hop(&mut self, msg: Msg, t: u64) {
         if let Some(trace) = &mut self.trace {
             let (from, to, what) = msg.describe(self.user.idp_index());
             trace.push(TraceLine {
@@ -324,6 +342,7 @@ impl<'c> UserWorld<'c> {
             }
             Msg::ChooseIdp { app } => self.send(ctx, Msg::RedirectIdp { app }),
             Msg::PostMfa { app } => self.as_mfa_done(app, ctx),
+            Msg::AuthorizeResume { app, mfa } => self.as_resume(app, mfa, ctx),
             Msg::V2Logout { app, federated } => self.as_logout(app, federated, ctx),
             Msg::RedirectLogin { app } => self.send(ctx, Msg::LoginPage { app }),
             Msg::LoginPrompt { app } => self.browser_login_prompt(app, ctx),
@@ -333,6 +352,7 @@ impl<'c> UserWorld<'c> {
             }
             Msg::RedirectIdp { app } => self.send(ctx, Msg::IdpDialog { app }),
             Msg::RedirectAppCallback { app } => self.send(ctx, Msg::AppCallback { app }),
+            Msg::RedirectResume { app, mfa } => self.send(ctx, Msg::AuthorizeResume { app, mfa }),
             Msg::WebMessageTokens { app, renewal } => self.browser_tokens(app, renewal, ctx),
             Msg::WebMessageLoginRequired { app, renewal } => {
                 self.browser_login_required(app, renewal, ctx)
