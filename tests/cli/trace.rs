@@ -77,13 +77,15 @@ const TEXT_USER_5: &str = r#"user 5 of snap: connection password; third-party co
 0d+01:18:47.466     browser -> as          POST /login (username, password)
 0d+01:18:47.466                            * interactive login: first login of this browser
 0d+01:18:47.466                            * as session created
-0d+01:18:47.506          as -> browser     302 /callback
-0d+01:18:47.546     browser -> web         GET /callback
-0d+01:18:47.586         web -> as          POST /oauth/token (back channel)
-0d+01:18:47.626          as -> web         200 tokens (back channel)
-0d+01:18:47.626                            * app:web session created
-0d+01:18:47.666         web -> browser     200 page
-0d+01:18:47.666                            = served: interactive login
+0d+01:18:47.506          as -> browser     302 /authorize/resume
+0d+01:18:47.546     browser -> as          GET /authorize/resume
+0d+01:18:47.586          as -> browser     302 /callback
+0d+01:18:47.626     browser -> web         GET /callback
+0d+01:18:47.666         web -> as          POST /oauth/token (back channel)
+0d+01:18:47.706          as -> web         200 tokens (back channel)
+0d+01:18:47.706                            * app:web session created
+0d+01:18:47.746         web -> browser     200 page
+0d+01:18:47.746                            = served: interactive login
 0d+01:48:03.296                            * visit to web (protected page)
 0d+01:48:03.336     browser -> web         GET /page
 0d+01:48:03.376         web -> browser     200 page
@@ -132,13 +134,15 @@ const MERMAID_USER_13_LOGINS: &str = r#"sequenceDiagram
     p0->>p2: 0d+05:07:29.166 POST /login (username, password)
     Note over p0: 0d+05:07:29.166 interactive login: first login of this browser
     Note over p2: 0d+05:07:29.166 as session created
-    p2->>p0: 0d+05:07:29.206 302 /callback
-    p0->>p1: 0d+05:07:29.246 GET /callback
-    p1->>p2: 0d+05:07:29.286 POST /oauth/token (back channel)
-    p2->>p1: 0d+05:07:29.326 200 tokens (back channel)
-    Note over p1: 0d+05:07:29.326 app:web session created
-    p1->>p0: 0d+05:07:29.366 200 page
-    Note over p0: 0d+05:07:29.366 served: interactive login
+    p2->>p0: 0d+05:07:29.206 302 /authorize/resume
+    p0->>p2: 0d+05:07:29.246 GET /authorize/resume
+    p2->>p0: 0d+05:07:29.286 302 /callback
+    p0->>p1: 0d+05:07:29.326 GET /callback
+    p1->>p2: 0d+05:07:29.366 POST /oauth/token (back channel)
+    p2->>p1: 0d+05:07:29.406 200 tokens (back channel)
+    Note over p1: 0d+05:07:29.406 app:web session created
+    p1->>p0: 0d+05:07:29.446 200 page
+    Note over p0: 0d+05:07:29.446 served: interactive login
     Note over p0: 0d+21:44:27.709 visit to spa (protected page)
     p0->>p3: 0d+21:44:27.749 GET /page
     p3->>p0: 0d+21:44:27.789 200 single-page app
@@ -169,8 +173,8 @@ fn mermaid_trace_of_a_fixed_user_logins_only() {
 const JSONL_USER_12_VISITS_SESSIONS: &str = r#"{"kind":"user","user":12,"scenario":"snap","connection":"password","third_party_cookies":"blocked","as_cookie":"persistent","visits_per_day":2.0}
 {"kind":"visit","time_ms":57760435,"time":"0d+16:02:40.435","what":"visit to spa (protected page)"}
 {"kind":"session","time_ms":57768795,"time":"0d+16:02:48.795","scope":"as","what":"as session created"}
-{"kind":"outcome","time_ms":57768915,"time":"0d+16:02:48.915","outcome":"interactive","what":"served: interactive login"}
-{"kind":"outcome","time_ms":58368995,"time":"0d+16:12:48.995","outcome":"renewal_failed","what":"token renewal failed: the page has no tokens until the next visit"}
+{"kind":"outcome","time_ms":57768995,"time":"0d+16:02:48.995","outcome":"interactive","what":"served: interactive login"}
+{"kind":"outcome","time_ms":58369075,"time":"0d+16:12:49.075","outcome":"renewal_failed","what":"token renewal failed: the page has no tokens until the next visit"}
 {"kind":"valid_sessions","time_ms":86400000,"time":"1d+00:00:00.000","scopes":["as"]}
 "#;
 
