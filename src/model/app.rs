@@ -8,7 +8,7 @@
 //! code-grant app touch no session.
 
 use super::browser::LogoutKind;
-use super::message::Msg;
+use super::message::{Exchanger, Msg};
 use super::session::EndCause;
 use super::world::{Event, UserWorld};
 use crate::engine::Context;
@@ -43,8 +43,7 @@ impl UserWorld<'_> {
                 ctx,
                 Msg::RefreshTokenRequest {
                     app,
-                    renewal: false,
-                    via_app: true,
+                    by: Exchanger::NativeApp,
                 },
             );
         } else {

@@ -165,8 +165,7 @@ impl UserWorld<'_> {
             for other in 0..self.cfg.apps.len() {
                 let tier = self.cfg.layout.app_tier(other);
                 if self.session_valid(tier, now) || self.has_orphan(tier, now) {
-                    let msg = Msg::BackchannelLogout { app: other as u16 };
-                    self.send_server(ctx, msg);
+                    self.send_logout_token(ctx, other as u16);
                 }
             }
         }

@@ -4,7 +4,7 @@
 //! token renewals of a `spa_implicit` app during a long visit.
 
 use super::config::pick;
-use super::message::Msg;
+use super::message::{Exchanger, Msg};
 use super::trace::{LineKind, Outcome};
 use super::world::{Event, UserWorld};
 use crate::engine::Context;
@@ -174,8 +174,7 @@ impl UserWorld<'_> {
                     ctx,
                     Msg::RefreshTokenRequest {
                         app,
-                        renewal: true,
-                        via_app: false,
+                        by: Exchanger::SpaRenewal,
                     },
                 );
             } else {
@@ -192,8 +191,7 @@ impl UserWorld<'_> {
                 ctx,
                 Msg::RefreshTokenRequest {
                     app,
-                    renewal: false,
-                    via_app: false,
+                    by: Exchanger::SpaLoad,
                 },
             );
         } else {

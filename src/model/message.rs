@@ -106,23 +106,23 @@ pub enum Msg {
     BackchannelLogout { app: u16 },
     // refresh tokens (from the browser for a SPA, the app for a native app)
     /// `POST /oauth/token` with `grant_type=refresh_token`.
-    RefreshTokenRequest {
-        app: u16,
-        renewal: bool,
-        via_app: bool,
-    },
+    RefreshTokenRequest { app: u16, by: Exchanger },
     /// `200` tokens and a rotated refresh token.
-    RefreshTokenGranted {
-        app: u16,
-        renewal: bool,
-        via_app: bool,
-    },
+    RefreshTokenGranted { app: u16, by: Exchanger },
     /// `400 invalid_grant`: the refresh token is expired, revoked or reused.
-    RefreshTokenDenied {
-        app: u16,
-        renewal: bool,
-        via_app: bool,
-    },
+    RefreshTokenDenied { app: u16, by: Exchanger },
+}
+
+/// Who exchanges a refresh token, and when (one byte, so that a hop, and an
+/// engine event, stay small).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exchanger {
+    /// A single-page app, from the browser, loading a page.
+    SpaLoad,
+    /// A single-page app, from the browser, renewing its tokens in a visit.
+    SpaRenewal,
+    /// A native app, itself, before sending the user to `/authorize`.
+    NativeApp,
 }
 
 impl Msg {
@@ -192,16 +192,28 @@ impl Msg {
             Msg::BackchannelLogout { app } => {
                 (As, App(app), "POST /backchannel-logout (logout_token)")
             }
-            Msg::RefreshTokenRequest { app, via_app, .. } => {
-                let from = if via_app { App(app) } else { Browser };
+            Msg::RefreshTokenRequest { app, by } => {
+                let from = if by == Exchanger::NativeApp {
+                    App(app)
+                } else {
+                    Browser
+                };
                 (from, As, "POST /oauth/token (grant_type=refresh_token)")
             }
-            Msg::RefreshTokenGranted { app, via_app, .. } => {
-                let to = if via_app { App(app) } else { Browser };
+            Msg::RefreshTokenGranted { app, by } => {
+                let to = if by == Exchanger::NativeApp {
+                    App(app)
+                } else {
+                    Browser
+                };
                 (As, to, "200 tokens, rotated refresh token")
             }
-            Msg::RefreshTokenDenied { app, via_app, .. } => {
-                let to = if via_app { App(app) } else { Browser };
+            Msg::RefreshTokenDenied { app, by } => {
+                let to = if by == Exchanger::NativeApp {
+                    App(app)
+                } else {
+                    Browser
+                };
                 (As, to, "400 invalid_grant")
             }
         }

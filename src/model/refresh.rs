@@ -19,7 +19,7 @@
 //!   AS would accept: from the login (or the answer of an exchange) until the
 //!   family's lifetimes run out, the family is revoked or the app forgets it.
 
-use super::message::Msg;
+use super::message::{Exchanger, Msg};
 use super::world::{Event, UserWorld};
 use crate::engine::Context;
 use crate::metrics::{AppCounter, Cause, LoginKind};
@@ -150,13 +150,8 @@ impl UserWorld<'_> {
     }
 
     /// `POST /oauth/token` with `grant_type=refresh_token` at the AS.
-    pub fn as_refresh(
-        &mut self,
-        app: u16,
-        renewal: bool,
-        via_app: bool,
-        ctx: &mut Context<'_, Event>,
-    ) {
+    pub fn as_refresh(&mut self, app: u16, by: Exchanger, ctx: &mut Context<'_, Event>) {
+        let renewal = by == Exchanger::SpaRenewal;
         let now = ctx.now();
         self.count(app, AppCounter::RefreshTokenExchanges, now);
         self.count(app, AppCounter::TokenRequests, now);
@@ -171,11 +166,7 @@ impl UserWorld<'_> {
                     self.resolve_visit(Some(LoginKind::RefreshToken));
                 }
                 // The app holds the new token when the answer arrives.
-                Msg::RefreshTokenGranted {
-                    app,
-                    renewal,
-                    via_app,
-                }
+                Msg::RefreshTokenGranted { app, by }
             }
             refused => {
                 self.refresh_reach(app, now);
@@ -186,11 +177,7 @@ impl UserWorld<'_> {
                         "refresh token reused: the family is revoked".to_string()
                     });
                 }
-                Msg::RefreshTokenDenied {
-                    app,
-                    renewal,
-                    via_app,
-                }
+                Msg::RefreshTokenDenied { app, by }
             }
         };
         self.send(ctx, reply);
