@@ -11,9 +11,9 @@
 //! |---|---|
 //! | code-grant app, anonymous page, or protected page served from the local session | 2 |
 //! | code-grant app, SSO login | 8 |
-//! | code-grant app, interactive login (password) | 12 (+5 with an IdP, +2 with MFA) |
+//! | code-grant app, interactive login (password, with the `/authorize/resume` step) | 14 (+6 with an IdP dialog, +4 with MFA) |
 //! | `spa_implicit`, silent authentication (success, or anonymous page) | 4 |
-//! | `spa_implicit`, protected page after `login_required`: SSO / interactive | 8 / 12 (+5, +2) |
+//! | `spa_implicit`, protected page after `login_required`: SSO / interactive | 8 / 14 (+6, +4) |
 //! | logout at the end of the dwell (code grant / `spa_implicit`) | 6 / 4 (+2 federated) |
 //!
 //! plus 2 events per visit (arrival, dwell end) and 3 per token renewal. The
@@ -99,7 +99,7 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
         u.third_party_cookies_blocked + u.third_party_cookies_partitioned
     };
     let clears = u.cookie_clears_per_month / 30.0;
-    let extra_login = idp * 5.0 + if s.authorization_server.mfa { 2.0 } else { 0.0 };
+    let extra_login = idp * 6.0 + if s.authorization_server.mfa { 4.0 } else { 0.0 };
 
     // Local-session hits per code-grant app, and the AS's rate of uses.
     let mut as_uses = 0.0;
@@ -134,12 +134,12 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
     for (a, hit) in s.apps.iter().zip(&hits) {
         let federated = idp * u.federated_logout_share * 2.0;
         let hops = if a.kind.uses_code_grant() {
-            let login = as_valid * 8.0 + (1.0 - as_valid) * (12.0 + extra_login);
+            let login = as_valid * 8.0 + (1.0 - as_valid) * (14.0 + extra_login);
             let protected = hit * 2.0 + (1.0 - hit) * login;
             (1.0 - p) * 2.0 + p * (protected + logout * (6.0 + federated))
         } else {
             let silent = (1.0 - blocked) * as_valid;
-            let after_failure = as_valid * 4.0 + (1.0 - as_valid) * (8.0 + extra_login);
+            let after_failure = as_valid * 4.0 + (1.0 - as_valid) * (10.0 + extra_login);
             // A renewal is scheduled while it falls strictly before the dwell ends.
             let renew_every = a.token_lifetime.min(a.id_token_lifetime).max(1);
             let renewals = (u.visit_length.saturating_sub(1) / renew_every) as f64;

@@ -22,7 +22,7 @@ fn check_prints_what_would_run_and_writes_nothing() {
         "identity provider facebook: idle 60d, absolute 90d, persistent cookie",
         "app storezero (regular_web, 100% of visits): local session idle 2h, absolute 1d, non_persistent cookie",
         "connections: password 60%, facebook 40%",
-        "expected events (estimate): about 33.3 million per replica, 22.2 per user-day",
+        "expected events (estimate): about 33.8 million per replica, 22.5 per user-day",
         "peak memory (estimate, within about ±25%): 51 MB",
         "with 2 thread(s): 2 accumulators of 21 MB",
     ] {
