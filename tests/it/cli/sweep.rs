@@ -1,7 +1,7 @@
 //! `ssosim sweep`: folders per point, sweep.csv, the idle-timeout trend,
 //! `--list`, and refusals.
 
-use crate::common::*;
+use crate::support::cli::*;
 
 #[test]
 fn idle_timeout_sweep_writes_points_and_reauth_falls() {

@@ -1,7 +1,7 @@
 //! A failed or interrupted run leaves the previous results intact, and an
 //! unwritable `--out` is a clear error with status 1, not a panic.
 
-use crate::common::*;
+use crate::support::cli::*;
 use std::time::Duration;
 
 /// Runs storezero small into `dir/out` and returns the folder's bytes.

@@ -1,7 +1,7 @@
 //! `ssosim run`: every bundled scenario, determinism across thread counts,
 //! replicas, streams and the default output folder.
 
-use crate::common::*;
+use crate::support::cli::*;
 
 const FILES: [&str; 7] = [
     "distributions.csv",

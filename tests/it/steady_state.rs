@@ -4,9 +4,7 @@
 
 // Shared helpers; this file does not use every one.
 #[allow(dead_code)]
-mod model_support;
-
-use model_support::{assert_share, simulate};
+use crate::support::model::{assert_share, simulate};
 use ssosim::metrics::per_user::{TailScope, UserCounter};
 use ssosim::metrics::{AppCounter as A, Cause, Family, GlobalCounter, SeriesCounter, TierCounter};
 use ssosim::scenario::{Scenario, from_str};

@@ -1,9 +1,7 @@
 //! Model breadth (issue 10): each key against a closed form or an exact
 //! comparison with a scenario it must reproduce.
 
-mod model_support;
-
-use model_support::{assert_share, silent_after, simulate};
+use crate::support::model::{assert_share, silent_after, simulate};
 use ssosim::metrics::per_user::PerUser;
 use ssosim::metrics::{
     AppCounter as A, GlobalCounter, Layout, LoginKind, Metrics, SeriesCounter, TierCounter,

@@ -1,6 +1,6 @@
 //! `--set KEY=VALUE` on nested keys, recorded in run.json, and its errors.
 
-use crate::common::*;
+use crate::support::cli::*;
 
 #[test]
 fn nested_keys_apply_and_are_recorded() {

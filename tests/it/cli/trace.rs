@@ -2,7 +2,7 @@
 //! text kept here, in each format, so that any change to a flow, a note or a
 //! format shows as a diff. A deliberate change updates the expected text.
 
-use crate::common::*;
+use crate::support::cli::*;
 
 /// Two apps (a regular web app with a 1-hour local session, a `spa_implicit`
 /// app renewing its 10-minute tokens in an iframe), half the browsers

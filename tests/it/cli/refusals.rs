@@ -1,7 +1,7 @@
 //! Every validation error class of issue 4, through the binary: the message
 //! in the project format, exit status 2, and no output folder.
 
-use crate::common::*;
+use crate::support::cli::*;
 
 /// Writes `text` as a scenario, runs it with `--out`, and checks the refusal:
 /// exit 2, every `expected` line on stderr, nothing on stdout, nothing written.

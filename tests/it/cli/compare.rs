@@ -1,6 +1,6 @@
 //! `ssosim compare`: two known runs in every format, and refusals.
 
-use crate::common::*;
+use crate::support::cli::*;
 
 const A: &str = "metric,scope,value,ci95_low,ci95_high
 reauth_rate,all,0.2,0.18,0.22

@@ -1,6 +1,6 @@
 //! `ssosim check`: what would run, the estimates, `--toml`, and refusals.
 
-use crate::common::*;
+use crate::support::cli::*;
 
 #[test]
 fn check_prints_what_would_run_and_writes_nothing() {

@@ -4,7 +4,7 @@
 //! message, that nothing was lost or written through a link, that no staging
 //! folder is left, and that nothing panicked.
 
-use crate::common::*;
+use crate::support::cli::*;
 use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};

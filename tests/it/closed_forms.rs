@@ -6,9 +6,7 @@
 //! in once (P(no visit in 5 days at 3 a day) = e^-15), and every attempt has a
 //! full gap behind it.
 
-mod model_support;
-
-use model_support::{assert_share, silent_after, simulate};
+use crate::support::model::{assert_share, silent_after, simulate};
 use ssosim::metrics::{Layout, TierCounter};
 use ssosim::output::summary;
 use ssosim::runner::{Progress, RunOptions, run};
