@@ -680,7 +680,12 @@ impl<'c> Simulator<'c> {
                 "the user's history starts (drawn over the warm-up)".to_string()
             });
         }
-        self.run_measured(until);
+        if until > self.world.cfg.warmup {
+            self.run_measured(until);
+        } else {
+            // A trace that stops within the warm-up never reaches its end.
+            self.sim.run_until(&mut self.world, until);
+        }
         let valid = self.world.valid_scopes(until);
         self.world.finish(until);
         let mut lines = self.world.trace.take().unwrap_or_default();

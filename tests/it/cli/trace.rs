@@ -325,3 +325,29 @@ fn outcome_lines_add_up_to_the_run_counters() {
     let protected: u64 = outcomes.iter().filter(|(k, _)| k.0).map(|(_, v)| v).sum();
     assert_eq!(protected, counter("protected_visits"));
 }
+
+/// A trace that stops within the warm-up does not claim that the warm-up
+/// ended (storezero warms up for 90 days).
+#[test]
+fn a_trace_within_the_warm_up_does_not_end_it() {
+    let dir = tmp();
+    let out = ssosim(dir.path())
+        .args(["trace"])
+        .arg(bundled("storezero"))
+        .args(["--user", "0", "--until", "2d"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("warm-up ends"), "{}", stdout(&out));
+    let whole = ssosim(dir.path())
+        .args(["trace"])
+        .arg(bundled("storezero"))
+        .args(["--user", "0"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&whole).contains("warm-up ends"),
+        "{}",
+        stdout(&whole)
+    );
+}
