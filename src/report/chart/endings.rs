@@ -50,9 +50,10 @@ impl Figure for SessionEndings<'_> {
             format!(" Left out, with no session: {}.", empty.join(", "))
         };
         format!(
-            "For each tier, the share of the sessions created during the run that ended by \
-             each cause (the first one that applied) or were still alive at the end; the \
-             number in brackets is how many sessions were created.{}{left_out}",
+            "For each tier, the share of the sessions of the measured window (alive when the \
+             warm-up ended, or created after) that ended by each cause (the first one that \
+             applied) or were still alive at the end; the number in brackets is how many \
+             sessions that is.{}{left_out}",
             thin_parts(&parts, &bars)
         )
     }
@@ -132,8 +133,15 @@ fn all_stacks(summary: &Summary) -> (Vec<(String, RGBColor)>, Vec<Stack>) {
                 return None;
             }
             let values: Vec<f64> = values.into_iter().map(|v| v.unwrap_or(0.0)).collect();
+            // Sessions of the measured window: alive when the warm-up ended,
+            // or created after (conservation: the causes plus alive at end).
             let created = summary
                 .value("sessions_created", &scope)
+                .map(|c| {
+                    c + summary
+                        .value("sessions_alive_at_warmup_end", &scope)
+                        .unwrap_or(0.0)
+                })
                 .unwrap_or_else(|| values.iter().sum());
             Some(Stack {
                 label: format!(
@@ -167,5 +175,22 @@ mod tests {
         assert_eq!(bars.len(), 1);
         assert_eq!(bars[0].label, "AS (10)");
         assert_eq!(bars[0].parts, vec![4.0, 6.0]);
+    }
+
+    #[test]
+    fn sessions_alive_when_the_warm_up_ended_count_in_the_window() {
+        let summary = Summary::parse(
+            Path::new("summary.csv"),
+            "metric,scope,value,ci95_low,ci95_high\n\
+             sessions_created,as,10,,\nsessions_alive_at_warmup_end,as,5,,\n\
+             sessions_ended_idle,as,9,,\nsessions_alive_at_end,as,6,,\n",
+        )
+        .unwrap();
+        let (_, bars) = stacks(&summary);
+        assert_eq!(
+            bars[0].label, "AS (15)",
+            "5 alive at the start + 10 created"
+        );
+        assert_eq!(bars[0].parts.iter().sum::<f64>(), 15.0);
     }
 }
