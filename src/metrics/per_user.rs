@@ -155,11 +155,15 @@ impl PerUser {
             }
         }
         let s = self.shape;
-        let mut ids = vec![seg.connection, s.connections + seg.cookies];
-        if s.quartiles > 0 {
-            ids.push(s.connections + s.cookies + seg.quartile);
-        }
-        for id in ids {
+        // No allocation per user: at most three segments, the quartile's
+        // only when rates vary.
+        let quartile = (s.quartiles > 0).then(|| s.connections + s.cookies + seg.quartile);
+        let ids = [
+            Some(seg.connection),
+            Some(s.connections + seg.cookies),
+            quartile,
+        ];
+        for id in ids.into_iter().flatten() {
             let base = id * (1 + UserCounter::COUNT);
             if base + UserCounter::COUNT < self.segments.len() {
                 self.segments[base] += 1;

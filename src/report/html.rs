@@ -549,15 +549,23 @@ pub fn run_report(
     } else {
         "one replica, so no intervals".to_string()
     };
+    let warmup = if m.warmup_ms > 0 {
+        format!(" measured after a warm-up of {}", duration(m.warmup_ms))
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "<p class=\"lead\">Simulated single sign-on over {} of virtual time: {}.</p>",
+        "<p class=\"lead\">Simulated single sign-on over {} of virtual time{warmup}: {}.</p>",
         duration(m.duration_ms),
         replicas
     );
     out.push_str("<dl class=\"meta\">");
     meta_item(&mut out, "users", m.users.map(|u| style::number(u as f64)));
     meta_item(&mut out, "virtual time", Some(duration(m.duration_ms)));
+    if m.warmup_ms > 0 {
+        meta_item(&mut out, "warm-up", Some(duration(m.warmup_ms)));
+    }
     meta_item(&mut out, "sampled every", m.sample_every_ms.map(duration));
     meta_item(&mut out, "seed", m.seed.map(|s| s.to_string()));
     meta_item(&mut out, "replicas", Some(m.replicas.to_string()));

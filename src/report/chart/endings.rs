@@ -73,7 +73,7 @@ impl Figure for SessionEndings<'_> {
             &StackedBars {
                 parts: &parts,
                 bars: &bars,
-                x_desc: "share of sessions created (%)",
+                x_desc: "share of the window's sessions (%)",
                 empty_note: "no sessions_ended_* metrics in summary.csv",
                 none_note: "no sessions created",
             },
