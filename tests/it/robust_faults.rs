@@ -52,7 +52,11 @@ fn scenario(extra: &[&str]) -> Scenario {
 }
 
 fn simulate(s: &Scenario, shard: Option<(u64, u64)>) -> RunResult {
-    let opts = RunOptions { threads: 1, shard };
+    let opts = RunOptions {
+        threads: 1,
+        shard,
+        logs: None,
+    };
     run(s, &opts, &Progress::default()).expect("runs")
 }
 
