@@ -6,12 +6,14 @@
 //! - `cli`: the real `ssosim` binary, a module per command;
 //! - `report_charts`, `report_runs`: charts and `report.html`;
 //! - `shard`: sharded runs merge into the unsharded bytes;
+//! - `logs`: the tenant's log (`run --logs`) against Auth0's schemas;
 //! - `robust_*`: hostile inputs, faults and property tests.
 
 mod breadth;
 mod cli;
 mod closed_forms;
 mod flows;
+mod logs;
 mod report_charts;
 mod report_runs;
 mod robust_faults;
