@@ -137,7 +137,9 @@ pub fn run(
     let logs = log.take().map(|sink| LogRuns {
         dir: sink.dir,
         runs,
+        tenant: sink.tenant,
         complete: sink.options.users >= scenario.simulation.users,
+        users: sink.options.users,
     });
     Ok(RunResult {
         replicas,
@@ -180,7 +182,7 @@ fn run_replica(
         let mut sim = Simulator::new(cfg, replica);
         let mut spiller = log.map(|l| {
             sim = Simulator::new(cfg, replica).with_logs(l.options.users);
-            Spiller::new(l.dir.clone(), l.tenant.clone(), l.options.budget)
+            Spiller::new(l.dir.clone(), l.options.budget)
         });
         loop {
             let b = next.fetch_add(1, Ordering::Relaxed);

@@ -117,9 +117,9 @@ fn write_log_file(
     format: LogFormat,
     result: &RunResult,
 ) -> std::io::Result<Vec<String>> {
+    // Not synced, like the run's other files: the folder is published by rename.
     let mut w = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
-    let (counts, _) = crate::logs::write_log(&runs.runs, format, &mut w)?;
-    w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    let (counts, _) = crate::logs::write_log(&runs.runs, &runs.tenant, format, &mut w)?;
     Ok(match result.replicas.first() {
         Some(m) if runs.complete => crate::logs::check::disagreements(&counts, m),
         _ => Vec::new(),

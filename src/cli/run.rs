@@ -133,8 +133,9 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     let text = match shard {
         // A shard folder is staged and published by `write_shard` itself.
         Some(sh) => {
-            let files = crate::shard::write_shard(&target(&out)?, &s, &overrides, sh, &result)
-                .map_err(|e| CliError::Failed(format!("error: {e}")))?;
+            let files =
+                crate::shard::write_shard(&target(&out)?, &s, &overrides, sh, &result, log_format)
+                    .map_err(|e| CliError::Failed(format!("error: {e}")))?;
             summary::shard_text(&s, &result, sh, &out, &files)
         }
         None => {

@@ -48,7 +48,63 @@ pub struct LogRuns {
     pub dir: Arc<SpillDir>,
     /// The run files, in any order (the merge orders the events).
     pub runs: Vec<PathBuf>,
+    /// The tenant whose events they are.
+    pub tenant: Arc<Tenant>,
     /// True when every user of the run was logged, so that the counts must
     /// equal the counters ([`check`]).
     pub complete: bool,
+    /// `--logs-users` (`u64::MAX`: every user).
+    pub users: u64,
+}
+
+/// A writer that counts and hashes (SHA-256) what goes through it: a shard's
+/// `logs.part` is listed in its manifest with both.
+#[derive(Debug)]
+pub struct HashingWriter<W> {
+    inner: W,
+    hasher: sha2::Sha256,
+    /// Bytes written so far.
+    pub bytes: u64,
+}
+
+impl<W: std::io::Write> HashingWriter<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> Self {
+        HashingWriter {
+            inner,
+            hasher: <sha2::Sha256 as sha2::Digest>::new(),
+            bytes: 0,
+        }
+    }
+
+    /// The hex SHA-256 of everything written.
+    pub fn sha256_hex(self) -> String {
+        <sha2::Sha256 as sha2::Digest>::finalize(self.hasher)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        sha2::Digest::update(&mut self.hasher, &buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Hex SHA-256 and length of a file, read in blocks.
+///
+/// # Errors
+/// When the file cannot be read.
+pub fn file_sha256(path: &Path) -> std::io::Result<(String, u64)> {
+    let mut w = HashingWriter::new(std::io::sink());
+    std::io::copy(&mut std::fs::File::open(path)?, &mut w)?;
+    let bytes = w.bytes;
+    Ok((w.sha256_hex(), bytes))
 }

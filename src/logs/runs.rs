@@ -1,14 +1,15 @@
 //! Time order with bounded memory: each worker thread keeps at most `budget`
-//! records; when full, it sorts them by (time, user, sequence), formats them
-//! and writes them to a temporary file — a sorted run. At the end the runs are
-//! merged (k-way, by the same key) into the log file. The key orders every
-//! record of a run totally, so the merged bytes do not depend on which thread
-//! simulated which user, nor on where the runs were cut.
+//! records; when full, it sorts them by (time, user, sequence) and writes
+//! them to a temporary file — a sorted run of compact binary records. At the
+//! end the runs are merged (k-way, by the same key) and each record is
+//! formatted as it goes into the log file. The key orders every record
+//! totally, so the merged bytes do not depend on which thread simulated which
+//! user, nor on where the runs were cut.
 //!
-//! A run file is a sequence of entries: a 32-byte header — time (`u64`), user
-//! (`u64`), sequence (`u32`), kind (`u8`), 3 zero bytes, JSON length (`u32`),
-//! all little-endian — then the event's JSON (no newline). A shard's
-//! `logs.part` is one such run.
+//! A run file is a sequence of 52-byte records, little-endian: time, user,
+//! identity, session (`u64` each), sequence, count, latest (`u32` each), app,
+//! connection (`u16` each), kind (`u8`), 3 zero bytes. A shard's `logs.part`
+//! is one such run.
 
 use super::event::write_event;
 use super::tenant::Tenant;
@@ -21,8 +22,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Bytes of an entry's header.
-const HEADER: usize = 32;
+/// Bytes of one record in a run file.
+const RECORD: usize = 52;
 
 /// Records a thread keeps before spilling a sorted run (about 30 MB).
 pub const DEFAULT_BUDGET: usize = 1 << 19;
@@ -68,24 +69,20 @@ impl Drop for SpillDir {
 #[derive(Debug)]
 pub struct Spiller {
     dir: Arc<SpillDir>,
-    tenant: Arc<Tenant>,
     budget: usize,
     /// Records not yet spilled.
     pub buffer: Vec<LogRecord>,
     runs: Vec<PathBuf>,
-    scratch: Vec<u8>,
 }
 
 impl Spiller {
     /// A spiller writing runs into `dir`, at most `budget` records held.
-    pub fn new(dir: Arc<SpillDir>, tenant: Arc<Tenant>, budget: usize) -> Self {
+    pub fn new(dir: Arc<SpillDir>, budget: usize) -> Self {
         Spiller {
             dir,
-            tenant,
             budget: budget.max(1),
             buffer: Vec::new(),
             runs: Vec::new(),
-            scratch: Vec::new(),
         }
     }
 
@@ -118,9 +115,7 @@ impl Spiller {
         let path = self.dir.path().join(format!("run-{n}"));
         let mut w = BufWriter::with_capacity(1 << 16, File::create(&path)?);
         for r in &self.buffer {
-            self.scratch.clear();
-            write_event(&mut self.scratch, &self.tenant, r);
-            write_entry(&mut w, (r.time, r.user, r.seq), r.kind, &self.scratch)?;
+            write_record(&mut w, r)?;
         }
         w.flush()?;
         self.buffer.clear();
@@ -129,25 +124,31 @@ impl Spiller {
     }
 }
 
-/// Writes one entry (header and JSON).
-pub fn write_entry(w: &mut impl Write, key: Key, kind: LogKind, json: &[u8]) -> io::Result<()> {
-    let mut h = [0u8; HEADER];
-    h[0..8].copy_from_slice(&key.0.to_le_bytes());
-    h[8..16].copy_from_slice(&key.1.to_le_bytes());
-    h[16..20].copy_from_slice(&key.2.to_le_bytes());
-    h[20] = kind as u8;
-    let len = u32::try_from(json.len()).map_err(|_| io::Error::other("log event too long"))?;
-    h[24..28].copy_from_slice(&len.to_le_bytes());
-    w.write_all(&h)?;
-    w.write_all(json)
+/// Writes one record.
+pub fn write_record(w: &mut impl Write, r: &LogRecord) -> io::Result<()> {
+    let mut b = [0u8; RECORD];
+    b[0..8].copy_from_slice(&r.time.to_le_bytes());
+    b[8..16].copy_from_slice(&r.user.to_le_bytes());
+    b[16..24].copy_from_slice(&r.identity.to_le_bytes());
+    b[24..32].copy_from_slice(&r.session.to_le_bytes());
+    b[32..36].copy_from_slice(&r.seq.to_le_bytes());
+    b[36..40].copy_from_slice(&r.count.to_le_bytes());
+    b[40..44].copy_from_slice(&r.latest.to_le_bytes());
+    b[44..46].copy_from_slice(&r.app.to_le_bytes());
+    b[46..48].copy_from_slice(&r.connection.to_le_bytes());
+    b[48] = r.kind as u8;
+    w.write_all(&b)
 }
 
-/// A run being read: its next entry.
+/// The order of the log.
+fn key(r: &LogRecord) -> Key {
+    (r.time, r.user, r.seq)
+}
+
+/// A run being read: its next record.
 struct Cursor {
     reader: BufReader<File>,
-    key: Key,
-    kind: LogKind,
-    json: Vec<u8>,
+    record: LogRecord,
     path: PathBuf,
 }
 
@@ -155,18 +156,27 @@ impl Cursor {
     fn open(path: &Path) -> io::Result<Option<Cursor>> {
         let mut c = Cursor {
             reader: BufReader::with_capacity(1 << 16, File::open(path)?),
-            key: (0, 0, 0),
-            kind: LogKind::LoginSso,
-            json: Vec::new(),
+            record: LogRecord {
+                time: 0,
+                user: 0,
+                identity: 0,
+                session: 0,
+                seq: 0,
+                count: 0,
+                latest: 0,
+                app: 0,
+                connection: 0,
+                kind: LogKind::LoginSso,
+            },
             path: path.to_path_buf(),
         };
         Ok(c.advance()?.then_some(c))
     }
 
-    /// Reads the next entry; false at the end of the run.
+    /// Reads the next record; false at the end of the run.
     fn advance(&mut self) -> io::Result<bool> {
-        let mut h = [0u8; HEADER];
-        match self.reader.read_exact(&mut h[..1]) {
+        let mut b = [0u8; RECORD];
+        match self.reader.read_exact(&mut b[..1]) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(false),
             Err(e) => return Err(e),
@@ -178,28 +188,27 @@ impl Cursor {
             )
         };
         self.reader
-            .read_exact(&mut h[1..])
-            .map_err(|_| bad("truncated entry header"))?;
-        let word = |a: usize| u64::from_le_bytes(h[a..a + 8].try_into().unwrap_or_default());
-        let key = (
-            word(0),
-            word(8),
-            u32::from_le_bytes(h[16..20].try_into().unwrap_or_default()),
-        );
-        let kind = LogKind::from_byte(h[20]).ok_or_else(|| bad("unknown event kind"))?;
-        let len = u32::from_le_bytes(h[24..28].try_into().unwrap_or_default()) as usize;
-        if len > 1 << 20 {
-            return Err(bad("entry longer than 1 MiB"));
+            .read_exact(&mut b[1..])
+            .map_err(|_| bad("truncated record"))?;
+        let u64_at = |a: usize| u64::from_le_bytes(b[a..a + 8].try_into().unwrap_or_default());
+        let u32_at = |a: usize| u32::from_le_bytes(b[a..a + 4].try_into().unwrap_or_default());
+        let u16_at = |a: usize| u16::from_le_bytes(b[a..a + 2].try_into().unwrap_or_default());
+        let r = LogRecord {
+            time: u64_at(0),
+            user: u64_at(8),
+            identity: u64_at(16),
+            session: u64_at(24),
+            seq: u32_at(32),
+            count: u32_at(36),
+            latest: u32_at(40),
+            app: u16_at(44),
+            connection: u16_at(46),
+            kind: LogKind::from_byte(b[48]).ok_or_else(|| bad("unknown event kind"))?,
+        };
+        if key(&r) < key(&self.record) {
+            return Err(bad("records out of order"));
         }
-        if key < self.key {
-            return Err(bad("entries out of order"));
-        }
-        self.json.resize(len, 0);
-        self.reader
-            .read_exact(&mut self.json)
-            .map_err(|_| bad("truncated entry"))?;
-        self.key = key;
-        self.kind = kind;
+        self.record = r;
         Ok(true)
     }
 }
@@ -207,14 +216,14 @@ impl Cursor {
 /// Events written, by kind (index: `LogKind as usize`).
 pub type KindCounts = [u64; LogKind::ALL.len()];
 
-/// Merges sorted runs into one stream, in key order, handing each entry to
+/// Merges sorted runs into one stream, in key order, handing each record to
 /// `emit`; returns how many of each kind there were.
 ///
 /// # Errors
 /// An unreadable or damaged run, or an error of `emit`.
 pub fn merge_runs(
     runs: &[PathBuf],
-    mut emit: impl FnMut(Key, LogKind, &[u8]) -> io::Result<()>,
+    mut emit: impl FnMut(&LogRecord) -> io::Result<()>,
 ) -> io::Result<KindCounts> {
     let mut cursors = Vec::new();
     for path in runs {
@@ -225,15 +234,15 @@ pub fn merge_runs(
     let mut heap: BinaryHeap<Reverse<(Key, usize)>> = cursors
         .iter()
         .enumerate()
-        .map(|(i, c)| Reverse((c.key, i)))
+        .map(|(i, c)| Reverse((key(&c.record), i)))
         .collect();
     let mut counts = [0u64; LogKind::ALL.len()];
     while let Some(Reverse((_, i))) = heap.pop() {
         let c = &mut cursors[i];
-        counts[c.kind as usize] += 1;
-        emit(c.key, c.kind, &c.json)?;
+        counts[c.record.kind as usize] += 1;
+        emit(&c.record)?;
         if c.advance()? {
-            heap.push(Reverse((c.key, i)));
+            heap.push(Reverse((key(&c.record), i)));
         }
     }
     Ok(counts)
@@ -251,6 +260,21 @@ pub enum LogFormat {
 }
 
 impl LogFormat {
+    /// Its name in `--logs-format` and in a shard's manifest.
+    pub fn key(self) -> &'static str {
+        match self {
+            LogFormat::Jsonl => "jsonl",
+            LogFormat::Array => "array",
+        }
+    }
+
+    /// The format named `key`, if any.
+    pub fn from_key(key: &str) -> Option<LogFormat> {
+        [LogFormat::Jsonl, LogFormat::Array]
+            .into_iter()
+            .find(|f| f.key() == key)
+    }
+
     /// The file name in a run folder.
     pub fn file_name(self) -> &'static str {
         match self {
@@ -267,16 +291,20 @@ impl LogFormat {
 /// An unreadable or damaged run, or a write error.
 pub fn write_log(
     runs: &[PathBuf],
+    tenant: &Tenant,
     format: LogFormat,
     out: &mut impl Write,
 ) -> io::Result<(KindCounts, u64)> {
     let mut bytes = 0u64;
     let mut first = true;
+    let mut json = Vec::with_capacity(1024);
     if format == LogFormat::Array {
         out.write_all(b"[")?;
         bytes += 1;
     }
-    let counts = merge_runs(runs, |_, _, json| {
+    let counts = merge_runs(runs, |r| {
+        json.clear();
+        write_event(&mut json, tenant, r);
         let sep: &[u8] = match (format, first) {
             (LogFormat::Jsonl, _) => b"",
             (LogFormat::Array, true) => b"\n",
@@ -284,7 +312,7 @@ pub fn write_log(
         };
         first = false;
         out.write_all(sep)?;
-        out.write_all(json)?;
+        out.write_all(&json)?;
         bytes += (sep.len() + json.len()) as u64;
         if format == LogFormat::Jsonl {
             out.write_all(b"\n")?;
@@ -306,7 +334,7 @@ pub fn write_log(
 /// # Errors
 /// An unreadable or damaged run, or a write error.
 pub fn write_run(runs: &[PathBuf], out: &mut impl Write) -> io::Result<KindCounts> {
-    let counts = merge_runs(runs, |key, kind, json| write_entry(out, key, kind, json))?;
+    let counts = merge_runs(runs, |r| write_record(out, r))?;
     out.flush()?;
     Ok(counts)
 }

@@ -270,7 +270,8 @@ fn run_logged(s: &Scenario, threads: usize, budget: usize, users: u64, spill: &P
 fn log_bytes(r: &RunResult, format: LogFormat) -> (Vec<u8>, logs::KindCounts) {
     let runs = r.logs.as_ref().expect("runs");
     let mut out = Vec::new();
-    let (counts, bytes) = logs::write_log(&runs.runs, format, &mut out).expect("merge");
+    let (counts, bytes) =
+        logs::write_log(&runs.runs, &runs.tenant, format, &mut out).expect("merge");
     assert_eq!(bytes, out.len() as u64);
     (out, counts)
 }
@@ -509,4 +510,79 @@ fn simulation_start_is_an_iso_instant_or_refused_naming_the_key() {
             "{bad}: {e}"
         );
     }
+}
+
+#[test]
+fn sharded_runs_carry_their_log_part_and_merge_to_the_unsharded_log() {
+    let dir = tmp();
+    write(dir.path(), "busy.toml", BUSY);
+    let quiet = ["--no-charts", "--quiet"];
+    ssosim(dir.path())
+        .args([
+            "run",
+            "busy.toml",
+            "--out",
+            "whole",
+            "--logs-format",
+            "array",
+        ])
+        .args(quiet)
+        .assert()
+        .success();
+    for i in 0..3 {
+        ssosim(dir.path())
+            .args([
+                "run",
+                "busy.toml",
+                "--logs-format",
+                "array",
+                "--threads",
+                "1",
+            ])
+            .args(["--shard", &format!("{i}/3"), "--out", &format!("s{i}")])
+            .args(quiet)
+            .assert()
+            .success();
+        assert!(dir.path().join(format!("s{i}/logs.part")).is_file());
+    }
+    ssosim(dir.path())
+        .args(["merge", "s2", "s0", "s1", "--out", "merged"])
+        .args(quiet)
+        .assert()
+        .success();
+    let whole = std::fs::read(dir.path().join("whole/logs.json")).unwrap();
+    let merged = std::fs::read(dir.path().join("merged/logs.json")).unwrap();
+    assert!(
+        whole == merged,
+        "the merged log differs from the unsharded one"
+    );
+    // A part altered after the shard was written is refused, naming it.
+    let part = dir.path().join("s1/logs.part");
+    let mut bytes = std::fs::read(&part).unwrap();
+    bytes[0] ^= 1;
+    std::fs::write(&part, bytes).unwrap();
+    let out = ssosim(dir.path())
+        .args(["merge", "s0", "s1", "s2", "--out", "again"])
+        .args(quiet)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("logs.part") && err.contains("altered"),
+        "{err}"
+    );
+    assert!(!dir.path().join("again").exists());
+    // Shards run with and without --logs do not merge.
+    ssosim(dir.path())
+        .args(["run", "busy.toml", "--shard", "1/3", "--out", "s1"])
+        .args(quiet)
+        .assert()
+        .success();
+    let out = ssosim(dir.path())
+        .args(["merge", "s0", "s1", "s2", "--out", "again"])
+        .args(quiet)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("--logs"), "{err}");
 }

@@ -252,7 +252,7 @@ fn shards(root: &Path) -> (Vec<PathBuf>, PathBuf) {
     let dirs: Vec<PathBuf> = (0..2)
         .map(|i| {
             let d = root.join(format!("shard-{i}"));
-            write_shard(&d, &s, &[], (i, 2), &simulate(&s, Some((i, 2)))).expect("shard");
+            write_shard(&d, &s, &[], (i, 2), &simulate(&s, Some((i, 2))), None).expect("shard");
             d
         })
         .collect();
