@@ -37,6 +37,7 @@
 pub mod calendar;
 pub mod cli;
 pub mod engine;
+pub mod fit;
 pub mod logs;
 pub mod metrics;
 pub mod model;
