@@ -230,10 +230,7 @@ pub fn fit(logs: &LogSet, base: Option<&Scenario>) -> Result<Fit, FitError> {
             observed.dispersion_se.powi(2) * inflate,
         ],
     ];
-    let (rate_se, shape_se) = match sandwich(g, m) {
-        Some(v) => v,
-        None => (f64::INFINITY, f64::INFINITY),
-    };
+    let (rate_se, shape_se) = sandwich(g, m).unwrap_or((f64::INFINITY, f64::INFINITY));
     estimates.push(Estimate {
         key: "users.visits_per_day".into(),
         value: p.rate,

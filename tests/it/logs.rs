@@ -45,17 +45,15 @@ third_party_cookies_blocked = 0.5
 visit_length = "30m"
 "#;
 
+/// (field, JSON type) pairs.
+type Fields = Vec<(&'static str, &'static str)>;
+
 /// The fields each event type requires, with their JSON types, as the
 /// schemas of `auth0/auth0-log-schemas` give them
 /// (`schemas/log-types/<type>.schema.json`, `required` at the top level;
 /// `ip` is a string of format ipv4 or ipv6). `details` entries list what
 /// the schema requires inside `details`.
-fn required(
-    kind: &str,
-) -> (
-    Vec<(&'static str, &'static str)>,
-    Vec<(&'static str, &'static str)>,
-) {
+fn required(kind: &str) -> (Fields, Fields) {
     let base = |extra: &[(&'static str, &'static str)]| {
         let mut v = vec![
             ("description", "string"),
