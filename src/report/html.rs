@@ -660,7 +660,8 @@ pub fn comparison_report(
     );
     let labels: Vec<String> = points.labels.clone();
     let summaries: Vec<_> = runs.iter().map(|(_, r)| &r.summary).collect();
-    let rows = comparison::compare(&labels, &summaries);
+    let replicas: Vec<_> = runs.iter().map(|(_, r)| r.replicas.as_ref()).collect();
+    let rows = comparison::compare_paired(&labels, &summaries, &replicas);
     out.push_str(
         "<section>\n<h2>Headline figures</h2>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>metric</th><th>scope</th>",
     );
@@ -710,8 +711,11 @@ pub fn comparison_report(
     }
     out.push_str(
         "</tbody></table></div>\n<p class=\"zero\">In parentheses: the relative difference \
-         to the first run; * where the two 95% intervals do not overlap (as \
-         <code>ssosim compare</code> prints).</p>\n</section>\n<section>\n<h2>Charts</h2>\n",
+         to the first run; * where the two 95% intervals do not overlap, or, for runs \
+         paired with the first (same seed and replica count: the same random numbers \
+         replica by replica), where the 95% interval of the paired difference \
+         (shown after &ldquo;paired&rdquo;) excludes 0 (as <code>ssosim compare</code> \
+         prints).</p>\n</section>\n<section>\n<h2>Charts</h2>\n",
     );
     figures(&mut out, charts);
     out.push_str("</section>\n<section>\n<h2>Runs</h2>\n<ul>\n");

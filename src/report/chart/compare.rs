@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use super::bars::{Bar, BarValue, Bars, draw_bars};
 use super::lines::{Axes, Line, draw_lines, legend_of};
 use super::{DrawResult, Figure, Legend};
-use crate::report::comparison::{Value, differs, rel_diff};
+use crate::report::comparison::{Value, differs, paired, rel_diff};
 use crate::report::data::{RunData, Summary};
 use crate::report::style::{self, BLUE, TimeUnit, line_style};
 
@@ -146,8 +146,9 @@ impl CompareRates<'_> {
             .collect()
     }
 
-    /// The bars of one share, with their notes against the first run.
-    fn bars(&self, get: fn(&Summary) -> Option<BarValue>) -> Vec<Bar> {
+    /// The bars of one share, with their notes against the first run (`*`
+    /// by the paired rule for runs paired with the first, as `compare`).
+    fn bars(&self, metric: &str, get: fn(&Summary) -> Option<BarValue>) -> Vec<Bar> {
         let as_value = |b: BarValue| Value {
             value: b.value,
             ci95_low: b.interval.map(|i| i.0),
@@ -158,6 +159,7 @@ impl CompareRates<'_> {
             .first()
             .and_then(|(_, r)| get(&r.summary))
             .map(as_value);
+        let first_replicas = self.runs.first().and_then(|(_, r)| r.replicas.as_ref());
         self.runs
             .iter()
             .zip(self.axis)
@@ -170,7 +172,9 @@ impl CompareRates<'_> {
                     _ => {
                         let diff = rel_diff(first, v)
                             .map_or("new".to_string(), |r| format!("{:+.0}%", 100.0 * r));
-                        let star = if differs(first, v) { " *" } else { "" };
+                        let pair = paired(first_replicas, run.replicas.as_ref(), metric, "all");
+                        let differ = pair.map_or_else(|| differs(first, v), |p| p.excludes_zero());
+                        let star = if differ { " *" } else { "" };
                         format!("{diff}{star}")
                     }
                 };
@@ -255,7 +259,8 @@ impl Figure for CompareRates<'_> {
              sso_logins / (sso_logins + interactive_logins) (sso_share){silent}. Whiskers: \
              95% interval over replicas where the run has one. Above each bar after the \
              first: its relative difference to the first run, and * where the two 95% \
-             intervals do not overlap."
+             intervals do not overlap (for runs paired with the first, by seed and \
+             replica count: where the paired difference's interval excludes 0)."
         )
     }
 
@@ -274,7 +279,7 @@ impl Figure for CompareRates<'_> {
             draw_bars(
                 &panel,
                 &Bars {
-                    bars: &self.bars(*get),
+                    bars: &self.bars(metric, *get),
                     colour: BLUE,
                     x_desc: self.x_desc,
                     y_desc: "percent",

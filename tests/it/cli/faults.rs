@@ -179,6 +179,7 @@ fn a_symlinked_out_writes_into_its_target() {
         [
             "distributions.csv",
             "logins.csv",
+            "replicas.csv",
             "run.json",
             "scenario.toml",
             "segments.csv",
