@@ -35,6 +35,7 @@
 //! ```
 
 pub mod cli;
+pub mod decide;
 pub mod engine;
 pub mod metrics;
 pub mod model;
