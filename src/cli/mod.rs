@@ -26,6 +26,7 @@ mod sweep;
 mod sweep_folder;
 mod trace;
 mod trace_format;
+mod tune;
 
 pub use estimate::{Estimate, estimate};
 
@@ -60,6 +61,8 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Compare the headline metrics of run folders side by side.
     Compare(compare::CompareArgs),
+    /// Find the value of one key at which a metric meets a target.
+    Tune(tune::TuneArgs),
 }
 
 /// The scenario file and its `--set` overrides, shared by the commands that load one.
@@ -139,6 +142,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Merge(args) => merge::exec(args),
         Command::Sweep(args) => sweep::exec(args),
         Command::Compare(args) => compare::exec(args),
+        Command::Tune(args) => tune::exec(args),
     }
 }
 

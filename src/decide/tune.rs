@@ -366,3 +366,98 @@ mod tests {
         assert_eq!(failing.unwrap_err(), "boom");
     }
 }
+
+/// `tune.json`: the answer and every point, values in the key's syntax.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TuneJson<'a> {
+    /// The dotted key varied.
+    pub key: &'a str,
+    /// The range searched, `LOW..HIGH`.
+    pub range: String,
+    /// The answer.
+    pub value: String,
+    /// Lower end of its 95% interval.
+    pub value_low: String,
+    /// Upper end of its 95% interval.
+    pub value_high: String,
+    /// The metric.
+    pub metric: &'a str,
+    /// Its scope.
+    pub scope: &'a str,
+    /// `<= 0.05`.
+    pub target: String,
+    /// The target is met at the answer.
+    pub met: bool,
+    /// `boundary`, `whole_range` or `unmet` (see [`Verdict`]).
+    pub verdict: &'static str,
+    /// No two neighbouring points go against the trend.
+    pub monotone: bool,
+    /// Relative width of the final bracket.
+    pub tolerance: f64,
+    /// Every point, by increasing value.
+    pub points: Vec<PointJson<'a>>,
+}
+
+/// One point of `tune.json`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PointJson<'a> {
+    /// The key's value.
+    pub value: &'a str,
+    /// Its run folder, relative to the tune folder.
+    pub folder: &'a str,
+    /// Rank in the order the points were run, from 0.
+    pub order: usize,
+    /// The metric's mean over replicas.
+    pub mean: f64,
+    /// Lower end of its 95% interval (with replicas).
+    pub ci95_low: Option<f64>,
+    /// Upper end of its 95% interval.
+    pub ci95_high: Option<f64>,
+    /// The mean meets the target.
+    pub meets: bool,
+}
+
+impl Tuning {
+    /// The `tune.json` document; `folders[order]` is the folder of the point
+    /// run `order`-th.
+    pub fn json<'a>(
+        &'a self,
+        range: &'a Range,
+        target: &'a Target,
+        scope: &'a str,
+        tolerance: f64,
+        folders: &'a [String],
+    ) -> TuneJson<'a> {
+        TuneJson {
+            key: &range.key,
+            range: format!("{}..{}", range.text(range.low), range.text(range.high)),
+            value: self.answer().text.clone(),
+            value_low: range.text(self.value_low),
+            value_high: range.text(self.value_high),
+            metric: &target.metric,
+            scope,
+            target: target.condition(),
+            met: self.met(),
+            verdict: match self.verdict {
+                Verdict::Boundary => "boundary",
+                Verdict::WholeRange => "whole_range",
+                Verdict::Unmet => "unmet",
+            },
+            monotone: self.reversals.is_empty(),
+            tolerance,
+            points: self
+                .points
+                .iter()
+                .map(|p| PointJson {
+                    value: &p.text,
+                    folder: folders.get(p.order).map_or("", String::as_str),
+                    order: p.order,
+                    mean: p.measure.estimate.mean,
+                    ci95_low: p.measure.estimate.ci95.map(|c| c.0),
+                    ci95_high: p.measure.estimate.ci95.map(|c| c.1),
+                    meets: p.meets,
+                })
+                .collect(),
+        }
+    }
+}

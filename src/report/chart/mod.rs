@@ -11,6 +11,7 @@
 mod bars;
 mod causes;
 mod compare;
+pub mod curve;
 mod endings;
 mod entry;
 mod latency;
@@ -34,6 +35,7 @@ use super::style::{
 
 pub use causes::PromptCauses;
 pub use compare::{CompareRates, CompareSeries};
+pub use curve::{CurvePoint, Panel, ResponseCurves};
 pub use endings::SessionEndings;
 pub use entry::LoginPaths;
 pub use latency::LoginLatency;
