@@ -144,6 +144,36 @@ impl Range {
     }
 }
 
+/// A value of a scenario key as a number: a duration in milliseconds or a
+/// number; `None` for anything else (a cookie kind, a table).
+pub fn numeric_value(text: &str) -> Option<(Kind, f64)> {
+    let text = text.trim();
+    if let Ok(v) = text.parse::<i64>() {
+        return Some((Kind::Integer, v as f64));
+    }
+    if let Some(v) = text.parse::<f64>().ok().filter(|v| v.is_finite()) {
+        return Some((Kind::Real, v));
+    }
+    parse_duration(text)
+        .ok()
+        .map(|ms| (Kind::Duration, ms as f64))
+}
+
+/// The values of one varied key as numbers, when every one is a duration or
+/// every one a number (whole or not): `(true, values)` for durations (in
+/// milliseconds). `None` when a value is neither, or durations and numbers mix.
+pub fn numeric_values(texts: &[String]) -> Option<(bool, Vec<f64>)> {
+    let parsed: Vec<(Kind, f64)> = texts
+        .iter()
+        .map(|t| numeric_value(t))
+        .collect::<Option<_>>()?;
+    let durations = parsed.iter().filter(|p| p.0 == Kind::Duration).count();
+    if durations != 0 && durations != parsed.len() {
+        return None;
+    }
+    Some((durations > 0, parsed.into_iter().map(|p| p.1).collect()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +203,18 @@ mod tests {
             let e = Range::parse(bad).unwrap_err();
             assert!(e.to_string().starts_with(&format!("--vary {bad}: ")), "{e}");
         }
+    }
+
+    #[test]
+    fn values_of_a_sweep_are_numeric_or_not() {
+        let v = |xs: &[&str]| numeric_values(&xs.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            v(&["1h", "1d"]),
+            Some((true, vec![HOUR as f64, DAY as f64]))
+        );
+        assert_eq!(v(&["1", "2.5"]), Some((false, vec![1.0, 2.5])));
+        assert_eq!(v(&["1h", "2"]), None, "durations and numbers mix");
+        assert_eq!(v(&["persistent", "non_persistent"]), None);
     }
 
     #[test]

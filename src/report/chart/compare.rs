@@ -294,6 +294,71 @@ impl Figure for CompareRates<'_> {
     }
 }
 
+/// The compared shares as response curves, when the runs are the points of
+/// one varied duration or numeric key (`values`, each run's value of `key`):
+/// one panel per share, the share against the key's value (in hours or days
+/// for a duration; log axis when the values span more than 10×), 95% bands
+/// over replicas. `None` when a value is not a number or a duration.
+pub fn rate_curves(
+    runs: &[(String, RunData)],
+    key: &str,
+    values: &[String],
+) -> Option<super::ResponseCurves> {
+    use super::curve::{CurvePoint, Panel, ResponseCurves, axis_name, duration_unit, wide};
+    let (durations, xs) = crate::decide::axis::numeric_values(values)?;
+    let log_x = wide(xs.iter().copied());
+    let (unit, x_desc) = if durations {
+        let (ms, name) = duration_unit(xs.iter().copied().fold(0.0, f64::max));
+        (ms, axis_name(key, Some(name), log_x))
+    } else {
+        (1.0, axis_name(key, None, log_x))
+    };
+    let rates = CompareRates {
+        runs,
+        axis: values,
+        x_desc: key,
+    };
+    let panels = rates
+        .shares()
+        .into_iter()
+        .map(|(metric, get)| {
+            let mut points: Vec<CurvePoint> = runs
+                .iter()
+                .zip(&xs)
+                .filter_map(|((_, run), x)| {
+                    get(&run.summary).map(|b| CurvePoint {
+                        x: x / unit,
+                        y: b.value / 100.0,
+                        band: b.interval.map(|(lo, hi)| (lo / 100.0, hi / 100.0)),
+                    })
+                })
+                .collect();
+            points.sort_by(|a, b| a.x.total_cmp(&b.x));
+            Panel {
+                metric: (*metric).to_string(),
+                y_desc: (*metric).to_string(),
+                points,
+                percent: true,
+                target: None,
+                answer: None,
+            }
+        })
+        .collect();
+    Some(ResponseCurves {
+        stem: "compare_rates",
+        title: format!("Re-authentication and SSO against {key}"),
+        caption: format!(
+            "Per share, its value at each point of the sweep against {key} \
+             (reauth_rate: re-authentications per protected visit; sso_share: \
+             sso_logins / (sso_logins + interactive_logins); silent_auth_failure_share \
+             when some run made silent attempts), with its 95% band over replicas."
+        ),
+        x_desc,
+        log_x,
+        panels,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,7 +34,7 @@ use super::style::{
 };
 
 pub use causes::PromptCauses;
-pub use compare::{CompareRates, CompareSeries};
+pub use compare::{CompareRates, CompareSeries, rate_curves};
 pub use curve::{CurvePoint, Panel, ResponseCurves};
 pub use endings::SessionEndings;
 pub use entry::LoginPaths;
