@@ -8,7 +8,9 @@
 //! `all`), `sessions_alive_at_end` of every tier found in any run,
 //! `authorize_requests_per_s_peak` (`as`) and `login_latency_ms_mean` (`all`),
 //! then every `interactive_logins_by_<cause>` (scope `all`) that is not zero
-//! in every run.
+//! in every run, then [`SEGMENT_METRICS`] of every segment of users
+//! (`segments.csv`) that some run has, the segment as the scope
+//! (`connection=facebook`).
 //!
 //! Two rules decide the `*` of a run against the first. Runs that share their
 //! random numbers replica by replica (same seed and replica count, both with
@@ -19,7 +21,7 @@
 
 use serde::Serialize;
 
-use super::data::{Replicas, RunData, Summary, SummaryRow};
+use super::data::{Replicas, RunData, Segments, Summary, SummaryRow};
 use crate::metrics::Family;
 use crate::metrics::stats::paired_difference;
 use crate::report::style::significant;
@@ -38,6 +40,41 @@ pub const HEADLINE: &Metrics = &[
     ("authorize_requests_per_s_peak", Some("as")),
     ("login_latency_ms_mean", Some("all")),
 ];
+
+/// The metrics of `segments.csv` compared, segment by segment.
+pub const SEGMENT_METRICS: [&str; 2] = ["reauth_rate", "interactive_logins_per_user_month"];
+
+/// What is compared of one run: its `summary.csv` and `segments.csv`.
+#[derive(Debug, Clone, Copy)]
+pub struct Tables<'a> {
+    /// `summary.csv`.
+    pub summary: &'a Summary,
+    /// `segments.csv` (empty for runs without one).
+    pub segments: &'a Segments,
+    /// `replicas.csv` and the seed, for runs that keep them.
+    pub replicas: Option<&'a Replicas>,
+}
+
+impl<'a> From<&'a RunData> for Tables<'a> {
+    fn from(run: &'a RunData) -> Self {
+        Tables {
+            summary: &run.summary,
+            segments: &run.segments,
+            replicas: run.replicas.as_ref(),
+        }
+    }
+}
+
+impl Tables<'_> {
+    /// The row of `metric` at `scope`: a segment name reads `segments.csv`.
+    fn get(&self, metric: &str, scope: &str) -> Option<&SummaryRow> {
+        if scope.contains('=') {
+            self.segments.get(scope, metric)
+        } else {
+            self.summary.get(metric, scope)
+        }
+    }
+}
 
 /// One value of `summary.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -131,25 +168,14 @@ pub struct Row {
     pub runs: Vec<Cell>,
 }
 
-/// The comparison rows of the [`HEADLINE`] metrics, the first run the
-/// reference, every run taken as independent.
-pub fn compare(labels: &[String], runs: &[&Summary]) -> Vec<Row> {
-    compare_paired(labels, runs, &vec![None; runs.len()])
-}
-
-/// The comparison rows of the [`HEADLINE`] metrics, the first run the
-/// reference; `replicas` holds each run's `replicas.csv` when it has one, and
-/// runs paired with the first ([`Replicas::pairs_with`]) get their paired
-/// difference and the paired `*`.
-pub fn compare_paired(
-    labels: &[String],
-    runs: &[&Summary],
-    replicas: &[Option<&Replicas>],
-) -> Vec<Row> {
+/// The comparison rows of the [`HEADLINE`] metrics, the prompt causes and
+/// the segments, the first run the reference; runs paired with the first
+/// ([`Replicas::pairs_with`]) get their paired difference and the paired `*`.
+pub fn compare(labels: &[String], runs: &[Tables<'_>]) -> Vec<Row> {
     let mut keys: Vec<(String, String)> = Vec::new();
     for (metric, scope) in HEADLINE {
         for run in runs {
-            for r in &run.rows {
+            for r in &run.summary.rows {
                 let wanted = r.metric == *metric && scope.is_none_or(|x| x == r.scope);
                 if wanted && !keys.iter().any(|k| k.0 == r.metric && k.1 == r.scope) {
                     keys.push((r.metric.clone(), r.scope.clone()));
@@ -167,23 +193,36 @@ pub fn compare_paired(
     for (_, name) in Family::InteractiveLogins.rows() {
         if runs
             .iter()
-            .any(|r| r.value(name, "all").is_some_and(|v| v != 0.0))
+            .any(|r| r.summary.value(name, "all").is_some_and(|v| v != 0.0))
         {
             keys.push((name.to_string(), "all".to_string()));
         }
     }
+    let mut segments: Vec<&str> = Vec::new();
+    for run in runs {
+        for name in run.segments.names() {
+            if !segments.contains(&name) {
+                segments.push(name);
+            }
+        }
+    }
+    for segment in segments {
+        for metric in SEGMENT_METRICS {
+            keys.push((metric.to_string(), segment.to_string()));
+        }
+    }
     keys.into_iter()
         .map(|(metric, scope)| {
-            let get = |run: &Summary| run.get(&metric, &scope).map(Value::from);
-            let first = runs.first().and_then(|r| get(r));
-            let first_replicas = replicas.first().copied().flatten();
+            let get = |run: &Tables<'_>| run.get(&metric, &scope).map(Value::from);
+            let first = runs.first().and_then(&get);
+            let first_replicas = runs.first().and_then(|r| r.replicas);
             let cells = labels
                 .iter()
                 .zip(runs)
                 .enumerate()
                 .map(|(i, (label, run))| {
                     let value = get(run);
-                    let pair = replicas.get(i).copied().flatten().filter(|_| i > 0);
+                    let pair = run.replicas.filter(|_| i > 0);
                     let paired = paired(first_replicas, pair, &metric, &scope);
                     Cell {
                         run: label.clone(),
@@ -385,6 +424,42 @@ mod tests {
         .unwrap()
     }
 
+    fn tables<'a>(summary: &'a Summary, segments: &'a Segments) -> Tables<'a> {
+        Tables {
+            summary,
+            segments,
+            replicas: None,
+        }
+    }
+
+    #[test]
+    fn segments_are_compared_with_the_segment_as_scope() {
+        let a = summary("reauth_rate,all,0.10,,\n");
+        let seg = Segments::parse(
+            Path::new("segments.csv"),
+            "segment,metric,scope,value,ci95_low,ci95_high\n\
+             browser=safari,reauth_rate,all,0.2,,\n\
+             browser=safari,users,all,10,,\n",
+        )
+        .unwrap();
+        let none = Segments::default();
+        let rows = compare(
+            &["a".into(), "b".into()],
+            &[tables(&a, &seg), tables(&a, &none)],
+        );
+        let safari: Vec<&Row> = rows
+            .iter()
+            .filter(|r| r.scope == "browser=safari")
+            .collect();
+        assert_eq!(safari.len(), SEGMENT_METRICS.len());
+        assert_eq!(safari[0].metric, "reauth_rate");
+        assert_eq!(safari[0].runs[0].value.map(|v| v.value), Some(0.2));
+        assert!(
+            safari[0].runs[1].value.is_none(),
+            "run b has no segments.csv"
+        );
+    }
+
     #[test]
     fn prompt_causes_that_some_run_has_are_compared() {
         let a = summary(
@@ -397,7 +472,11 @@ mod tests {
              interactive_logins_by_browser_close,all,30,,\n\
              interactive_logins_by_logout,all,0,,\n",
         );
-        let rows = compare(&["a".into(), "b".into()], &[&a, &b]);
+        let none = Segments::default();
+        let rows = compare(
+            &["a".into(), "b".into()],
+            &[tables(&a, &none), tables(&b, &none)],
+        );
         let causes: Vec<&str> = rows
             .iter()
             .filter(|r| r.metric.starts_with("interactive_logins_by_"))
@@ -416,7 +495,11 @@ mod tests {
     fn differences_and_marks_against_the_first_run() {
         let a = summary("reauth_rate,all,0.10,0.09,0.11\nsessions_alive_at_end,as,5,,\n");
         let b = summary("reauth_rate,all,0.12,0.115,0.125\nsessions_alive_at_end,idp:fb,2,,\n");
-        let rows = compare(&["a".into(), "b".into()], &[&a, &b]);
+        let none = Segments::default();
+        let rows = compare(
+            &["a".into(), "b".into()],
+            &[tables(&a, &none), tables(&b, &none)],
+        );
         let reauth = &rows[0];
         assert_eq!(
             (reauth.metric.as_str(), reauth.scope.as_str()),
