@@ -9,6 +9,7 @@
 //! - `robust_*`: hostile inputs, faults and property tests.
 
 mod breadth;
+mod catalog;
 mod cli;
 mod closed_forms;
 mod flows;
