@@ -36,6 +36,7 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod decide;
 pub mod engine;
 pub mod fit;
 pub mod logs;

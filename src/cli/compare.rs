@@ -8,7 +8,9 @@
 //! order (the order of `sweep.csv`), the first point as the reference.
 //!
 //! Headline metrics and the comparison itself: `report::comparison` (shared
-//! with `comparison.html`). A metric missing from a run shows `-`.
+//! with `comparison.html`). A metric missing from a run shows `-`. Runs with
+//! the same seed and replica count as the first (and `replicas.csv`) are
+//! compared replica by replica: the paired difference and its interval.
 //!
 //! A folder without `summary.csv` is refused (exit 2); a `summary.csv` that
 //! cannot be read or parsed is a failure (exit 1) naming the file and line.
@@ -17,7 +19,7 @@ use super::CliError;
 use super::summary::round;
 use crate::metrics::stats::fmt_num;
 use crate::report::comparison::{Cell, Row, Tables, Value, compare, mark};
-use crate::report::data::{SUMMARY_CSV, Segments, Summary, load_tables};
+use crate::report::data::{Replicas, SUMMARY_CSV, Segments, Summary, load_tables};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use std::io::Write;
@@ -79,7 +81,7 @@ fn human(cell: &Cell, first: bool) -> String {
     short(v) + &mark(cell, first)
 }
 
-const LEGEND: &str = "(relative difference to the first run in parentheses; * where the 95% intervals do not overlap)";
+const LEGEND: &str = "(relative difference to the first run in parentheses; * where the 95% intervals do not overlap, or, for runs paired with the first (same seed and replica count), where the paired difference's 95% interval excludes 0)";
 
 fn table(labels: &[String], rows: &[Row]) -> String {
     let mut lines: Vec<Vec<String>> = vec![
@@ -152,15 +154,18 @@ fn csv_text(rows: &[Row]) -> String {
             s.to_string()
         }
     };
-    let mut out = String::from("metric,scope,run,value,ci95_low,ci95_high,rel_diff,differs\n");
+    let mut out = String::from(
+        "metric,scope,run,value,ci95_low,ci95_high,rel_diff,differs,paired_diff,paired_ci95_low,paired_ci95_high\n",
+    );
     for r in rows {
         for c in &r.runs {
             let (v, lo, hi) = match &c.value {
                 Some(v) => (Some(v.value), v.ci95_low, v.ci95_high),
                 None => (None, None, None),
             };
+            let p = c.paired;
             out += &format!(
-                "{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{},{}\n",
                 r.metric,
                 r.scope,
                 field(&c.run),
@@ -168,7 +173,10 @@ fn csv_text(rows: &[Row]) -> String {
                 opt(lo),
                 opt(hi),
                 opt(c.rel_diff),
-                c.differs
+                c.differs,
+                opt(p.map(|p| p.paired_diff)),
+                opt(p.map(|p| p.paired_ci95_low)),
+                opt(p.map(|p| p.paired_ci95_high)),
             );
         }
     }
@@ -202,10 +210,19 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         .iter()
         .map(|d| read_tables(d))
         .collect::<Result<_, _>>()?;
+    let replicas: Vec<Option<Replicas>> = dirs
+        .iter()
+        .map(|d| Replicas::load(d).map_err(|e| CliError::Failed(format!("error: {e}"))))
+        .collect::<Result<_, _>>()?;
     let labels: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
     let tables: Vec<Tables<'_>> = runs
         .iter()
-        .map(|(summary, segments)| Tables { summary, segments })
+        .zip(&replicas)
+        .map(|((summary, segments), replicas)| Tables {
+            summary,
+            segments,
+            replicas: replicas.as_ref(),
+        })
         .collect();
     let rows = compare(&labels, &tables);
     let text = match args.format {

@@ -27,6 +27,7 @@ mod sweep;
 mod sweep_folder;
 mod trace;
 mod trace_format;
+mod tune;
 
 pub use estimate::{Estimate, estimate};
 
@@ -63,6 +64,8 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Fit a scenario to a tenant's Auth0 log events.
     Fit(fit::FitArgs),
+    /// Find the value of one key at which a metric meets a target.
+    Tune(tune::TuneArgs),
 }
 
 /// The scenario file and its `--set` overrides, shared by the commands that load one.
@@ -143,6 +146,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sweep(args) => sweep::exec(args),
         Command::Compare(args) => compare::exec(args),
         Command::Fit(args) => fit::exec(args),
+        Command::Tune(args) => tune::exec(args),
     }
 }
 

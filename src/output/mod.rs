@@ -3,7 +3,7 @@
 //! failed write leaves previous results whole; the folder is created only once
 //! a run has finished, so a refused or interrupted run writes nothing.
 //!
-//! A run folder holds `summary.csv`, `timeseries.csv`, `logins.csv`,
+//! A run folder holds `summary.csv`, `replicas.csv`, `timeseries.csv`, `logins.csv`,
 //! `distributions.csv`, `segments.csv`, `run.json` and `scenario.toml` (the
 //! scenario as run).
 
@@ -77,6 +77,7 @@ pub fn run_files(
     let json = serde_json::to_string_pretty(&info).unwrap_or_default() + "\n";
     vec![
         ("summary.csv", summary::to_csv(&rows)),
+        ("replicas.csv", summary::to_replicas_csv(&rows)),
         ("timeseries.csv", timeseries::to_csv(s, &result.replicas)),
         ("logins.csv", logins_csv::to_csv(&result.replicas)),
         (

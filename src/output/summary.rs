@@ -1,5 +1,9 @@
 //! `summary.csv` (design §9): `metric,scope,value,ci95_low,ci95_high`, rows in
 //! a fixed order — scope `all`, then each `app:<name>`, `as`, each `idp:<name>`.
+//!
+//! `replicas.csv` (issue 16): `replica,metric,scope,value`, the value of every
+//! summary row in each replica (replica-major, rows in summary order), so that
+//! two runs sharing their random numbers can be compared replica by replica.
 
 use crate::metrics::catalog;
 use crate::metrics::per_user::{TailScope, UserCounter, quantile};
@@ -309,6 +313,25 @@ pub fn to_csv(rows: &[Row]) -> Vec<u8> {
             lo,
             hi
         ));
+    }
+    out.into_bytes()
+}
+
+/// `replicas.csv` bytes: each summary row's value in each replica, replica 0
+/// first, rows in `summary.csv` order; the mean of a row's values is its
+/// `summary.csv` value.
+pub fn to_replicas_csv(rows: &[Row]) -> Vec<u8> {
+    let mut out = String::from("replica,metric,scope,value\n");
+    let replicas = rows.first().map_or(0, |r| r.values.len());
+    for replica in 0..replicas {
+        for r in rows {
+            out.push_str(&format!(
+                "{replica},{},{},{}\n",
+                r.metric,
+                r.scope,
+                fmt_num(r.values[replica])
+            ));
+        }
     }
     out.into_bytes()
 }

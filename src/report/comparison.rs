@@ -11,12 +11,21 @@
 //! in every run, then [`SEGMENT_METRICS`] of every segment of users
 //! (`segments.csv`) that some run has, the segment as the scope
 //! (`connection=facebook`).
+//!
+//! Two rules decide the `*` of a run against the first. Runs that share their
+//! random numbers replica by replica (same seed and replica count, both with
+//! `replicas.csv`: [`Replicas::pairs_with`]) are *paired*: the cell carries
+//! the mean of the per-replica differences and its 95% interval
+//! ([`paired_difference`]), and `*` means that interval excludes 0.
+//! Otherwise `*` means the two runs' 95% intervals do not overlap.
 
 use crate::metrics::catalog;
 use serde::Serialize;
 
-use super::data::{RunData, Segments, Summary, SummaryRow};
+use super::data::{Replicas, RunData, Segments, Summary, SummaryRow};
 use crate::metrics::Family;
+use crate::metrics::stats::paired_difference;
+use crate::report::style::significant;
 
 /// `(metric, scope)`; scope `None` means every scope in which the metric appears.
 pub type Metrics = [(&'static str, Option<&'static str>)];
@@ -46,6 +55,8 @@ pub struct Tables<'a> {
     pub summary: &'a Summary,
     /// `segments.csv` (empty for runs without one).
     pub segments: &'a Segments,
+    /// `replicas.csv` and the seed, for runs that keep them.
+    pub replicas: Option<&'a Replicas>,
 }
 
 impl<'a> From<&'a RunData> for Tables<'a> {
@@ -53,6 +64,7 @@ impl<'a> From<&'a RunData> for Tables<'a> {
         Tables {
             summary: &run.summary,
             segments: &run.segments,
+            replicas: run.replicas.as_ref(),
         }
     }
 }
@@ -99,8 +111,54 @@ pub struct Cell {
     pub value: Option<Value>,
     /// (value − first) / |first|; absent when the first is 0 and this is not.
     pub rel_diff: Option<f64>,
-    /// The 95% intervals of this run and the first do not overlap.
+    /// Paired runs: the paired difference's 95% interval excludes 0;
+    /// otherwise: the 95% intervals of this run and the first do not overlap.
     pub differs: bool,
+    /// The paired difference to the first run, when the two are paired (not
+    /// for the first run itself).
+    #[serde(flatten)]
+    pub paired: Option<Paired>,
+}
+
+/// The difference of a run to the first, replica by replica (runs with the
+/// same seed and replica count): mean of `value[r] − first[r]` and its 95%
+/// interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Paired {
+    /// Mean of the per-replica differences.
+    pub paired_diff: f64,
+    /// Lower end of its 95% interval.
+    pub paired_ci95_low: f64,
+    /// Upper end of its 95% interval.
+    pub paired_ci95_high: f64,
+}
+
+impl Paired {
+    /// The interval excludes 0: the difference is not noise.
+    pub fn excludes_zero(&self) -> bool {
+        self.paired_ci95_low > 0.0 || self.paired_ci95_high < 0.0
+    }
+}
+
+/// The paired difference of `metric` at `scope` between `run` and `first`,
+/// when both keep their replicas' values and share their random numbers.
+pub fn paired(
+    first: Option<&Replicas>,
+    run: Option<&Replicas>,
+    metric: &str,
+    scope: &str,
+) -> Option<Paired> {
+    let (a, b) = (first?, run?);
+    if !a.pairs_with(b) {
+        return None;
+    }
+    let d = paired_difference(a.values(metric, scope)?, b.values(metric, scope)?)?;
+    let (lo, hi) = d.ci95?;
+    Some(Paired {
+        paired_diff: d.mean,
+        paired_ci95_low: lo,
+        paired_ci95_high: hi,
+    })
 }
 
 /// One metric of one scope across runs.
@@ -115,7 +173,8 @@ pub struct Row {
 }
 
 /// The comparison rows of the [`HEADLINE`] metrics, the prompt causes and
-/// the segments, the first run the reference.
+/// the segments, the first run the reference; runs paired with the first
+/// ([`Replicas::pairs_with`]) get their paired difference and the paired `*`.
 pub fn compare(labels: &[String], runs: &[Tables<'_>]) -> Vec<Row> {
     let mut keys: Vec<(String, String)> = Vec::new();
     for (metric, scope) in HEADLINE {
@@ -160,16 +219,22 @@ pub fn compare(labels: &[String], runs: &[Tables<'_>]) -> Vec<Row> {
         .map(|(metric, scope)| {
             let get = |run: &Tables<'_>| run.get(&metric, &scope).map(Value::from);
             let first = runs.first().and_then(&get);
+            let first_replicas = runs.first().and_then(|r| r.replicas);
             let cells = labels
                 .iter()
                 .zip(runs)
-                .map(|(label, run)| {
+                .enumerate()
+                .map(|(i, (label, run))| {
                     let value = get(run);
+                    let pair = run.replicas.filter(|_| i > 0);
+                    let paired = paired(first_replicas, pair, &metric, &scope);
                     Cell {
                         run: label.clone(),
                         value,
                         rel_diff: rel_diff(first, value),
-                        differs: differs(first, value),
+                        differs: paired
+                            .map_or_else(|| differs(first, value), |p| p.excludes_zero()),
+                        paired,
                     }
                 })
                 .collect();
@@ -206,20 +271,36 @@ pub fn differs(first: Option<Value>, v: Option<Value>) -> bool {
 }
 
 /// The mark of a cell against the first run, as the CLI prints it:
-/// ` (+12.3%)`, ` (new)` when the first is 0, then ` *` when intervals do not
-/// overlap; empty for the first run and for a missing value.
+/// ` (+12.3%)`, ` (new)` when the first is 0, with the paired difference when
+/// there is one (` (+12.3%, paired +0.0123 [0.0101, 0.0145])`), then ` *` when
+/// the difference is not noise; empty for the first run and for a missing value.
 pub fn mark(cell: &Cell, first: bool) -> String {
     if first || cell.value.is_none() {
         return String::new();
     }
-    let mut s = match cell.rel_diff {
-        Some(r) => format!(" ({:+.1}%)", r * 100.0),
-        None => " (new)".to_string(),
+    let relative = match cell.rel_diff {
+        Some(r) => format!("{:+.1}%", r * 100.0),
+        None => "new".to_string(),
+    };
+    let mut s = match cell.paired {
+        Some(p) => format!(
+            " ({relative}, paired {} [{}, {}])",
+            signed(p.paired_diff),
+            significant(p.paired_ci95_low, 3),
+            significant(p.paired_ci95_high, 3)
+        ),
+        None => format!(" ({relative})"),
     };
     if cell.differs {
         s.push_str(" *");
     }
     s
+}
+
+/// A difference with its sign, 3 significant digits: `+0.0123`, `-4.5`.
+fn signed(v: f64) -> String {
+    let text = significant(v, 3);
+    if v > 0.0 { format!("+{text}") } else { text }
 }
 
 /// What tells the compared runs apart: the scenario keys whose values differ
@@ -348,7 +429,11 @@ mod tests {
     }
 
     fn tables<'a>(summary: &'a Summary, segments: &'a Segments) -> Tables<'a> {
-        Tables { summary, segments }
+        Tables {
+            summary,
+            segments,
+            replicas: None,
+        }
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub const LOGINS_CSV: &str = "logins.csv";
 pub const RUN_JSON: &str = "run.json";
 /// Scenario as run.
 pub const SCENARIO_TOML: &str = "scenario.toml";
+/// Each replica's value of every summary row.
+pub const REPLICAS_CSV: &str = "replicas.csv";
 /// Headline metrics by segment of users.
 pub const SEGMENTS_CSV: &str = "segments.csv";
 /// Per-user histograms.
@@ -44,6 +46,8 @@ pub struct RunData {
     pub logins: Vec<LoginCount>,
     /// `scenario.toml`, when the folder has one.
     pub scenario_toml: Option<String>,
+    /// `replicas.csv` and the seed, when the folder has them.
+    pub replicas: Option<Replicas>,
     /// `segments.csv` (empty when the folder has none: older runs).
     pub segments: Segments,
     /// `distributions.csv` (empty when the folder has none: older runs).
@@ -76,6 +80,7 @@ impl RunData {
             Some(text) => parse_distributions(&dist_path, &text)?,
             None => Vec::new(),
         };
+        let replicas = Replicas::load(dir)?;
         Ok(Self {
             dir: dir.to_path_buf(),
             meta,
@@ -83,6 +88,7 @@ impl RunData {
             series,
             logins,
             scenario_toml,
+            replicas,
             segments,
             distributions,
         })
@@ -249,6 +255,109 @@ impl Summary {
             .into_iter()
             .filter(|s| s.starts_with("app:"))
             .collect()
+    }
+}
+
+/// `replicas.csv` (`replica,metric,scope,value`) with the seed of `run.json`:
+/// every summary row's value in each replica. Two runs with the same seed and
+/// replica count share their random numbers replica by replica, so they can
+/// be compared pair by pair ([`Replicas::pairs_with`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Replicas {
+    /// The seed of `run.json`, when it has one.
+    pub seed: Option<u64>,
+    /// Number of replicas (rows per (metric, scope)).
+    pub count: usize,
+    values: BTreeMap<(String, String), Vec<f64>>,
+}
+
+const REPLICAS_HEADER: [&str; 4] = ["replica", "metric", "scope", "value"];
+
+impl Replicas {
+    /// Reads `dir/replicas.csv` and the seed of `dir/run.json`; `None` when
+    /// either file is missing (a folder written before replicas were kept).
+    ///
+    /// # Errors
+    /// [`ReportError`] when a file is there but unreadable or malformed.
+    pub fn load(dir: &Path) -> Result<Option<Self>, ReportError> {
+        let (csv, json) = (dir.join(REPLICAS_CSV), dir.join(RUN_JSON));
+        if !csv.is_file() || !json.is_file() {
+            return Ok(None);
+        }
+        let meta = RunMeta::parse(&json, &read(&json)?)?;
+        Self::parse(&csv, &read(&csv)?, meta.seed).map(Some)
+    }
+
+    /// Parses the text of `replicas.csv`; `path` only names it in errors.
+    /// Replicas must be numbered 0, 1, … and every row must have one value
+    /// per replica.
+    ///
+    /// # Errors
+    /// [`ReportError::Malformed`] on a wrong header, a number that does not
+    /// parse, or a row missing from a replica.
+    pub fn parse(path: &Path, text: &str, seed: Option<u64>) -> Result<Self, ReportError> {
+        let mut reader = csv_reader(text);
+        expect_header(path, &mut reader, &REPLICAS_HEADER)?;
+        let mut values: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(path, &e))?;
+            let line = line_of(&record);
+            let field = |i: usize| record.get(i).unwrap_or("").trim();
+            let replica = field(0).parse::<usize>().map_err(|_| {
+                malformed(
+                    path,
+                    line,
+                    format!("replica \"{}\" is not a whole number", field(0)),
+                )
+            })?;
+            let value = number(path, line, "value", field(3))?;
+            let slot = values
+                .entry((field(1).to_string(), field(2).to_string()))
+                .or_default();
+            if slot.len() != replica {
+                return Err(malformed(
+                    path,
+                    line,
+                    format!(
+                        "replica {replica} of {} at {}: expected replica {}; replicas are numbered from 0, each row once per replica",
+                        field(1),
+                        field(2),
+                        slot.len()
+                    ),
+                ));
+            }
+            slot.push(value);
+        }
+        let count = values.values().map(Vec::len).max().unwrap_or(0);
+        if let Some(((metric, scope), _)) = values.iter().find(|(_, v)| v.len() != count) {
+            return Err(malformed(
+                path,
+                None,
+                format!("{metric} at {scope} lacks a value in some of the {count} replicas"),
+            ));
+        }
+        Ok(Self {
+            seed,
+            count,
+            values,
+        })
+    }
+
+    /// The value of `metric` at `scope` in each replica.
+    pub fn values(&self, metric: &str, scope: &str) -> Option<&[f64]> {
+        self.values
+            .get(&(metric.to_string(), scope.to_string()))
+            .map(Vec::as_slice)
+    }
+
+    /// True when `self` and `other` share their random numbers replica by
+    /// replica: the same seed (both known) and the same number of replicas,
+    /// at least 2 (a paired interval needs two differences).
+    pub fn pairs_with(&self, other: &Replicas) -> bool {
+        self.seed.is_some()
+            && self.seed == other.seed
+            && self.count == other.count
+            && self.count >= 2
     }
 }
 

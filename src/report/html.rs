@@ -718,8 +718,11 @@ pub fn comparison_report(
     }
     out.push_str(
         "</tbody></table></div>\n<p class=\"zero\">In parentheses: the relative difference \
-         to the first run; * where the two 95% intervals do not overlap (as \
-         <code>ssosim compare</code> prints).</p>\n</section>\n<section>\n<h2>Charts</h2>\n",
+         to the first run; * where the two 95% intervals do not overlap, or, for runs \
+         paired with the first (same seed and replica count: the same random numbers \
+         replica by replica), where the 95% interval of the paired difference \
+         (shown after &ldquo;paired&rdquo;) excludes 0 (as <code>ssosim compare</code> \
+         prints).</p>\n</section>\n<section>\n<h2>Charts</h2>\n",
     );
     figures(&mut out, charts);
     out.push_str("</section>\n<section>\n<h2>Runs</h2>\n<ul>\n");

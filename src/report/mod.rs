@@ -48,7 +48,7 @@ pub use error::ReportError;
 
 use chart::{
     AsLoad, CompareRates, CompareSeries, LoggedInUsers, LoginLatency, LoginPaths, PromptCauses,
-    PromptTails, ReauthOverTime, Rendered, SessionEndings, ValidSessions, render,
+    PromptTails, ReauthOverTime, Rendered, SessionEndings, ValidSessions, rate_curves, render,
 };
 
 /// Name of the report page in a run folder.
@@ -125,14 +125,24 @@ pub fn render_comparison(
     } else {
         points.keys.join(", ")
     };
-    let charts = vec![
-        render(&CompareSeries::as_sessions(&by_point))?,
-        render(&CompareSeries::logged_in_users(&by_point))?,
-        render(&CompareRates {
+    // One varied duration or numeric key: the shares as curves against its
+    // value; otherwise (a categorical key, several keys) one bar per run.
+    let curves = match points.keys.as_slice() {
+        [key] => rate_curves(&by_point, key, &points.values),
+        _ => None,
+    };
+    let rates = match &curves {
+        Some(c) => render(c)?,
+        None => render(&CompareRates {
             runs: &by_point,
             axis: &points.values,
             x_desc: &x_desc,
         })?,
+    };
+    let charts = vec![
+        render(&CompareSeries::as_sessions(&by_point))?,
+        render(&CompareSeries::logged_in_users(&by_point))?,
+        rates,
     ];
     fs::create_dir_all(out).map_err(|source| ReportError::Write {
         path: out.to_path_buf(),

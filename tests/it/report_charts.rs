@@ -751,15 +751,13 @@ fn comparison_names_the_varied_key_links_reports_and_marks_differences() {
         assert!(lines.iter().any(|t| t == wanted), "{wanted}: {lines:?}");
     }
     assert!(!lines.iter().any(|t| t == "p1"), "not the folder name");
+    // One duration key (1d to 7d, under 10×): the shares are curves against
+    // it on a linear axis in days, the key named on the axis.
     let rates = svg_texts(&out.join("compare_rates.svg"));
     for wanted in [
         "reauth_rate",
         "sso_share",
-        "authorization_server.idle_timeout",
-        "1d",
-        "7d",
-        "+100% *",
-        "+0%",
+        "authorization_server.idle_timeout (days)",
     ] {
         assert!(rates.iter().any(|t| t == wanted), "{wanted}: {rates:?}");
     }

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use super::bars::{Bar, BarValue, Bars, draw_bars};
 use super::lines::{Axes, Line, draw_lines, legend_of};
 use super::{DrawResult, Figure, Legend};
-use crate::report::comparison::{Value, differs, rel_diff};
+use crate::report::comparison::{Value, differs, paired, rel_diff};
 use crate::report::data::{RunData, Summary};
 use crate::report::style::{self, BLUE, TimeUnit, line_style};
 
@@ -150,8 +150,9 @@ impl CompareRates<'_> {
             .collect()
     }
 
-    /// The bars of one share, with their notes against the first run.
-    fn bars(&self, get: fn(&Summary) -> Option<BarValue>) -> Vec<Bar> {
+    /// The bars of one share, with their notes against the first run (`*`
+    /// by the paired rule for runs paired with the first, as `compare`).
+    fn bars(&self, metric: &str, get: fn(&Summary) -> Option<BarValue>) -> Vec<Bar> {
         let as_value = |b: BarValue| Value {
             value: b.value,
             ci95_low: b.interval.map(|i| i.0),
@@ -162,6 +163,7 @@ impl CompareRates<'_> {
             .first()
             .and_then(|(_, r)| get(&r.summary))
             .map(as_value);
+        let first_replicas = self.runs.first().and_then(|(_, r)| r.replicas.as_ref());
         self.runs
             .iter()
             .zip(self.axis)
@@ -174,7 +176,9 @@ impl CompareRates<'_> {
                     _ => {
                         let diff = rel_diff(first, v)
                             .map_or("new".to_string(), |r| format!("{:+.0}%", 100.0 * r));
-                        let star = if differs(first, v) { " *" } else { "" };
+                        let pair = paired(first_replicas, run.replicas.as_ref(), metric, "all");
+                        let differ = pair.map_or_else(|| differs(first, v), |p| p.excludes_zero());
+                        let star = if differ { " *" } else { "" };
                         format!("{diff}{star}")
                     }
                 };
@@ -264,7 +268,8 @@ impl Figure for CompareRates<'_> {
              sso_logins / (sso_logins + interactive_logins) (sso_share){silent}. Whiskers: \
              95% interval over replicas where the run has one. Above each bar after the \
              first: its relative difference to the first run, and * where the two 95% \
-             intervals do not overlap."
+             intervals do not overlap (for runs paired with the first, by seed and \
+             replica count: where the paired difference's interval excludes 0)."
         )
     }
 
@@ -283,7 +288,7 @@ impl Figure for CompareRates<'_> {
             draw_bars(
                 &panel,
                 &Bars {
-                    bars: &self.bars(*get),
+                    bars: &self.bars(metric, *get),
                     colour: BLUE,
                     x_desc: self.x_desc,
                     y_desc: "percent",
@@ -296,6 +301,71 @@ impl Figure for CompareRates<'_> {
         }
         Ok(())
     }
+}
+
+/// The compared shares as response curves, when the runs are the points of
+/// one varied duration or numeric key (`values`, each run's value of `key`):
+/// one panel per share, the share against the key's value (in hours or days
+/// for a duration; log axis when the values span more than 10×), 95% bands
+/// over replicas. `None` when a value is not a number or a duration.
+pub fn rate_curves(
+    runs: &[(String, RunData)],
+    key: &str,
+    values: &[String],
+) -> Option<super::ResponseCurves> {
+    use super::curve::{CurvePoint, Panel, ResponseCurves, axis_name, duration_unit, wide};
+    let (durations, xs) = crate::decide::axis::numeric_values(values)?;
+    let log_x = wide(xs.iter().copied());
+    let (unit, x_desc) = if durations {
+        let (ms, name) = duration_unit(xs.iter().copied().fold(0.0, f64::max));
+        (ms, axis_name(key, Some(name), log_x))
+    } else {
+        (1.0, axis_name(key, None, log_x))
+    };
+    let rates = CompareRates {
+        runs,
+        axis: values,
+        x_desc: key,
+    };
+    let panels = rates
+        .shares()
+        .into_iter()
+        .map(|(metric, get)| {
+            let mut points: Vec<CurvePoint> = runs
+                .iter()
+                .zip(&xs)
+                .filter_map(|((_, run), x)| {
+                    get(&run.summary).map(|b| CurvePoint {
+                        x: x / unit,
+                        y: b.value / 100.0,
+                        band: b.interval.map(|(lo, hi)| (lo / 100.0, hi / 100.0)),
+                    })
+                })
+                .collect();
+            points.sort_by(|a, b| a.x.total_cmp(&b.x));
+            Panel {
+                metric: (*metric).to_string(),
+                y_desc: (*metric).to_string(),
+                points,
+                percent: true,
+                target: None,
+                answer: None,
+            }
+        })
+        .collect();
+    Some(ResponseCurves {
+        stem: "compare_rates",
+        title: format!("Re-authentication and SSO against {key}"),
+        caption: format!(
+            "Per share, its value at each point of the sweep against {key} \
+             (reauth_rate: re-authentications per protected visit; sso_share: \
+             sso_logins / (sso_logins + interactive_logins); silent_auth_failure_share \
+             when some run made silent attempts), with its 95% band over replicas."
+        ),
+        x_desc,
+        log_x,
+        panels,
+    })
 }
 
 #[cfg(test)]

@@ -256,7 +256,7 @@ fn share_tick(v: &f64) -> String {
 }
 
 /// Ticks at 1, 2 and 5 times the powers of ten between `low` and `high`.
-fn ticks_125(low: f64, high: f64) -> Vec<f64> {
+pub(super) fn ticks_125(low: f64, high: f64) -> Vec<f64> {
     let mut ticks = Vec::new();
     let mut decade = 10f64.powf(low.log10().floor());
     while decade <= high {

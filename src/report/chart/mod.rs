@@ -11,6 +11,7 @@
 mod bars;
 mod causes;
 mod compare;
+pub mod curve;
 mod endings;
 mod entry;
 mod latency;
@@ -34,7 +35,8 @@ use super::style::{
 };
 
 pub use causes::{PromptCauses, label as cause_label};
-pub use compare::{CompareRates, CompareSeries};
+pub use compare::{CompareRates, CompareSeries, rate_curves};
+pub use curve::{CurvePoint, Panel, ResponseCurves};
 pub use endings::SessionEndings;
 pub use entry::LoginPaths;
 pub use latency::LoginLatency;

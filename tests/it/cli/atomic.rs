@@ -14,10 +14,10 @@ fn first_run(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let snap = snapshot(&dir.join("out"));
-    // The seven data files, each chart in PNG and SVG, and the report.
+    // The eight data files, each chart in PNG and SVG, and the report.
     assert_eq!(
         snap.len(),
-        7 + 2 * ssosim::report::RUN_CHART_STEMS.len() + 1
+        8 + 2 * ssosim::report::RUN_CHART_STEMS.len() + 1
     );
     snap
 }

@@ -11,3 +11,4 @@ mod run;
 mod set;
 mod sweep;
 mod trace;
+mod tune;

@@ -3,9 +3,10 @@
 
 use crate::support::cli::*;
 
-const FILES: [&str; 7] = [
+const FILES: [&str; 8] = [
     "distributions.csv",
     "logins.csv",
+    "replicas.csv",
     "run.json",
     "scenario.toml",
     "segments.csv",
@@ -90,6 +91,7 @@ fn thread_counts_give_identical_bytes() {
             read("logins.csv"),
             read("distributions.csv"),
             read("segments.csv"),
+            read("replicas.csv"),
         ));
     }
     assert!(outputs[0] == outputs[1], "1 vs 2 threads differ");

@@ -73,6 +73,30 @@ fn idle_timeout_sweep_writes_points_and_reauth_falls() {
         reauth[0] > reauth[1] && reauth[1] > reauth[2],
         "reauth_rate should fall as the idle timeout grows: {reauth:?}"
     );
+    // One duration key varied: the shares are curves against its value, the
+    // key named on a log axis (1h to 3d spans 72×), one panel per share.
+    let svg = std::fs::read_to_string(sweep.join("compare_rates.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    assert!(
+        texts.contains(&"authorization_server.idle_timeout (days, log scale)".to_string()),
+        "{texts:?}"
+    );
+    assert!(texts.contains(&"reauth_rate".to_string()) && texts.contains(&"sso_share".to_string()));
+    assert!(
+        texts.contains(&"Re-authentication and SSO against".to_string()),
+        "{texts:?}"
+    );
+}
+
+/// The text of every element of an SVG document, trimmed.
+fn svg_texts(svg: &str) -> Vec<String> {
+    roxmltree::Document::parse(svg)
+        .unwrap()
+        .descendants()
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 #[test]
@@ -159,6 +183,11 @@ fn two_keys_make_a_grid_and_list_prints_commands() {
         "authorization_server.idle_timeout,users.connections,metric,scope,value,ci95_low,ci95_high\n1h,{ password = 1.0 },users,all,"
     ));
     assert!(csv.contains("\n1d,\"{ password = 0.5, facebook = 0.5 }\",reauth_rate,all,"));
+    // Two keys, one of them a table: one bar per point, labelled by its values.
+    let svg = std::fs::read_to_string(dir.path().join("sw/compare_rates.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    assert!(texts.iter().any(|t| t.ends_with("by run")), "{texts:?}");
+    assert!(!texts.iter().any(|t| t.contains("log scale")), "{texts:?}");
 }
 
 #[test]
