@@ -46,6 +46,7 @@ mod config;
 mod idp;
 mod message;
 mod refresh;
+mod sdk;
 mod segments;
 mod session;
 mod trace;

@@ -1,10 +1,10 @@
-//! A user (design §6): a profile drawn once (connection, third-party cookie
-//! policy) and the random processes of its timeline — Poisson visits, browser
+//! A user (design §6): a profile drawn once (connection, browser kind) and the random processes of its timeline — Poisson visits, browser
 //! closes, password resets, cookie clears, per-visit choices and drawn delays
 //! (latencies, think and processing times) — each from its own ChaCha stream
 //! derived from (seed, replica, user id, purpose).
 
 use super::config::{ModelConfig, pick};
+use super::session::EndCause;
 use super::world::{Event, UserWorld};
 use crate::engine::rng::{self, exponential_ms};
 use crate::engine::{Context, Simulation};
@@ -25,6 +25,8 @@ const CLEARS: u64 = 5;
 const START: u64 = 6;
 /// Drawn delays: hop latencies, think times, server processing times.
 const DELAYS: u64 = 7;
+/// What is drawn per device: whether it browses in a private window.
+const DEVICE: u64 = 8;
 
 /// How a browser treats third-party cookies (drawn once per user).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +51,12 @@ pub struct UserProfile {
     /// Visits per day of this user: `visits_per_day`, or drawn from
     /// `visit_rate_distribution` (mean `visits_per_day`).
     pub visits_per_day: f64,
+    /// The browser kind (index into [`ModelConfig::browsers`]); `None` for a
+    /// scripted profile given only a cookie policy (no storage caps).
+    pub browser: Option<u16>,
+    /// The user browses in a private window: every cookie and all storage
+    /// last until the browser closes (`users.private_browsing_share`).
+    pub private: bool,
 }
 
 impl UserProfile {
@@ -58,7 +66,19 @@ impl UserProfile {
             connection,
             third_party_cookies,
             visits_per_day: f64::NAN,
+            browser: None,
+            private: false,
         }
+    }
+
+    /// A profile on the scenario's browser kind `name` (scripts, tests);
+    /// `None` when the scenario has no such kind.
+    pub fn on_browser(connection: Connection, cfg: &ModelConfig, name: &str) -> Option<Self> {
+        let i = cfg.browsers.iter().position(|b| b.name == name)?;
+        Some(UserProfile {
+            browser: Some(i as u16),
+            ..UserProfile::new(connection, cfg.browsers[i].third_party)
+        })
     }
 }
 
@@ -109,22 +129,20 @@ impl User {
                 cfg.connection_cumulative.iter().map(|c| c.1),
                 rng::unit(&mut r),
             );
-            let u = rng::unit(&mut r);
-            let third_party_cookies = if u < cfg.third_party_blocked {
-                ThirdPartyCookies::Blocked
-            } else if u < cfg.third_party_blocked + cfg.third_party_partitioned {
-                ThirdPartyCookies::Partitioned
-            } else {
-                ThirdPartyCookies::Allowed
-            };
+            // The browser kind, from the draw the legacy cookie shares always
+            // made: a mix of kinds with those policies gives the same users.
+            let browser = pick(cfg.browser_cumulative.iter().copied(), rng::unit(&mut r));
             let visits_per_day = match cfg.visit_rate_distribution {
                 RateDistribution::Constant => mean_rate,
                 RateDistribution::Gamma { shape } => rng::gamma(&mut r, shape) * mean_rate / shape,
             };
             UserProfile {
                 connection: cfg.connection_cumulative[c].0,
-                third_party_cookies,
+                third_party_cookies: cfg.browsers[browser].third_party,
                 visits_per_day,
+                browser: Some(browser as u16),
+                private: cfg.private_share > 0.0
+                    && rng::bernoulli(&mut stream(DEVICE), cfg.private_share),
             }
         });
         let start = if cfg.warmup > 0 && profile_given.is_none() {
@@ -232,7 +250,12 @@ impl UserWorld<'_> {
         self.metrics.count_global(GlobalCounter::BrowserCloses);
         self.note(now, || "browser closes".to_string());
         self.cut_visit(now);
-        self.drop_cookies(now, false);
+        if self.user.profile.private {
+            // A private window keeps every cookie and all storage until it closes.
+            self.forget_browser_data(now, EndCause::BrowserClose);
+        } else {
+            self.drop_cookies(now, false, EndCause::BrowserClose);
+        }
         // An exchange's answer in flight is lost: the app keeps the token it had.
         for app in 0..self.cfg.apps.len() {
             self.refresh_reach(app as u16, now);
@@ -263,12 +286,20 @@ impl UserWorld<'_> {
         }
         self.metrics.count_global(GlobalCounter::CookieClears);
         self.note(now, || "user clears cookies and site data".to_string());
-        self.drop_cookies(now, true);
+        self.forget_browser_data(now, EndCause::CookiesCleared);
+    }
+
+    /// Every cookie and all site data go (a cookie clear, a private window
+    /// closing): sessions the browser reached end by `why`, the MFA "remember"
+    /// cookie, the SDK's hint cookies and SPAs' stored refresh tokens go.
+    fn forget_browser_data(&mut self, now: u64, why: EndCause) {
+        self.drop_cookies(now, true, why);
         self.browser.mfa_remembered_until = 0;
-        for app in 0..self.cfg.apps.len() {
-            if !self.cfg.apps[app].kind.uses_code_grant() {
-                self.refresh_token_lost(app as u16, crate::metrics::Cause::CookieClear, now);
-                self.forget_refresh_token(app as u16, now);
+        for app in 0..self.cfg.apps.len() as u16 {
+            if !self.cfg.apps[app as usize].kind.uses_code_grant() {
+                self.refresh_token_lost(app, super::causes::cause_of(why), now);
+                self.forget_refresh_token(app, now);
+                self.clear_hint_cookie(app);
             }
         }
     }

@@ -87,6 +87,10 @@ pub(super) struct UserWorld<'c> {
     pub idp_ever_logged_in: bool,
     /// Per app: how and when its last refresh token stopped working.
     pub rt_lost: Vec<Option<Lost>>,
+    /// Per app: its last page load, when the site was last visited (script-storage caps).
+    pub site_loaded: Vec<Option<u64>>,
+    /// Per app: until when the SDK's `auth0.is.authenticated` cookie lives (0: gone).
+    pub hint_until: Vec<u64>,
     /// Scripted visits instead of Poisson ones (tests and traces).
     pub script: Option<UserScript>,
     /// Scripted visits arrived so far.
@@ -118,6 +122,8 @@ impl<'c> UserWorld<'c> {
             idp_lost: None,
             idp_ever_logged_in: false,
             rt_lost: vec![None; cfg.apps.len()],
+            site_loaded: vec![None; cfg.apps.len()],
+            hint_until: vec![0; cfg.apps.len()],
             script: None,
             script_next: 0,
             script_started: 0,
@@ -142,6 +148,8 @@ impl<'c> UserWorld<'c> {
         self.idp_lost = None;
         self.idp_ever_logged_in = false;
         self.rt_lost.iter_mut().for_each(|l| *l = None);
+        self.site_loaded.iter_mut().for_each(|l| *l = None);
+        self.hint_until.iter_mut().for_each(|h| *h = 0);
         self.metrics.measuring = self.cfg.warmup == 0;
         self.script_next = 0;
         self.script_started = 0;
@@ -478,17 +486,12 @@ impl<'c> UserWorld<'c> {
     }
 
     /// Cookies are lost: on a browser close the session-only ones, when the
-    /// user clears cookies all of them. A session valid then ends
-    /// (`browser_close` or `cookies_cleared`) and lingers server-side,
+    /// user clears cookies (or a private window closes) all of them. A session
+    /// valid then ends (`cause`: `browser_close` or `cookies_cleared`) and lingers server-side,
     /// orphaned, until its natural expiry; it is never counted again. A
     /// native app's session lives in the app, not in the browser: neither
     /// reaches it.
-    pub fn drop_cookies(&mut self, t: u64, all: bool) {
-        let cause = if all {
-            EndCause::CookiesCleared
-        } else {
-            EndCause::BrowserClose
-        };
+    pub fn drop_cookies(&mut self, t: u64, all: bool, cause: EndCause) {
         for tier in 0..self.sessions.len() {
             if !self.cfg.browser_held[tier] {
                 continue;

@@ -92,9 +92,10 @@ pub(crate) fn validate(root: &Table, default_name: &str, p: &mut Problems) -> Op
     let idps = read_idps(p, &mut top);
     let apps = read_apps(p, &mut top);
     let idp_names: Vec<&str> = idps.iter().map(|(n, _)| n.as_str()).collect();
+    let browsers = super::browsers::read_definitions(p, &mut top);
     let users = top
         .section(p, "users")
-        .and_then(|s| read_users(p, s, &idp_names));
+        .and_then(|s| read_users(p, s, &idp_names, browsers.as_deref()));
     top.finish(p);
     if let (Some(sim), Some(users), Some(apps)) = (&simulation, &users, &apps) {
         check_load(p, sim, users, apps);
@@ -441,6 +442,8 @@ struct AppRead {
     token_lifetime: Option<u64>,
     id_token_lifetime: Option<u64>,
     refresh_tokens: Option<RefreshTokenPolicy>,
+    token_cache: Option<TokenCache>,
+    session_check_expiry: Option<u64>,
     /// `None`: absent; `Some(None)`: present but refused.
     visit_share: Option<Option<f64>>,
 }
@@ -498,6 +501,8 @@ fn read_apps(p: &mut Problems, top: &mut Section) -> Option<Vec<AppConfig>> {
             id_token_lifetime: app.id_token_lifetime?,
             visit_share: share,
             refresh_tokens: app.refresh_tokens?,
+            token_cache: app.token_cache?,
+            session_check_expiry: app.session_check_expiry?,
         });
     }
     Some(apps)
@@ -539,6 +544,7 @@ fn read_app(p: &mut Problems, key: &str, value: &Value) -> Option<AppRead> {
         .get("visit_share")
         .map(|v| number_value(p, &s.key("visit_share"), v, 1.0));
     let refresh_tokens = read_refresh_tokens(p, &mut s, kind);
+    let (token_cache, session_check_expiry) = read_token_cache(p, &mut s, kind);
     s.finish(p);
     Some(AppRead {
         name,
@@ -547,8 +553,41 @@ fn read_app(p: &mut Problems, key: &str, value: &Value) -> Option<AppRead> {
         token_lifetime,
         id_token_lifetime,
         refresh_tokens,
+        token_cache,
+        session_check_expiry,
         visit_share,
     })
+}
+
+const TOKEN_CACHES: &[(&str, TokenCache)] = &[
+    ("memory", TokenCache::Memory),
+    ("local_storage", TokenCache::LocalStorage),
+];
+
+/// `apps[].token_cache` (default `memory`) and `apps[].session_check_expiry`
+/// (default `1d`, positive): the auth0-spa-js options `cacheLocation` and
+/// `sessionCheckExpiryDays`. Only a `spa_implicit` app runs the SDK in the
+/// browser, so giving either on another kind is refused rather than ignored.
+fn read_token_cache(
+    p: &mut Problems,
+    s: &mut Section,
+    kind: Option<AppKind>,
+) -> (Option<TokenCache>, Option<u64>) {
+    let cache = s.choice(p, "token_cache", Some(TokenCache::Memory), TOKEN_CACHES);
+    let expiry = s.duration(p, "session_check_expiry", DAY);
+    let expiry = positive(p, &s.key("session_check_expiry"), expiry);
+    if kind.is_some_and(AppKind::uses_code_grant) {
+        for key in ["token_cache", "session_check_expiry"] {
+            if s.has(key) {
+                p.at(
+                    &s.key(key),
+                    "applies to spa_implicit apps only (the SDK keeps tokens in the browser); an app with a local session or a native app keeps its own; remove it",
+                );
+                return (None, None);
+            }
+        }
+    }
+    (cache, expiry)
 }
 
 /// `apps[].local_session`, inline or as a sub-table. Design §3: a `spa_implicit` app
@@ -724,7 +763,19 @@ fn visit_shares(p: &mut Problems, apps: &[AppRead]) -> Option<Vec<f64>> {
 }
 
 /// `[users]`: rates, shares, connections and timings of design §6.
-fn read_users(p: &mut Problems, mut s: Section, idps: &[&str]) -> Option<UsersConfig> {
+fn read_users(
+    p: &mut Problems,
+    mut s: Section,
+    idps: &[&str],
+    browser_definitions: Option<&[BrowserProfile]>,
+) -> Option<UsersConfig> {
+    let legacy_set: Vec<&str> = [
+        "third_party_cookies_blocked",
+        "third_party_cookies_partitioned",
+    ]
+    .into_iter()
+    .filter(|k| s.has(k))
+    .collect();
     let visits_per_day = s.number(p, "visits_per_day", 3.0, MAX_RATE);
     let protected_share = s.number(p, "protected_share", 0.5, 1.0);
     let connections = read_connections(p, &mut s, idps);
@@ -754,6 +805,14 @@ fn read_users(p: &mut Problems, mut s: Section, idps: &[&str]) -> Option<UsersCo
     );
     let daily_profile = read_daily_profile(p, &mut s);
     let visit_rate = read_rate_distribution(p, &mut s);
+    let private_browsing_share = s.number(p, "private_browsing_share", 0.0, 1.0);
+    let browsers = match browser_definitions {
+        Some(defined) => super::browsers::read_mix(p, &mut s, defined, &legacy_set),
+        None => {
+            s.get("browsers");
+            None
+        }
+    };
     s.finish(p);
     Some(UsersConfig {
         visits_per_day: visits_per_day?,
@@ -771,6 +830,8 @@ fn read_users(p: &mut Problems, mut s: Section, idps: &[&str]) -> Option<UsersCo
         app_only_logout_share: app_only_logout_share?,
         daily_profile: daily_profile?,
         visit_rate: visit_rate?,
+        browsers: browsers?,
+        private_browsing_share: private_browsing_share?,
     })
 }
 
