@@ -150,7 +150,11 @@ pub struct ModelConfig {
     /// kinds `blocked`, `partitioned`, `allowed` in that order (so the draw is
     /// the one the legacy shares always made).
     pub browsers: Vec<BrowserModel>,
-    /// Cumulative shares of `browsers` (last is 1).
+    /// The order in which the draw walks `browsers`: kinds that block
+    /// third-party cookies, then those that partition them, then those that
+    /// allow them (scenario order within each), as the legacy shares did.
+    pub browser_draw_order: Vec<usize>,
+    /// Cumulative shares of `browsers` in draw order (last is 1).
     pub browser_cumulative: Vec<f64>,
     /// `users.browsers` is set: the `browser=<name>` segments exist.
     pub browser_mix: bool,
@@ -249,12 +253,30 @@ impl ModelConfig {
                     .map(|(&(conn, _), p)| (conn, p))
                     .collect()
             },
-            browser_cumulative: cumulative(browser_mix(s).iter().map(|b| b.1)),
+            browser_draw_order: draw_order(&browser_mix(s)),
+            browser_cumulative: {
+                let mix = browser_mix(s);
+                cumulative(draw_order(&mix).into_iter().map(|i| mix[i].1))
+            },
             browsers: browser_mix(s).into_iter().map(|b| b.0).collect(),
             browser_mix: s.users.browsers.is_some(),
             private_share: s.users.private_browsing_share,
         }
     }
+}
+
+/// Indices of `mix` in draw order: blocking kinds, partitioning kinds, then
+/// the others, each in scenario order. With one kind per policy the draw is
+/// then the legacy shares' draw (`u < blocked`, `u < blocked + partitioned`).
+fn draw_order(mix: &[(BrowserModel, f64)]) -> Vec<usize> {
+    let rank = |p: ThirdPartyCookies| match p {
+        ThirdPartyCookies::Blocked => 0,
+        ThirdPartyCookies::Partitioned => 1,
+        ThirdPartyCookies::Allowed => 2,
+    };
+    let mut order: Vec<usize> = (0..mix.len()).collect();
+    order.sort_by_key(|&i| rank(mix[i].0.third_party));
+    order
 }
 
 /// The browser kinds with their shares: `users.browsers`, or the legacy

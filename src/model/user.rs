@@ -131,7 +131,8 @@ impl User {
             );
             // The browser kind, from the draw the legacy cookie shares always
             // made: a mix of kinds with those policies gives the same users.
-            let browser = pick(cfg.browser_cumulative.iter().copied(), rng::unit(&mut r));
+            let drawn = pick(cfg.browser_cumulative.iter().copied(), rng::unit(&mut r));
+            let browser = cfg.browser_draw_order[drawn];
             let visits_per_day = match cfg.visit_rate_distribution {
                 RateDistribution::Constant => mean_rate,
                 RateDistribution::Gamma { shape } => rng::gamma(&mut r, shape) * mean_rate / shape,

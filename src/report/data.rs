@@ -1,5 +1,5 @@
 //! Reading a run folder (design §9): `summary.csv`, `timeseries.csv`, `logins.csv`,
-//! `run.json` and `scenario.toml`, into plain data the charts draw.
+//! `run.json`, `scenario.toml` and `segments.csv`, into plain data the charts draw.
 //!
 //! The reader is strict about what it needs (file present, header columns, numbers
 //! that parse) and lenient about the rest: unknown metrics, scopes and columns are
@@ -24,6 +24,8 @@ pub const LOGINS_CSV: &str = "logins.csv";
 pub const RUN_JSON: &str = "run.json";
 /// Scenario as run.
 pub const SCENARIO_TOML: &str = "scenario.toml";
+/// Per-segment metrics (optional: folders of older versions lack it).
+pub const SEGMENTS_CSV: &str = "segments.csv";
 
 /// Everything the report needs from one run folder.
 #[derive(Debug, Clone)]
@@ -38,6 +40,8 @@ pub struct RunData {
     pub series: TimeSeries,
     /// `logins.csv`.
     pub logins: Vec<LoginCount>,
+    /// `segments.csv` as `(segment, row)`, when the folder has one.
+    pub segments: Vec<(String, SummaryRow)>,
     /// `scenario.toml`, when the folder has one.
     pub scenario_toml: Option<String>,
 }
@@ -55,6 +59,12 @@ impl RunData {
         let series =
             TimeSeries::parse(&dir.join(TIMESERIES_CSV), &read(&dir.join(TIMESERIES_CSV))?)?;
         let logins = parse_logins(&dir.join(LOGINS_CSV), &read(&dir.join(LOGINS_CSV))?)?;
+        let segments_path = dir.join(SEGMENTS_CSV);
+        let segments = if segments_path.exists() {
+            parse_segments(&segments_path, &read(&segments_path)?)?
+        } else {
+            Vec::new()
+        };
         let toml_path = dir.join(SCENARIO_TOML);
         let scenario_toml = if toml_path.exists() {
             Some(read(&toml_path)?)
@@ -67,9 +77,45 @@ impl RunData {
             summary,
             series,
             logins,
+            segments,
             scenario_toml,
         })
     }
+}
+
+const SEGMENTS_HEADER: [&str; 6] = [
+    "segment",
+    "metric",
+    "scope",
+    "value",
+    "ci95_low",
+    "ci95_high",
+];
+
+/// Parses `segments.csv`: `(segment, row)` in file order.
+///
+/// # Errors
+/// [`ReportError::Malformed`] as [`Summary::parse`].
+pub fn parse_segments(path: &Path, text: &str) -> Result<Vec<(String, SummaryRow)>, ReportError> {
+    let mut reader = csv_reader(text);
+    expect_header(path, &mut reader, &SEGMENTS_HEADER)?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(path, &e))?;
+        let line = line_of(&record);
+        let field = |i: usize| record.get(i).unwrap_or("").trim();
+        let value = number(path, line, "value", field(3))?;
+        let low = optional_number(path, line, "ci95_low", field(4))?;
+        let high = optional_number(path, line, "ci95_high", field(5))?;
+        let row = SummaryRow {
+            metric: field(1).to_string(),
+            scope: field(2).to_string(),
+            value,
+            ci95: low.zip(high),
+        };
+        rows.push((field(0).to_string(), row));
+    }
+    Ok(rows)
 }
 
 fn read(path: &Path) -> Result<String, ReportError> {

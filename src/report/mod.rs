@@ -46,8 +46,8 @@ pub use data::RunData;
 pub use error::ReportError;
 
 use chart::{
-    AsLoad, CompareRates, CompareSeries, LoggedInUsers, LoginLatency, LoginPaths, PromptCauses,
-    ReauthOverTime, Rendered, SessionEndings, ValidSessions, render,
+    AsLoad, BrowserPrompts, CompareRates, CompareSeries, LoggedInUsers, LoginLatency, LoginPaths,
+    PromptCauses, ReauthOverTime, Rendered, SessionEndings, ValidSessions, render,
 };
 
 /// Name of the report page in a run folder.
@@ -80,7 +80,7 @@ pub fn render_run(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
 /// # Errors
 /// [`ReportError::Draw`] when plotters fails.
 pub fn run_charts(run: &RunData) -> Result<Vec<Rendered>, ReportError> {
-    Ok(vec![
+    let mut charts = vec![
         render(&ValidSessions { run })?,
         render(&LoggedInUsers { run })?,
         render(&SessionEndings { run })?,
@@ -89,7 +89,11 @@ pub fn run_charts(run: &RunData) -> Result<Vec<Rendered>, ReportError> {
         render(&AsLoad { run })?,
         render(&PromptCauses { run })?,
         render(&ReauthOverTime { run })?,
-    ])
+    ];
+    if BrowserPrompts::applies(run) {
+        charts.push(render(&BrowserPrompts { run })?);
+    }
+    Ok(charts)
 }
 
 /// Overlays the runs `runs` (label, run folder) and writes the comparison charts

@@ -32,6 +32,7 @@ name = "spa"
 kind = "spa_implicit"
 token_lifetime = "5m"
 refresh_tokens = { enabled = true, absolute_lifetime = "2d", idle_lifetime = "1d" }
+token_cache = "local_storage"
 [[apps]]
 name = "phone"
 kind = "native"

@@ -12,7 +12,7 @@ use crate::report::data::{RunData, Summary, scope_label};
 use crate::report::style::{self, FILL_COLOURS};
 
 /// The causes: (metric, legend label), in the order of `summary.csv`.
-pub const CAUSES: [(&str, &str); 9] = [
+pub const CAUSES: [(&str, &str); 10] = [
     ("interactive_logins_by_first_login", "first login"),
     ("interactive_logins_by_as_idle_timeout", "AS idle timeout"),
     (
@@ -31,10 +31,12 @@ pub const CAUSES: [(&str, &str); 9] = [
         "interactive_logins_by_refresh_token_revoked",
         "refresh token revoked",
     ),
+    ("interactive_logins_by_storage_purged", "storage purged"),
 ];
 
 /// Colours beyond the seven Okabe–Ito fills: grey for first logins (not a
-/// loss), then two darker tones for the refresh-token causes.
+/// loss), then two darker tones for the last causes (refresh token revoked,
+/// storage purged).
 const FIRST: RGBColor = RGBColor(200, 200, 200);
 const EXTRA: [RGBColor; 2] = [RGBColor(90, 60, 30), RGBColor(60, 60, 60)];
 

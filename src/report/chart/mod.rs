@@ -9,6 +9,7 @@
 //! "no data" note.
 
 mod bars;
+mod browsers;
 mod causes;
 mod compare;
 mod endings;
@@ -32,6 +33,7 @@ use super::style::{
     self, Dash, FONT, LABEL_SIZE, LineStyle, Marker, PLOT_HEIGHT, TITLE_SIZE, WIDTH,
 };
 
+pub use browsers::BrowserPrompts;
 pub use causes::PromptCauses;
 pub use compare::{CompareRates, CompareSeries};
 pub use endings::SessionEndings;
