@@ -231,6 +231,27 @@ fn multi_app_spa_implicit_shards_merge_exactly() {
     check_exact(&Case::multi(tmp.path(), 1), tmp.path(), "multi");
 }
 
+/// The bundled browser mix, with private windows and SPA tokens in local
+/// storage (Safari purges them): shards merge into the unsharded bytes.
+#[test]
+fn browser_mix_shards_merge_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = Case {
+        file: Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/browsers.toml"),
+        sets: [
+            "simulation.users=200",
+            "simulation.duration=5d",
+            "simulation.warmup=10d",
+            "simulation.replicas=2",
+            "users.private_browsing_share=0.2",
+            "apps.0.token_cache=local_storage",
+        ]
+        .map(String::from)
+        .to_vec(),
+    };
+    check_exact(&case, tmp.path(), "browsers");
+}
+
 #[test]
 fn multi_app_with_two_replicas_merges_exactly() {
     let tmp = tempfile::tempdir().unwrap();
