@@ -166,9 +166,20 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
         let kinds: Vec<String> = mix.iter().map(browser).collect();
         t += &format!("  browsers: {}\n", kinds.join(", "));
     }
+    if u.devices != [(1, 1.0)] {
+        let devices: Vec<String> = u
+            .devices
+            .iter()
+            .map(|(n, x)| format!("{n} {}", pct(*x)))
+            .collect();
+        t += &format!(
+            "  devices per user: {} (each its own browser; visits spread evenly over them)\n",
+            devices.join(", ")
+        );
+    }
     if u.private_browsing_share > 0.0 {
         t += &format!(
-            "  private windows: {} of users (every cookie and all storage last until the browser closes)\n",
+            "  private windows: {} of devices (every cookie and all storage last until the browser closes)\n",
             pct(u.private_browsing_share)
         );
     }

@@ -181,7 +181,9 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
         };
         per_visit += a.visit_share * hops;
     }
-    let events_per_user_day = v * per_visit + closes + resets + clears;
+    // Each device closes and is cleared at the users.* rates.
+    let devices: f64 = u.devices.iter().map(|&(n, x)| f64::from(n) * x).sum();
+    let events_per_user_day = v * per_visit + (closes + clears) * devices + resets;
     // Users start at times spread evenly over the warm-up: on average each
     // simulates half of it before the measured window.
     let days = (s.simulation.duration as f64 + s.simulation.warmup as f64 / 2.0) / day;

@@ -112,7 +112,11 @@ impl UserWorld<'_> {
             dwell_end: 0,
             logout: LogoutKind::As,
         });
-        self.visited[app as usize] = true;
+        // Apps visited in the measured window (a visit under way at the end of
+        // the warm-up belongs to the warm-up).
+        if self.metrics.measuring {
+            self.visited[app as usize] = true;
+        }
         self.count(app, AppCounter::Visits, now);
         if protected {
             self.count(app, AppCounter::ProtectedVisits, now);

@@ -160,6 +160,8 @@ pub struct ModelConfig {
     pub browser_mix: bool,
     /// Share of users browsing in a private window.
     pub private_share: f64,
+    /// Devices per user with cumulative shares (last is 1).
+    pub device_cumulative: Vec<(u32, f64)>,
 }
 
 impl ModelConfig {
@@ -261,6 +263,15 @@ impl ModelConfig {
             browsers: browser_mix(s).into_iter().map(|b| b.0).collect(),
             browser_mix: s.users.browsers.is_some(),
             private_share: s.users.private_browsing_share,
+            device_cumulative: {
+                let c = cumulative(s.users.devices.iter().map(|d| d.1));
+                s.users
+                    .devices
+                    .iter()
+                    .zip(c)
+                    .map(|(d, p)| (d.0, p))
+                    .collect()
+            },
         }
     }
 }

@@ -177,6 +177,12 @@ fn write_users(out: &mut String, s: &Scenario) -> std::fmt::Result {
         "private_browsing_share = {}",
         number(u.private_browsing_share)
     )?;
+    let devices: Vec<String> = u
+        .devices
+        .iter()
+        .map(|(n, x)| format!("{n} = {}", number(*x)))
+        .collect();
+    writeln!(out, "devices = {{ {} }}", devices.join(", "))?;
     if let Some(mix) = &u.browsers {
         write_browsers(out, mix)?;
     }

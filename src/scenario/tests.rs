@@ -161,6 +161,7 @@ fn almost_empty_file_loads_with_every_default() {
             visit_rate: RateDistribution::Constant,
             browsers: None,
             private_browsing_share: 0.0,
+            devices: vec![(1, 1.0)],
         }
     );
 }
@@ -1389,5 +1390,24 @@ fn browser_refusals_name_the_key_and_what_is_accepted() {
     refused(
         &with("[users]\nprivate_browsing_share = 1.5\n"),
         "error: scenarios/x.toml: users.private_browsing_share: 1.5 is above the limit of 1; use a share from 0 to 1",
+    );
+}
+
+#[test]
+fn devices_are_counts_to_shares_summing_to_one() {
+    let s = ok(&with("[users]\ndevices = { 2 = 0.25, 1 = 0.75 }\n"));
+    assert_eq!(s.users.devices, vec![(1, 0.75), (2, 0.25)]);
+    assert_eq!(from_str(&to_toml(&s), "again.toml", &[]).unwrap(), s);
+    refused(
+        &with("[users]\ndevices = { 0 = 1.0 }\n"),
+        "error: scenarios/x.toml: users.devices.0: \"0\" is not a number of devices; use a table of device counts (1 to 16) to shares summing to 1, e.g. devices = { 1 = 0.6, 2 = 0.4 }",
+    );
+    refused(
+        &with("[users]\ndevices = { 1 = 0.5, 2 = 0.4 }\n"),
+        "error: scenarios/x.toml: users.devices: shares sum to 0.9; they must sum to 1",
+    );
+    refused(
+        &with("[users]\ndevices = 2\n"),
+        "error: scenarios/x.toml: users.devices: expected a table, found the integer 2; use a table of device counts (1 to 16) to shares summing to 1, e.g. devices = { 1 = 0.6, 2 = 0.4 }",
     );
 }

@@ -446,11 +446,19 @@ pub struct UsersConfig {
     /// the legacy `third_party_cookies_blocked` / `_partitioned` shares (refused
     /// together with `browsers`).
     pub browsers: Option<Vec<BrowserShare>>,
-    /// `users.private_browsing_share`: share of users browsing in a private
-    /// window, drawn once per user: every cookie and all storage last until
+    /// `users.private_browsing_share`: share of devices browsing in a private
+    /// window, drawn once per device: every cookie and all storage last until
     /// the browser closes. Default 0.
     pub private_browsing_share: f64,
+    /// `users.devices`: number of devices → share of users, summing to 1,
+    /// drawn once per user, counts from 1 to [`MAX_DEVICES`]. Each device is
+    /// a browser of its own; the user's visits are spread evenly over them.
+    /// Default `{ 1 = 1.0 }`.
+    pub devices: Vec<(u32, f64)>,
 }
+
+/// Most devices one user may have (`users.devices`).
+pub const MAX_DEVICES: u32 = 16;
 
 impl Scenario {
     /// Name of the connection, as written in `users.connections`.

@@ -806,6 +806,7 @@ fn read_users(
     let daily_profile = read_daily_profile(p, &mut s);
     let visit_rate = read_rate_distribution(p, &mut s);
     let private_browsing_share = s.number(p, "private_browsing_share", 0.0, 1.0);
+    let devices = read_devices(p, &mut s);
     let browsers = match browser_definitions {
         Some(defined) => super::browsers::read_mix(p, &mut s, defined, &legacy_set),
         None => {
@@ -832,7 +833,55 @@ fn read_users(
         visit_rate: visit_rate?,
         browsers: browsers?,
         private_browsing_share: private_browsing_share?,
+        devices: devices?,
     })
+}
+
+/// `users.devices`: a count of devices (1 to [`MAX_DEVICES`]) → share of
+/// users, summing to 1; stored by count.
+fn read_devices(p: &mut Problems, s: &mut Section) -> Option<Vec<(u32, f64)>> {
+    let key = s.key("devices");
+    let accepted = format!(
+        "use a table of device counts (1 to {MAX_DEVICES}) to shares summing to 1, e.g. devices = {{ 1 = 0.6, 2 = 0.4 }}"
+    );
+    let table = match s.get("devices") {
+        None => return Some(vec![(1, 1.0)]),
+        Some(Value::Table(t)) if !t.is_empty() => t,
+        Some(other) => {
+            p.at(
+                &key,
+                format!("expected a table, found {}; {accepted}", describe(other)),
+            );
+            return None;
+        }
+    };
+    let mut out = Some(Vec::new());
+    for (count, value) in table {
+        let d_key = child(&key, count);
+        let n = count
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=MAX_DEVICES).contains(n));
+        if n.is_none() {
+            p.at(
+                &d_key,
+                format!("\"{count}\" is not a number of devices; {accepted}"),
+            );
+        }
+        let share = number_value(p, &d_key, value, 1.0);
+        match (n, share, out.as_mut()) {
+            (Some(n), Some(x), Some(list)) => list.push((n, x)),
+            _ => out = None,
+        }
+    }
+    let mut list = out?;
+    list.sort_by_key(|d| d.0);
+    let sum: f64 = list.iter().map(|d| d.1).sum();
+    if (sum - 1.0).abs() > SHARE_TOLERANCE {
+        p.at(&key, format!("shares sum to {sum}; they must sum to 1"));
+        return None;
+    }
+    Some(list)
 }
 
 /// Two shares of one population (browsers, logouts) whose sum must not exceed 1.

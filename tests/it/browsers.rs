@@ -362,3 +362,52 @@ fn a_browser_mix_run_is_byte_identical_on_one_or_two_threads() {
         );
     }
 }
+
+/// With k devices sharing a user's visits evenly, each device (its own
+/// browser, its own AS session) sees Poisson visits at λ/k: a visit
+/// re-authenticates when its device's last visit is more than the AS idle
+/// timeout T ago, e^{−λT/k}.
+#[test]
+fn with_k_devices_each_device_sees_lambda_over_k() {
+    let toml = |devices: &str| {
+        format!(
+            r#"
+[simulation]
+users = 1500
+warmup = "10d"
+duration = "40d"
+seed = 5
+[authorization_server]
+plan = "enterprise"
+idle_timeout = "1d"
+absolute_timeout = "365d"
+[[apps]]
+name = "web"
+kind = "regular_web"
+local_session = {{ idle_timeout = "1s", absolute_timeout = "1s" }}
+[users]
+visits_per_day = 1.0
+protected_share = 1.0
+visit_length = "1m"
+devices = {devices}
+"#
+        )
+    };
+    for (devices, k) in [
+        ("{ 1 = 1.0 }", 1.0),
+        ("{ 2 = 1.0 }", 2.0),
+        ("{ 3 = 1.0 }", 3.0),
+    ] {
+        let s = from_str(&toml(devices), "devices.toml", &[]).unwrap();
+        let m = simulate(&s, 2);
+        let protected = m.app_total(AppCounter::ProtectedVisits);
+        let first = m.app_total(AppCounter::FirstLogins);
+        let reauth = m.app_total(AppCounter::Reauthentications) as f64;
+        let n = (protected - first) as f64;
+        assert_share(reauth, n, (-1.0f64 / k).exp(), devices);
+        assert_eq!(
+            m.global_value(ssosim::metrics::GlobalCounter::Devices),
+            1500 * k as u64
+        );
+    }
+}
