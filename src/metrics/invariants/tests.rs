@@ -281,7 +281,7 @@ fn time_series_fire() {
         let tiers = m.layout.tiers();
         rebuild(m, &|s, _, _| s[tiers * samples + 3] -= 1_000);
     });
-    fires("more valid than users", "more than the 60 users", |m| {
+    fires("more valid than users", "more than the 60 devices", |m| {
         rebuild(m, &|s, _, _| s[2] += 1_000);
     });
     fires("valid at the end", "sessions_alive_at_end", |m| {
