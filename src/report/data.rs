@@ -1,5 +1,5 @@
 //! Reading a run folder (design §9): `summary.csv`, `timeseries.csv`, `logins.csv`,
-//! `run.json`, `scenario.toml` and `segments.csv`, into plain data the charts draw.
+//! `run.json` and `scenario.toml`, into plain data the charts draw.
 //!
 //! The reader is strict about what it needs (file present, header columns, numbers
 //! that parse) and lenient about the rest: unknown metrics, scopes and columns are
@@ -24,8 +24,10 @@ pub const LOGINS_CSV: &str = "logins.csv";
 pub const RUN_JSON: &str = "run.json";
 /// Scenario as run.
 pub const SCENARIO_TOML: &str = "scenario.toml";
-/// Per-segment metrics (optional: folders of older versions lack it).
+/// Headline metrics by segment of users.
 pub const SEGMENTS_CSV: &str = "segments.csv";
+/// Per-user histograms.
+pub const DISTRIBUTIONS_CSV: &str = "distributions.csv";
 
 /// Everything the report needs from one run folder.
 #[derive(Debug, Clone)]
@@ -40,10 +42,12 @@ pub struct RunData {
     pub series: TimeSeries,
     /// `logins.csv`.
     pub logins: Vec<LoginCount>,
-    /// `segments.csv` as `(segment, row)`, when the folder has one.
-    pub segments: Vec<(String, SummaryRow)>,
     /// `scenario.toml`, when the folder has one.
     pub scenario_toml: Option<String>,
+    /// `segments.csv` (empty when the folder has none: older runs).
+    pub segments: Segments,
+    /// `distributions.csv` (empty when the folder has none: older runs).
+    pub distributions: Vec<Distribution>,
 }
 
 impl RunData {
@@ -51,25 +55,26 @@ impl RunData {
     ///
     /// # Errors
     /// [`ReportError::Read`] when a required file is missing or unreadable,
-    /// [`ReportError::Malformed`] when one breaks the contract. `scenario.toml` is
-    /// optional: without it the report says so.
+    /// [`ReportError::Malformed`] when one breaks the contract. `scenario.toml`,
+    /// `segments.csv` and `distributions.csv` are optional: without them the
+    /// report says so or leaves their part out.
     pub fn load(dir: &Path) -> Result<Self, ReportError> {
         let meta = RunMeta::parse(&dir.join(RUN_JSON), &read(&dir.join(RUN_JSON))?)?;
         let summary = Summary::parse(&dir.join(SUMMARY_CSV), &read(&dir.join(SUMMARY_CSV))?)?;
         let series =
             TimeSeries::parse(&dir.join(TIMESERIES_CSV), &read(&dir.join(TIMESERIES_CSV))?)?;
         let logins = parse_logins(&dir.join(LOGINS_CSV), &read(&dir.join(LOGINS_CSV))?)?;
-        let segments_path = dir.join(SEGMENTS_CSV);
-        let segments = if segments_path.exists() {
-            parse_segments(&segments_path, &read(&segments_path)?)?
-        } else {
-            Vec::new()
-        };
         let toml_path = dir.join(SCENARIO_TOML);
-        let scenario_toml = if toml_path.exists() {
-            Some(read(&toml_path)?)
-        } else {
-            None
+        let scenario_toml = optional(&toml_path)?;
+        let segments_path = dir.join(SEGMENTS_CSV);
+        let segments = match optional(&segments_path)? {
+            Some(text) => Segments::parse(&segments_path, &text)?,
+            None => Segments::default(),
+        };
+        let dist_path = dir.join(DISTRIBUTIONS_CSV);
+        let distributions = match optional(&dist_path)? {
+            Some(text) => parse_distributions(&dist_path, &text)?,
+            None => Vec::new(),
         };
         Ok(Self {
             dir: dir.to_path_buf(),
@@ -77,45 +82,36 @@ impl RunData {
             summary,
             series,
             logins,
-            segments,
             scenario_toml,
+            segments,
+            distributions,
         })
     }
 }
 
-const SEGMENTS_HEADER: [&str; 6] = [
-    "segment",
-    "metric",
-    "scope",
-    "value",
-    "ci95_low",
-    "ci95_high",
-];
-
-/// Parses `segments.csv`: `(segment, row)` in file order.
+/// `summary.csv` and `segments.csv` (empty when absent) of the run folder
+/// `dir`: what `ssosim compare` reads.
 ///
 /// # Errors
-/// [`ReportError::Malformed`] as [`Summary::parse`].
-pub fn parse_segments(path: &Path, text: &str) -> Result<Vec<(String, SummaryRow)>, ReportError> {
-    let mut reader = csv_reader(text);
-    expect_header(path, &mut reader, &SEGMENTS_HEADER)?;
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(path, &e))?;
-        let line = line_of(&record);
-        let field = |i: usize| record.get(i).unwrap_or("").trim();
-        let value = number(path, line, "value", field(3))?;
-        let low = optional_number(path, line, "ci95_low", field(4))?;
-        let high = optional_number(path, line, "ci95_high", field(5))?;
-        let row = SummaryRow {
-            metric: field(1).to_string(),
-            scope: field(2).to_string(),
-            value,
-            ci95: low.zip(high),
-        };
-        rows.push((field(0).to_string(), row));
+/// As [`RunData::load`] for these two files.
+pub fn load_tables(dir: &Path) -> Result<(Summary, Segments), ReportError> {
+    let path = dir.join(SUMMARY_CSV);
+    let summary = Summary::parse(&path, &read(&path)?)?;
+    let path = dir.join(SEGMENTS_CSV);
+    let segments = match optional(&path)? {
+        Some(text) => Segments::parse(&path, &text)?,
+        None => Segments::default(),
+    };
+    Ok((summary, segments))
+}
+
+/// The text of `path`, or `None` when there is no such file.
+fn optional(path: &Path) -> Result<Option<String>, ReportError> {
+    if path.exists() {
+        read(path).map(Some)
+    } else {
+        Ok(None)
     }
-    Ok(rows)
 }
 
 fn read(path: &Path) -> Result<String, ReportError> {
@@ -224,17 +220,7 @@ impl Summary {
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(path, &e))?;
-            let line = line_of(&record);
-            let field = |i: usize| record.get(i).unwrap_or("").trim();
-            let value = number(path, line, "value", field(2))?;
-            let low = optional_number(path, line, "ci95_low", field(3))?;
-            let high = optional_number(path, line, "ci95_high", field(4))?;
-            rows.push(SummaryRow {
-                metric: field(0).to_string(),
-                scope: field(1).to_string(),
-                value,
-                ci95: low.zip(high),
-            });
+            rows.push(summary_row(path, &record, 0)?);
         }
         Ok(Self { rows })
     }
@@ -264,6 +250,126 @@ impl Summary {
             .filter(|s| s.starts_with("app:"))
             .collect()
     }
+}
+
+/// The `metric,scope,value,ci95_low,ci95_high` fields of `record` from column `at` on.
+fn summary_row(
+    path: &Path,
+    record: &csv::StringRecord,
+    at: usize,
+) -> Result<SummaryRow, ReportError> {
+    let line = line_of(record);
+    let field = |i: usize| record.get(at + i).unwrap_or("").trim();
+    let value = number(path, line, "value", field(2))?;
+    let low = optional_number(path, line, "ci95_low", field(3))?;
+    let high = optional_number(path, line, "ci95_high", field(4))?;
+    Ok(SummaryRow {
+        metric: field(0).to_string(),
+        scope: field(1).to_string(),
+        value,
+        ci95: low.zip(high),
+    })
+}
+
+/// `segments.csv`: the headline metrics of each segment of users (issue 13),
+/// rows in file order.
+#[derive(Debug, Clone, Default)]
+pub struct Segments {
+    /// `(segment, row)`, in file order.
+    pub rows: Vec<(String, SummaryRow)>,
+}
+
+const SEGMENTS_HEADER: [&str; 6] = [
+    "segment",
+    "metric",
+    "scope",
+    "value",
+    "ci95_low",
+    "ci95_high",
+];
+
+impl Segments {
+    /// Parses the text of `segments.csv`; `path` only names it in errors.
+    ///
+    /// # Errors
+    /// [`ReportError::Malformed`] on a wrong header or a bad number.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
+        let mut reader = csv_reader(text);
+        expect_header(path, &mut reader, &SEGMENTS_HEADER)?;
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(path, &e))?;
+            let segment = record.get(0).unwrap_or("").trim().to_string();
+            rows.push((segment, summary_row(path, &record, 1)?));
+        }
+        Ok(Self { rows })
+    }
+
+    /// The segments, in order of first appearance (`connection=password`, …).
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for (s, _) in &self.rows {
+            if !names.contains(&s.as_str()) {
+                names.push(s);
+            }
+        }
+        names
+    }
+
+    /// The row of `metric` (scope `all`) for `segment`.
+    pub fn get(&self, segment: &str, metric: &str) -> Option<&SummaryRow> {
+        self.rows
+            .iter()
+            .find(|(s, r)| s == segment && r.metric == metric && r.scope == "all")
+            .map(|(_, r)| r)
+    }
+}
+
+/// One row of `distributions.csv`: how many users had exactly `count` of
+/// `metric` at `scope` in the measured window (summed over replicas).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Distribution {
+    /// `interactive_logins`, `silent_auth_failures` or `sessions_lost`.
+    pub metric: String,
+    /// `all`, `as` or `app:<name>`.
+    pub scope: String,
+    /// The per-user count.
+    pub count: u64,
+    /// Users (times replicas) with exactly that count.
+    pub users: u64,
+}
+
+const DISTRIBUTIONS_HEADER: [&str; 4] = ["metric", "scope", "count", "users"];
+
+/// Parses the text of `distributions.csv`; `path` only names it in errors.
+///
+/// # Errors
+/// [`ReportError::Malformed`] on a wrong header or a count that is not a whole number.
+pub fn parse_distributions(path: &Path, text: &str) -> Result<Vec<Distribution>, ReportError> {
+    let mut reader = csv_reader(text);
+    expect_header(path, &mut reader, &DISTRIBUTIONS_HEADER)?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(path, &e))?;
+        let line = line_of(&record);
+        let field = |i: usize| record.get(i).unwrap_or("").trim();
+        let whole = |i: usize, name: &str| {
+            field(i).parse::<u64>().map_err(|_| {
+                malformed(
+                    path,
+                    line,
+                    format!("{name} `{}` is not a whole number", field(i)),
+                )
+            })
+        };
+        rows.push(Distribution {
+            metric: field(0).to_string(),
+            scope: field(1).to_string(),
+            count: whole(2, "count")?,
+            users: whole(3, "users")?,
+        });
+    }
+    Ok(rows)
 }
 
 /// Keeps the tier scopes (`as`, `idp:*`, `app:*`) of `scopes`, deduplicated, as,
@@ -644,6 +750,35 @@ mod tests {
         assert_eq!(t.get("all", "visits").len(), 1);
         assert_eq!(t.get("as", "valid_sessions")[0].band, None);
         assert!(t.get("nope", "valid_sessions").is_empty());
+    }
+
+    #[test]
+    fn segments_and_distributions_read_back() {
+        let s = Segments::parse(
+            Path::new("segments.csv"),
+            "segment,metric,scope,value,ci95_low,ci95_high\n\
+             connection=password,reauth_rate,all,0.06,0.05,0.07\n\
+             cookies=blocked,reauth_rate,all,0.1,,\n",
+        )
+        .unwrap();
+        assert_eq!(s.names(), ["connection=password", "cookies=blocked"]);
+        assert_eq!(
+            s.get("connection=password", "reauth_rate").unwrap().ci95,
+            Some((0.05, 0.07))
+        );
+        let d = parse_distributions(
+            Path::new("distributions.csv"),
+            "metric,scope,count,users\ninteractive_logins,all,2,393\n",
+        )
+        .unwrap();
+        assert_eq!((d[0].count, d[0].users), (2, 393));
+        let e = parse_distributions(
+            Path::new("distributions.csv"),
+            "metric,scope,count,users\ninteractive_logins,all,2.5,393\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("line 2") && e.contains("count `2.5`"), "{e}");
     }
 
     #[test]

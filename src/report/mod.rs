@@ -14,6 +14,7 @@
 //! | `as_load.{png,svg}` | `/authorize` and `/oauth/token` requests per second |
 //! | `prompt_causes.{png,svg}` | why users typed their credentials again, per app |
 //! | `reauth_over_time.{png,svg}` | reauth rate per day (or week), the warm-up shaded |
+//! | `prompt_tails.{png,svg}` | share of users by their number of prompts in the measured window |
 //! | `report.html` | key settings, headline and per-app tables, all of the above inlined, a sample user's first login as an SVG sequence diagram, the scenario |
 //!
 //! [`render_comparison`] overlays several runs (`ssosim compare`, `ssosim sweep`)
@@ -47,7 +48,7 @@ pub use error::ReportError;
 
 use chart::{
     AsLoad, BrowserPrompts, CompareRates, CompareSeries, LoggedInUsers, LoginLatency, LoginPaths,
-    PromptCauses, ReauthOverTime, Rendered, SessionEndings, ValidSessions, render,
+    PromptCauses, PromptTails, ReauthOverTime, Rendered, SessionEndings, ValidSessions, render,
 };
 
 /// Name of the report page in a run folder.
@@ -89,6 +90,7 @@ pub fn run_charts(run: &RunData) -> Result<Vec<Rendered>, ReportError> {
         render(&AsLoad { run })?,
         render(&PromptCauses { run })?,
         render(&ReauthOverTime { run })?,
+        render(&PromptTails { run })?,
     ];
     if BrowserPrompts::applies(run) {
         charts.push(render(&BrowserPrompts { run })?);
@@ -197,16 +199,19 @@ fn write(path: &Path, bytes: &[u8]) -> Result<PathBuf, ReportError> {
     Ok(path.to_path_buf())
 }
 
+/// The stem of the chart [`render_run`] adds after [`RUN_CHART_STEMS`] for
+/// a run with a browser mix (`browser=` segments).
+pub const BROWSER_CHART_STEM: &str = "prompts_by_browser";
+
 /// The file stems [`render_run`] draws, in report order.
-pub fn run_chart_stems() -> [&'static str; 8] {
-    [
-        "sessions",
-        "logged_in_users",
-        "session_endings",
-        "login_paths",
-        "login_latency",
-        "as_load",
-        "prompt_causes",
-        "reauth_over_time",
-    ]
-}
+pub const RUN_CHART_STEMS: [&str; 9] = [
+    "sessions",
+    "logged_in_users",
+    "session_endings",
+    "login_paths",
+    "login_latency",
+    "as_load",
+    "prompt_causes",
+    "reauth_over_time",
+    "prompt_tails",
+];

@@ -11,16 +11,19 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The charts every run draws, in report order.
-const STEMS: [&str; 8] = [
-    "sessions",
-    "logged_in_users",
-    "session_endings",
-    "login_paths",
-    "login_latency",
-    "as_load",
-    "prompt_causes",
-    "reauth_over_time",
-];
+/// The charts every run folder gets, as the library lists them.
+const STEMS: [&str; 9] = ssosim::report::RUN_CHART_STEMS;
+
+/// The charts of the run folder `dir`: every run's, and the browser chart
+/// when its `segments.csv` has a browser mix.
+fn stems(dir: &Path) -> Vec<&'static str> {
+    let mut stems = STEMS.to_vec();
+    let segments = fs::read_to_string(dir.join("segments.csv")).unwrap_or_default();
+    if segments.contains("\nbrowser=") {
+        stems.push(ssosim::report::BROWSER_CHART_STEM);
+    }
+    stems
+}
 
 fn ssosim(args: &[&str]) {
     let out = Command::new(env!("CARGO_BIN_EXE_ssosim"))
@@ -85,7 +88,7 @@ fn svg_size(path: &Path) -> (u32, u32) {
 fn check_run_folder(dir: &Path) -> BTreeMap<&'static str, (u32, u32)> {
     let html = fs::read_to_string(dir.join("report.html")).expect("report.html");
     let mut sizes = BTreeMap::new();
-    for stem in STEMS {
+    for stem in stems(dir) {
         let png = dir.join(format!("{stem}.png"));
         let size = png_size(&png);
         assert_eq!(size.0, ssosim::report::style::WIDTH, "{}", png.display());
@@ -127,7 +130,7 @@ fn check_run_folder(dir: &Path) -> BTreeMap<&'static str, (u32, u32)> {
     );
     assert_eq!(
         html.matches("src=\"data:image/png;base64,").count(),
-        STEMS.len()
+        stems(dir).len()
     );
     assert!(
         html.match_indices("href=\"")
@@ -147,7 +150,7 @@ fn check_run_folder(dir: &Path) -> BTreeMap<&'static str, (u32, u32)> {
 /// Every file the charts step writes, with its bytes.
 fn chart_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
-    for stem in STEMS {
+    for stem in stems(dir) {
         for ext in ["png", "svg"] {
             let name = format!("{stem}.{ext}");
             files.insert(name.clone(), fs::read(dir.join(&name)).unwrap());
@@ -278,6 +281,28 @@ fn two_apps_with_replicas() {
         html.contains("Left out, with no session: app spa."),
         "an implicit SPA has no local session: no empty bar, named in the caption"
     );
+    // The causes of the prompts under the headline, each cause's count as in
+    // summary.csv; the segments of users in their own table.
+    assert!(html.contains("Why users typed their credentials again"));
+    let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+    let closes = summary
+        .lines()
+        .find(|l| l.starts_with("interactive_logins_by_browser_close,all,"))
+        .and_then(|l| l.split(',').nth(2))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap();
+    assert!(
+        closes > 0.0,
+        "two closes a day drop the session-only AS cookie"
+    );
+    assert!(html.contains("interactive_<wbr>logins_<wbr>by_<wbr>browser_<wbr>close"));
+    assert!(html.contains("By segment of users"));
+    for segment in ["connection=google", "cookies=blocked"] {
+        assert!(
+            html.contains(segment),
+            "{segment} missing from the segments table"
+        );
+    }
     // The bands are drawn: translucent fills in the sessions chart.
     let sessions = fs::read_to_string(out.join("sessions.svg")).unwrap();
     assert!(

@@ -25,12 +25,15 @@ pub struct BrowserPrompts<'a> {
 impl BrowserPrompts<'_> {
     /// True when the run has browser segments (a `users.browsers` mix).
     pub fn applies(run: &RunData) -> bool {
-        run.segments.iter().any(|(s, _)| s.starts_with("browser="))
+        run.segments
+            .rows
+            .iter()
+            .any(|(s, _)| s.starts_with("browser="))
     }
 
     /// `(browser, value, interval, users)` in `segments.csv` order.
     fn rows(&self) -> Vec<(String, f64, Option<(f64, f64)>, f64)> {
-        let segs = &self.run.segments;
+        let segs = &self.run.segments.rows;
         segs.iter()
             .filter(|(s, r)| s.starts_with("browser=") && r.metric == METRIC && r.scope == "all")
             .map(|(s, r)| {
@@ -47,7 +50,7 @@ impl BrowserPrompts<'_> {
 
 impl Figure for BrowserPrompts<'_> {
     fn stem(&self) -> &'static str {
-        "prompts_by_browser"
+        crate::report::BROWSER_CHART_STEM
     }
 
     fn title(&self) -> String {

@@ -19,6 +19,7 @@ mod lines;
 mod load;
 mod sessions;
 mod steady;
+mod tails;
 mod text;
 mod users;
 
@@ -34,7 +35,7 @@ use super::style::{
 };
 
 pub use browsers::BrowserPrompts;
-pub use causes::PromptCauses;
+pub use causes::{PromptCauses, label as cause_label};
 pub use compare::{CompareRates, CompareSeries};
 pub use endings::SessionEndings;
 pub use entry::LoginPaths;
@@ -42,6 +43,7 @@ pub use latency::LoginLatency;
 pub use load::AsLoad;
 pub use sessions::ValidSessions;
 pub use steady::ReauthOverTime;
+pub use tails::PromptTails;
 pub use users::LoggedInUsers;
 
 /// Why plotters gave up, as text (backends have different error types).
