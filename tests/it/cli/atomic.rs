@@ -15,8 +15,11 @@ fn first_run(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let snap = snapshot(&dir.join("out"));
-    // The seven data files, eight charts in PNG and SVG, and the report.
-    assert_eq!(snap.len(), 7 + 16 + 1);
+    // The seven data files, every chart in PNG and SVG, and the report.
+    assert_eq!(
+        snap.len(),
+        7 + 2 * ssosim::report::RUN_CHART_STEMS.len() + 1
+    );
     snap
 }
 
