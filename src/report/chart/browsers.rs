@@ -15,6 +15,18 @@ use crate::report::style::{self, BLUE};
 /// The metric drawn.
 const METRIC: &str = "interactive_logins_per_user_month";
 
+/// One browser kind's figure.
+struct Row {
+    /// The kind's name.
+    browser: String,
+    /// Prompts per user-month.
+    value: f64,
+    /// Its 95 % interval, with replicas.
+    interval: Option<(f64, f64)>,
+    /// Users of the kind (mean over replicas).
+    users: f64,
+}
+
 /// One bar per browser kind.
 #[derive(Debug, Clone, Copy)]
 pub struct BrowserPrompts<'a> {
@@ -31,8 +43,8 @@ impl BrowserPrompts<'_> {
             .any(|(s, _)| s.starts_with("browser="))
     }
 
-    /// `(browser, value, interval, users)` in `segments.csv` order.
-    fn rows(&self) -> Vec<(String, f64, Option<(f64, f64)>, f64)> {
+    /// The kinds in `segments.csv` order.
+    fn rows(&self) -> Vec<Row> {
         let segs = &self.run.segments.rows;
         segs.iter()
             .filter(|(s, r)| s.starts_with("browser=") && r.metric == METRIC && r.scope == "all")
@@ -41,8 +53,12 @@ impl BrowserPrompts<'_> {
                     .iter()
                     .find(|(t, u)| t == s && u.metric == "users")
                     .map_or(0.0, |(_, u)| u.value);
-                let name = s.trim_start_matches("browser=").to_string();
-                (name, r.value, r.ci95, users)
+                Row {
+                    browser: s.trim_start_matches("browser=").to_string(),
+                    value: r.value,
+                    interval: r.ci95,
+                    users,
+                }
             })
             .collect()
     }
@@ -61,11 +77,12 @@ impl Figure for BrowserPrompts<'_> {
         let rows = self.rows();
         let parts: Vec<String> = rows
             .iter()
-            .map(|(b, v, _, users)| {
+            .map(|r| {
                 format!(
-                    "{b} {} ({} users)",
-                    style::significant(*v, 3),
-                    style::number(users.round())
+                    "{} {} ({} users)",
+                    r.browser,
+                    style::significant(r.value, 3),
+                    style::number(r.users.round())
                 )
             })
             .collect();
@@ -81,9 +98,12 @@ impl Figure for BrowserPrompts<'_> {
         let bars: Vec<Bar> = self
             .rows()
             .into_iter()
-            .map(|(label, value, interval, _)| Bar {
-                label,
-                value: Some(BarValue { value, interval }),
+            .map(|r| Bar {
+                label: r.browser,
+                value: Some(BarValue {
+                    value: r.value,
+                    interval: r.interval,
+                }),
                 note: String::new(),
             })
             .collect();
