@@ -151,15 +151,22 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
         .map(|(c, x)| format!("{} {}", s.connection_name(*c), pct(*x)))
         .collect();
     t += &format!("  connections: {}\n", connections.join(", "));
+    // With a browser mix, each kind's policy is on the browsers line.
+    let cookies = match u.browsers {
+        None => format!(
+            "{} block third-party cookies, ",
+            pct(u.third_party_cookies_blocked)
+        ),
+        Some(_) => String::new(),
+    };
     t += &format!(
-        "  users: {} visits/day ({} protected, {} each), {} browser closes/day, {} logout, {} password resets/year, {} block third-party cookies, {} per prompt\n",
+        "  users: {} visits/day ({} protected, {} each), {} browser closes/day, {} logout, {} password resets/year, {cookies}{} per prompt\n",
         u.visits_per_day,
         pct(u.protected_share),
         Dur(u.visit_length),
         u.browser_closes_per_day,
         pct(u.logout_share),
         u.password_resets_per_year,
-        pct(u.third_party_cookies_blocked),
         u.login_think_time
     );
     if let Some(mix) = &u.browsers {
