@@ -1,5 +1,6 @@
 //! Chart 6: authorization-server load over time.
 
+use crate::metrics::catalog;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -44,8 +45,8 @@ pub struct AsLoad<'a> {
 }
 
 const COLUMNS: [(&str, &str); 2] = [
-    ("authorize_requests", "/authorize"),
-    ("token_requests", "/oauth/token"),
+    (catalog::AUTHORIZE_REQUESTS.name, "/authorize"),
+    (catalog::TOKEN_REQUESTS.name, "/oauth/token"),
 ];
 
 impl AsLoad<'_> {
@@ -96,8 +97,8 @@ impl Figure for AsLoad<'_> {
         let s = &self.run.summary;
         let figure = |metric: &str| s.value(metric, "as").map(style::number);
         if let (Some(mean), Some(peak)) = (
-            figure("authorize_requests_per_s_mean"),
-            figure("authorize_requests_per_s_peak"),
+            figure(catalog::AUTHORIZE_REQUESTS_PER_S_MEAN.name),
+            figure(catalog::AUTHORIZE_REQUESTS_PER_S_PEAK.name),
         ) {
             let over = if self.run.meta.replicas > 1 {
                 " (means over replicas)"
