@@ -8,7 +8,7 @@
 use super::estimate::estimate;
 use super::{CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, replicas_override};
 use crate::runner::num_cpus;
-use crate::scenario::{Scenario, SessionPolicy, to_toml};
+use crate::scenario::{BrowserShare, Scenario, SessionPolicy, to_toml};
 use crate::time::Dur;
 use clap::Args;
 use std::io::Write;
@@ -131,8 +131,10 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
             format!("local session {}", policy(&app.local_session))
         } else {
             format!(
-                "no local session, tokens renewed every {}",
-                Dur(app.token_lifetime.min(app.id_token_lifetime))
+                "no local session, tokens renewed every {}, kept in {} (hint cookie {})",
+                Dur(app.token_lifetime.min(app.id_token_lifetime)),
+                app.token_cache.as_str(),
+                Dur(app.session_check_expiry)
             )
         };
         t += &format!(
@@ -149,17 +151,45 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
         .map(|(c, x)| format!("{} {}", s.connection_name(*c), pct(*x)))
         .collect();
     t += &format!("  connections: {}\n", connections.join(", "));
+    // With a browser mix, each kind's policy is on the browsers line.
+    let cookies = match u.browsers {
+        None => format!(
+            "{} block third-party cookies, ",
+            pct(u.third_party_cookies_blocked)
+        ),
+        Some(_) => String::new(),
+    };
     t += &format!(
-        "  users: {} visits/day ({} protected, {} each), {} browser closes/day, {} logout, {} password resets/year, {} block third-party cookies, {} per prompt\n",
+        "  users: {} visits/day ({} protected, {} each), {} browser closes/day, {} logout, {} password resets/year, {cookies}{} per prompt\n",
         u.visits_per_day,
         pct(u.protected_share),
         Dur(u.visit_length),
         u.browser_closes_per_day,
         pct(u.logout_share),
         u.password_resets_per_year,
-        pct(u.third_party_cookies_blocked),
         u.login_think_time
     );
+    if let Some(mix) = &u.browsers {
+        let kinds: Vec<String> = mix.iter().map(browser).collect();
+        t += &format!("  browsers: {}\n", kinds.join(", "));
+    }
+    if u.devices != [(1, 1.0)] {
+        let devices: Vec<String> = u
+            .devices
+            .iter()
+            .map(|(n, x)| format!("{n} {}", pct(*x)))
+            .collect();
+        t += &format!(
+            "  devices per user: {} (each its own browser; visits spread evenly over them)\n",
+            devices.join(", ")
+        );
+    }
+    if u.private_browsing_share > 0.0 {
+        t += &format!(
+            "  private windows: {} of devices (every cookie and all storage last until the browser closes)\n",
+            pct(u.private_browsing_share)
+        );
+    }
     let e = estimate(s, threads);
     t += &format!(
         "  expected events (estimate): about {} per replica, {:.1} per user-day\n",
@@ -178,6 +208,26 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
         t += &format!("  warning: {reason}\n");
     }
     t
+}
+
+/// "safari 19.8% (third-party cookies blocked, script storage purged after
+/// 7d unvisited, script cookies at most 7d)".
+fn browser(b: &BrowserShare) -> String {
+    let p = &b.profile;
+    let mut policies = vec![format!(
+        "third-party cookies {}",
+        p.third_party_cookies.as_str()
+    )];
+    if let Some(cap) = p.script_storage_cap {
+        policies.push(format!(
+            "script storage purged after {} unvisited",
+            Dur(cap)
+        ));
+    }
+    if let Some(cap) = p.script_cookie_cap {
+        policies.push(format!("script cookies at most {}", Dur(cap)));
+    }
+    format!("{} {} ({})", p.name, pct(b.share), policies.join(", "))
 }
 
 #[cfg(test)]

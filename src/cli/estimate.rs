@@ -15,6 +15,7 @@
 //! | `spa_implicit`, silent authentication (success, or anonymous page) | 4 |
 //! | `spa_implicit`, protected page after `login_required`: SSO / interactive | 8 / 14 (+6, +4) |
 //! | logout at the end of the dwell (code grant / `spa_implicit`) | 6 / 4 (+2 federated) |
+//! | `spa_implicit` with a `memory` cache and no hint cookie: anonymous page / protected page | 2 / 6 or 12 (+6, +4) |
 //!
 //! plus 2 events per visit (arrival, dwell end) and 3 per token renewal. The
 //! chance that a local or AS session is still valid at a visit is that of a
@@ -35,7 +36,7 @@
 //! on storezero (30 days, 20 000 users): 27 / 71 / 48 / 91 MB peak for 1 thread
 //! × 1 replica / 1 × 3 / 2 × 1 / 2 × 3, against estimates of 28 / 69 / 48 / 90.
 
-use crate::scenario::{Connection, CookieKind, Scenario};
+use crate::scenario::{Connection, CookieKind, CookiePolicy, Scenario, TokenCache};
 use crate::time::{DAY, SECOND};
 
 /// Base memory of a run besides its accumulators, in bytes (measured: 5.2 MB
@@ -96,7 +97,14 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
     let blocked = if s.authorization_server.custom_domain {
         0.0
     } else {
-        u.third_party_cookies_blocked + u.third_party_cookies_partitioned
+        match &u.browsers {
+            Some(mix) => mix
+                .iter()
+                .filter(|b| b.profile.third_party_cookies != CookiePolicy::Allowed)
+                .map(|b| b.share)
+                .sum(),
+            None => u.third_party_cookies_blocked + u.third_party_cookies_partitioned,
+        }
     };
     let clears = u.cookie_clears_per_month / 30.0;
     let extra_login = idp * 6.0 + if s.authorization_server.mfa { 4.0 } else { 0.0 };
@@ -144,12 +152,23 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
             let renew_every = a.token_lifetime.min(a.id_token_lifetime).max(1);
             let renewals = (u.visit_length.saturating_sub(1) / renew_every) as f64;
             let with_tokens = silent + (1.0 - silent) * p;
-            let without_refresh = 4.0
+            let checked = 4.0
                 + (1.0 - silent) * p * after_failure
                 + with_tokens * renewals * 3.0
                 + p * logout * (4.0 + federated);
+            // Without its hint cookie a memory-cache SDK skips the iframe: a
+            // protected page goes to /authorize, an anonymous one is served.
+            // The cookie lives while a visit came within its life.
+            let stored = a.token_cache == TokenCache::LocalStorage;
+            let hint = if stored {
+                1.0
+            } else {
+                1.0 - (-v * a.visit_share * a.session_check_expiry as f64 / day).exp()
+            };
+            let unchecked = 2.0 + p * (after_failure + renewals * 3.0 + logout * (4.0 + federated));
+            let without_refresh = hint * checked + (1.0 - hint) * unchecked;
             let rt = a.refresh_tokens;
-            if rt.enabled {
+            if rt.enabled && stored {
                 // A load exchanges the refresh token (4 hops with the shell);
                 // a refused one costs 2 hops, then the flow without it.
                 let ends = day / rt.absolute_lifetime as f64 + clears + p * logout;
@@ -162,7 +181,9 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
         };
         per_visit += a.visit_share * hops;
     }
-    let events_per_user_day = v * per_visit + closes + resets + clears;
+    // Each device closes and is cleared at the users.* rates.
+    let devices: f64 = u.devices.iter().map(|&(n, x)| f64::from(n) * x).sum();
+    let events_per_user_day = v * per_visit + (closes + clears) * devices + resets;
     // Users start at times spread evenly over the warm-up: on average each
     // simulates half of it before the measured window.
     let days = (s.simulation.duration as f64 + s.simulation.warmup as f64 / 2.0) / day;

@@ -99,6 +99,7 @@ metrics! {
     REAUTH_RATE = "reauth_rate", Share, Ratio, "re-authentications per protected visit";
     SILENT_AUTH_FAILURE_SHARE = "silent_auth_failure_share", Share, Ratio, "share of silent attempts answered login_required, before-first-login ones left out";
     SSO_SHARE = "sso_share", Share, Ratio, "sso_logins / (sso_logins + interactive_logins): logins that needed no prompt";
+    DEVICES = "devices", Count, Sum, "simulated devices, each a browser of its own (users.devices)";
     BROWSER_CLOSES = "browser_closes", Count, Sum, "browser closes";
     PASSWORD_RESETS = "password_resets", Count, Sum, "password resets (password users only)";
     COOKIE_CLEARS = "cookie_clears", Count, Sum, "users deleting all cookies and site data";

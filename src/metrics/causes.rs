@@ -30,6 +30,10 @@ pub enum Cause {
     RefreshTokenExpired,
     /// The refresh-token family was revoked (reuse detection).
     RefreshTokenRevoked,
+    /// The browser deleted the storage where the SPA kept its refresh token:
+    /// the site was not visited for longer than the browser's script-storage
+    /// cap (Safari ITP).
+    StoragePurged,
     /// The browser blocks third-party cookies: no AS cookie in the iframe.
     ThirdPartyCookiesBlocked,
     /// The browser partitions third-party cookies: the iframe's jar has no AS cookie.
@@ -38,7 +42,7 @@ pub enum Cause {
 
 impl Cause {
     /// Number of causes.
-    pub const COUNT: usize = 11;
+    pub const COUNT: usize = 12;
 
     /// How charts and tables name the cause ("AS idle timeout"); the tier a
     /// timeout belongs to is the family's (the AS for logins, the IdP for IdP
@@ -56,6 +60,7 @@ impl Cause {
             Cause::RefreshTokenRevoked => "refresh token revoked",
             Cause::ThirdPartyCookiesBlocked => "third-party cookies blocked",
             Cause::ThirdPartyCookiesPartitioned => "third-party cookies partitioned",
+            Cause::StoragePurged => "storage purged",
         }
     }
 }
@@ -74,7 +79,7 @@ pub enum Family {
 }
 
 /// `(cause, row name)` of interactive logins, in output order.
-const INTERACTIVE_ROWS: [(Cause, &str); 9] = [
+const INTERACTIVE_ROWS: [(Cause, &str); 10] = [
     (Cause::FirstLogin, "interactive_logins_by_first_login"),
     (Cause::IdleTimeout, "interactive_logins_by_as_idle_timeout"),
     (
@@ -93,10 +98,11 @@ const INTERACTIVE_ROWS: [(Cause, &str); 9] = [
         Cause::RefreshTokenRevoked,
         "interactive_logins_by_refresh_token_revoked",
     ),
+    (Cause::StoragePurged, "interactive_logins_by_storage_purged"),
 ];
 
 /// `(cause, row name)` of MFA prompts, in output order.
-const MFA_ROWS: [(Cause, &str); 9] = [
+const MFA_ROWS: [(Cause, &str); 10] = [
     (Cause::FirstLogin, "mfa_prompts_by_first_login"),
     (Cause::IdleTimeout, "mfa_prompts_by_as_idle_timeout"),
     (Cause::AbsoluteTimeout, "mfa_prompts_by_as_absolute_timeout"),
@@ -112,6 +118,7 @@ const MFA_ROWS: [(Cause, &str); 9] = [
         Cause::RefreshTokenRevoked,
         "mfa_prompts_by_refresh_token_revoked",
     ),
+    (Cause::StoragePurged, "mfa_prompts_by_storage_purged"),
 ];
 
 /// `(cause, row name)` of failed silent authentications, in output order.
@@ -295,7 +302,8 @@ mod tests {
             }
         }
         assert!(names.contains("interactive_logins_by_as_idle_timeout"));
-        assert_eq!(names.len(), 9 + 9 + 9 + 6);
+        assert_eq!(names.len(), 10 + 10 + 9 + 6);
+        assert!(names.contains("interactive_logins_by_storage_purged"));
         assert!(names.contains("idp_prompts_by_idle_timeout"));
         assert!(names.contains("silent_auth_failures_by_third_party_cookies_blocked"));
     }

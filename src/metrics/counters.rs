@@ -146,11 +146,13 @@ pub enum GlobalCounter {
     PasswordResets,
     /// Users deleting all cookies and site data.
     CookieClears,
+    /// Simulated devices (browsers): `users.devices` of each user.
+    Devices,
 }
 
 impl GlobalCounter {
     /// Number of global counters.
-    pub const COUNT: usize = 4;
+    pub const COUNT: usize = 5;
     /// Metric name.
     pub fn name(self) -> &'static str {
         match self {
@@ -158,6 +160,7 @@ impl GlobalCounter {
             GlobalCounter::BrowserCloses => "browser_closes",
             GlobalCounter::PasswordResets => "password_resets",
             GlobalCounter::CookieClears => "cookie_clears",
+            GlobalCounter::Devices => "devices",
         }
     }
 }

@@ -509,14 +509,18 @@ impl Checker<'_> {
                 );
             }
         }
+        // A first login is per browser: at most one per device.
+        let devices = u128::from(self.global(GlobalCounter::Devices));
         let first = ("first_logins over all apps", self.app_total(C::FirstLogins));
-        self.at_most("all", first, ("users", users));
+        self.at_most("all", first, ("devices", devices));
     }
 
     fn series(&mut self) {
         let l = self.layout();
         let samples = l.samples();
         let users = i128::from(self.global(GlobalCounter::Users));
+        // A browser reaches at most one session per tier.
+        let devices = i128::from(self.global(GlobalCounter::Devices));
         let at_end = l.end().is_multiple_of(l.sample_every);
         let (sessions, logged_in, counters) = self.m.series.raw();
         for kind in [Series::VALID, Series::ORPHANED] {
@@ -533,11 +537,11 @@ impl Checker<'_> {
                     self.fail(scope.clone(), format!("{x} {what} sessions at sample {k}"));
                 }
                 if kind == Series::VALID {
-                    if let Some((k, x)) = first_where(&values, |x| x > users) {
+                    if let Some((k, x)) = first_where(&values, |x| x > devices) {
                         self.fail(
                             scope.clone(),
                             format!(
-                                "{x} valid sessions at sample {k}, more than the {users} users"
+                                "{x} valid sessions at sample {k}, more than the {devices} devices"
                             ),
                         );
                     }

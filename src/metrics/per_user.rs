@@ -74,12 +74,14 @@ pub struct SegmentShape {
     pub cookies: usize,
     /// Activity quartiles (4 with gamma-distributed visit rates, else 0).
     pub quartiles: usize,
+    /// Browser kinds of `users.browsers` (0 without it).
+    pub browsers: usize,
 }
 
 impl SegmentShape {
     /// Number of segments over every dimension.
     pub fn len(&self) -> usize {
-        self.connections + self.cookies + self.quartiles
+        self.connections + self.cookies + self.quartiles + self.browsers
     }
     /// True when there is no segment at all.
     pub fn is_empty(&self) -> bool {
@@ -96,6 +98,8 @@ pub struct UserSegments {
     pub cookies: usize,
     /// Activity quartile (0..4), when quartiles exist.
     pub quartile: usize,
+    /// Index of the browser kind, when `users.browsers` is set.
+    pub browser: usize,
 }
 
 /// Per-user tallies, histograms and segment sums of a set of users.
@@ -155,13 +159,16 @@ impl PerUser {
             }
         }
         let s = self.shape;
-        // No allocation per user: at most three segments, the quartile's
-        // only when rates vary.
+        // No allocation per user: at most four segments, the quartile's
+        // only when rates vary, the browser's only with a browser mix.
         let quartile = (s.quartiles > 0).then(|| s.connections + s.cookies + seg.quartile);
+        let browser =
+            (s.browsers > 0).then(|| s.connections + s.cookies + s.quartiles + seg.browser);
         let ids = [
             Some(seg.connection),
             Some(s.connections + seg.cookies),
             quartile,
+            browser,
         ];
         for id in ids.into_iter().flatten() {
             let base = id * (1 + UserCounter::COUNT);
@@ -266,6 +273,7 @@ mod tests {
             connections: 2,
             cookies: 3,
             quartiles: 0,
+            browsers: 0,
         };
         let mut p = PerUser::new(2, shape);
         p.tally(UserCounter::InteractiveLogins, Some(1));
@@ -275,6 +283,7 @@ mod tests {
             connection: 1,
             cookies: 2,
             quartile: 0,
+            browser: 0,
         });
         p.end_user(UserSegments::default());
         let h = p.histogram(UserCounter::InteractiveLogins, TailScope::All);

@@ -100,6 +100,7 @@ impl UserWorld<'_> {
                 v.tokens = true;
             }
             self.issue_refresh_token(app, ctx.now());
+            self.set_hint_cookie(app, ctx.now());
             self.send(ctx, Msg::Page { app });
         }
     }

@@ -112,7 +112,11 @@ impl UserWorld<'_> {
             dwell_end: 0,
             logout: LogoutKind::As,
         });
-        self.visited[app as usize] = true;
+        // Apps visited in the measured window (a visit under way at the end of
+        // the warm-up belongs to the warm-up).
+        if self.metrics.measuring {
+            self.visited[app as usize] = true;
+        }
         self.count(app, AppCounter::Visits, now);
         if protected {
             self.count(app, AppCounter::ProtectedVisits, now);
@@ -183,9 +187,15 @@ impl UserWorld<'_> {
         }
     }
 
-    /// The single-page app loaded: it exchanges its stored refresh token when
-    /// it has one, otherwise runs silent authentication in a hidden iframe.
+    /// The single-page app loaded (after the browser's purge of storage left
+    /// unvisited past its cap): it exchanges its stored refresh token when it
+    /// has one; otherwise, unless the SDK skips its session check (`memory`
+    /// cache, no hint cookie: a protected page goes to a top-level
+    /// `/authorize`, an anonymous one is served without tokens), it runs
+    /// silent authentication in a hidden iframe.
     pub fn browser_spa_loaded(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
+        self.spa_page_load(app, now);
         if self.rt_client[app as usize].is_some() {
             self.send(
                 ctx,
@@ -194,6 +204,15 @@ impl UserWorld<'_> {
                     by: Exchanger::SpaLoad,
                 },
             );
+        } else if self.session_check_skipped(app, now) {
+            self.note(now, || {
+                "no auth0.is.authenticated cookie: the SDK skips its session check".to_string()
+            });
+            if self.browser.visit.is_some_and(|v| v.protected) {
+                self.send(ctx, Msg::Authorize { app });
+            } else {
+                self.page_served(ctx);
+            }
         } else {
             self.send(
                 ctx,
@@ -219,6 +238,7 @@ impl UserWorld<'_> {
     /// The page holds fresh tokens: a renewal schedules the next one; on
     /// load, the page is served.
     fn tokens_received(&mut self, app: u16, renewal: bool, ctx: &mut Context<'_, Event>) {
+        self.set_hint_cookie(app, ctx.now());
         if renewal {
             self.schedule_renewal(app, ctx);
         } else {
@@ -271,6 +291,9 @@ impl UserWorld<'_> {
         renewal: bool,
         ctx: &mut Context<'_, Event>,
     ) {
+        // The SDK's answer to `login_required` is a local logout: its cache
+        // and hint cookie go.
+        self.clear_hint_cookie(app);
         let Some(v) = &mut self.browser.visit else {
             return;
         };
@@ -313,6 +336,7 @@ impl UserWorld<'_> {
         // (the family stays valid server-side, unused, until it expires).
         self.refresh_token_lost(app, crate::metrics::Cause::Logout, now);
         self.forget_refresh_token(app, now);
+        self.clear_hint_cookie(app);
         if self.cfg.apps[app as usize].kind.uses_code_grant() {
             self.send(ctx, Msg::AppLogout { app });
         } else if kind == LogoutKind::AppOnly {
@@ -338,6 +362,7 @@ impl UserWorld<'_> {
     /// counts as abandoned (see [`UserWorld::visit_stopped`]).
     pub fn cut_visit(&mut self, now: u64) {
         if let Some(v) = self.browser.visit.take() {
+            self.spa_page_left(v.app, now);
             self.visit_stopped(v, now, "the browser closed");
             self.browser.epoch = self.browser.epoch.wrapping_add(1);
         }

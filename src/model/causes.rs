@@ -8,7 +8,7 @@
 //! - otherwise, of the AS session and the app's refresh token, the one that
 //!   ended last (had it lived on, no prompt would have been needed): its
 //!   cause (timeout, browser close, logout, password reset, cookie clear,
-//!   refresh token expired or revoked);
+//!   refresh token expired or revoked, storage purged);
 //! - a failed silent authentication whose iframe did not carry the AS cookie
 //!   is put down to the browser's third-party cookie policy first.
 //!
@@ -30,7 +30,7 @@ pub(super) struct Lost {
 }
 
 /// The cause of a session's end.
-fn cause_of(end: EndCause) -> Cause {
+pub(super) fn cause_of(end: EndCause) -> Cause {
     match end {
         EndCause::Idle => Cause::IdleTimeout,
         EndCause::Absolute => Cause::AbsoluteTimeout,
@@ -47,6 +47,12 @@ fn describe(l: Lost, what: &str) -> String {
         Cause::RefreshTokenExpired => return format!("refresh token expired at {}", Clock(l.at)),
         Cause::RefreshTokenRevoked => {
             return format!("refresh token revoked (reuse) at {}", Clock(l.at));
+        }
+        Cause::StoragePurged => {
+            return format!(
+                "refresh token deleted with the site's storage (script-storage cap) at {}",
+                Clock(l.at)
+            );
         }
         Cause::IdleTimeout => "idle timeout",
         Cause::AbsoluteTimeout => "absolute timeout",

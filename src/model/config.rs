@@ -1,10 +1,12 @@
 //! The scenario compiled into what the hot path reads: rates per millisecond,
 //! one session policy per tier, cumulative shares for draws.
 
+use super::user::ThirdPartyCookies;
 use crate::engine::rng::Z90;
 use crate::metrics::Layout;
 use crate::scenario::{
-    AppKind, Connection, Delay, RateDistribution, RefreshTokenPolicy, Scenario, SessionPolicy,
+    AppKind, Connection, CookiePolicy, Delay, RateDistribution, RefreshTokenPolicy, Scenario,
+    SessionPolicy, TokenCache,
 };
 use crate::time::{DAY, YEAR};
 
@@ -20,6 +22,25 @@ pub struct AppModel {
     pub token_lifetime: u64,
     /// Refresh tokens (`spa_implicit`, `native`); `enabled` false when off.
     pub refresh_tokens: RefreshTokenPolicy,
+    /// Where a `spa_implicit` app keeps its tokens across page loads.
+    pub token_cache: TokenCache,
+    /// Life of the SDK's `auth0.is.authenticated` hint cookie, ms.
+    pub session_check_expiry: u64,
+}
+
+/// One browser kind as the model sees it (`users.browsers`, or the legacy
+/// cookie shares as three anonymous kinds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrowserModel {
+    /// Name (the `browser=<name>` segment, traces).
+    pub name: String,
+    /// Third-party cookie policy in the silent-authentication iframe.
+    pub third_party: ThirdPartyCookies,
+    /// Script-writable storage is deleted after this long without a visit to
+    /// the site (Safari ITP), ms.
+    pub storage_cap: Option<u64>,
+    /// Longest life of a cookie set from JavaScript, ms.
+    pub cookie_cap: Option<u64>,
 }
 
 /// A delay as the hot path draws it: `median` ms, times `e^(σZ)` when `σ > 0`
@@ -92,10 +113,6 @@ pub struct ModelConfig {
     pub federated_logout_share: f64,
     /// Share of logouts that end only the app's local session.
     pub app_only_logout_share: f64,
-    /// Share of browsers blocking third-party cookies.
-    pub third_party_blocked: f64,
-    /// Share of browsers partitioning third-party cookies.
-    pub third_party_partitioned: f64,
     /// Cookie-and-site-data clears per ms.
     pub clear_rate: f64,
     /// MFA at each interactive login.
@@ -129,6 +146,22 @@ pub struct ModelConfig {
     pub app_cumulative: Vec<f64>,
     /// Connections with cumulative shares (last is 1).
     pub connection_cumulative: Vec<(Connection, f64)>,
+    /// Browser kinds: the mix of `users.browsers`, or without it the legacy
+    /// kinds `blocked`, `partitioned`, `allowed` in that order (so the draw is
+    /// the one the legacy shares always made).
+    pub browsers: Vec<BrowserModel>,
+    /// The order in which the draw walks `browsers`: kinds that block
+    /// third-party cookies, then those that partition them, then those that
+    /// allow them (scenario order within each), as the legacy shares did.
+    pub browser_draw_order: Vec<usize>,
+    /// Cumulative shares of `browsers` in draw order (last is 1).
+    pub browser_cumulative: Vec<f64>,
+    /// `users.browsers` is set: the `browser=<name>` segments exist.
+    pub browser_mix: bool,
+    /// Share of users browsing in a private window.
+    pub private_share: f64,
+    /// Devices per user with cumulative shares (last is 1).
+    pub device_cumulative: Vec<(u32, f64)>,
 }
 
 impl ModelConfig {
@@ -140,7 +173,11 @@ impl ModelConfig {
             duration: s.simulation.duration,
             warmup: s.simulation.warmup,
             sample_every: s.simulation.sample_every,
-            segments: super::segments::shape(s.identity_providers.len(), s.users.visit_rate),
+            segments: super::segments::shape(
+                s.identity_providers.len(),
+                s.users.visit_rate,
+                s.users.browsers.as_ref().map_or(0, Vec::len),
+            ),
         };
         let mut policies = vec![s.authorization_server.session];
         policies.extend(s.identity_providers.iter().map(|i| i.session));
@@ -175,8 +212,6 @@ impl ModelConfig {
             logout_share: s.users.logout_share,
             federated_logout_share: s.users.federated_logout_share,
             app_only_logout_share: s.users.app_only_logout_share,
-            third_party_blocked: s.users.third_party_cookies_blocked,
-            third_party_partitioned: s.users.third_party_cookies_partitioned,
             clear_rate: s.users.cookie_clears_per_month / (30 * DAY) as f64,
             mfa: s.authorization_server.mfa,
             mfa_remember: s.authorization_server.mfa_remember_browser,
@@ -201,6 +236,8 @@ impl ModelConfig {
                     kind: a.kind,
                     token_lifetime: a.token_lifetime.min(a.id_token_lifetime),
                     refresh_tokens: a.refresh_tokens,
+                    token_cache: a.token_cache,
+                    session_check_expiry: a.session_check_expiry,
                 })
                 .collect(),
             idp_names: s
@@ -218,6 +255,82 @@ impl ModelConfig {
                     .map(|(&(conn, _), p)| (conn, p))
                     .collect()
             },
+            browser_draw_order: draw_order(&browser_mix(s)),
+            browser_cumulative: {
+                let mix = browser_mix(s);
+                cumulative(draw_order(&mix).into_iter().map(|i| mix[i].1))
+            },
+            browsers: browser_mix(s).into_iter().map(|b| b.0).collect(),
+            browser_mix: s.users.browsers.is_some(),
+            private_share: s.users.private_browsing_share,
+            device_cumulative: {
+                let c = cumulative(s.users.devices.iter().map(|d| d.1));
+                s.users
+                    .devices
+                    .iter()
+                    .zip(c)
+                    .map(|(d, p)| (d.0, p))
+                    .collect()
+            },
+        }
+    }
+}
+
+/// Indices of `mix` in draw order: blocking kinds, partitioning kinds, then
+/// the others, each in scenario order. With one kind per policy the draw is
+/// then the legacy shares' draw (`u < blocked`, `u < blocked + partitioned`).
+fn draw_order(mix: &[(BrowserModel, f64)]) -> Vec<usize> {
+    let rank = |p: ThirdPartyCookies| match p {
+        ThirdPartyCookies::Blocked => 0,
+        ThirdPartyCookies::Partitioned => 1,
+        ThirdPartyCookies::Allowed => 2,
+    };
+    let mut order: Vec<usize> = (0..mix.len()).collect();
+    order.sort_by_key(|&i| rank(mix[i].0.third_party));
+    order
+}
+
+/// The browser kinds with their shares: `users.browsers`, or the legacy
+/// third-party cookie shares as three kinds without storage caps.
+fn browser_mix(s: &Scenario) -> Vec<(BrowserModel, f64)> {
+    let policy = |c: CookiePolicy| match c {
+        CookiePolicy::Allowed => ThirdPartyCookies::Allowed,
+        CookiePolicy::Blocked => ThirdPartyCookies::Blocked,
+        CookiePolicy::Partitioned => ThirdPartyCookies::Partitioned,
+    };
+    match &s.users.browsers {
+        Some(mix) => mix
+            .iter()
+            .map(|b| {
+                let p = &b.profile;
+                let model = BrowserModel {
+                    name: p.name.clone(),
+                    third_party: policy(p.third_party_cookies),
+                    storage_cap: p.script_storage_cap,
+                    cookie_cap: p.script_cookie_cap,
+                };
+                (model, b.share)
+            })
+            .collect(),
+        None => {
+            let blocked = s.users.third_party_cookies_blocked;
+            let partitioned = s.users.third_party_cookies_partitioned;
+            [
+                (CookiePolicy::Blocked, blocked),
+                (CookiePolicy::Partitioned, partitioned),
+                (CookiePolicy::Allowed, 1.0 - blocked - partitioned),
+            ]
+            .into_iter()
+            .map(|(c, share)| {
+                let model = BrowserModel {
+                    name: c.as_str().to_string(),
+                    third_party: policy(c),
+                    storage_cap: None,
+                    cookie_cap: None,
+                };
+                (model, share)
+            })
+            .collect()
         }
     }
 }

@@ -47,6 +47,7 @@ mod idp;
 mod logs;
 mod message;
 mod refresh;
+mod sdk;
 mod segments;
 mod session;
 mod trace;

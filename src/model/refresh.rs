@@ -83,7 +83,19 @@ impl UserWorld<'_> {
     /// Until when the token app `app` holds would be accepted, seen at `t`:
     /// the family's lifetimes, and for the token a rotation just replaced,
     /// the reuse interval. `None` when no exchange would succeed now.
+    /// A script-storage cap ends it at the purge of the SPA's storage.
     fn usable_until(&self, app: u16, t: u64) -> Option<u64> {
+        let mut until = self.token_alive_until(app)?;
+        if let Some(deadline) = self.storage_deadline(app) {
+            until = until.min(deadline);
+        }
+        (t < until).then_some(until)
+    }
+
+    /// Until when the AS would accept the token app `app` holds, by the
+    /// family's lifetimes and, for the token a rotation just replaced, the
+    /// reuse interval; `None` when it holds none or one already reused.
+    pub fn token_alive_until(&self, app: u16) -> Option<u64> {
         let a = app as usize;
         let (f, presented) = (self.rt_server[a]?, self.rt_client[a]?);
         let policy = self.cfg.apps[a].refresh_tokens;
@@ -91,14 +103,13 @@ impl UserWorld<'_> {
             .issued
             .saturating_add(policy.absolute_lifetime)
             .min(f.last_used.saturating_add(policy.idle_lifetime));
-        let until = if presented == f.version {
-            alive
+        if presented == f.version {
+            Some(alive)
         } else if presented + 1 == f.version {
-            alive.min(f.previous_valid_until)
+            Some(alive.min(f.previous_valid_until))
         } else {
-            return None;
-        };
-        (t < until).then_some(until)
+            None
+        }
     }
 
     /// Keeps the logged-in interval of app `app`'s refresh token in step with

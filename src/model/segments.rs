@@ -1,5 +1,6 @@
 //! The segments a user belongs to (issue 13, `segments.csv`): its
-//! connection, its browser's third-party cookie policy and, when visit rates
+//! connection, its browser's third-party cookie policy, its browser kind
+//! (with a `users.browsers` mix) and, when visit rates
 //! are gamma-distributed, its activity quartile — the quartile of its drawn
 //! rate in the gamma distribution itself (fixed thresholds, so a user's
 //! segment does not depend on the other users, and shards merge exactly).
@@ -9,9 +10,11 @@ use super::world::UserWorld;
 use crate::metrics::per_user::{SegmentShape, UserSegments};
 use crate::scenario::{Connection, RateDistribution};
 
-/// Segment dimensions of a scenario with `idps` IdPs.
-pub fn shape(idps: usize, rates: RateDistribution) -> SegmentShape {
+/// Segment dimensions of a scenario with `idps` IdPs and `browsers` kinds
+/// in its `users.browsers` mix (0 without one).
+pub fn shape(idps: usize, rates: RateDistribution, browsers: usize) -> SegmentShape {
     SegmentShape {
+        browsers,
         connections: 1 + idps,
         cookies: 3,
         quartiles: match rates {
@@ -53,6 +56,7 @@ impl UserWorld<'_> {
                 .iter()
                 .filter(|&&q| p.visits_per_day >= q)
                 .count(),
+            browser: p.browser.map_or(0, usize::from),
         }
     }
 }

@@ -1,10 +1,10 @@
-//! A user (design §6): a profile drawn once (connection, third-party cookie
-//! policy) and the random processes of its timeline — Poisson visits, browser
+//! A user (design §6): a profile drawn once (connection, browser kind) and the random processes of its timeline — Poisson visits, browser
 //! closes, password resets, cookie clears, per-visit choices and drawn delays
 //! (latencies, think and processing times) — each from its own ChaCha stream
 //! derived from (seed, replica, user id, purpose).
 
 use super::config::{ModelConfig, pick};
+use super::session::EndCause;
 use super::world::{Event, UserWorld};
 use crate::engine::rng::{self, exponential_ms};
 use crate::engine::{Context, Simulation};
@@ -27,6 +27,55 @@ const START: u64 = 6;
 const DELAYS: u64 = 7;
 // Purpose 8: the user's identity in the tenant log (`super::logs::LOG_IDENTITY`),
 // drawn only when the user is logged.
+/// What is drawn per device: whether it browses in a private window.
+const DEVICE: u64 = 9;
+/// How many devices the user has (`users.devices`).
+const DEVICES: u64 = 10;
+
+/// Which of the user's devices a timeline simulates (`users.devices`): each
+/// device is a browser of its own (cookies, storage, browser kind, private
+/// window), and the user's visits are spread evenly over them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Device {
+    /// 0 for the first device.
+    pub index: u32,
+    /// The user's number of devices.
+    pub count: u32,
+}
+
+impl Device {
+    /// A user's only device.
+    pub const ONLY: Device = Device { index: 0, count: 1 };
+
+    /// True for the user's last device, whose end closes the user's tallies.
+    pub fn is_last(self) -> bool {
+        self.index + 1 >= self.count
+    }
+
+    /// Entity of this device's random streams: the user's own for the first
+    /// device (one device draws what a user always drew), beyond it one that
+    /// no user id reaches (ids are below 2^30, device indices above bit 40).
+    fn entity(self, id: u64) -> u64 {
+        if self.index == 0 {
+            id
+        } else {
+            id | (u64::from(self.index) << 40)
+        }
+    }
+}
+
+/// How many devices user `id` has: drawn from its own stream when
+/// `users.devices` has several counts, else the only one.
+pub fn device_count(cfg: &ModelConfig, replica: u32, id: u64) -> u32 {
+    match cfg.device_cumulative.as_slice() {
+        [] => 1,
+        [(count, _)] => *count,
+        counts => {
+            let u = rng::unit(&mut rng::stream(cfg.seed, replica, id, DEVICES));
+            counts[pick(counts.iter().map(|c| c.1), u)].0
+        }
+    }
+}
 
 /// How a browser treats third-party cookies (drawn once per user).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +100,12 @@ pub struct UserProfile {
     /// Visits per day of this user: `visits_per_day`, or drawn from
     /// `visit_rate_distribution` (mean `visits_per_day`).
     pub visits_per_day: f64,
+    /// The browser kind (index into [`ModelConfig::browsers`]); `None` for a
+    /// scripted profile given only a cookie policy (no storage caps).
+    pub browser: Option<u16>,
+    /// The user browses in a private window: every cookie and all storage
+    /// last until the browser closes (`users.private_browsing_share`).
+    pub private: bool,
 }
 
 impl UserProfile {
@@ -60,7 +115,19 @@ impl UserProfile {
             connection,
             third_party_cookies,
             visits_per_day: f64::NAN,
+            browser: None,
+            private: false,
         }
+    }
+
+    /// A profile on the scenario's browser kind `name` (scripts, tests);
+    /// `None` when the scenario has no such kind.
+    pub fn on_browser(connection: Connection, cfg: &ModelConfig, name: &str) -> Option<Self> {
+        let i = cfg.browsers.iter().position(|b| b.name == name)?;
+        Some(UserProfile {
+            browser: Some(i as u16),
+            ..UserProfile::new(connection, cfg.browsers[i].third_party)
+        })
     }
 }
 
@@ -82,6 +149,8 @@ pub(super) struct User {
     /// [`start_in_warmup`]; 0 without warm-up, and for scripted users, whose
     /// visit times are absolute).
     pub start: u64,
+    /// Which of the user's devices this timeline is.
+    pub device: Device,
 }
 
 /// When a user's history starts in a warm-up of `warmup` ms: its age at the
@@ -100,34 +169,53 @@ pub fn start_in_warmup(r: &mut ChaCha8Rng, warmup: u64) -> u64 {
     warmup - age
 }
 
+/// The profile drawn from stream `r`: connection, browser kind, visit rate.
+fn draw_profile(cfg: &ModelConfig, r: &mut ChaCha8Rng) -> UserProfile {
+    let mean_rate = cfg.visit_rate * DAY as f64;
+    let c = pick(cfg.connection_cumulative.iter().map(|c| c.1), rng::unit(r));
+    // The browser kind, from the draw the legacy cookie shares always
+    // made: a mix of kinds with those policies gives the same users.
+    let drawn = pick(cfg.browser_cumulative.iter().copied(), rng::unit(r));
+    let browser = cfg.browser_draw_order[drawn];
+    let visits_per_day = match cfg.visit_rate_distribution {
+        RateDistribution::Constant => mean_rate,
+        RateDistribution::Gamma { shape } => rng::gamma(r, shape) * mean_rate / shape,
+    };
+    UserProfile {
+        connection: cfg.connection_cumulative[c].0,
+        third_party_cookies: cfg.browsers[browser].third_party,
+        visits_per_day,
+        browser: Some(browser as u16),
+        private: false,
+    }
+}
+
 impl User {
-    pub fn new(cfg: &ModelConfig, replica: u32, id: u64, profile: Option<UserProfile>) -> Self {
+    /// Device `device` of user `id`. What belongs to the user is drawn from
+    /// the user's streams (connection, visit rate, start, password resets);
+    /// what belongs to the device from the device's (browser kind, private
+    /// window, visits, closes, choices, clears, delays). The device sees the
+    /// user's visit rate divided by the number of devices.
+    pub fn new(
+        cfg: &ModelConfig,
+        replica: u32,
+        id: u64,
+        device: Device,
+        profile: Option<UserProfile>,
+    ) -> Self {
         let stream = |purpose| rng::stream(cfg.seed, replica, id, purpose);
-        let mean_rate = cfg.visit_rate * DAY as f64;
+        let on_device = |purpose| rng::stream(cfg.seed, replica, device.entity(id), purpose);
         let profile_given = profile;
         let mut profile = profile.unwrap_or_else(|| {
-            let mut r = stream(PROFILE);
-            let c = pick(
-                cfg.connection_cumulative.iter().map(|c| c.1),
-                rng::unit(&mut r),
-            );
-            let u = rng::unit(&mut r);
-            let third_party_cookies = if u < cfg.third_party_blocked {
-                ThirdPartyCookies::Blocked
-            } else if u < cfg.third_party_blocked + cfg.third_party_partitioned {
-                ThirdPartyCookies::Partitioned
-            } else {
-                ThirdPartyCookies::Allowed
-            };
-            let visits_per_day = match cfg.visit_rate_distribution {
-                RateDistribution::Constant => mean_rate,
-                RateDistribution::Gamma { shape } => rng::gamma(&mut r, shape) * mean_rate / shape,
-            };
-            UserProfile {
-                connection: cfg.connection_cumulative[c].0,
-                third_party_cookies,
-                visits_per_day,
+            let mut p = draw_profile(cfg, &mut stream(PROFILE));
+            if device.index > 0 {
+                let d = draw_profile(cfg, &mut on_device(PROFILE));
+                p.browser = d.browser;
+                p.third_party_cookies = d.third_party_cookies;
             }
+            p.private = cfg.private_share > 0.0
+                && rng::bernoulli(&mut on_device(DEVICE), cfg.private_share);
+            p
         });
         let start = if cfg.warmup > 0 && profile_given.is_none() {
             start_in_warmup(&mut stream(START), cfg.warmup)
@@ -135,18 +223,20 @@ impl User {
             0
         };
         if profile.visits_per_day.is_nan() {
-            profile.visits_per_day = mean_rate;
+            profile.visits_per_day = cfg.visit_rate * DAY as f64;
         }
+        let per_device = profile.visits_per_day / f64::from(device.count.max(1));
         User {
             profile,
-            arrivals: stream(ARRIVALS),
-            closes: stream(CLOSES),
+            arrivals: on_device(ARRIVALS),
+            closes: on_device(CLOSES),
             resets: stream(RESETS),
-            choices: stream(CHOICES),
-            clears: stream(CLEARS),
-            delays: stream(DELAYS),
-            visit_rate_peak: profile.visits_per_day / DAY as f64 * cfg.daily_peak,
+            choices: on_device(CHOICES),
+            clears: on_device(CLEARS),
+            delays: on_device(DELAYS),
+            visit_rate_peak: per_device / DAY as f64 * cfg.daily_peak,
             start,
+            device,
         }
     }
 
@@ -234,7 +324,12 @@ impl UserWorld<'_> {
         self.metrics.count_global(GlobalCounter::BrowserCloses);
         self.note(now, || "browser closes".to_string());
         self.cut_visit(now);
-        self.drop_cookies(now, false);
+        if self.user.profile.private {
+            // A private window keeps every cookie and all storage until it closes.
+            self.forget_browser_data(now, EndCause::BrowserClose);
+        } else {
+            self.drop_cookies(now, false, EndCause::BrowserClose);
+        }
         // An exchange's answer in flight is lost: the app keeps the token it had.
         for app in 0..self.cfg.apps.len() {
             self.refresh_reach(app as u16, now);
@@ -249,8 +344,12 @@ impl UserWorld<'_> {
         if let Some(d) = exponential_ms(&mut self.user.resets, self.cfg.reset_rate) {
             ctx.schedule_in(d, Event::PasswordReset);
         }
-        self.metrics.count_global(GlobalCounter::PasswordResets);
-        self.log(now, super::logs::LogKind::PasswordChanged, 0, 0, 0);
+        // One reset of the user, seen by each of its devices: counted (and
+        // logged) once.
+        if self.user.device.index == 0 {
+            self.metrics.count_global(GlobalCounter::PasswordResets);
+            self.log(now, super::logs::LogKind::PasswordChanged, 0, 0, 0);
+        }
         self.note(now, || "user resets the password".to_string());
         self.expire_as_sessions(now);
     }
@@ -266,12 +365,20 @@ impl UserWorld<'_> {
         }
         self.metrics.count_global(GlobalCounter::CookieClears);
         self.note(now, || "user clears cookies and site data".to_string());
-        self.drop_cookies(now, true);
+        self.forget_browser_data(now, EndCause::CookiesCleared);
+    }
+
+    /// Every cookie and all site data go (a cookie clear, a private window
+    /// closing): sessions the browser reached end by `why`, the MFA "remember"
+    /// cookie, the SDK's hint cookies and SPAs' stored refresh tokens go.
+    fn forget_browser_data(&mut self, now: u64, why: EndCause) {
+        self.drop_cookies(now, true, why);
         self.browser.mfa_remembered_until = 0;
-        for app in 0..self.cfg.apps.len() {
-            if !self.cfg.apps[app].kind.uses_code_grant() {
-                self.refresh_token_lost(app as u16, crate::metrics::Cause::CookieClear, now);
-                self.forget_refresh_token(app as u16, now);
+        for app in 0..self.cfg.apps.len() as u16 {
+            if !self.cfg.apps[app as usize].kind.uses_code_grant() {
+                self.refresh_token_lost(app, super::causes::cause_of(why), now);
+                self.forget_refresh_token(app, now);
+                self.clear_hint_cookie(app);
             }
         }
     }

@@ -22,7 +22,6 @@ impl UserWorld<'_> {
                 self.metrics.count_tier(tier, TierCounter::AliveAtWarmupEnd);
             }
         }
-        self.visited.iter_mut().for_each(|v| *v = false);
         if busy && let Some(v) = &mut self.browser.visit {
             v.resolved = true;
         }

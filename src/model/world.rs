@@ -9,7 +9,7 @@ use super::message::{Actor, Exchanger, Msg};
 use super::refresh::RefreshFamily;
 use super::session::{EndCause, Session};
 use super::trace::{LineKind, Outcome, TraceLine, UserScript};
-use super::user::User;
+use super::user::{Device, User, device_count};
 use crate::engine::{Context, Model, Simulation, rng};
 use crate::metrics::{AppCounter, GlobalCounter, Layout, Metrics, Series, TierCounter};
 use crate::scenario::{Connection, CookieKind, MAX_DURATION};
@@ -90,6 +90,10 @@ pub(super) struct UserWorld<'c> {
     pub idp_ever_logged_in: bool,
     /// Per app: how and when its last refresh token stopped working.
     pub rt_lost: Vec<Option<Lost>>,
+    /// Per app: its last page load, when the site was last visited (script-storage caps).
+    pub site_loaded: Vec<Option<u64>>,
+    /// Per app: until when the SDK's `auth0.is.authenticated` cookie lives (0: gone).
+    pub hint_until: Vec<u64>,
     /// Scripted visits instead of Poisson ones (tests and traces).
     pub script: Option<UserScript>,
     /// Scripted visits arrived so far.
@@ -100,6 +104,8 @@ pub(super) struct UserWorld<'c> {
     pub trace: Option<Vec<TraceLine>>,
     /// Tenant log records, when logging (`--logs`).
     pub logs: Option<LogBook>,
+    /// The user's segments, from its first device (browser kind included).
+    pub first_segments: crate::metrics::per_user::UserSegments,
 }
 
 impl<'c> UserWorld<'c> {
@@ -110,7 +116,7 @@ impl<'c> UserWorld<'c> {
             metrics: Metrics::new(cfg.layout),
             replica,
             user_id: 0,
-            user: User::new(cfg, replica, 0, None),
+            user: User::new(cfg, replica, 0, Device::ONLY, None),
             browser: Browser::default(),
             sessions: vec![None; tiers],
             orphans: Vec::new(),
@@ -124,26 +130,34 @@ impl<'c> UserWorld<'c> {
             idp_lost: None,
             idp_ever_logged_in: false,
             rt_lost: vec![None; cfg.apps.len()],
+            site_loaded: vec![None; cfg.apps.len()],
+            hint_until: vec![0; cfg.apps.len()],
             script: None,
             script_next: 0,
             script_started: 0,
             trace: None,
             logs: None,
+            first_segments: Default::default(),
         }
     }
 
-    /// Clears the per-user state for user `id` (keeping the memory).
-    fn reset(&mut self, id: u64) {
+    /// Clears the state for device `device` of user `id` (keeping the
+    /// memory). A later device of the same user keeps what is the user's:
+    /// the logged-in intervals and the apps visited.
+    fn reset(&mut self, id: u64, device: Device) {
         let profile = self.script.as_ref().and_then(|s| s.profile);
-        self.user = User::new(self.cfg, self.replica, id, profile);
+        self.user = User::new(self.cfg, self.replica, id, device, profile);
         self.user_id = id;
-        self.start_log(id);
+        if device.index == 0 {
+            self.reach.clear();
+            self.visited.iter_mut().for_each(|v| *v = false);
+            // One log identity and one sequence per user, over its devices.
+            self.start_log(id);
+        }
         self.browser = Browser::default();
         self.sessions.iter_mut().for_each(|s| *s = None);
         self.orphans.clear();
-        self.reach.clear();
         self.rt_reach.iter_mut().for_each(|r| *r = None);
-        self.visited.iter_mut().for_each(|v| *v = false);
         self.rt_server.iter_mut().for_each(|f| *f = None);
         self.rt_client.iter_mut().for_each(|c| *c = None);
         self.ever_logged_in = false;
@@ -151,6 +165,8 @@ impl<'c> UserWorld<'c> {
         self.idp_lost = None;
         self.idp_ever_logged_in = false;
         self.rt_lost.iter_mut().for_each(|l| *l = None);
+        self.site_loaded.iter_mut().for_each(|l| *l = None);
+        self.hint_until.iter_mut().for_each(|h| *h = 0);
         self.metrics.measuring = self.cfg.warmup == 0;
         self.script_next = 0;
         self.script_started = 0;
@@ -487,17 +503,12 @@ impl<'c> UserWorld<'c> {
     }
 
     /// Cookies are lost: on a browser close the session-only ones, when the
-    /// user clears cookies all of them. A session valid then ends
-    /// (`browser_close` or `cookies_cleared`) and lingers server-side,
+    /// user clears cookies (or a private window closes) all of them. A session
+    /// valid then ends (`cause`: `browser_close` or `cookies_cleared`) and lingers server-side,
     /// orphaned, until its natural expiry; it is never counted again. A
     /// native app's session lives in the app, not in the browser: neither
     /// reaches it.
-    pub fn drop_cookies(&mut self, t: u64, all: bool) {
-        let cause = if all {
-            EndCause::CookiesCleared
-        } else {
-            EndCause::BrowserClose
-        };
+    pub fn drop_cookies(&mut self, t: u64, all: bool, cause: EndCause) {
         for tier in 0..self.sessions.len() {
             if !self.cfg.browser_held[tier] {
                 continue;
@@ -544,9 +555,11 @@ impl<'c> UserWorld<'c> {
         self.end_orphans(Layout::AS_TIER, t);
     }
 
-    /// End of the timeline: sessions still valid are alive at the end, others
-    /// ended by their timeouts; intervals go to the time series.
-    fn finish(&mut self, end: u64) {
+    /// End of a device's timeline: sessions still valid are alive at the end,
+    /// others ended by their timeouts; intervals go to the time series. After
+    /// the user's last device, the user's own counts: logged in while any
+    /// device was, apps visited on any device, its tallies and segments.
+    fn finish(&mut self, end: u64, device: Device) {
         if let Some(v) = self.browser.visit {
             self.visit_stopped(v, end, "the simulation stopped");
         }
@@ -570,11 +583,18 @@ impl<'c> UserWorld<'c> {
                 .interval_in(&layout, Series::ORPHANED, tier, from, until);
         }
         // Logged-in users: union of the reachable AS and app validity
-        // intervals and of the usable refresh tokens.
+        // intervals and of the usable refresh tokens, over the devices.
         for app in 0..self.rt_reach.len() {
             if let Some(open) = self.rt_reach[app].take() {
                 self.reach.push(open);
             }
+        }
+        self.metrics.count_global(GlobalCounter::Devices);
+        if device.index == 0 {
+            self.first_segments = self.segments();
+        }
+        if !device.is_last() {
+            return;
         }
         self.reach.sort_unstable();
         let mut current: Option<(u64, u64)> = None;
@@ -597,8 +617,7 @@ impl<'c> UserWorld<'c> {
             }
         }
         self.metrics.count_global(GlobalCounter::Users);
-        let segments = self.segments();
-        self.metrics.per_user.end_user(segments);
+        self.metrics.per_user.end_user(self.first_segments);
     }
 
     /// Names of the tiers with a reachable valid session at `t` (traces, tests).
@@ -682,16 +701,30 @@ impl<'c> Simulator<'c> {
 
     /// Simulates user `id` from its start (drawn in the warm-up) to `until`
     /// and adds its metrics.
+    /// Each of the user's devices runs its own timeline, one after another.
     pub fn simulate(&mut self, id: u64, until: u64) {
-        self.sim.reset();
-        self.world.reset(id);
-        self.world.schedule_first_events(&mut self.sim);
-        let before = self.sim.processed();
-        let late_before = self.sim.late_events();
-        self.run_measured(until);
-        self.world.metrics.events += self.sim.processed() - before;
-        self.world.metrics.anomalies.late_events += self.sim.late_events() - late_before;
-        self.world.finish(until);
+        let count = self.devices(id);
+        for index in 0..count {
+            let device = Device { index, count };
+            self.sim.reset();
+            self.world.reset(id, device);
+            self.world.schedule_first_events(&mut self.sim);
+            let before = self.sim.processed();
+            let late_before = self.sim.late_events();
+            self.run_measured(until);
+            self.world.metrics.events += self.sim.processed() - before;
+            self.world.metrics.anomalies.late_events += self.sim.late_events() - late_before;
+            self.world.finish(until, device);
+        }
+    }
+
+    /// User `id`'s number of devices (1 for a scripted user).
+    fn devices(&self, id: u64) -> u32 {
+        if self.world.script.is_some() {
+            1
+        } else {
+            device_count(self.world.cfg, self.world.replica, id)
+        }
     }
 
     /// Like [`Simulator::simulate`], then returns the trace and the scopes
@@ -699,7 +732,11 @@ impl<'c> Simulator<'c> {
     pub fn trace(&mut self, id: u64, until: u64) -> (Vec<TraceLine>, Vec<String>) {
         self.world.trace = Some(Vec::new());
         self.sim.reset();
-        self.world.reset(id);
+        let device = Device {
+            index: 0,
+            count: self.devices(id),
+        };
+        self.world.reset(id, device);
         self.world.schedule_first_events(&mut self.sim);
         if self.world.cfg.warmup > 0 {
             let start = self.world.user.start;
@@ -714,7 +751,7 @@ impl<'c> Simulator<'c> {
             self.sim.run_until(&mut self.world, until);
         }
         let valid = self.world.valid_scopes(until);
-        self.world.finish(until);
+        self.world.finish(until, Device::ONLY);
         let mut lines = self.world.trace.take().unwrap_or_default();
         // Expiries are noted when discovered, at the time they happened: put
         // them in place (stable, so hops at equal times keep their order).

@@ -60,6 +60,9 @@ pub fn segment_names(s: &Scenario, m: &Metrics) -> Vec<String> {
     for q in 1..=shape.quartiles {
         names.push(format!("activity=q{q}"));
     }
+    if let Some(mix) = &s.users.browsers {
+        names.extend(mix.iter().map(|b| format!("browser={}", b.profile.name)));
+    }
     names
 }
 

@@ -167,6 +167,7 @@ fn sessions_lost_values(m: &Metrics) -> Values {
 
 fn global_values(m: &Metrics) -> Values {
     let mut v: Values = vec![
+        ("devices", m.global_value(GlobalCounter::Devices) as f64),
         (
             catalog::BROWSER_CLOSES.name,
             m.global_value(GlobalCounter::BrowserCloses) as f64,

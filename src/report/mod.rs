@@ -47,8 +47,9 @@ pub use data::RunData;
 pub use error::ReportError;
 
 use chart::{
-    AsLoad, CompareRates, CompareSeries, LoggedInUsers, LoginLatency, LoginPaths, PromptCauses,
-    PromptTails, ReauthOverTime, Rendered, SessionEndings, ValidSessions, rate_curves, render,
+    AsLoad, BrowserPrompts, CompareRates, CompareSeries, LoggedInUsers, LoginLatency, LoginPaths,
+    PromptCauses, PromptTails, ReauthOverTime, Rendered, SessionEndings, ValidSessions,
+    rate_curves, render,
 };
 
 /// Name of the report page in a run folder.
@@ -81,7 +82,7 @@ pub fn render_run(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
 /// # Errors
 /// [`ReportError::Draw`] when plotters fails.
 pub fn run_charts(run: &RunData) -> Result<Vec<Rendered>, ReportError> {
-    Ok(vec![
+    let mut charts = vec![
         render(&ValidSessions { run })?,
         render(&LoggedInUsers { run })?,
         render(&SessionEndings { run })?,
@@ -91,7 +92,11 @@ pub fn run_charts(run: &RunData) -> Result<Vec<Rendered>, ReportError> {
         render(&PromptCauses { run })?,
         render(&ReauthOverTime { run })?,
         render(&PromptTails { run })?,
-    ])
+    ];
+    if BrowserPrompts::applies(run) {
+        charts.push(render(&BrowserPrompts { run })?);
+    }
+    Ok(charts)
 }
 
 /// Overlays the runs `runs` (label, run folder) and writes the comparison charts
@@ -204,6 +209,10 @@ fn write(path: &Path, bytes: &[u8]) -> Result<PathBuf, ReportError> {
     })?;
     Ok(path.to_path_buf())
 }
+
+/// The stem of the chart [`render_run`] adds after [`RUN_CHART_STEMS`] for
+/// a run with a browser mix (`browser=` segments).
+pub const BROWSER_CHART_STEM: &str = "prompts_by_browser";
 
 /// The file stems [`render_run`] draws, in report order.
 pub const RUN_CHART_STEMS: [&str; 9] = [

@@ -93,6 +93,14 @@ fn write_app(out: &mut String, app: &AppConfig) -> std::fmt::Result {
         Dur(app.id_token_lifetime)
     )?;
     writeln!(out, "visit_share = {}", number(app.visit_share))?;
+    if !app.kind.uses_code_grant() {
+        writeln!(out, "token_cache = \"{}\"", app.token_cache.as_str())?;
+        writeln!(
+            out,
+            "session_check_expiry = \"{}\"",
+            Dur(app.session_check_expiry)
+        )?;
+    }
     let rt = &app.refresh_tokens;
     writeln!(
         out,
@@ -132,18 +140,22 @@ fn write_users(out: &mut String, s: &Scenario) -> std::fmt::Result {
         "password_resets_per_year = {}",
         number(u.password_resets_per_year)
     )?;
-    writeln!(
-        out,
-        "third_party_cookies_blocked = {}",
-        number(u.third_party_cookies_blocked)
-    )?;
+    if u.browsers.is_none() {
+        writeln!(
+            out,
+            "third_party_cookies_blocked = {}",
+            number(u.third_party_cookies_blocked)
+        )?;
+    }
     writeln!(out, "visit_length = \"{}\"", Dur(u.visit_length))?;
     writeln!(out, "login_think_time = {}", delay(u.login_think_time))?;
-    writeln!(
-        out,
-        "third_party_cookies_partitioned = {}",
-        number(u.third_party_cookies_partitioned)
-    )?;
+    if u.browsers.is_none() {
+        writeln!(
+            out,
+            "third_party_cookies_partitioned = {}",
+            number(u.third_party_cookies_partitioned)
+        )?;
+    }
     writeln!(
         out,
         "cookie_clears_per_month = {}",
@@ -157,12 +169,54 @@ fn write_users(out: &mut String, s: &Scenario) -> std::fmt::Result {
     let profile: Vec<String> = u.daily_profile.iter().map(|w| number(*w)).collect();
     writeln!(out, "daily_profile = [{}]", profile.join(", "))?;
     match u.visit_rate {
-        RateDistribution::Constant => writeln!(out, "visit_rate_distribution = \"constant\""),
+        RateDistribution::Constant => writeln!(out, "visit_rate_distribution = \"constant\"")?,
         RateDistribution::Gamma { shape } => {
             writeln!(out, "visit_rate_distribution = \"gamma\"")?;
-            writeln!(out, "visit_rate_shape = {}", number(shape))
+            writeln!(out, "visit_rate_shape = {}", number(shape))?
         }
     }
+    writeln!(
+        out,
+        "private_browsing_share = {}",
+        number(u.private_browsing_share)
+    )?;
+    let devices: Vec<String> = u
+        .devices
+        .iter()
+        .map(|(n, x)| format!("{n} = {}", number(*x)))
+        .collect();
+    writeln!(out, "devices = {{ {} }}", devices.join(", "))?;
+    if let Some(mix) = &u.browsers {
+        write_browsers(out, mix)?;
+    }
+    Ok(())
+}
+
+/// `users.browsers` and one `[browsers.<name>]` table per kind of the mix,
+/// every policy written.
+fn write_browsers(out: &mut String, mix: &[BrowserShare]) -> std::fmt::Result {
+    let shares: Vec<String> = mix
+        .iter()
+        .map(|b| format!("{} = {}", b.profile.name, number(b.share)))
+        .collect();
+    writeln!(out, "browsers = {{ {} }}", shares.join(", "))?;
+    let cap = |c: Option<u64>| c.map_or("none".to_string(), |d| Dur(d).to_string());
+    for b in mix {
+        let p = &b.profile;
+        writeln!(out, "\n[browsers.{}]", p.name)?;
+        writeln!(
+            out,
+            "third_party_cookies = \"{}\"",
+            p.third_party_cookies.as_str()
+        )?;
+        writeln!(
+            out,
+            "script_storage_cap = \"{}\"",
+            cap(p.script_storage_cap)
+        )?;
+        writeln!(out, "script_cookie_cap = \"{}\"", cap(p.script_cookie_cap))?;
+    }
+    Ok(())
 }
 
 /// A delay: `"40ms"` for a constant, `{ median = "8s", p90 = "30s" }` otherwise.

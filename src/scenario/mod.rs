@@ -6,6 +6,7 @@
 //! the dotted key and what is accepted (`error`). `canonical` prints a scenario back
 //! as TOML.
 
+mod browsers;
 mod canonical;
 mod error;
 mod load;
@@ -15,6 +16,7 @@ mod suggest;
 mod types;
 mod validate;
 
+pub use browsers::{DEFAULT_MIX, built_in, built_in_names};
 pub use canonical::to_toml;
 pub use error::{Origin, Place, Problem, ScenarioError};
 pub use load::{MAX_SCENARIO_BYTES, from_str, load};

@@ -138,6 +138,8 @@ fn almost_empty_file_loads_with_every_default() {
                 rotation: true,
                 reuse_interval: 0,
             },
+            token_cache: TokenCache::Memory,
+            session_check_expiry: DAY,
         }]
     );
     assert_eq!(
@@ -158,6 +160,9 @@ fn almost_empty_file_loads_with_every_default() {
             app_only_logout_share: 0.0,
             daily_profile: vec![],
             visit_rate: RateDistribution::Constant,
+            browsers: None,
+            private_browsing_share: 0.0,
+            devices: vec![(1, 1.0)],
         }
     );
 }
@@ -1269,4 +1274,141 @@ fn cut_or_mangled_files_never_panic() {
     ] {
         let _ = from_str(SKETCH, "x.toml", &sets(&[flag]));
     }
+}
+
+// ---- browsers (issue 14) ----
+
+#[test]
+fn browser_mix_built_ins_overrides_and_definitions_round_trip() {
+    let s = ok(&with(
+        r#"
+[users]
+browsers = { chrome = 0.5, safari = 0.3, kiosk = 0.2 }
+private_browsing_share = 0.1
+[browsers.safari]
+script_storage_cap = "none"
+[browsers.kiosk]
+third_party_cookies = "partitioned"
+script_cookie_cap = "1d"
+[[apps]]
+name = "spa"
+kind = "spa_implicit"
+token_cache = "local_storage"
+session_check_expiry = "7d"
+"#,
+    ));
+    let mix = s.users.browsers.as_ref().unwrap();
+    let get = |n: &str| mix.iter().find(|b| b.profile.name == n).unwrap();
+    assert_eq!(get("chrome").profile, built_in("chrome").unwrap());
+    // An override keeps the built-in's other policies.
+    let safari = &get("safari").profile;
+    assert_eq!(safari.third_party_cookies, CookiePolicy::Blocked);
+    assert_eq!(
+        (safari.script_storage_cap, safari.script_cookie_cap),
+        (None, Some(7 * DAY))
+    );
+    let kiosk = &get("kiosk").profile;
+    assert_eq!(kiosk.third_party_cookies, CookiePolicy::Partitioned);
+    assert_eq!(
+        (kiosk.script_storage_cap, kiosk.script_cookie_cap),
+        (None, Some(DAY))
+    );
+    assert_eq!(s.users.private_browsing_share, 0.1);
+    assert_eq!(s.apps[0].token_cache, TokenCache::LocalStorage);
+    assert_eq!(s.apps[0].session_check_expiry, 7 * DAY);
+    assert_eq!(from_str(&to_toml(&s), "again.toml", &[]).unwrap(), s);
+}
+
+#[test]
+fn the_default_mix_sums_to_one_over_built_in_profiles() {
+    let s = ok(&with("[users]\nbrowsers = \"default\"\n"));
+    let mix = s.users.browsers.unwrap();
+    assert_eq!(mix.len(), DEFAULT_MIX.len());
+    let sum: f64 = mix.iter().map(|b| b.share).sum();
+    assert!((sum - 1.0).abs() < 1e-12, "{sum}");
+    assert!(
+        mix.iter()
+            .all(|b| built_in(&b.profile.name).as_ref() == Some(&b.profile))
+    );
+}
+
+#[test]
+fn browser_refusals_name_the_key_and_what_is_accepted() {
+    refused(
+        &with(
+            "[users]\nbrowsers = { chrome = 0.7, brave = 0.3 }\nthird_party_cookies_blocked = 0.3\n",
+        ),
+        "error: scenarios/x.toml: users.third_party_cookies_blocked: cannot be set together with users.browsers: each browser's third-party cookie policy comes from its profile now; remove this key, or set third_party_cookies in [browsers.<name>]",
+    );
+    refused(
+        &with("[users]\nbrowsers = { chrome = 0.5, opera = 0.5 }\n"),
+        "error: scenarios/x.toml: users.browsers.opera: no browser named \"opera\"; use a built-in one (chrome, edge, safari, firefox, brave) or define [browsers.opera] with its third_party_cookies",
+    );
+    refused(
+        &with("[users]\nbrowsers = { chrome = 0.5, safari = 0.4 }\n"),
+        "error: scenarios/x.toml: users.browsers: shares sum to 0.9; they must sum to 1",
+    );
+    refused(
+        &with(
+            "[users]\nbrowsers = { chrome = 1.0 }\n[browsers.kiosk]\nthird_party_cookies = \"blocked\"\n",
+        ),
+        "error: scenarios/x.toml: browsers.kiosk: defined but not in users.browsers, so no user would use it; add kiosk to users.browsers or remove the table",
+    );
+    refused(
+        &with(
+            "[users]\nbrowsers = { kiosk = 1.0 }\n[browsers.kiosk]\nscript_storage_cap = \"7d\"\n",
+        ),
+        "error: scenarios/x.toml: browsers.kiosk.third_party_cookies: missing; this key is required, one of \"allowed\", \"blocked\", \"partitioned\"",
+    );
+    refused(
+        &with(
+            "[users]\nbrowsers = { safari = 1.0 }\n[browsers.safari]\nthird_party_cookies = \"sometimes\"\n",
+        ),
+        "error: scenarios/x.toml: browsers.safari.third_party_cookies: unknown value \"sometimes\"; use one of \"allowed\", \"blocked\", \"partitioned\"",
+    );
+    refused(
+        &with(
+            "[users]\nbrowsers = { safari = 1.0 }\n[browsers.safari]\nscript_storage_cap = \"0s\"\n",
+        ),
+        "error: scenarios/x.toml: browsers.safari.script_storage_cap: a cap of 0 would delete the storage at once; use a positive duration such as \"7d\", or \"none\"",
+    );
+    refused(
+        &with("[users]\nbrowsers = 0.5\n"),
+        "error: scenarios/x.toml: users.browsers: expected a table of browser → share or \"default\", found the number 0.5; use browsers = { chrome = 0.7, safari = 0.3 }",
+    );
+    refused(
+        &with("[browsers.safari]\nscript_storage_cap = \"1d\"\n"),
+        "error: scenarios/x.toml: browsers.safari: defined but users.browsers is not set, so no user would use it; add users.browsers = { ... } naming it, or remove the table",
+    );
+    refused(
+        &with("[[apps]]\nname = \"web\"\nkind = \"regular_web\"\ntoken_cache = \"memory\"\n"),
+        "error: scenarios/x.toml: apps.0.token_cache: applies to spa_implicit apps only (the SDK keeps tokens in the browser); an app with a local session or a native app keeps its own; remove it",
+    );
+    refused(
+        &with("[[apps]]\nname = \"spa\"\nkind = \"spa_implicit\"\ntoken_cache = \"cookie\"\n"),
+        "error: scenarios/x.toml: apps.0.token_cache: unknown value \"cookie\"; use one of \"memory\", \"local_storage\"",
+    );
+    refused(
+        &with("[users]\nprivate_browsing_share = 1.5\n"),
+        "error: scenarios/x.toml: users.private_browsing_share: 1.5 is above the limit of 1; use a share from 0 to 1",
+    );
+}
+
+#[test]
+fn devices_are_counts_to_shares_summing_to_one() {
+    let s = ok(&with("[users]\ndevices = { 2 = 0.25, 1 = 0.75 }\n"));
+    assert_eq!(s.users.devices, vec![(1, 0.75), (2, 0.25)]);
+    assert_eq!(from_str(&to_toml(&s), "again.toml", &[]).unwrap(), s);
+    refused(
+        &with("[users]\ndevices = { 0 = 1.0 }\n"),
+        "error: scenarios/x.toml: users.devices.0: \"0\" is not a number of devices; use a table of device counts (1 to 16) to shares summing to 1, e.g. devices = { 1 = 0.6, 2 = 0.4 }",
+    );
+    refused(
+        &with("[users]\ndevices = { 1 = 0.5, 2 = 0.4 }\n"),
+        "error: scenarios/x.toml: users.devices: shares sum to 0.9; they must sum to 1",
+    );
+    refused(
+        &with("[users]\ndevices = 2\n"),
+        "error: scenarios/x.toml: users.devices: expected a table, found the integer 2; use a table of device counts (1 to 16) to shares summing to 1, e.g. devices = { 1 = 0.6, 2 = 0.4 }",
+    );
 }

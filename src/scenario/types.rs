@@ -25,6 +25,60 @@ pub struct Scenario {
 /// Default `simulation.start`: 2026-01-01T00:00:00Z, in ms since the Unix epoch.
 pub const DEFAULT_START_MS: u64 = 1_767_225_600_000;
 
+/// How a browser treats cookies of another site in a cross-site iframe
+/// (`[browsers.<name>].third_party_cookies`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CookiePolicy {
+    /// `allowed`: sent in cross-site iframes.
+    Allowed,
+    /// `blocked`: never sent in cross-site iframes.
+    Blocked,
+    /// `partitioned`: kept in a jar per top-level site (Total Cookie
+    /// Protection, CHIPS): the AS cookie of a top-level login is not the one
+    /// the app's iframe sees.
+    Partitioned,
+}
+
+impl CookiePolicy {
+    /// The scenario spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CookiePolicy::Allowed => "allowed",
+            CookiePolicy::Blocked => "blocked",
+            CookiePolicy::Partitioned => "partitioned",
+        }
+    }
+}
+
+/// A browser kind: its name and the policies that decide SSO outcomes
+/// (README, "Browsers as they are"). Built in: `chrome`, `edge`, `safari`,
+/// `firefox`, `brave`; `[browsers.<name>]` defines others or overrides a
+/// built-in's policies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrowserProfile {
+    /// The name (`[a-z0-9_-]+`), used in `users.browsers` and in the
+    /// `browser=<name>` segment.
+    pub name: String,
+    /// `third_party_cookies`: `allowed`, `blocked` or `partitioned`.
+    pub third_party_cookies: CookiePolicy,
+    /// `script_storage_cap`: storage scripts wrote on a site (local storage,
+    /// IndexedDB) is deleted when the site was not visited for this long
+    /// (Safari ITP: 7 days). `None`: kept.
+    pub script_storage_cap: Option<u64>,
+    /// `script_cookie_cap`: longest life of a cookie set from JavaScript
+    /// (Safari ITP: 7 days). `None`: as the script asked.
+    pub script_cookie_cap: Option<u64>,
+}
+
+/// A share of users (devices) on one browser kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrowserShare {
+    /// The browser kind.
+    pub profile: BrowserProfile,
+    /// Its share, in (0, 1]; the mix sums to 1.
+    pub share: f64,
+}
+
 /// `[simulation]`: how big and how long a run is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimulationConfig {
@@ -264,6 +318,33 @@ pub struct AppConfig {
     /// `apps[].refresh_tokens`: refresh tokens with rotation (`spa_implicit` and
     /// `native` apps only). Default: disabled.
     pub refresh_tokens: RefreshTokenPolicy,
+    /// `apps[].token_cache`: where a `spa_implicit` app keeps its tokens
+    /// (auth0-spa-js `cacheLocation`). Default `memory`, as in the SDK.
+    pub token_cache: TokenCache,
+    /// `apps[].session_check_expiry`: life of the SDK's `auth0.is.authenticated`
+    /// hint cookie (`sessionCheckExpiryDays`), set at each token response.
+    /// Default `1d`, as in the SDK.
+    pub session_check_expiry: u64,
+}
+
+/// Where a single-page app keeps its tokens (auth0-spa-js `cacheLocation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenCache {
+    /// `memory`: gone at every page load, refresh token included.
+    Memory,
+    /// `local_storage`: survives page loads and browser closes; lost to cookie
+    /// clears, to a script-storage cap and when a private window closes.
+    LocalStorage,
+}
+
+impl TokenCache {
+    /// The scenario spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenCache::Memory => "memory",
+            TokenCache::LocalStorage => "local_storage",
+        }
+    }
 }
 
 /// `apps[].refresh_tokens = { enabled, absolute_lifetime, idle_lifetime, rotation,
@@ -368,7 +449,24 @@ pub struct UsersConfig {
     /// `users.visit_rate_distribution` (`constant` or `gamma`) with
     /// `users.visit_rate_shape` (default 1.0). Default `constant`.
     pub visit_rate: RateDistribution,
+    /// `users.browsers`: the browser mix (name → share, summing to 1), or
+    /// `"default"` for the built-in mix. `None` when absent: browsers follow
+    /// the legacy `third_party_cookies_blocked` / `_partitioned` shares (refused
+    /// together with `browsers`).
+    pub browsers: Option<Vec<BrowserShare>>,
+    /// `users.private_browsing_share`: share of devices browsing in a private
+    /// window, drawn once per device: every cookie and all storage last until
+    /// the browser closes. Default 0.
+    pub private_browsing_share: f64,
+    /// `users.devices`: number of devices → share of users, summing to 1,
+    /// drawn once per user, counts from 1 to [`MAX_DEVICES`]. Each device is
+    /// a browser of its own; the user's visits are spread evenly over them.
+    /// Default `{ 1 = 1.0 }`.
+    pub devices: Vec<(u32, f64)>,
 }
+
+/// Most devices one user may have (`users.devices`).
+pub const MAX_DEVICES: u32 = 16;
 
 impl Scenario {
     /// Name of the connection, as written in `users.connections`.

@@ -92,9 +92,10 @@ pub(crate) fn validate(root: &Table, default_name: &str, p: &mut Problems) -> Op
     let idps = read_idps(p, &mut top);
     let apps = read_apps(p, &mut top);
     let idp_names: Vec<&str> = idps.iter().map(|(n, _)| n.as_str()).collect();
+    let browsers = super::browsers::read_definitions(p, &mut top);
     let users = top
         .section(p, "users")
-        .and_then(|s| read_users(p, s, &idp_names));
+        .and_then(|s| read_users(p, s, &idp_names, browsers.as_deref()));
     top.finish(p);
     if let (Some(sim), Some(users), Some(apps)) = (&simulation, &users, &apps) {
         check_load(p, sim, users, apps);
@@ -480,6 +481,8 @@ struct AppRead {
     token_lifetime: Option<u64>,
     id_token_lifetime: Option<u64>,
     refresh_tokens: Option<RefreshTokenPolicy>,
+    token_cache: Option<TokenCache>,
+    session_check_expiry: Option<u64>,
     /// `None`: absent; `Some(None)`: present but refused.
     visit_share: Option<Option<f64>>,
 }
@@ -537,6 +540,8 @@ fn read_apps(p: &mut Problems, top: &mut Section) -> Option<Vec<AppConfig>> {
             id_token_lifetime: app.id_token_lifetime?,
             visit_share: share,
             refresh_tokens: app.refresh_tokens?,
+            token_cache: app.token_cache?,
+            session_check_expiry: app.session_check_expiry?,
         });
     }
     Some(apps)
@@ -578,6 +583,7 @@ fn read_app(p: &mut Problems, key: &str, value: &Value) -> Option<AppRead> {
         .get("visit_share")
         .map(|v| number_value(p, &s.key("visit_share"), v, 1.0));
     let refresh_tokens = read_refresh_tokens(p, &mut s, kind);
+    let (token_cache, session_check_expiry) = read_token_cache(p, &mut s, kind);
     s.finish(p);
     Some(AppRead {
         name,
@@ -586,8 +592,41 @@ fn read_app(p: &mut Problems, key: &str, value: &Value) -> Option<AppRead> {
         token_lifetime,
         id_token_lifetime,
         refresh_tokens,
+        token_cache,
+        session_check_expiry,
         visit_share,
     })
+}
+
+const TOKEN_CACHES: &[(&str, TokenCache)] = &[
+    ("memory", TokenCache::Memory),
+    ("local_storage", TokenCache::LocalStorage),
+];
+
+/// `apps[].token_cache` (default `memory`) and `apps[].session_check_expiry`
+/// (default `1d`, positive): the auth0-spa-js options `cacheLocation` and
+/// `sessionCheckExpiryDays`. Only a `spa_implicit` app runs the SDK in the
+/// browser, so giving either on another kind is refused rather than ignored.
+fn read_token_cache(
+    p: &mut Problems,
+    s: &mut Section,
+    kind: Option<AppKind>,
+) -> (Option<TokenCache>, Option<u64>) {
+    let cache = s.choice(p, "token_cache", Some(TokenCache::Memory), TOKEN_CACHES);
+    let expiry = s.duration(p, "session_check_expiry", DAY);
+    let expiry = positive(p, &s.key("session_check_expiry"), expiry);
+    if kind.is_some_and(AppKind::uses_code_grant) {
+        for key in ["token_cache", "session_check_expiry"] {
+            if s.has(key) {
+                p.at(
+                    &s.key(key),
+                    "applies to spa_implicit apps only (the SDK keeps tokens in the browser); an app with a local session or a native app keeps its own; remove it",
+                );
+                return (None, None);
+            }
+        }
+    }
+    (cache, expiry)
 }
 
 /// `apps[].local_session`, inline or as a sub-table. Design §3: a `spa_implicit` app
@@ -763,7 +802,19 @@ fn visit_shares(p: &mut Problems, apps: &[AppRead]) -> Option<Vec<f64>> {
 }
 
 /// `[users]`: rates, shares, connections and timings of design §6.
-fn read_users(p: &mut Problems, mut s: Section, idps: &[&str]) -> Option<UsersConfig> {
+fn read_users(
+    p: &mut Problems,
+    mut s: Section,
+    idps: &[&str],
+    browser_definitions: Option<&[BrowserProfile]>,
+) -> Option<UsersConfig> {
+    let legacy_set: Vec<&str> = [
+        "third_party_cookies_blocked",
+        "third_party_cookies_partitioned",
+    ]
+    .into_iter()
+    .filter(|k| s.has(k))
+    .collect();
     let visits_per_day = s.number(p, "visits_per_day", 3.0, MAX_RATE);
     let protected_share = s.number(p, "protected_share", 0.5, 1.0);
     let connections = read_connections(p, &mut s, idps);
@@ -793,6 +844,15 @@ fn read_users(p: &mut Problems, mut s: Section, idps: &[&str]) -> Option<UsersCo
     );
     let daily_profile = read_daily_profile(p, &mut s);
     let visit_rate = read_rate_distribution(p, &mut s);
+    let private_browsing_share = s.number(p, "private_browsing_share", 0.0, 1.0);
+    let devices = read_devices(p, &mut s);
+    let browsers = match browser_definitions {
+        Some(defined) => super::browsers::read_mix(p, &mut s, defined, &legacy_set),
+        None => {
+            s.get("browsers");
+            None
+        }
+    };
     s.finish(p);
     Some(UsersConfig {
         visits_per_day: visits_per_day?,
@@ -810,7 +870,57 @@ fn read_users(p: &mut Problems, mut s: Section, idps: &[&str]) -> Option<UsersCo
         app_only_logout_share: app_only_logout_share?,
         daily_profile: daily_profile?,
         visit_rate: visit_rate?,
+        browsers: browsers?,
+        private_browsing_share: private_browsing_share?,
+        devices: devices?,
     })
+}
+
+/// `users.devices`: a count of devices (1 to [`MAX_DEVICES`]) → share of
+/// users, summing to 1; stored by count.
+fn read_devices(p: &mut Problems, s: &mut Section) -> Option<Vec<(u32, f64)>> {
+    let key = s.key("devices");
+    let accepted = format!(
+        "use a table of device counts (1 to {MAX_DEVICES}) to shares summing to 1, e.g. devices = {{ 1 = 0.6, 2 = 0.4 }}"
+    );
+    let table = match s.get("devices") {
+        None => return Some(vec![(1, 1.0)]),
+        Some(Value::Table(t)) if !t.is_empty() => t,
+        Some(other) => {
+            p.at(
+                &key,
+                format!("expected a table, found {}; {accepted}", describe(other)),
+            );
+            return None;
+        }
+    };
+    let mut out = Some(Vec::new());
+    for (count, value) in table {
+        let d_key = child(&key, count);
+        let n = count
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=MAX_DEVICES).contains(n));
+        if n.is_none() {
+            p.at(
+                &d_key,
+                format!("\"{count}\" is not a number of devices; {accepted}"),
+            );
+        }
+        let share = number_value(p, &d_key, value, 1.0);
+        match (n, share, out.as_mut()) {
+            (Some(n), Some(x), Some(list)) => list.push((n, x)),
+            _ => out = None,
+        }
+    }
+    let mut list = out?;
+    list.sort_by_key(|d| d.0);
+    let sum: f64 = list.iter().map(|d| d.1).sum();
+    if (sum - 1.0).abs() > SHARE_TOLERANCE {
+        p.at(&key, format!("shares sum to {sum}; they must sum to 1"));
+        return None;
+    }
+    Some(list)
 }
 
 /// Two shares of one population (browsers, logouts) whose sum must not exceed 1.

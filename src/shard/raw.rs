@@ -44,7 +44,7 @@ use serde::{Deserialize, Serialize};
 /// Value of `format` in a raw file.
 pub const FORMAT: &str = "ssosim-raw";
 /// Version of the raw format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// File name of replica `r`'s raw results inside a shard folder.
 pub fn file_name(replica: u32) -> String {

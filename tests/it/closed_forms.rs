@@ -29,6 +29,7 @@ plan = "enterprise"
 [[apps]]
 name = "spa"
 kind = "spa_implicit"
+token_cache = "local_storage"
 [users]
 visits_per_day = 3.0
 protected_share = 1.0
@@ -148,6 +149,7 @@ kind = "regular_web"
 [[apps]]
 name = "spa"
 kind = "spa_implicit"
+token_cache = "local_storage"
 token_lifetime = "5m"
 refresh_tokens = { enabled = true, absolute_lifetime = "3d", idle_lifetime = "1d" }
 [[apps]]

@@ -26,6 +26,7 @@ local_session = { idle_timeout = "30m", absolute_timeout = "1d" }
 [[apps]]
 name = "spa"
 kind = "spa_implicit"
+token_cache = "local_storage"
 [users]
 connections = { password = 0.5, facebook = 0.5 }
 "#;
@@ -635,7 +636,10 @@ fn backchannel_logout_ends_the_local_sessions_of_other_apps() {
             "absolute_timeout = \"1d\"\n[identity",
             "absolute_timeout = \"1d\"\nbackchannel_logout = true\n[identity",
         )
-        .replace("kind = \"spa_implicit\"", "kind = \"regular_web\"")
+        .replace(
+            "kind = \"spa_implicit\"\ntoken_cache = \"local_storage\"",
+            "kind = \"regular_web\"",
+        )
         .replace("[users]\n", "[users]\nlogout_share = 0.5\n");
     let s = from_str(&toml, "flows.toml", &[]).unwrap();
     let cfg = ModelConfig::new(&s);
@@ -798,7 +802,10 @@ fn backchannel_tenant(users: &str) -> String {
             "local_session = { idle_timeout = \"30m\", absolute_timeout = \"1d\" }",
             "local_session = { idle_timeout = \"1d\", absolute_timeout = \"1d\" }",
         )
-        .replace("kind = \"spa_implicit\"", "kind = \"regular_web\"")
+        .replace(
+            "kind = \"spa_implicit\"\ntoken_cache = \"local_storage\"",
+            "kind = \"regular_web\"",
+        )
         .replace("[users]\n", &format!("[users]\n{users}"))
 }
 

@@ -3,6 +3,7 @@
 //!
 //! - `flows`: the seeds' flows hop by hop; `closed_forms`, `breadth`,
 //!   `steady_state`: the model against closed forms and exact comparisons;
+//! - `browsers`: browser kinds, the SDK's token cache, private windows (issue 14);
 //! - `cli`: the real `ssosim` binary, a module per command;
 //! - `report_charts`, `report_runs`: charts and `report.html`;
 //! - `shard`: sharded runs merge into the unsharded bytes;
@@ -11,6 +12,7 @@
 //! - `robust_*`: hostile inputs, faults and property tests.
 
 mod breadth;
+mod browsers;
 mod catalog;
 mod cli;
 mod closed_forms;

@@ -14,6 +14,17 @@ use std::process::Command;
 /// The charts every run folder gets, as the library lists them.
 const STEMS: [&str; 9] = ssosim::report::RUN_CHART_STEMS;
 
+/// The charts of the run folder `dir`: every run's, and the browser chart
+/// when its `segments.csv` has a browser mix.
+fn stems(dir: &Path) -> Vec<&'static str> {
+    let mut stems = STEMS.to_vec();
+    let segments = fs::read_to_string(dir.join("segments.csv")).unwrap_or_default();
+    if segments.contains("\nbrowser=") {
+        stems.push(ssosim::report::BROWSER_CHART_STEM);
+    }
+    stems
+}
+
 fn ssosim(args: &[&str]) {
     let out = Command::new(env!("CARGO_BIN_EXE_ssosim"))
         .args(args)
@@ -77,7 +88,7 @@ fn svg_size(path: &Path) -> (u32, u32) {
 fn check_run_folder(dir: &Path) -> BTreeMap<&'static str, (u32, u32)> {
     let html = fs::read_to_string(dir.join("report.html")).expect("report.html");
     let mut sizes = BTreeMap::new();
-    for stem in STEMS {
+    for stem in stems(dir) {
         let png = dir.join(format!("{stem}.png"));
         let size = png_size(&png);
         assert_eq!(size.0, ssosim::report::style::WIDTH, "{}", png.display());
@@ -119,7 +130,7 @@ fn check_run_folder(dir: &Path) -> BTreeMap<&'static str, (u32, u32)> {
     );
     assert_eq!(
         html.matches("src=\"data:image/png;base64,").count(),
-        STEMS.len()
+        stems(dir).len()
     );
     assert!(
         html.match_indices("href=\"")
@@ -139,7 +150,7 @@ fn check_run_folder(dir: &Path) -> BTreeMap<&'static str, (u32, u32)> {
 /// Every file the charts step writes, with its bytes.
 fn chart_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
-    for stem in STEMS {
+    for stem in stems(dir) {
         for ext in ["png", "svg"] {
             let name = format!("{stem}.{ext}");
             files.insert(name.clone(), fs::read(dir.join(&name)).unwrap());

@@ -232,6 +232,27 @@ fn multi_app_spa_implicit_shards_merge_exactly() {
     check_exact(&Case::multi(tmp.path(), 1), tmp.path(), "multi");
 }
 
+/// The bundled browser mix, with private windows and SPA tokens in local
+/// storage (Safari purges them): shards merge into the unsharded bytes.
+#[test]
+fn browser_mix_shards_merge_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = Case {
+        file: Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/browsers.toml"),
+        sets: [
+            "simulation.users=200",
+            "simulation.duration=5d",
+            "simulation.warmup=10d",
+            "simulation.replicas=2",
+            "users.private_browsing_share=0.2",
+            "apps.0.token_cache=local_storage",
+        ]
+        .map(String::from)
+        .to_vec(),
+    };
+    check_exact(&case, tmp.path(), "browsers");
+}
+
 #[test]
 fn multi_app_with_two_replicas_merges_exactly() {
     let tmp = tempfile::tempdir().unwrap();
@@ -278,7 +299,7 @@ fn the_shard_folder_holds_raw_results_scenario_and_manifest() {
     let m: serde_json::Value =
         serde_json::from_slice(&fs::read(dirs[1].join("shard.json")).unwrap()).unwrap();
     assert_eq!(m["format"], "ssosim-shard");
-    assert_eq!(m["format_version"], 2);
+    assert_eq!(m["format_version"], 3);
     assert_eq!(m["shard_index"], 1);
     assert_eq!(m["shard_count"], 3);
     assert_eq!(m["users"], 300);

@@ -25,6 +25,7 @@ absolute_timeout = "365d"
 [[apps]]
 name = "spa"
 kind = "spa_implicit"
+token_cache = "local_storage"
 {app}
 [users]
 protected_share = 1.0

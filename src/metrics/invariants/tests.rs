@@ -32,6 +32,7 @@ name = "spa"
 kind = "spa_implicit"
 token_lifetime = "5m"
 refresh_tokens = { enabled = true, absolute_lifetime = "2d", idle_lifetime = "1d" }
+token_cache = "local_storage"
 [[apps]]
 name = "phone"
 kind = "native"
@@ -281,7 +282,7 @@ fn time_series_fire() {
         let tiers = m.layout.tiers();
         rebuild(m, &|s, _, _| s[tiers * samples + 3] -= 1_000);
     });
-    fires("more valid than users", "more than the 60 users", |m| {
+    fires("more valid than users", "more than the 60 devices", |m| {
         rebuild(m, &|s, _, _| s[2] += 1_000);
     });
     fires("valid at the end", "sessions_alive_at_end", |m| {

@@ -9,6 +9,7 @@
 //! "no data" note.
 
 mod bars;
+mod browsers;
 mod causes;
 mod compare;
 pub mod curve;
@@ -34,6 +35,7 @@ use super::style::{
     self, Dash, FONT, LABEL_SIZE, LineStyle, Marker, PLOT_HEIGHT, TITLE_SIZE, WIDTH,
 };
 
+pub use browsers::BrowserPrompts;
 pub use causes::{PromptCauses, label as cause_label};
 pub use compare::{CompareRates, CompareSeries, rate_curves};
 pub use curve::{CurvePoint, Panel, ResponseCurves};

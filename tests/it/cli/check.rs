@@ -50,7 +50,7 @@ fn check_lists_every_app_kind() {
         assert!(text.contains(&format!("({kind},")), "{kind} in\n{text}");
     }
     assert!(text.contains(
-        "app support (spa_implicit, 10% of visits): no local session, tokens renewed every 1h"
+        "app support (spa_implicit, 10% of visits): no local session, tokens renewed every 1h, kept in memory (hint cookie 1d)"
     ));
 }
 

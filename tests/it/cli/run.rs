@@ -24,6 +24,7 @@ fn every_bundled_scenario_runs() {
     assert_eq!(
         names,
         [
+            "browsers",
             "enterprise",
             "mfa",
             "multi_app",

@@ -26,6 +26,7 @@ local_session = { idle_timeout = "1h", absolute_timeout = "1d" }
 name = "spa"
 kind = "spa_implicit"
 token_lifetime = "10m"
+token_cache = "local_storage"
 [network]
 latency = "40ms"
 [users]
