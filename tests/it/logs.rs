@@ -33,6 +33,7 @@ local_session = { idle_timeout = "1h", absolute_timeout = "1d", cookie = "non_pe
 name = "spa"
 kind = "spa_implicit"
 token_lifetime = "10m"
+token_cache = "local_storage"
 refresh_tokens = { enabled = true, absolute_lifetime = "2d", idle_lifetime = "1d", rotation = true, reuse_interval = "0s" }
 [users]
 visits_per_day = 6.0

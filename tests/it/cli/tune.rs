@@ -25,6 +25,7 @@ absolute_timeout = "365d"
 [[apps]]
 name = "spa"
 kind = "spa_implicit"
+token_cache = "local_storage"
 [users]
 visits_per_day = 3.0
 protected_share = 1.0
