@@ -155,7 +155,6 @@ impl UserWorld<'_> {
         let now = ctx.now();
         self.count(app, AppCounter::RefreshTokenExchanges, now);
         self.count(app, AppCounter::TokenRequests, now);
-        self.metrics.token_request(now);
         let outcome = self.exchange(app, now);
         let reply = match outcome {
             Exchange::Granted => {
