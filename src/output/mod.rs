@@ -3,11 +3,12 @@
 //! failed write leaves previous results whole; the folder is created only once
 //! a run has finished, so a refused or interrupted run writes nothing.
 //!
-//! A run folder holds `summary.csv`, `timeseries.csv`, `logins.csv`,
+//! A run folder holds `summary.csv`, `timeseries.csv`, `logins.csv`, `load.csv`,
 //! `distributions.csv`, `segments.csv`, `run.json` and `scenario.toml` (the
 //! scenario as run).
 
 mod atomic;
+mod load_csv;
 mod logins_csv;
 mod per_user_csv;
 mod run_json;
@@ -19,6 +20,7 @@ pub use atomic::write_atomic;
 pub use run_json::{RunInfo, peak_rss_bytes};
 pub use stage::{publish_folder, write_files};
 
+use crate::metrics::load_stats::LoadStats;
 use crate::runner::RunResult;
 use crate::scenario::{Override, Scenario, to_toml};
 use sha2::{Digest, Sha256};
@@ -72,13 +74,19 @@ pub fn run_files(
     shard: Option<(u64, u64)>,
     result: &RunResult,
 ) -> Vec<(&'static str, Vec<u8>)> {
-    let rows = summary::rows(s, &result.replicas);
+    let loads: Vec<LoadStats> = result
+        .replicas
+        .iter()
+        .map(|m| LoadStats::of(&m.load))
+        .collect();
+    let rows = summary::rows_with(s, &result.replicas, &loads);
     let info = RunInfo::new(s, overrides, shard, result);
     let json = serde_json::to_string_pretty(&info).unwrap_or_default() + "\n";
     vec![
         ("summary.csv", summary::to_csv(&rows)),
         ("timeseries.csv", timeseries::to_csv(s, &result.replicas)),
         ("logins.csv", logins_csv::to_csv(&result.replicas)),
+        ("load.csv", load_csv::to_csv(&result.replicas, &loads)),
         (
             "distributions.csv",
             per_user_csv::distributions_csv(s, &result.replicas),

@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The files an unsharded run writes that must compare byte for byte.
-const EXACT: [&str; 6] = [
+const EXACT: [&str; 7] = [
     "summary.csv",
     "timeseries.csv",
     "logins.csv",
+    "load.csv",
     "distributions.csv",
     "segments.csv",
     "scenario.toml",

@@ -3,8 +3,9 @@
 
 use crate::support::cli::*;
 
-const FILES: [&str; 7] = [
+const FILES: [&str; 8] = [
     "distributions.csv",
+    "load.csv",
     "logins.csv",
     "run.json",
     "scenario.toml",
