@@ -210,33 +210,51 @@ impl Load {
         self.per_endpoint.iter().map(PerSecond::heap_bytes).sum()
     }
 
-    /// Calls `f(first_second, counts)` for each hour page in order, `counts`
-    /// holding one row of per-second counts per series ([`SERIES`]: the
-    /// endpoints, then the [`GROUPS`]): the one pass every load statistic is
-    /// computed from.
-    pub fn scan(&self, mut f: impl FnMut(u64, &[Vec<u32>])) {
+    /// Calls `f(len, counts)` for each hour page in order (`len` seconds,
+    /// the last page possibly shorter), `counts` holding per series
+    /// ([`SERIES`]: the endpoints, then the [`GROUPS`]) its per-second counts,
+    /// or `None` when the series had no request in the page: the one pass
+    /// every load statistic is computed from.
+    pub fn scan(&self, mut f: impl FnMut(usize, &[Option<&[u32]>])) {
         let Some(first) = self.per_endpoint.first() else {
             return;
         };
         let mut rows: Vec<Vec<u32>> = vec![Vec::new(); SERIES];
+        let mut used = [false; SERIES];
         for p in 0..first.page_count() {
             let len = first.page_len(p);
-            for row in rows.iter_mut() {
-                row.clear();
-                row.resize(len, 0);
-            }
             for (i, per_second) in self.per_endpoint.iter().enumerate() {
-                per_second.add_page_into(p, &mut rows[i]);
+                used[i] = !per_second.page_is_empty(p);
+                if used[i] {
+                    rows[i].clear();
+                    rows[i].resize(len, 0);
+                    per_second.add_page_into(p, &mut rows[i]);
+                }
             }
             let (endpoints, groups) = rows.split_at_mut(Endpoint::COUNT);
-            for ((_, members), row) in GROUPS.iter().zip(groups.iter_mut()) {
+            for (g, ((_, members), row)) in GROUPS.iter().zip(groups.iter_mut()).enumerate() {
+                let mut any = false;
                 for &e in *members {
+                    if !used[e as usize] {
+                        continue;
+                    }
+                    if !any {
+                        row.clear();
+                        row.resize(len, 0);
+                        any = true;
+                    }
                     for (t, &c) in row.iter_mut().zip(&endpoints[e as usize]) {
                         *t += c;
                     }
                 }
+                used[Endpoint::COUNT + g] = any;
             }
-            f(p as u64 * super::load::PAGE_SECONDS, &rows);
+            let view: Vec<Option<&[u32]>> = rows
+                .iter()
+                .zip(used)
+                .map(|(r, u)| u.then_some(r.as_slice()))
+                .collect();
+            f(len, &view);
         }
     }
 }

@@ -264,6 +264,11 @@ impl PerSecond {
         (self.seconds.saturating_sub(start)).min(PAGE_SECONDS) as usize
     }
 
+    /// Whether page `p` holds no request.
+    pub fn page_is_empty(&self, p: usize) -> bool {
+        self.pages[p].is_empty()
+    }
+
     /// Adds page `p`'s counts into `out`.
     pub fn add_page_into(&self, p: usize, out: &mut [u32]) {
         debug_assert!(

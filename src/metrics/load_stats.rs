@@ -61,34 +61,118 @@ impl SeriesStats {
         self.histogram.iter().rposition(|&n| n > 0).unwrap_or(0) as u64
     }
 
-    fn add_page(&mut self, counts: &[u32]) {
+    fn add_page(&mut self, len: usize, counts: Option<&[u32]>) {
         let mut hour = Hour::default();
-        if counts.iter().all(|&c| c == 0) {
+        let Some(counts) = counts else {
             if self.histogram.is_empty() {
                 self.histogram.push(0);
             }
-            self.histogram[0] += counts.len() as u64;
+            self.histogram[0] += len as u64;
             self.hours.push(hour);
             return;
+        };
+        // Most minutes of a quiet tenant are empty: their zeros are counted
+        // at once (a sum of 60 that vectorises) instead of one by one.
+        if self.histogram.is_empty() {
+            self.histogram.push(0);
         }
+        let mut zeros = 0u64;
         for minute in counts.chunks(60) {
-            let mut in_minute = 0u32;
+            let in_minute: u32 = minute.iter().fold(0u32, |a, &c| a.saturating_add(c));
+            if in_minute == 0 {
+                zeros += minute.len() as u64;
+                continue;
+            }
             for &c in minute {
+                if c == 0 {
+                    zeros += 1;
+                    continue;
+                }
                 let i = c as usize;
                 if i >= self.histogram.len() {
                     self.histogram.resize(i + 1, 0);
                 }
                 self.histogram[i] += 1;
-                in_minute = in_minute.saturating_add(c);
                 hour.max_per_s = hour.max_per_s.max(c);
             }
             hour.requests += u64::from(in_minute);
             hour.max_per_min = hour.max_per_min.max(in_minute);
         }
+        self.histogram[0] += zeros;
         self.requests += hour.requests;
         self.max_per_min = self.max_per_min.max(u64::from(hour.max_per_min));
         self.hours.push(hour);
     }
+}
+
+/// A token bucket on one series (issue 17): `burst` tokens at most,
+/// `refill_milli` thousandths of a token added per second, one token per
+/// request. Integer arithmetic, so the result is exact and the same
+/// whatever the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Index of the series it limits.
+    pub series: usize,
+    /// Thousandths of a token added per second (the sustained rate × 1000, rounded).
+    pub refill_milli: u64,
+    /// Tokens the bucket holds at most.
+    pub burst: u64,
+}
+
+/// What a [`Limit`] would have refused (users do not retry: the load is the
+/// demand, and each refused request is one the user did not get).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Throttled {
+    /// Requests that found the bucket empty.
+    pub requests: u64,
+    /// Seconds with at least one such request.
+    pub seconds: u64,
+    /// Seconds with requests after which the bucket held at most 20% of its
+    /// burst: Auth0's `api_limit_warning` level (80% of the tokens used),
+    /// throttled seconds included.
+    pub warning_seconds: u64,
+    /// Per hour: (requests refused, seconds with a refusal).
+    pub hours: Vec<(u64, u32)>,
+}
+
+/// Runs the bucket of `limit` over one page of per-second counts; the
+/// bucket is full at the start of the measured window, and refilled at the
+/// start of each second before that second's requests take their tokens.
+fn throttle_page(
+    limit: &Limit,
+    tokens: &mut u64,
+    len: usize,
+    counts: Option<&[u32]>,
+    out: &mut Throttled,
+) {
+    let cap = limit.burst.saturating_mul(1000);
+    let (mut hour_requests, mut hour_seconds) = (0u64, 0u32);
+    let Some(counts) = counts else {
+        *tokens = tokens
+            .saturating_add(limit.refill_milli.saturating_mul(len as u64))
+            .min(cap);
+        out.hours.push((0, 0));
+        return;
+    };
+    for &c in counts {
+        *tokens = (*tokens + limit.refill_milli).min(cap);
+        if c == 0 {
+            continue;
+        }
+        let served = u64::from(c).min(*tokens / 1000);
+        *tokens -= served * 1000;
+        let refused = u64::from(c) - served;
+        if refused > 0 {
+            hour_requests += refused;
+            hour_seconds += 1;
+        }
+        if *tokens * 5 <= cap {
+            out.warning_seconds += 1;
+        }
+    }
+    out.requests += hour_requests;
+    out.seconds += u64::from(hour_seconds);
+    out.hours.push((hour_requests, hour_seconds));
 }
 
 /// The load statistics of one replica: one [`SeriesStats`] per series
@@ -99,6 +183,8 @@ pub struct LoadStats {
     pub series: Vec<SeriesStats>,
     /// Seconds of the measured window.
     pub seconds: u64,
+    /// Each limit with what it would have refused, in the order given.
+    pub limits: Vec<(Limit, Throttled)>,
 }
 
 impl LoadStats {
@@ -109,17 +195,29 @@ impl LoadStats {
     /// Index of `/oauth/token` (both grants) in [`LoadStats::series`].
     pub const TOKEN_ALL: usize = Endpoint::COUNT + 1;
 
-    /// Computes the statistics in one pass over the pages.
-    pub fn of(load: &Load) -> Self {
+    /// Computes the statistics and runs each limit's bucket in one pass
+    /// over the pages of the merged counts (never per thread or shard, so
+    /// the result does not depend on how users were split).
+    pub fn of(load: &Load, limits: &[Limit]) -> Self {
         let mut series = vec![SeriesStats::default(); SERIES];
-        load.scan(|_, rows| {
+        let mut results: Vec<(Limit, Throttled)> =
+            limits.iter().map(|&l| (l, Throttled::default())).collect();
+        let mut tokens: Vec<u64> = limits
+            .iter()
+            .map(|l| l.burst.saturating_mul(1000))
+            .collect();
+        load.scan(|len, rows| {
             for (s, row) in series.iter_mut().zip(rows) {
-                s.add_page(row);
+                s.add_page(len, *row);
+            }
+            for ((limit, out), tokens) in results.iter_mut().zip(tokens.iter_mut()) {
+                throttle_page(limit, tokens, len, rows[limit.series], out);
             }
         });
         LoadStats {
             series,
             seconds: load.seconds() as u64,
+            limits: results,
         }
     }
 
@@ -169,7 +267,7 @@ mod tests {
         }
         load.record(Endpoint::BackchannelLogout, 3);
         load.flush();
-        let stats = LoadStats::of(&load);
+        let stats = LoadStats::of(&load, &[]);
         let t = stats.total();
         assert_eq!(t.requests, 20_000, "back-channel logouts are not received");
         let mut sorted = direct.clone();
@@ -194,5 +292,42 @@ mod tests {
         assert_eq!(stats.endpoint(Endpoint::Authorize), t);
         assert_eq!(&stats.series[LoadStats::AUTHORIZE_ALL], t);
         assert_eq!(stats.series[LoadStats::TOKEN_ALL].requests, 0);
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    fn run(counts: &[u32], refill_milli: u64, burst: u64) -> Throttled {
+        let limit = Limit {
+            series: 0,
+            refill_milli,
+            burst,
+        };
+        let mut tokens = burst * 1000;
+        let mut out = Throttled::default();
+        throttle_page(&limit, &mut tokens, counts.len(), Some(counts), &mut out);
+        out
+    }
+
+    #[test]
+    fn a_bucket_serves_its_burst_then_its_rate() {
+        // 10 tokens, 2 per second: 12 requests at once take the 10 (after a
+        // refill that finds the bucket full), 2 refused; then 3 a second
+        // find 2 each time, 1 refused.
+        let t = run(&[12, 3, 3, 0, 0, 0, 0, 0, 4], 2000, 10);
+        assert_eq!(t.requests, 2 + 1 + 1);
+        assert_eq!(t.seconds, 3);
+        // After 5 idle seconds the bucket holds 10: 4 requests leave 6.
+        assert_eq!(t.warning_seconds, 3);
+        assert_eq!(t.hours, vec![(4, 3)]);
+    }
+
+    #[test]
+    fn fractional_rates_refill_exactly() {
+        // 300 per minute is 5 per second; 0.5 per second serves every other second.
+        let t = run(&[1; 10], 500, 1);
+        assert_eq!(t.requests, 5);
     }
 }

@@ -20,7 +20,6 @@ pub use atomic::write_atomic;
 pub use run_json::{RunInfo, peak_rss_bytes};
 pub use stage::{publish_folder, write_files};
 
-use crate::metrics::load_stats::LoadStats;
 use crate::runner::RunResult;
 use crate::scenario::{Override, Scenario, to_toml};
 use sha2::{Digest, Sha256};
@@ -74,19 +73,15 @@ pub fn run_files(
     shard: Option<(u64, u64)>,
     result: &RunResult,
 ) -> Vec<(&'static str, Vec<u8>)> {
-    let loads: Vec<LoadStats> = result
-        .replicas
-        .iter()
-        .map(|m| LoadStats::of(&m.load))
-        .collect();
-    let rows = summary::rows_with(s, &result.replicas, &loads);
+    let loads = result.load_stats(&summary::limits(s));
+    let rows = summary::rows_with(s, &result.replicas, loads);
     let info = RunInfo::new(s, overrides, shard, result);
     let json = serde_json::to_string_pretty(&info).unwrap_or_default() + "\n";
     vec![
         ("summary.csv", summary::to_csv(&rows)),
         ("timeseries.csv", timeseries::to_csv(s, &result.replicas)),
         ("logins.csv", logins_csv::to_csv(&result.replicas)),
-        ("load.csv", load_csv::to_csv(&result.replicas, &loads)),
+        ("load.csv", load_csv::to_csv(&result.replicas, loads)),
         (
             "distributions.csv",
             per_user_csv::distributions_csv(s, &result.replicas),

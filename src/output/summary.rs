@@ -2,7 +2,7 @@
 //! a fixed order — scope `all`, then each `app:<name>`, `as`, each `idp:<name>`.
 
 use crate::metrics::SERIES;
-use crate::metrics::load_stats::LoadStats;
+use crate::metrics::load_stats::{Limit, LoadStats};
 use crate::metrics::per_user::{TailScope, UserCounter, quantile};
 use crate::metrics::series_name;
 use crate::metrics::stats::{Estimate, fmt_num};
@@ -252,6 +252,62 @@ fn as_load_values(m: &Metrics, load: &LoadStats) -> Values {
     v
 }
 
+/// The scenario's rate limits as token buckets on the load series.
+pub fn limits(s: &Scenario) -> Vec<Limit> {
+    s.authorization_server
+        .rate_limits
+        .buckets()
+        .into_iter()
+        .map(|(series, b)| Limit {
+            series,
+            refill_milli: (b.per_second * 1000.0).round() as u64,
+            burst: b.burst,
+        })
+        .collect()
+}
+
+/// Rows of each rate limit (issue 17): the bucket, then what it would have
+/// refused.
+fn rate_limit_values(load: &LoadStats) -> Values {
+    let mut v: Values = Vec::new();
+    for (limit, t) in &load.limits {
+        let names = &rate_limit_names()[limit.series];
+        let requests = load.series[limit.series].requests;
+        let figures = [
+            limit.refill_milli as f64 / 1000.0,
+            limit.burst as f64,
+            t.requests as f64,
+            ratio(t.requests, requests),
+            t.seconds as f64,
+            t.warning_seconds as f64,
+        ];
+        v.extend(names.iter().map(String::as_str).zip(figures));
+    }
+    v
+}
+
+/// `rate_limit_<series>_{per_s,burst,requests_throttled,throttled_share,
+/// seconds_throttled,seconds_at_warning}`, per load series.
+fn rate_limit_names() -> &'static [[String; 6]] {
+    static NAMES: OnceLock<Vec<[String; 6]>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        (0..SERIES)
+            .map(|i| {
+                let n = series_name(i);
+                [
+                    "per_s",
+                    "burst",
+                    "requests_throttled",
+                    "throttled_share",
+                    "seconds_throttled",
+                    "seconds_at_warning",
+                ]
+                .map(|x| format!("rate_limit_{n}_{x}"))
+            })
+            .collect()
+    })
+}
+
 /// `load_<series>_per_s_{mean,p50,p95,p99,p99_9,max}` and
 /// `load_<series>_per_min_max`, per load series (issue 17).
 fn load_names() -> &'static [[String; 7]] {
@@ -282,6 +338,7 @@ fn scopes(s: &Scenario, m: &Metrics, load: &LoadStats) -> Vec<(String, Values)> 
     }
     let mut as_v = tier_values(m, crate::metrics::Layout::AS_TIER);
     as_v.extend(as_load_values(m, load));
+    as_v.extend(rate_limit_values(load));
     as_v.extend(sessions_lost_values(m));
     out.push(("as".to_string(), as_v));
     for (i, idp) in s.identity_providers.iter().enumerate() {
@@ -300,7 +357,11 @@ fn scopes(s: &Scenario, m: &Metrics, load: &LoadStats) -> Vec<(String, Values)> 
 
 /// The summary rows of a run, values per replica.
 pub fn rows(s: &Scenario, replicas: &[Metrics]) -> Vec<Row> {
-    let loads: Vec<LoadStats> = replicas.iter().map(|m| LoadStats::of(&m.load)).collect();
+    let limits = limits(s);
+    let loads: Vec<LoadStats> = replicas
+        .iter()
+        .map(|m| LoadStats::of(&m.load, &limits))
+        .collect();
     rows_with(s, replicas, &loads)
 }
 

@@ -488,6 +488,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError> {
             .map(|(_, m)| usize::try_from(m.threads).unwrap_or(usize::MAX))
             .max()
             .unwrap_or(1),
+        loads: Default::default(),
     };
     let overrides: Vec<Override> = reference
         .overrides
