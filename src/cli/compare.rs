@@ -16,8 +16,8 @@
 use super::CliError;
 use super::summary::round;
 use crate::metrics::stats::fmt_num;
-use crate::report::comparison::{Cell, Row, Value, compare, mark};
-use crate::report::data::{Summary, SummaryRow};
+use crate::report::comparison::{Cell, Row, Tables, Value, compare, mark};
+use crate::report::data::{SUMMARY_CSV, Segments, Summary, load_tables};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use std::io::Write;
@@ -51,49 +51,15 @@ pub struct CompareArgs {
     pub charts: Option<PathBuf>,
 }
 
-/// Reads `dir/summary.csv`.
-pub(super) fn read_summary(dir: &Path) -> Result<Summary, CliError> {
-    let path = dir.join("summary.csv");
-    if !path.is_file() {
+/// Reads `dir/summary.csv` and `dir/segments.csv` (optional).
+pub(super) fn read_tables(dir: &Path) -> Result<(Summary, Segments), CliError> {
+    if !dir.join(SUMMARY_CSV).is_file() {
         return Err(CliError::Refused(format!(
             "error: {}: not a run folder (no summary.csv); give folders written by ssosim run or sweep",
             dir.display()
         )));
     }
-    let failed = |line: u64, what: String| {
-        CliError::Failed(format!(
-            "error: {}: line {line}: {what}; expected the columns metric,scope,value,ci95_low,ci95_high",
-            path.display()
-        ))
-    };
-    let mut reader = csv::Reader::from_path(&path).map_err(|e| failed(1, e.to_string()))?;
-    let headers = reader.headers().map_err(|e| failed(1, e.to_string()))?;
-    if headers != vec!["metric", "scope", "value", "ci95_low", "ci95_high"] {
-        return Err(failed(1, "unexpected header".to_string()));
-    }
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i as u64 + 2;
-        let record = record.map_err(|e| failed(line, e.to_string()))?;
-        let field = |k: usize| record.get(k).unwrap_or("").trim();
-        let number = |k: usize| -> Result<Option<f64>, CliError> {
-            match field(k) {
-                "" => Ok(None),
-                text => text
-                    .parse::<f64>()
-                    .map(Some)
-                    .map_err(|_| failed(line, format!("\"{text}\" is not a number"))),
-            }
-        };
-        let value = number(2)?.ok_or_else(|| failed(line, "empty value".to_string()))?;
-        rows.push(SummaryRow {
-            metric: field(0).to_string(),
-            scope: field(1).to_string(),
-            value,
-            ci95: number(3)?.zip(number(4)?),
-        });
-    }
-    Ok(Summary { rows })
+    load_tables(dir).map_err(|e| CliError::Failed(format!("error: {e}")))
 }
 
 /// A value for people: 4 significant digits, interval in brackets.
@@ -232,12 +198,16 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         }
         many => many.to_vec(),
     };
-    let runs: Vec<Summary> = dirs
+    let runs: Vec<(Summary, Segments)> = dirs
         .iter()
-        .map(|d| read_summary(d))
+        .map(|d| read_tables(d))
         .collect::<Result<_, _>>()?;
     let labels: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
-    let rows = compare(&labels, &runs.iter().collect::<Vec<_>>());
+    let tables: Vec<Tables<'_>> = runs
+        .iter()
+        .map(|(summary, segments)| Tables { summary, segments })
+        .collect();
+    let rows = compare(&labels, &tables);
     let text = match args.format {
         Format::Table => table(&labels, &rows),
         Format::Csv => csv_text(&rows),

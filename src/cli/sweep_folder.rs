@@ -67,7 +67,10 @@ pub(super) fn collect(
             csv.push_str(line);
             csv.push('\n');
         }
-        headline.push(headline_line(&p.name, &super::compare::read_summary(&dir)?));
+        headline.push(headline_line(
+            &p.name,
+            &super::compare::read_tables(&dir)?.0,
+        ));
     }
     let path = out.join("sweep.csv");
     write_atomic(&path, csv.as_bytes())

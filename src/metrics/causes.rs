@@ -39,6 +39,25 @@ pub enum Cause {
 impl Cause {
     /// Number of causes.
     pub const COUNT: usize = 11;
+
+    /// How charts and tables name the cause ("AS idle timeout"); the tier a
+    /// timeout belongs to is the family's (the AS for logins, the IdP for IdP
+    /// prompts), so timeouts are named without it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Cause::FirstLogin => "first login",
+            Cause::IdleTimeout => "idle timeout",
+            Cause::AbsoluteTimeout => "absolute timeout",
+            Cause::BrowserClose => "browser close",
+            Cause::Logout => "logout",
+            Cause::PasswordReset => "password reset",
+            Cause::CookieClear => "cookie clear",
+            Cause::RefreshTokenExpired => "refresh token expired",
+            Cause::RefreshTokenRevoked => "refresh token revoked",
+            Cause::ThirdPartyCookiesBlocked => "third-party cookies blocked",
+            Cause::ThirdPartyCookiesPartitioned => "third-party cookies partitioned",
+        }
+    }
 }
 
 /// A family of counters split by cause, with the scope it lives in.

@@ -8,11 +8,13 @@
 //! `all`), `sessions_alive_at_end` of every tier found in any run,
 //! `authorize_requests_per_s_peak` (`as`) and `login_latency_ms_mean` (`all`),
 //! then every `interactive_logins_by_<cause>` (scope `all`) that is not zero
-//! in every run.
+//! in every run, then [`SEGMENT_METRICS`] of every segment of users
+//! (`segments.csv`) that some run has, the segment as the scope
+//! (`connection=facebook`).
 
 use serde::Serialize;
 
-use super::data::{RunData, Summary, SummaryRow};
+use super::data::{RunData, Segments, Summary, SummaryRow};
 use crate::metrics::Family;
 
 /// `(metric, scope)`; scope `None` means every scope in which the metric appears.
@@ -29,6 +31,38 @@ pub const HEADLINE: &Metrics = &[
     ("authorize_requests_per_s_peak", Some("as")),
     ("login_latency_ms_mean", Some("all")),
 ];
+
+/// The metrics of `segments.csv` compared, segment by segment.
+pub const SEGMENT_METRICS: [&str; 2] = ["reauth_rate", "interactive_logins_per_user_month"];
+
+/// What is compared of one run: its `summary.csv` and `segments.csv`.
+#[derive(Debug, Clone, Copy)]
+pub struct Tables<'a> {
+    /// `summary.csv`.
+    pub summary: &'a Summary,
+    /// `segments.csv` (empty for runs without one).
+    pub segments: &'a Segments,
+}
+
+impl<'a> From<&'a RunData> for Tables<'a> {
+    fn from(run: &'a RunData) -> Self {
+        Tables {
+            summary: &run.summary,
+            segments: &run.segments,
+        }
+    }
+}
+
+impl Tables<'_> {
+    /// The row of `metric` at `scope`: a segment name reads `segments.csv`.
+    fn get(&self, metric: &str, scope: &str) -> Option<&SummaryRow> {
+        if scope.contains('=') {
+            self.segments.get(scope, metric)
+        } else {
+            self.summary.get(metric, scope)
+        }
+    }
+}
 
 /// One value of `summary.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -76,12 +110,13 @@ pub struct Row {
     pub runs: Vec<Cell>,
 }
 
-/// The comparison rows of the [`HEADLINE`] metrics, the first run the reference.
-pub fn compare(labels: &[String], runs: &[&Summary]) -> Vec<Row> {
+/// The comparison rows of the [`HEADLINE`] metrics, the prompt causes and
+/// the segments, the first run the reference.
+pub fn compare(labels: &[String], runs: &[Tables<'_>]) -> Vec<Row> {
     let mut keys: Vec<(String, String)> = Vec::new();
     for (metric, scope) in HEADLINE {
         for run in runs {
-            for r in &run.rows {
+            for r in &run.summary.rows {
                 let wanted = r.metric == *metric && scope.is_none_or(|x| x == r.scope);
                 if wanted && !keys.iter().any(|k| k.0 == r.metric && k.1 == r.scope) {
                     keys.push((r.metric.clone(), r.scope.clone()));
@@ -99,15 +134,28 @@ pub fn compare(labels: &[String], runs: &[&Summary]) -> Vec<Row> {
     for (_, name) in Family::InteractiveLogins.rows() {
         if runs
             .iter()
-            .any(|r| r.value(name, "all").is_some_and(|v| v != 0.0))
+            .any(|r| r.summary.value(name, "all").is_some_and(|v| v != 0.0))
         {
             keys.push((name.to_string(), "all".to_string()));
         }
     }
+    let mut segments: Vec<&str> = Vec::new();
+    for run in runs {
+        for name in run.segments.names() {
+            if !segments.contains(&name) {
+                segments.push(name);
+            }
+        }
+    }
+    for segment in segments {
+        for metric in SEGMENT_METRICS {
+            keys.push((metric.to_string(), segment.to_string()));
+        }
+    }
     keys.into_iter()
         .map(|(metric, scope)| {
-            let get = |run: &Summary| run.get(&metric, &scope).map(Value::from);
-            let first = runs.first().and_then(|r| get(r));
+            let get = |run: &Tables<'_>| run.get(&metric, &scope).map(Value::from);
+            let first = runs.first().and_then(&get);
             let cells = labels
                 .iter()
                 .zip(runs)
@@ -295,6 +343,38 @@ mod tests {
         .unwrap()
     }
 
+    fn tables<'a>(summary: &'a Summary, segments: &'a Segments) -> Tables<'a> {
+        Tables { summary, segments }
+    }
+
+    #[test]
+    fn segments_are_compared_with_the_segment_as_scope() {
+        let a = summary("reauth_rate,all,0.10,,\n");
+        let seg = Segments::parse(
+            Path::new("segments.csv"),
+            "segment,metric,scope,value,ci95_low,ci95_high\n\
+             browser=safari,reauth_rate,all,0.2,,\n\
+             browser=safari,users,all,10,,\n",
+        )
+        .unwrap();
+        let none = Segments::default();
+        let rows = compare(
+            &["a".into(), "b".into()],
+            &[tables(&a, &seg), tables(&a, &none)],
+        );
+        let safari: Vec<&Row> = rows
+            .iter()
+            .filter(|r| r.scope == "browser=safari")
+            .collect();
+        assert_eq!(safari.len(), SEGMENT_METRICS.len());
+        assert_eq!(safari[0].metric, "reauth_rate");
+        assert_eq!(safari[0].runs[0].value.map(|v| v.value), Some(0.2));
+        assert!(
+            safari[0].runs[1].value.is_none(),
+            "run b has no segments.csv"
+        );
+    }
+
     #[test]
     fn prompt_causes_that_some_run_has_are_compared() {
         let a = summary(
@@ -307,7 +387,11 @@ mod tests {
              interactive_logins_by_browser_close,all,30,,\n\
              interactive_logins_by_logout,all,0,,\n",
         );
-        let rows = compare(&["a".into(), "b".into()], &[&a, &b]);
+        let none = Segments::default();
+        let rows = compare(
+            &["a".into(), "b".into()],
+            &[tables(&a, &none), tables(&b, &none)],
+        );
         let causes: Vec<&str> = rows
             .iter()
             .filter(|r| r.metric.starts_with("interactive_logins_by_"))
@@ -326,7 +410,11 @@ mod tests {
     fn differences_and_marks_against_the_first_run() {
         let a = summary("reauth_rate,all,0.10,0.09,0.11\nsessions_alive_at_end,as,5,,\n");
         let b = summary("reauth_rate,all,0.12,0.115,0.125\nsessions_alive_at_end,idp:fb,2,,\n");
-        let rows = compare(&["a".into(), "b".into()], &[&a, &b]);
+        let none = Segments::default();
+        let rows = compare(
+            &["a".into(), "b".into()],
+            &[tables(&a, &none), tables(&b, &none)],
+        );
         let reauth = &rows[0];
         assert_eq!(
             (reauth.metric.as_str(), reauth.scope.as_str()),

@@ -26,6 +26,10 @@ pub const LOAD_CSV: &str = "load.csv";
 pub const RUN_JSON: &str = "run.json";
 /// Scenario as run.
 pub const SCENARIO_TOML: &str = "scenario.toml";
+/// Headline metrics by segment of users.
+pub const SEGMENTS_CSV: &str = "segments.csv";
+/// Per-user histograms.
+pub const DISTRIBUTIONS_CSV: &str = "distributions.csv";
 
 /// Everything the report needs from one run folder.
 #[derive(Debug, Clone)]
@@ -42,6 +46,10 @@ pub struct RunData {
     pub logins: Vec<LoginCount>,
     /// `scenario.toml`, when the folder has one.
     pub scenario_toml: Option<String>,
+    /// `segments.csv` (empty when the folder has none: older runs).
+    pub segments: Segments,
+    /// `distributions.csv` (empty when the folder has none: older runs).
+    pub distributions: Vec<Distribution>,
     /// `load.csv`, empty for a folder written before it existed.
     pub load: LoadTable,
 }
@@ -51,8 +59,9 @@ impl RunData {
     ///
     /// # Errors
     /// [`ReportError::Read`] when a required file is missing or unreadable,
-    /// [`ReportError::Malformed`] when one breaks the contract. `scenario.toml` is
-    /// optional: without it the report says so.
+    /// [`ReportError::Malformed`] when one breaks the contract. `scenario.toml`,
+    /// `segments.csv` and `distributions.csv` are optional: without them the
+    /// report says so or leaves their part out.
     pub fn load(dir: &Path) -> Result<Self, ReportError> {
         let meta = RunMeta::parse(&dir.join(RUN_JSON), &read(&dir.join(RUN_JSON))?)?;
         let summary = Summary::parse(&dir.join(SUMMARY_CSV), &read(&dir.join(SUMMARY_CSV))?)?;
@@ -60,16 +69,21 @@ impl RunData {
             TimeSeries::parse(&dir.join(TIMESERIES_CSV), &read(&dir.join(TIMESERIES_CSV))?)?;
         let logins = parse_logins(&dir.join(LOGINS_CSV), &read(&dir.join(LOGINS_CSV))?)?;
         let toml_path = dir.join(SCENARIO_TOML);
-        let scenario_toml = if toml_path.exists() {
-            Some(read(&toml_path)?)
-        } else {
-            None
+        let scenario_toml = optional(&toml_path)?;
+        let segments_path = dir.join(SEGMENTS_CSV);
+        let segments = match optional(&segments_path)? {
+            Some(text) => Segments::parse(&segments_path, &text)?,
+            None => Segments::default(),
+        };
+        let dist_path = dir.join(DISTRIBUTIONS_CSV);
+        let distributions = match optional(&dist_path)? {
+            Some(text) => parse_distributions(&dist_path, &text)?,
+            None => Vec::new(),
         };
         let load_path = dir.join(LOAD_CSV);
-        let load = if load_path.exists() {
-            LoadTable::parse(&load_path, &read(&load_path)?)?
-        } else {
-            LoadTable::default()
+        let load = match optional(&load_path)? {
+            Some(text) => LoadTable::parse(&load_path, &text)?,
+            None => LoadTable::default(),
         };
         Ok(Self {
             dir: dir.to_path_buf(),
@@ -78,8 +92,35 @@ impl RunData {
             series,
             logins,
             scenario_toml,
+            segments,
+            distributions,
             load,
         })
+    }
+}
+
+/// `summary.csv` and `segments.csv` (empty when absent) of the run folder
+/// `dir`: what `ssosim compare` reads.
+///
+/// # Errors
+/// As [`RunData::load`] for these two files.
+pub fn load_tables(dir: &Path) -> Result<(Summary, Segments), ReportError> {
+    let path = dir.join(SUMMARY_CSV);
+    let summary = Summary::parse(&path, &read(&path)?)?;
+    let path = dir.join(SEGMENTS_CSV);
+    let segments = match optional(&path)? {
+        Some(text) => Segments::parse(&path, &text)?,
+        None => Segments::default(),
+    };
+    Ok((summary, segments))
+}
+
+/// The text of `path`, or `None` when there is no such file.
+fn optional(path: &Path) -> Result<Option<String>, ReportError> {
+    if path.exists() {
+        read(path).map(Some)
+    } else {
+        Ok(None)
     }
 }
 
@@ -189,17 +230,7 @@ impl Summary {
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(path, &e))?;
-            let line = line_of(&record);
-            let field = |i: usize| record.get(i).unwrap_or("").trim();
-            let value = number(path, line, "value", field(2))?;
-            let low = optional_number(path, line, "ci95_low", field(3))?;
-            let high = optional_number(path, line, "ci95_high", field(4))?;
-            rows.push(SummaryRow {
-                metric: field(0).to_string(),
-                scope: field(1).to_string(),
-                value,
-                ci95: low.zip(high),
-            });
+            rows.push(summary_row(path, &record, 0)?);
         }
         Ok(Self { rows })
     }
@@ -229,6 +260,126 @@ impl Summary {
             .filter(|s| s.starts_with("app:"))
             .collect()
     }
+}
+
+/// The `metric,scope,value,ci95_low,ci95_high` fields of `record` from column `at` on.
+fn summary_row(
+    path: &Path,
+    record: &csv::StringRecord,
+    at: usize,
+) -> Result<SummaryRow, ReportError> {
+    let line = line_of(record);
+    let field = |i: usize| record.get(at + i).unwrap_or("").trim();
+    let value = number(path, line, "value", field(2))?;
+    let low = optional_number(path, line, "ci95_low", field(3))?;
+    let high = optional_number(path, line, "ci95_high", field(4))?;
+    Ok(SummaryRow {
+        metric: field(0).to_string(),
+        scope: field(1).to_string(),
+        value,
+        ci95: low.zip(high),
+    })
+}
+
+/// `segments.csv`: the headline metrics of each segment of users (issue 13),
+/// rows in file order.
+#[derive(Debug, Clone, Default)]
+pub struct Segments {
+    /// `(segment, row)`, in file order.
+    pub rows: Vec<(String, SummaryRow)>,
+}
+
+const SEGMENTS_HEADER: [&str; 6] = [
+    "segment",
+    "metric",
+    "scope",
+    "value",
+    "ci95_low",
+    "ci95_high",
+];
+
+impl Segments {
+    /// Parses the text of `segments.csv`; `path` only names it in errors.
+    ///
+    /// # Errors
+    /// [`ReportError::Malformed`] on a wrong header or a bad number.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
+        let mut reader = csv_reader(text);
+        expect_header(path, &mut reader, &SEGMENTS_HEADER)?;
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(path, &e))?;
+            let segment = record.get(0).unwrap_or("").trim().to_string();
+            rows.push((segment, summary_row(path, &record, 1)?));
+        }
+        Ok(Self { rows })
+    }
+
+    /// The segments, in order of first appearance (`connection=password`, …).
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for (s, _) in &self.rows {
+            if !names.contains(&s.as_str()) {
+                names.push(s);
+            }
+        }
+        names
+    }
+
+    /// The row of `metric` (scope `all`) for `segment`.
+    pub fn get(&self, segment: &str, metric: &str) -> Option<&SummaryRow> {
+        self.rows
+            .iter()
+            .find(|(s, r)| s == segment && r.metric == metric && r.scope == "all")
+            .map(|(_, r)| r)
+    }
+}
+
+/// One row of `distributions.csv`: how many users had exactly `count` of
+/// `metric` at `scope` in the measured window (summed over replicas).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Distribution {
+    /// `interactive_logins`, `silent_auth_failures` or `sessions_lost`.
+    pub metric: String,
+    /// `all`, `as` or `app:<name>`.
+    pub scope: String,
+    /// The per-user count.
+    pub count: u64,
+    /// Users (times replicas) with exactly that count.
+    pub users: u64,
+}
+
+const DISTRIBUTIONS_HEADER: [&str; 4] = ["metric", "scope", "count", "users"];
+
+/// Parses the text of `distributions.csv`; `path` only names it in errors.
+///
+/// # Errors
+/// [`ReportError::Malformed`] on a wrong header or a count that is not a whole number.
+pub fn parse_distributions(path: &Path, text: &str) -> Result<Vec<Distribution>, ReportError> {
+    let mut reader = csv_reader(text);
+    expect_header(path, &mut reader, &DISTRIBUTIONS_HEADER)?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(path, &e))?;
+        let line = line_of(&record);
+        let field = |i: usize| record.get(i).unwrap_or("").trim();
+        let whole = |i: usize, name: &str| {
+            field(i).parse::<u64>().map_err(|_| {
+                malformed(
+                    path,
+                    line,
+                    format!("{name} `{}` is not a whole number", field(i)),
+                )
+            })
+        };
+        rows.push(Distribution {
+            metric: field(0).to_string(),
+            scope: field(1).to_string(),
+            count: whole(2, "count")?,
+            users: whole(3, "users")?,
+        });
+    }
+    Ok(rows)
 }
 
 /// Keeps the tier scopes (`as`, `idp:*`, `app:*`) of `scopes`, deduplicated, as,
@@ -687,6 +838,35 @@ mod tests {
         assert_eq!(t.get("all", "visits").len(), 1);
         assert_eq!(t.get("as", "valid_sessions")[0].band, None);
         assert!(t.get("nope", "valid_sessions").is_empty());
+    }
+
+    #[test]
+    fn segments_and_distributions_read_back() {
+        let s = Segments::parse(
+            Path::new("segments.csv"),
+            "segment,metric,scope,value,ci95_low,ci95_high\n\
+             connection=password,reauth_rate,all,0.06,0.05,0.07\n\
+             cookies=blocked,reauth_rate,all,0.1,,\n",
+        )
+        .unwrap();
+        assert_eq!(s.names(), ["connection=password", "cookies=blocked"]);
+        assert_eq!(
+            s.get("connection=password", "reauth_rate").unwrap().ci95,
+            Some((0.05, 0.07))
+        );
+        let d = parse_distributions(
+            Path::new("distributions.csv"),
+            "metric,scope,count,users\ninteractive_logins,all,2,393\n",
+        )
+        .unwrap();
+        assert_eq!((d[0].count, d[0].users), (2, 393));
+        let e = parse_distributions(
+            Path::new("distributions.csv"),
+            "metric,scope,count,users\ninteractive_logins,all,2.5,393\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("line 2") && e.contains("count `2.5`"), "{e}");
     }
 
     #[test]

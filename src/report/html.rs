@@ -11,11 +11,12 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 
-use super::chart::Rendered;
+use super::chart::{self, Rendered};
 use super::comparison::{self, Points};
 use super::data::{RunData, SummaryRow, scope_label};
 use super::sequence::{self, SampleLogin};
 use super::style;
+use crate::metrics::{Cause, Family};
 
 /// How a headline value is printed: one precision per kind of quantity, the
 /// same for the value and its interval.
@@ -458,6 +459,117 @@ fn headline(out: &mut String, run: &RunData) {
     }
 }
 
+/// "Why users typed their credentials again": the interactive logins of the
+/// measured window by cause (scope `all`), each with its share of them;
+/// causes with none are left out.
+fn prompt_causes(out: &mut String, run: &RunData) {
+    let total = run
+        .summary
+        .value("interactive_logins", "all")
+        .unwrap_or(0.0);
+    let rows: Vec<(Cause, &SummaryRow)> = Family::InteractiveLogins
+        .rows()
+        .iter()
+        .filter_map(|(cause, metric)| Some((*cause, run.summary.get(metric, "all")?)))
+        .filter(|(_, row)| !is_zero(row))
+        .collect();
+    if rows.is_empty() || total <= 0.0 {
+        return;
+    }
+    let intervals = run.meta.replicas > 1;
+    let _ = writeln!(
+        out,
+        "<h3>Why users typed their credentials again</h3>\n<p class=\"what\">Each of the \
+         {} interactive logins of the measured window, put down to one cause: the browser's \
+         first login, or what ended the credential that last kept the user logged in.</p>\n\
+         <div class=\"table-wrap\"><table>\n<thead><tr><th>cause</th>\
+         <th class=\"num\">interactive logins</th>{}<th class=\"num\">share</th></tr></thead>\n<tbody>",
+        style::number(total.round()),
+        if intervals {
+            "<th class=\"num\">95% interval</th>"
+        } else {
+            ""
+        }
+    );
+    for (cause, row) in rows {
+        let interval = if intervals {
+            format!("<td class=\"num\">{}</td>", interval(row))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}<div class=\"what\"><code>{}</code></div></td><td class=\"num\">{}</td>{interval}\
+             <td class=\"num\">{}</td></tr>",
+            escape(&chart::cause_label(cause)),
+            breakable(&row.metric),
+            shown(row),
+            format_value(Percent, row.value / total),
+        );
+    }
+    out.push_str("</tbody></table></div>\n");
+}
+
+/// The headline metrics per segment of users (`segments.csv`): one row per
+/// segment, the reauth rate and the monthly prompts per user.
+fn segments(out: &mut String, run: &RunData) {
+    const COLUMNS: [(&str, &str); 4] = [
+        ("users", "users"),
+        ("reauth_rate", "reauth rate"),
+        (
+            "interactive_logins_per_user_month",
+            "interactive logins per user-month",
+        ),
+        (
+            "silent_auth_failures_per_user_month",
+            "failed silent auth per user-month",
+        ),
+    ];
+    let names = run.segments.names();
+    if names.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<h3>By segment of users</h3>\n<p class=\"what\">Users split by what is drawn once \
+         per user (<code>segments.csv</code>); per user-month means over 30 days of measured time.</p>\n\
+         <div class=\"table-wrap\"><table>\n<thead><tr><th>segment</th>",
+    );
+    for (_, head) in COLUMNS {
+        let _ = write!(out, "<th class=\"num\">{}</th>", escape(head));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for name in names {
+        let _ = write!(out, "<tr><td>{}</td>", breakable(name));
+        for (metric, _) in COLUMNS {
+            let cell = run.segments.get(name, metric).map_or("–".to_string(), |r| {
+                let value = match metric {
+                    "users" => format_value(Count, r.value),
+                    "reauth_rate" => format_value(Percent, r.value),
+                    _ => format_value(Decimal, r.value),
+                };
+                match r.ci95 {
+                    Some((lo, hi)) if metric != "users" => {
+                        let p = if metric == "reauth_rate" {
+                            Percent
+                        } else {
+                            Decimal
+                        };
+                        format!(
+                            "{value}<div class=\"what\">{} – {}</div>",
+                            format_value(p, lo),
+                            format_value(p, hi)
+                        )
+                    }
+                    _ => value,
+                }
+            });
+            let _ = write!(out, "<td class=\"num\">{cell}</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table></div>\n");
+}
+
 /// One row per app: its kind, protected visits, `reauth_rate` and `sso_share`.
 fn per_app(out: &mut String, run: &RunData) {
     let apps = run.summary.apps();
@@ -589,7 +701,9 @@ pub fn run_report(
 
     settings(&mut out, run);
     headline(&mut out, run);
+    prompt_causes(&mut out, run);
     per_app(&mut out, run);
+    segments(&mut out, run);
     let intervals = m.replicas > 1;
     let _ = write!(
         out,
@@ -660,8 +774,8 @@ pub fn comparison_report(
         runs.len()
     );
     let labels: Vec<String> = points.labels.clone();
-    let summaries: Vec<_> = runs.iter().map(|(_, r)| &r.summary).collect();
-    let rows = comparison::compare(&labels, &summaries);
+    let tables: Vec<comparison::Tables<'_>> = runs.iter().map(|(_, r)| r.into()).collect();
+    let rows = comparison::compare(&labels, &tables);
     out.push_str(
         "<section>\n<h2>Headline figures</h2>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>metric</th><th>scope</th>",
     );

@@ -14,6 +14,7 @@
 //! | `as_load.{png,svg}` | the busiest second per hour (or longer window): all requests, `/authorize`, `/oauth/token`, rate limits drawn |
 //! | `prompt_causes.{png,svg}` | why users typed their credentials again, per app |
 //! | `reauth_over_time.{png,svg}` | reauth rate per day (or week), the warm-up shaded |
+//! | `prompt_tails.{png,svg}` | share of users by their number of prompts in the measured window |
 //! | `report.html` | key settings, headline and per-app tables, all of the above inlined, a sample user's first login as an SVG sequence diagram, the scenario |
 //!
 //! [`render_comparison`] overlays several runs (`ssosim compare`, `ssosim sweep`)
@@ -48,7 +49,7 @@ pub use error::ReportError;
 
 use chart::{
     AsLoad, CompareRates, CompareSeries, LoggedInUsers, LoginLatency, LoginPaths, PromptCauses,
-    ReauthOverTime, Rendered, SessionEndings, ValidSessions, render,
+    PromptTails, ReauthOverTime, Rendered, SessionEndings, ValidSessions, render,
 };
 
 /// Name of the report page in a run folder.
@@ -90,6 +91,7 @@ pub fn run_charts(run: &RunData) -> Result<Vec<Rendered>, ReportError> {
         render(&AsLoad { run })?,
         render(&PromptCauses { run })?,
         render(&ReauthOverTime { run })?,
+        render(&PromptTails { run })?,
     ])
 }
 
@@ -195,15 +197,14 @@ fn write(path: &Path, bytes: &[u8]) -> Result<PathBuf, ReportError> {
 }
 
 /// The file stems [`render_run`] draws, in report order.
-pub fn run_chart_stems() -> [&'static str; 8] {
-    [
-        "sessions",
-        "logged_in_users",
-        "session_endings",
-        "login_paths",
-        "login_latency",
-        "as_load",
-        "prompt_causes",
-        "reauth_over_time",
-    ]
-}
+pub const RUN_CHART_STEMS: [&str; 9] = [
+    "sessions",
+    "logged_in_users",
+    "session_endings",
+    "login_paths",
+    "login_latency",
+    "as_load",
+    "prompt_causes",
+    "reauth_over_time",
+    "prompt_tails",
+];

@@ -362,7 +362,7 @@ fn render_fixture(f: &Fixture) -> (tempfile::TempDir, PathBuf, Vec<PathBuf>) {
 #[test]
 fn one_replica_gives_every_chart_and_the_report() {
     let (_tmp, dir, written) = render_fixture(&ONE_REPLICA);
-    check_outputs(&dir, &written, "report.html", &report::run_chart_stems());
+    check_outputs(&dir, &written, "report.html", &report::RUN_CHART_STEMS);
     let html = fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains("<h1>storezero</h1>"));
     assert!(
@@ -379,7 +379,7 @@ fn one_replica_gives_every_chart_and_the_report() {
 #[test]
 fn replicas_draw_bands() {
     let (_tmp, dir, written) = render_fixture(&WITH_REPLICAS);
-    check_outputs(&dir, &written, "report.html", &report::run_chart_stems());
+    check_outputs(&dir, &written, "report.html", &report::RUN_CHART_STEMS);
     let svg = fs::read_to_string(dir.join("sessions.svg")).unwrap();
     assert!(svg.contains("<polygon"), "confidence bands are polygons");
     let html = fs::read_to_string(dir.join("report.html")).unwrap();
@@ -393,7 +393,7 @@ fn replicas_draw_bands() {
 #[test]
 fn several_apps_and_idps() {
     let (_tmp, dir, written) = render_fixture(&MANY_TIERS);
-    check_outputs(&dir, &written, "report.html", &report::run_chart_stems());
+    check_outputs(&dir, &written, "report.html", &report::RUN_CHART_STEMS);
     let svg = fs::read_to_string(dir.join("session_endings.svg")).unwrap();
     for label in ["IdP google", "app account-portal", "AS ("] {
         assert!(svg.contains(label), "{label}");
@@ -515,7 +515,7 @@ fn sparse_runs_still_render() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = write_empty(tmp.path());
     let written = report::render_run(&dir).unwrap();
-    check_outputs(&dir, &written, "report.html", &report::run_chart_stems());
+    check_outputs(&dir, &written, "report.html", &report::RUN_CHART_STEMS);
     let html = fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains("no scenario.toml"));
 }

@@ -11,16 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The charts every run draws, in report order.
-const STEMS: [&str; 8] = [
-    "sessions",
-    "logged_in_users",
-    "session_endings",
-    "login_paths",
-    "login_latency",
-    "as_load",
-    "prompt_causes",
-    "reauth_over_time",
-];
+/// The charts every run folder gets, as the library lists them.
+const STEMS: [&str; 9] = ssosim::report::RUN_CHART_STEMS;
 
 fn ssosim(args: &[&str]) {
     let out = Command::new(env!("CARGO_BIN_EXE_ssosim"))
@@ -278,6 +270,28 @@ fn two_apps_with_replicas() {
         html.contains("Left out, with no session: app spa."),
         "an implicit SPA has no local session: no empty bar, named in the caption"
     );
+    // The causes of the prompts under the headline, each cause's count as in
+    // summary.csv; the segments of users in their own table.
+    assert!(html.contains("Why users typed their credentials again"));
+    let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+    let closes = summary
+        .lines()
+        .find(|l| l.starts_with("interactive_logins_by_browser_close,all,"))
+        .and_then(|l| l.split(',').nth(2))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap();
+    assert!(
+        closes > 0.0,
+        "two closes a day drop the session-only AS cookie"
+    );
+    assert!(html.contains("interactive_<wbr>logins_<wbr>by_<wbr>browser_<wbr>close"));
+    assert!(html.contains("By segment of users"));
+    for segment in ["connection=google", "cookies=blocked"] {
+        assert!(
+            html.contains(segment),
+            "{segment} missing from the segments table"
+        );
+    }
     // The bands are drawn: translucent fills in the sessions chart.
     let sessions = fs::read_to_string(out.join("sessions.svg")).unwrap();
     assert!(

@@ -8,30 +8,9 @@ use super::bars::{
     Stack, StackedBars, draw_stacked, drop_zero_parts, stacked_height, stacked_legend, thin_parts,
 };
 use super::{DrawResult, Figure, Legend};
+use crate::metrics::{Cause, Family};
 use crate::report::data::{RunData, Summary, scope_label};
 use crate::report::style::{self, FILL_COLOURS};
-
-/// The causes: (metric, legend label), in the order of `summary.csv`.
-pub const CAUSES: [(&str, &str); 9] = [
-    ("interactive_logins_by_first_login", "first login"),
-    ("interactive_logins_by_as_idle_timeout", "AS idle timeout"),
-    (
-        "interactive_logins_by_as_absolute_timeout",
-        "AS absolute timeout",
-    ),
-    ("interactive_logins_by_browser_close", "browser close"),
-    ("interactive_logins_by_logout", "logout"),
-    ("interactive_logins_by_password_reset", "password reset"),
-    ("interactive_logins_by_cookie_clear", "cookie clear"),
-    (
-        "interactive_logins_by_refresh_token_expired",
-        "refresh token expired",
-    ),
-    (
-        "interactive_logins_by_refresh_token_revoked",
-        "refresh token revoked",
-    ),
-];
 
 /// Colours beyond the seven Okabe–Ito fills: grey for first logins (not a
 /// loss), then two darker tones for the refresh-token causes.
@@ -98,18 +77,29 @@ fn colour(i: usize) -> RGBColor {
     }
 }
 
+/// A cause's legend label: timeouts are the AS session's here.
+pub fn label(cause: Cause) -> String {
+    match cause {
+        Cause::IdleTimeout | Cause::AbsoluteTimeout => format!("AS {}", cause.label()),
+        _ => cause.label().to_string(),
+    }
+}
+
 /// The causes present, and one bar per app with at least one interactive login.
 fn stacks(summary: &Summary) -> (Vec<(String, RGBColor)>, Vec<Stack>) {
-    let parts = (0..CAUSES.len())
-        .map(|i| (CAUSES[i].1.to_string(), colour(i)))
+    let causes = Family::InteractiveLogins.rows();
+    let parts = causes
+        .iter()
+        .enumerate()
+        .map(|(i, (cause, _))| (label(*cause), colour(i)))
         .collect();
     let bars = summary
         .apps()
         .into_iter()
         .filter_map(|scope| {
-            let values: Vec<f64> = CAUSES
+            let values: Vec<f64> = causes
                 .iter()
-                .map(|c| summary.value(c.0, &scope).unwrap_or(0.0))
+                .map(|(_, metric)| summary.value(metric, &scope).unwrap_or(0.0))
                 .collect();
             let total: f64 = values.iter().sum();
             (total > 0.0).then(|| Stack {

@@ -18,6 +18,7 @@ mod lines;
 mod load;
 mod sessions;
 mod steady;
+mod tails;
 mod text;
 mod users;
 
@@ -32,7 +33,7 @@ use super::style::{
     self, Dash, FONT, LABEL_SIZE, LineStyle, Marker, PLOT_HEIGHT, TITLE_SIZE, WIDTH,
 };
 
-pub use causes::PromptCauses;
+pub use causes::{PromptCauses, label as cause_label};
 pub use compare::{CompareRates, CompareSeries};
 pub use endings::SessionEndings;
 pub use entry::LoginPaths;
@@ -40,6 +41,7 @@ pub use latency::LoginLatency;
 pub use load::AsLoad;
 pub use sessions::ValidSessions;
 pub use steady::ReauthOverTime;
+pub use tails::PromptTails;
 pub use users::LoggedInUsers;
 
 /// Why plotters gave up, as text (backends have different error types).

@@ -202,7 +202,7 @@ fn refusals_and_failures() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("b/summary.csv: line 2: \"zero\" is not a number"),
+        stderr(&out).contains("b/summary.csv: line 2: value `zero` is not a number"),
         "{}",
         stderr(&out)
     );
