@@ -26,14 +26,20 @@
 //!
 //! # Memory
 //!
-//! Peak memory is dominated by the per-accumulator arrays: AS load per second
-//! (2 × 4 bytes × duration in seconds, plus 1 MiB of write buffers) and the
-//! time series (8 bytes × samples × (2 × tiers + 1 + 9 × apps)). Each worker
-//! thread owns one accumulator (see `runner`), and each finished replica keeps
-//! its merged one, so `threads + replicas − 1` live at the peak, on top of a
-//! measured base of about 5 MB (binary, allocator, thread stacks). Measured
-//! on storezero (30 days, 20 000 users): 27 / 71 / 48 / 91 MB peak for 1 thread
-//! × 1 replica / 1 × 3 / 2 × 1 / 2 × 3, against estimates of 28 / 69 / 48 / 90.
+//! Each worker thread owns one accumulator (see `runner`), and each finished
+//! replica keeps its merged one. An accumulator holds the time series (8
+//! bytes × samples × (2 × tiers + 1 + 9 × apps)) and the per-second AS load
+//! per endpoint in hour pages (`metrics::PerSecond`): 24 bytes per endpoint
+//! and hour, plus per hour either 2.8 bytes per request (sparse) or 7 200
+//! bytes (dense), whichever is smaller, plus write buffers. The load part
+//! grows with the requests an accumulator holds: at the end of a replica
+//! the first thread's takes in the others'. Then come the load statistics
+//! (224 bytes per hour and replica), the output text and a measured base of
+//! about 6 MB (binary, allocator, thread stacks). The AS load estimate
+//! (requests per visit at each endpoint) comes from the same chances as the
+//! events. Measured, `--threads 2` (2026-12-02): storezero 20 000 users × 30
+//! days 20.9 MB (estimate 22 MB); 3 000 users × 365 days 36.7 MB (estimate
+//! 41 MB); 3 000 users × 3 650 days 250 MB (estimate 289 MB).
 
 use crate::metrics::{Endpoint, PAGE_SECONDS};
 use crate::scenario::{Connection, CookieKind, Scenario};
@@ -44,8 +50,9 @@ use crate::time::{DAY, SECOND};
 pub const BASE_MEMORY: u64 = 6 * 1024 * 1024;
 /// Write buffers of one endpoint's per-second counts, at most.
 const LOAD_BUFFER_BYTES: u64 = 512 * 1024;
-/// Bytes of `timeseries.csv` text per sample and series (measured on storezero).
-const OUTPUT_BYTES_PER_VALUE: u64 = 70;
+/// Bytes of `timeseries.csv` text per sample and series (measured: 17 on
+/// storezero, 3 000 users over 3 650 days).
+const OUTPUT_BYTES_PER_VALUE: u64 = 20;
 
 /// The cost of a run, estimated from its scenario.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -267,11 +274,14 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
 }
 
 /// Bytes of one page's entry (the enum holding a sparse or dense page).
-const PAGE_HEADER_BYTES: u64 = 32;
+const PAGE_HEADER_BYTES: u64 = 24;
 /// Bytes per hour of the load statistics of one replica (14 series × 16 bytes).
 const LOAD_STATS_BYTES_PER_HOUR: u64 = 14 * 16;
-/// Bytes of `load.csv` per hour (about 8 series of 35 bytes).
-const LOAD_CSV_BYTES_PER_HOUR: u64 = 8 * 35;
+/// Bytes of `load.csv` per hour (measured: 313 on storezero, 9 series).
+const LOAD_CSV_BYTES_PER_HOUR: u64 = 300;
+/// Heap bytes per request in a sparse page: 2, and two fifths more for
+/// vector growth and the allocator (measured on storezero over 3 650 days).
+const SPARSE_BYTES_PER_REQUEST: f64 = 2.0 * 1.4;
 
 /// Relative visit intensity of each hour of the day, mean 1 (flat without a
 /// profile).
@@ -284,8 +294,8 @@ fn hour_weights(profile: &[f64]) -> Vec<f64> {
 }
 
 /// Heap bytes of the per-second load of `users` users over `pages` hours
-/// (see `metrics::PerSecond`): per endpoint and hour, 2 bytes per request
-/// (with a third more of vector growth) while sparse, 7 200 once dense, plus
+/// (see `metrics::PerSecond`): per endpoint and hour,
+/// [`SPARSE_BYTES_PER_REQUEST`] while sparse, 7 200 once dense, plus
 /// the write buffers of each endpoint that has requests.
 fn load_bytes(per_user_day: &[f64], users: f64, pages: u64, profile: &[f64]) -> u64 {
     let mut bytes = 0.0;
@@ -296,7 +306,7 @@ fn load_bytes(per_user_day: &[f64], users: f64, pages: u64, profile: &[f64]) -> 
         let per_hour = users * rate / 24.0;
         let per_day: f64 = profile
             .iter()
-            .map(|w| (per_hour * w * 2.0 * 4.0 / 3.0).min(PAGE_SECONDS as f64 * 2.0))
+            .map(|w| (per_hour * w * SPARSE_BYTES_PER_REQUEST).min(PAGE_SECONDS as f64 * 2.0))
             .sum();
         bytes += per_day / profile.len() as f64 * pages as f64;
         bytes += (per_hour * pages as f64 * 8.0).min(LOAD_BUFFER_BYTES as f64);
@@ -315,10 +325,16 @@ pub fn peak_second(rate: f64, per_login: f64, seconds: f64) -> f64 {
         return 0.0;
     }
     // P(X >= k) from the upper tail, in logs: ln pmf(k) = k ln λ − λ − ln k!.
-    let ln_pmf = |k: u64| {
-        let ln_fact: f64 = (2..=k).map(|i| (i as f64).ln()).sum();
-        k as f64 * rate.ln() - rate - ln_fact
+    // ln k!: exact below 20, Stirling's series above (error below 1e-7).
+    let ln_fact = |k: u64| -> f64 {
+        if k < 20 {
+            (2..=k).map(|i| (i as f64).ln()).sum()
+        } else {
+            let x = k as f64;
+            x * x.ln() - x + 0.5 * (std::f64::consts::TAU * x).ln() + 1.0 / (12.0 * x)
+        }
     };
+    let ln_pmf = |k: u64| k as f64 * rate.ln() - rate - ln_fact(k);
     let mut k = rate.ceil() as u64;
     loop {
         // Tail from k: the next 60 terms are enough once past the mean.
@@ -388,9 +404,17 @@ mod tests {
             "{}",
             e.events_per_user_day
         );
-        // 30 days of seconds: 2 × 4 bytes × 2 592 000 plus the series.
-        assert!(e.accumulator_bytes > 20_000_000 && e.accumulator_bytes < 23_000_000);
+        // 5 000 users a thread fill their hours' pages densely (7 200 bytes
+        // for the busiest endpoints), far below the 20 MB of a u32 a second.
+        assert!(
+            e.accumulator_bytes > 1_000_000 && e.accumulator_bytes < 12_000_000,
+            "{}",
+            e.accumulator_bytes
+        );
         assert_eq!(e.accumulators, 2);
+        // Measured: 0.357 requests/s, busiest second 12.
+        assert!((e.requests_per_s_mean / 0.357 - 1.0).abs() < 0.1);
+        assert!((9.0..=15.0).contains(&e.requests_per_s_peak));
     }
 
     /// The event estimate of every bundled scenario is within 10% of a run.
@@ -413,13 +437,43 @@ mod tests {
             let opts = crate::runner::RunOptions::default();
             let r = crate::runner::run(&s, &opts, &Default::default()).unwrap();
             let actual = r.events() as f64;
-            let e = estimate(&s, 1).events_per_replica;
+            let est = estimate(&s, 1);
+            let e = est.events_per_replica;
             assert!(
                 (e / actual - 1.0).abs() < 0.10,
                 "{}: estimated {e}, ran {actual}",
                 f.display()
             );
+            // The AS load: mean within 15%, busiest second within a factor 2.
+            // (A huge tenant's estimate stays quick: see peak_second_of_a_huge_tenant.)
+            let load = crate::metrics::load_stats::LoadStats::of(&r.replicas[0].load, &[]);
+            let total = load.total();
+            let mean = total.mean(load.seconds as f64);
+            assert!(
+                (est.requests_per_s_mean / mean - 1.0).abs() < 0.15,
+                "{}: estimated {} requests/s, ran {mean}",
+                f.display(),
+                est.requests_per_s_mean
+            );
+            let peak = total.max() as f64;
+            assert!(
+                est.requests_per_s_peak <= 2.0 * peak && peak <= 2.0 * est.requests_per_s_peak,
+                "{}: estimated busiest second {}, ran {peak}",
+                f.display(),
+                est.requests_per_s_peak
+            );
         }
+    }
+
+    #[test]
+    fn peak_second_of_a_huge_tenant() {
+        // 10 million logins a second, one request each: the busiest of a
+        // day's seconds is a few standard deviations (3 162) above the mean.
+        let k = peak_second(1e7, 1.0, 86_400.0);
+        assert!(k > 1e7 + 3.0 * 3162.0 && k < 1e7 + 6.0 * 3162.0, "{k}");
+        // A quiet tenant: 0.155 logins/s of 2.3 requests over 30 days.
+        assert_eq!(peak_second(0.155, 2.3, 2_592_000.0), 2.3 * 5.0);
+        assert_eq!(peak_second(0.0, 2.0, 100.0), 0.0);
     }
 
     #[test]

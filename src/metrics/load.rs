@@ -401,6 +401,12 @@ mod tests {
     }
 
     #[test]
+    fn a_page_entry_is_24_bytes() {
+        // `check`'s memory estimate counts 24 bytes per endpoint and hour.
+        assert_eq!(std::mem::size_of::<Page>(), 24);
+    }
+
+    #[test]
     fn memory_follows_the_requests_not_the_duration() {
         // Ten years of seconds, a thousand requests: a few kilobytes.
         let mut p = PerSecond::new(3650 * 86_400);

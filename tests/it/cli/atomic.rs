@@ -15,8 +15,8 @@ fn first_run(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let snap = snapshot(&dir.join("out"));
-    // The seven data files, eight charts in PNG and SVG, and the report.
-    assert_eq!(snap.len(), 7 + 16 + 1);
+    // The eight data files, the charts in PNG and SVG, and the report.
+    assert_eq!(snap.len(), 8 + 18 + 1);
     snap
 }
 

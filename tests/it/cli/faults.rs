@@ -110,7 +110,7 @@ fn an_interrupted_run_through_a_symlink_keeps_previous_results() {
     symlink("real", dir.path().join("link")).unwrap();
     assert!(run(dir.path(), "link", &[]).status.success());
     let before = snapshot(&dir.path().join("real"));
-    assert_eq!(before.len(), 7);
+    assert_eq!(before.len(), 8);
     let scenario = bundled("storezero");
     let sc = scenario.display().to_string();
     let mut args = vec![
@@ -178,6 +178,7 @@ fn a_symlinked_out_writes_into_its_target() {
         first.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
         [
             "distributions.csv",
+            "load.csv",
             "logins.csv",
             "run.json",
             "scenario.toml",
@@ -212,7 +213,7 @@ fn a_symlinked_out_on_another_file_system_works() {
     symlink(other.path(), dir.path().join("link")).unwrap();
     let out = run(dir.path(), "link", &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(snapshot(other.path()).len(), 7);
+    assert_eq!(snapshot(other.path()).len(), 8);
     assert_eq!(entries(dir.path()), ["link"]);
 }
 
