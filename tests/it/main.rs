@@ -5,10 +5,12 @@
 //!   `steady_state`: the model against closed forms and exact comparisons;
 //! - `cli`: the real `ssosim` binary, a module per command;
 //! - `report_charts`, `report_runs`: charts and `report.html`;
+//! - `capacity`: AS load per second and rate limits (issue 17);
 //! - `shard`: sharded runs merge into the unsharded bytes;
 //! - `robust_*`: hostile inputs, faults and property tests.
 
 mod breadth;
+mod capacity;
 mod cli;
 mod closed_forms;
 mod flows;
