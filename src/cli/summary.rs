@@ -4,6 +4,7 @@
 //! A shard (`run --shard I/N`) says how many users it simulated and lists the
 //! files of its folder, which the merge turns into a run folder.
 
+use crate::metrics::catalog;
 use crate::metrics::stats::{Estimate, fmt_num};
 use crate::output::summary::{Row, limits, rows_with};
 use crate::runner::RunResult;
@@ -53,19 +54,19 @@ pub fn text(s: &Scenario, result: &RunResult, out: &Path) -> String {
     let mut t = header(s, &format!("{} users", s.simulation.users), result);
     t += &format!(
         "  reauth_rate                 {}   (re-authentications / protected visits)\n",
-        show(est("reauth_rate", "all"))
+        show(est(catalog::REAUTH_RATE.name, "all"))
     );
     t += &format!(
         "  sso_share                   {}   (sso_logins / (sso_logins + interactive_logins))\n",
-        show(est("sso_share", "all"))
+        show(est(catalog::SSO_SHARE.name, "all"))
     );
     t += &format!(
         "  silent_auth_failure_share   {}\n",
-        show(est("silent_auth_failure_share", "all"))
+        show(est(catalog::SILENT_AUTH_FAILURE_SHARE.name, "all"))
     );
     let alive: Vec<String> = rows
         .iter()
-        .filter(|r| r.metric == "sessions_alive_at_end")
+        .filter(|r| r.metric == catalog::SESSIONS_ALIVE_AT_END.name)
         .map(|r| format!("{} {}", r.scope, show(Estimate::from_replicas(&r.values))))
         .collect();
     t += &format!("  sessions alive at end       {}\n", alive.join(", "));

@@ -5,6 +5,7 @@
 
 use super::CliError;
 use super::sweep::{Point, Vary, csv_field, labels, point_names, refuse};
+use crate::metrics::catalog;
 use crate::metrics::stats::Estimate;
 use crate::output::write_atomic;
 use crate::report::data::Summary;
@@ -109,8 +110,8 @@ fn headline_line(name: &str, summary: &Summary) -> String {
     };
     format!(
         "  {name:<40} reauth_rate {}  sso_share {}",
-        show("reauth_rate"),
-        show("sso_share")
+        show(catalog::REAUTH_RATE.name),
+        show(catalog::SSO_SHARE.name)
     )
 }
 

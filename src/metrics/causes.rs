@@ -153,6 +153,24 @@ const IDP_ROWS: [(Cause, &str); 6] = [
 ];
 
 impl Family {
+    /// Every family.
+    pub const ALL: [Family; 4] = [
+        Family::InteractiveLogins,
+        Family::MfaPrompts,
+        Family::SilentAuthFailures,
+        Family::IdpPrompts,
+    ];
+
+    /// What the family counts, for the metric catalog.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Family::InteractiveLogins => "interactive logins",
+            Family::MfaPrompts => "MFA prompts",
+            Family::SilentAuthFailures => "silent authentications answered login_required",
+            Family::IdpPrompts => "IdP login dialogs shown",
+        }
+    }
+
     /// The families kept per app, in output order.
     pub const PER_APP: [Family; 3] = [
         Family::InteractiveLogins,

@@ -5,6 +5,7 @@
 //! of the users (threads, shards) merge exactly with [`Metrics::merge`], in any
 //! order: that is what makes outputs byte-identical whatever the thread count.
 
+pub mod catalog;
 mod causes;
 mod counters;
 mod endpoints;

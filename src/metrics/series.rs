@@ -47,36 +47,18 @@ impl SeriesCounter {
         SeriesCounter::AuthorizeRequests,
         SeriesCounter::TokenRequests,
     ];
-    /// Column name in `timeseries.csv`.
+    /// Column name in `timeseries.csv`: the name of the counter it accumulates.
     pub fn name(self) -> &'static str {
-        match self {
-            SeriesCounter::Visits => "visits",
-            SeriesCounter::ProtectedVisits => "protected_visits",
-            SeriesCounter::InteractiveLogins => "interactive_logins",
-            SeriesCounter::Reauthentications => "reauthentications",
-            SeriesCounter::SsoLogins => "sso_logins",
-            SeriesCounter::SilentAuthSuccesses => "silent_auth_successes",
-            SeriesCounter::SilentAuthLoginRequired => "silent_auth_login_required",
-            SeriesCounter::AuthorizeRequests => "authorize_requests",
-            SeriesCounter::TokenRequests => "token_requests",
-        }
+        self.counter().name()
     }
-}
 
-impl SeriesCounter {
-    /// The app counter whose total this series accumulates.
+    /// The app counter whose total this series accumulates (the one whose
+    /// [`AppCounter::series`] is this series).
     pub fn counter(self) -> AppCounter {
-        match self {
-            SeriesCounter::Visits => AppCounter::Visits,
-            SeriesCounter::ProtectedVisits => AppCounter::ProtectedVisits,
-            SeriesCounter::InteractiveLogins => AppCounter::InteractiveLogins,
-            SeriesCounter::Reauthentications => AppCounter::Reauthentications,
-            SeriesCounter::SsoLogins => AppCounter::SsoLogins,
-            SeriesCounter::SilentAuthSuccesses => AppCounter::SilentAuthSuccesses,
-            SeriesCounter::SilentAuthLoginRequired => AppCounter::SilentAuthLoginRequired,
-            SeriesCounter::AuthorizeRequests => AppCounter::AuthorizeRequests,
-            SeriesCounter::TokenRequests => AppCounter::TokenRequests,
-        }
+        AppCounter::ALL
+            .into_iter()
+            .find(|c| c.series() == Some(self))
+            .unwrap_or(AppCounter::Visits)
     }
 }
 

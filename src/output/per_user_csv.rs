@@ -16,6 +16,7 @@
 //!   any replica is left out.
 
 use crate::metrics::Metrics;
+use crate::metrics::catalog;
 use crate::metrics::per_user::{PerUser, TailScope, UserCounter};
 use crate::metrics::stats::{Estimate, fmt_num};
 use crate::scenario::Scenario;
@@ -79,11 +80,11 @@ fn segment_values(m: &Metrics, id: usize) -> (u64, [(&'static str, f64); 7]) {
     (
         users,
         [
-            ("users", users as f64),
-            ("protected_visits", protected),
-            ("reauthentications", reauth),
+            (catalog::USERS.name, users as f64),
+            (catalog::PROTECTED_VISITS.name, protected),
+            (catalog::REAUTHENTICATIONS.name, reauth),
             (
-                "reauth_rate",
+                catalog::REAUTH_RATE.name,
                 if protected == 0.0 {
                     0.0
                 } else {
@@ -91,15 +92,15 @@ fn segment_values(m: &Metrics, id: usize) -> (u64, [(&'static str, f64); 7]) {
                 },
             ),
             (
-                "interactive_logins_per_user_month",
+                catalog::INTERACTIVE_LOGINS_PER_USER_MONTH.name,
                 per_user_month(UserCounter::InteractiveLogins),
             ),
             (
-                "silent_auth_failures_per_user_month",
+                catalog::SILENT_AUTH_FAILURES_PER_USER_MONTH.name,
                 per_user_month(UserCounter::SilentAuthFailures),
             ),
             (
-                "sessions_lost_per_user_month",
+                catalog::SESSIONS_LOST_PER_USER_MONTH.name,
                 per_user_month(UserCounter::SessionsLost),
             ),
         ],

@@ -2,6 +2,7 @@
 //! a fixed order — scope `all`, then each `app:<name>`, `as`, each `idp:<name>`.
 
 use crate::metrics::SERIES;
+use crate::metrics::catalog;
 use crate::metrics::load_stats::{Limit, LoadStats};
 use crate::metrics::per_user::{TailScope, UserCounter, quantile};
 use crate::metrics::series_name;
@@ -45,7 +46,7 @@ fn app_values(m: &Metrics, app: Option<usize>) -> Values {
         v.push((c.name(), x as f64));
     }
     v.push((
-        "reauth_rate",
+        catalog::REAUTH_RATE.name,
         ratio(
             get(AppCounter::Reauthentications),
             get(AppCounter::ProtectedVisits),
@@ -56,14 +57,14 @@ fn app_values(m: &Metrics, app: Option<usize>) -> Values {
     let failed =
         get(AppCounter::SilentAuthLoginRequired) - get(AppCounter::SilentAuthBeforeFirstLogin);
     v.push((
-        "silent_auth_failure_share",
+        catalog::SILENT_AUTH_FAILURE_SHARE.name,
         ratio(failed, failed + get(AppCounter::SilentAuthSuccesses)),
     ));
     // The one definition of the SSO share: of the top-level `/authorize`
     // requests that ended in a login, those that needed no prompt.
     let sso = get(AppCounter::SsoLogins);
     v.push((
-        "sso_share",
+        catalog::SSO_SHARE.name,
         ratio(sso, sso + get(AppCounter::InteractiveLogins)),
     ));
     v.extend(cause_values(m, app));
@@ -167,46 +168,46 @@ fn sessions_lost_values(m: &Metrics) -> Values {
 fn global_values(m: &Metrics) -> Values {
     let mut v: Values = vec![
         (
-            "browser_closes",
+            catalog::BROWSER_CLOSES.name,
             m.global_value(GlobalCounter::BrowserCloses) as f64,
         ),
         (
-            "password_resets",
+            catalog::PASSWORD_RESETS.name,
             m.global_value(GlobalCounter::PasswordResets) as f64,
         ),
         (
-            "cookie_clears",
+            catalog::COOKIE_CLEARS.name,
             m.global_value(GlobalCounter::CookieClears) as f64,
         ),
     ];
     let both = m.logins.stats(&[LoginKind::Interactive, LoginKind::Sso]);
-    v.push(("login_latency_ms_mean", both.latency_mean));
-    v.push(("login_latency_ms_p95", both.latency_p95));
-    v.push(("hops_per_login_mean", both.hops_mean));
+    v.push((catalog::LOGIN_LATENCY_MS_MEAN.name, both.latency_mean));
+    v.push((catalog::LOGIN_LATENCY_MS_P95.name, both.latency_p95));
+    v.push((catalog::HOPS_PER_LOGIN_MEAN.name, both.hops_mean));
     for (kind, mean, p95, hops) in [
         (
             LoginKind::Interactive,
-            "interactive_login_latency_ms_mean",
-            "interactive_login_latency_ms_p95",
-            "interactive_hops_mean",
+            catalog::INTERACTIVE_LOGIN_LATENCY_MS_MEAN.name,
+            catalog::INTERACTIVE_LOGIN_LATENCY_MS_P95.name,
+            catalog::INTERACTIVE_HOPS_MEAN.name,
         ),
         (
             LoginKind::Sso,
-            "sso_login_latency_ms_mean",
-            "sso_login_latency_ms_p95",
-            "sso_hops_mean",
+            catalog::SSO_LOGIN_LATENCY_MS_MEAN.name,
+            catalog::SSO_LOGIN_LATENCY_MS_P95.name,
+            catalog::SSO_HOPS_MEAN.name,
         ),
         (
             LoginKind::Silent,
-            "silent_login_latency_ms_mean",
-            "silent_login_latency_ms_p95",
-            "silent_hops_mean",
+            catalog::SILENT_LOGIN_LATENCY_MS_MEAN.name,
+            catalog::SILENT_LOGIN_LATENCY_MS_P95.name,
+            catalog::SILENT_HOPS_MEAN.name,
         ),
         (
             LoginKind::RefreshToken,
-            "refresh_token_login_latency_ms_mean",
-            "refresh_token_login_latency_ms_p95",
-            "refresh_token_hops_mean",
+            catalog::REFRESH_TOKEN_LOGIN_LATENCY_MS_MEAN.name,
+            catalog::REFRESH_TOKEN_LOGIN_LATENCY_MS_P95.name,
+            catalog::REFRESH_TOKEN_HOPS_MEAN.name,
         ),
     ] {
         let s = m.logins.stats(&[kind]);

@@ -12,6 +12,7 @@
 //! (`segments.csv`) that some run has, the segment as the scope
 //! (`connection=facebook`).
 
+use crate::metrics::catalog;
 use serde::Serialize;
 
 use super::data::{RunData, Segments, Summary, SummaryRow};
@@ -22,18 +23,21 @@ pub type Metrics = [(&'static str, Option<&'static str>)];
 
 /// The metrics `ssosim compare` prints and `comparison.html` shows.
 pub const HEADLINE: &Metrics = &[
-    ("reauth_rate", Some("all")),
-    ("sso_share", Some("all")),
-    ("interactive_logins", Some("all")),
-    ("sso_logins", Some("all")),
-    ("silent_auth_failure_share", Some("all")),
-    ("sessions_alive_at_end", None),
-    ("authorize_requests_per_s_peak", Some("as")),
-    ("login_latency_ms_mean", Some("all")),
+    (catalog::REAUTH_RATE.name, Some("all")),
+    (catalog::SSO_SHARE.name, Some("all")),
+    (catalog::INTERACTIVE_LOGINS.name, Some("all")),
+    (catalog::SSO_LOGINS.name, Some("all")),
+    (catalog::SILENT_AUTH_FAILURE_SHARE.name, Some("all")),
+    (catalog::SESSIONS_ALIVE_AT_END.name, None),
+    (catalog::AUTHORIZE_REQUESTS_PER_S_PEAK.name, Some("as")),
+    (catalog::LOGIN_LATENCY_MS_MEAN.name, Some("all")),
 ];
 
 /// The metrics of `segments.csv` compared, segment by segment.
-pub const SEGMENT_METRICS: [&str; 2] = ["reauth_rate", "interactive_logins_per_user_month"];
+pub const SEGMENT_METRICS: [&str; 2] = [
+    catalog::REAUTH_RATE.name,
+    catalog::INTERACTIVE_LOGINS_PER_USER_MONTH.name,
+];
 
 /// What is compared of one run: its `summary.csv` and `segments.csv`.
 #[derive(Debug, Clone, Copy)]

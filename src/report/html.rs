@@ -16,6 +16,7 @@ use super::comparison::{self, Points};
 use super::data::{RunData, SummaryRow, scope_label};
 use super::sequence::{self, SampleLogin};
 use super::style;
+use crate::metrics::catalog::{self, Metric, Unit};
 use crate::metrics::{Cause, Family};
 
 /// How a headline value is printed: one precision per kind of quantity, the
@@ -34,135 +35,41 @@ enum Precision {
 
 use Precision::{Count, Decimal, Ms, Percent};
 
-/// Headline rows: (metric, scope, what it means, precision).
-const HEADLINE: [(&str, &str, &str, Precision); 22] = [
-    ("users", "all", "simulated users", Count),
-    ("visits", "all", "page visits", Count),
-    (
-        "protected_visits",
-        "all",
-        "visits to pages that need a login",
-        Count,
-    ),
-    (
-        "local_session_hits",
-        "all",
-        "protected visits served from the app's own session",
-        Count,
-    ),
-    (
-        "sso_logins",
-        "all",
-        "logins with no prompt: the AS session was valid",
-        Count,
-    ),
-    (
-        "interactive_logins",
-        "all",
-        "logins where the AS prompt was shown",
-        Count,
-    ),
-    (
-        "first_logins",
-        "all",
-        "a user's first interactive login",
-        Count,
-    ),
-    (
-        "reauthentications",
-        "all",
-        "interactive logins after the first",
-        Count,
-    ),
-    (
-        "reauth_rate",
-        "all",
-        "re-authentications per protected visit",
-        Percent,
-    ),
-    (
-        "sso_share",
-        "all",
-        "sso_logins / (sso_logins + interactive_logins): logins that needed no prompt",
-        Percent,
-    ),
-    (
-        "silent_auth_successes",
-        "all",
-        "prompt=none answered with tokens",
-        Count,
-    ),
-    (
-        "silent_auth_login_required",
-        "all",
-        "prompt=none answered login_required",
-        Count,
-    ),
-    (
-        "protected_silent_logins",
-        "all",
-        "protected visits served by silent authentication",
-        Count,
-    ),
-    (
-        "refresh_token_logins",
-        "all",
-        "protected visits served by a refresh-token exchange",
-        Count,
-    ),
-    (
-        "silent_auth_failure_share",
-        "all",
-        "share of silent attempts answered login_required, before-first-login ones left out",
-        Percent,
-    ),
-    (
-        "logins_abandoned",
-        "all",
-        "logins cut short (browser closed)",
-        Count,
-    ),
-    (
-        "login_latency_ms_mean",
-        "all",
-        "mean login flow latency",
-        Ms,
-    ),
-    (
-        "login_latency_ms_p95",
-        "all",
-        "95th percentile login latency",
-        Ms,
-    ),
-    ("hops_per_login_mean", "all", "mean hops per login", Decimal),
-    ("sessions_created", "as", "AS sessions created", Count),
-    (
-        "authorize_requests_per_s_peak",
-        "as",
-        "requests in the busiest second at /authorize",
-        Count,
-    ),
-    (
-        "token_requests_per_s_mean",
-        "as",
-        "mean /oauth/token requests per second",
-        Decimal,
-    ),
+/// Headline rows: (metric, scope); what each means and how it is printed
+/// come from the metric catalog.
+const HEADLINE: [(Metric, &str); 22] = [
+    (catalog::USERS, "all"),
+    (catalog::VISITS, "all"),
+    (catalog::PROTECTED_VISITS, "all"),
+    (catalog::LOCAL_SESSION_HITS, "all"),
+    (catalog::SSO_LOGINS, "all"),
+    (catalog::INTERACTIVE_LOGINS, "all"),
+    (catalog::FIRST_LOGINS, "all"),
+    (catalog::REAUTHENTICATIONS, "all"),
+    (catalog::REAUTH_RATE, "all"),
+    (catalog::SSO_SHARE, "all"),
+    (catalog::SILENT_AUTH_SUCCESSES, "all"),
+    (catalog::SILENT_AUTH_LOGIN_REQUIRED, "all"),
+    (catalog::PROTECTED_SILENT_LOGINS, "all"),
+    (catalog::REFRESH_TOKEN_LOGINS, "all"),
+    (catalog::SILENT_AUTH_FAILURE_SHARE, "all"),
+    (catalog::LOGINS_ABANDONED, "all"),
+    (catalog::LOGIN_LATENCY_MS_MEAN, "all"),
+    (catalog::LOGIN_LATENCY_MS_P95, "all"),
+    (catalog::HOPS_PER_LOGIN_MEAN, "all"),
+    (catalog::SESSIONS_CREATED, "as"),
+    (catalog::AUTHORIZE_REQUESTS_PER_S_PEAK, "as"),
+    (catalog::TOKEN_REQUESTS_PER_S_MEAN, "as"),
 ];
 
-/// The precision of `metric` outside the headline list: shares as percent,
-/// `_ms_` figures as ms, means as decimals, the rest as counts.
+/// The precision of `metric`: by its unit in the catalog; a name the
+/// catalog does not know (a newer simulator's) is printed as a decimal.
 fn precision_of(metric: &str) -> Precision {
-    if let Some((_, _, _, p)) = HEADLINE.iter().find(|h| h.0 == metric) {
-        *p
-    } else if metric.ends_with("_rate") || metric.ends_with("_share") {
-        Percent
-    } else if metric.contains("_ms") {
-        Ms
-    } else if metric.ends_with("_mean") {
-        Decimal
-    } else {
-        Count
+    match catalog::describe(metric).map(|m| m.unit) {
+        Some(Unit::Count) => Count,
+        Some(Unit::Share) => Percent,
+        Some(Unit::Ms) => Ms,
+        Some(Unit::Decimal) | None => Decimal,
     }
 }
 
@@ -439,10 +346,10 @@ fn headline(out: &mut String, run: &RunData) {
     out.push_str("<section>\n<h2>Headline figures</h2>\n<div class=\"table-wrap\"><table>\n");
     out.push_str(&metric_head(intervals));
     let mut zero = Vec::new();
-    for (metric, scope, what, _) in HEADLINE {
-        match run.summary.get(metric, scope) {
-            Some(row) if is_zero(row) => zero.push(metric),
-            Some(row) => metric_row(out, row, Some(what), intervals),
+    for (metric, scope) in HEADLINE {
+        match run.summary.get(metric.name, scope) {
+            Some(row) if is_zero(row) => zero.push(metric.name),
+            Some(row) => metric_row(out, row, Some(metric.meaning), intervals),
             None => {}
         }
     }
@@ -465,7 +372,7 @@ fn headline(out: &mut String, run: &RunData) {
 fn prompt_causes(out: &mut String, run: &RunData) {
     let total = run
         .summary
-        .value("interactive_logins", "all")
+        .value(catalog::INTERACTIVE_LOGINS.name, "all")
         .unwrap_or(0.0);
     let rows: Vec<(Cause, &SummaryRow)> = Family::InteractiveLogins
         .rows()
@@ -514,14 +421,14 @@ fn prompt_causes(out: &mut String, run: &RunData) {
 /// segment, the reauth rate and the monthly prompts per user.
 fn segments(out: &mut String, run: &RunData) {
     const COLUMNS: [(&str, &str); 4] = [
-        ("users", "users"),
-        ("reauth_rate", "reauth rate"),
+        (catalog::USERS.name, "users"),
+        (catalog::REAUTH_RATE.name, "reauth rate"),
         (
-            "interactive_logins_per_user_month",
+            catalog::INTERACTIVE_LOGINS_PER_USER_MONTH.name,
             "interactive logins per user-month",
         ),
         (
-            "silent_auth_failures_per_user_month",
+            catalog::SILENT_AUTH_FAILURES_PER_USER_MONTH.name,
             "failed silent auth per user-month",
         ),
     ];
@@ -541,28 +448,15 @@ fn segments(out: &mut String, run: &RunData) {
     for name in names {
         let _ = write!(out, "<tr><td>{}</td>", breakable(name));
         for (metric, _) in COLUMNS {
-            let cell = run.segments.get(name, metric).map_or("–".to_string(), |r| {
-                let value = match metric {
-                    "users" => format_value(Count, r.value),
-                    "reauth_rate" => format_value(Percent, r.value),
-                    _ => format_value(Decimal, r.value),
-                };
-                match r.ci95 {
-                    Some((lo, hi)) if metric != "users" => {
-                        let p = if metric == "reauth_rate" {
-                            Percent
-                        } else {
-                            Decimal
-                        };
-                        format!(
-                            "{value}<div class=\"what\">{} – {}</div>",
-                            format_value(p, lo),
-                            format_value(p, hi)
-                        )
+            let cell = run
+                .segments
+                .get(name, metric)
+                .map_or("–".to_string(), |r| match r.ci95 {
+                    Some(_) if precision_of(metric) != Count => {
+                        format!("{}<div class=\"what\">{}</div>", shown(r), interval(r))
                     }
-                    _ => value,
-                }
-            });
+                    _ => shown(r),
+                });
             let _ = write!(out, "<td class=\"num\">{cell}</td>");
         }
         out.push_str("</tr>\n");
@@ -612,9 +506,9 @@ fn per_app(out: &mut String, run: &RunData) {
             out,
             "<tr><td>{}{kind}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             escape(app.strip_prefix("app:").unwrap_or(app)),
-            cell("protected_visits"),
-            cell("reauth_rate"),
-            cell("sso_share"),
+            cell(catalog::PROTECTED_VISITS.name),
+            cell(catalog::REAUTH_RATE.name),
+            cell(catalog::SSO_SHARE.name),
         );
     }
     out.push_str("</tbody></table></div>\n");

@@ -11,6 +11,7 @@
 
 mod breadth;
 mod capacity;
+mod catalog;
 mod cli;
 mod closed_forms;
 mod flows;

@@ -2,6 +2,7 @@
 //! run, and one bar per run of each share; runs are labelled by their point
 //! (the varied keys and values, see `report::comparison::points`).
 
+use crate::metrics::catalog;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -132,9 +133,12 @@ const PANEL_HEIGHT: u32 = 300;
 type Share = (&'static str, fn(&Summary) -> Option<BarValue>);
 
 const SHARES: [Share; 3] = [
-    ("reauth_rate", reauth_rate),
-    ("sso_share", sso_share),
-    ("silent_auth_failure_share", silent_failure_share),
+    (catalog::REAUTH_RATE.name, reauth_rate),
+    (catalog::SSO_SHARE.name, sso_share),
+    (
+        catalog::SILENT_AUTH_FAILURE_SHARE.name,
+        silent_failure_share,
+    ),
 ];
 
 impl CompareRates<'_> {
@@ -186,7 +190,7 @@ impl CompareRates<'_> {
 
 /// `reauth_rate` at scope `all`, in %.
 fn reauth_rate(s: &Summary) -> Option<BarValue> {
-    s.get("reauth_rate", "all").map(|r| BarValue {
+    s.get(catalog::REAUTH_RATE.name, "all").map(|r| BarValue {
         value: 100.0 * r.value,
         interval: r.ci95.map(|(lo, hi)| (100.0 * lo, 100.0 * hi)),
     })
@@ -195,7 +199,7 @@ fn reauth_rate(s: &Summary) -> Option<BarValue> {
 /// `sso_share` at scope `all` (sso_logins / (sso_logins + interactive_logins)),
 /// in %, with its interval.
 fn sso_share(s: &Summary) -> Option<BarValue> {
-    s.get("sso_share", "all").map(|r| BarValue {
+    s.get(catalog::SSO_SHARE.name, "all").map(|r| BarValue {
         value: 100.0 * r.value,
         interval: r.ci95.map(|(lo, hi)| (100.0 * lo, 100.0 * hi)),
     })
@@ -207,19 +211,24 @@ fn sso_share(s: &Summary) -> Option<BarValue> {
 /// No bar for a run that made no silent attempt: its share is undefined (the
 /// summary writes 0 there).
 fn silent_failure_share(s: &Summary) -> Option<BarValue> {
-    let attempts = s.value("silent_auth_successes", "all").unwrap_or(0.0)
-        + s.value("silent_auth_login_required", "all").unwrap_or(0.0)
-        - s.value("silent_auth_before_first_login", "all")
+    let attempts = s
+        .value(catalog::SILENT_AUTH_SUCCESSES.name, "all")
+        .unwrap_or(0.0)
+        + s.value(catalog::SILENT_AUTH_LOGIN_REQUIRED.name, "all")
+            .unwrap_or(0.0)
+        - s.value(catalog::SILENT_AUTH_BEFORE_FIRST_LOGIN.name, "all")
             .unwrap_or(0.0);
-    let counted = s.get("silent_auth_successes", "all").is_some()
-        || s.get("silent_auth_login_required", "all").is_some();
+    let counted = s.get(catalog::SILENT_AUTH_SUCCESSES.name, "all").is_some()
+        || s.get(catalog::SILENT_AUTH_LOGIN_REQUIRED.name, "all")
+            .is_some();
     if counted && attempts <= 0.0 {
         return None;
     }
-    s.get("silent_auth_failure_share", "all").map(|r| BarValue {
-        value: 100.0 * r.value,
-        interval: r.ci95.map(|(lo, hi)| (100.0 * lo, 100.0 * hi)),
-    })
+    s.get(catalog::SILENT_AUTH_FAILURE_SHARE.name, "all")
+        .map(|r| BarValue {
+            value: 100.0 * r.value,
+            interval: r.ci95.map(|(lo, hi)| (100.0 * lo, 100.0 * hi)),
+        })
 }
 
 impl Figure for CompareRates<'_> {
@@ -231,7 +240,7 @@ impl Figure for CompareRates<'_> {
         if self
             .shares()
             .iter()
-            .any(|s| s.0 == "silent_auth_failure_share")
+            .any(|s| s.0 == catalog::SILENT_AUTH_FAILURE_SHARE.name)
         {
             "Re-authentication, SSO and silent failures, by run".to_string()
         } else {
@@ -243,7 +252,7 @@ impl Figure for CompareRates<'_> {
         let silent = if self
             .shares()
             .iter()
-            .any(|s| s.0 == "silent_auth_failure_share")
+            .any(|s| s.0 == catalog::SILENT_AUTH_FAILURE_SHARE.name)
         {
             "; silent attempts answered login_required, leaving out those before the \
              user's first login (silent_auth_failure_share)"

@@ -1,5 +1,6 @@
 //! Chart 3: why sessions end, per tier.
 
+use crate::metrics::catalog;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -12,13 +13,19 @@ use crate::report::style::{self, FILL_COLOURS};
 
 /// The parts of a tier's sessions: (metric, legend label).
 const CAUSES: [(&str, &str); 7] = [
-    ("sessions_ended_idle", "idle timeout"),
-    ("sessions_ended_absolute", "absolute timeout"),
-    ("sessions_ended_browser_close", "browser close"),
-    ("sessions_ended_logout", "logout"),
-    ("sessions_ended_password_reset", "password reset"),
-    ("sessions_ended_cookies_cleared", "cookies cleared"),
-    ("sessions_alive_at_end", "alive at end"),
+    (catalog::SESSIONS_ENDED_IDLE.name, "idle timeout"),
+    (catalog::SESSIONS_ENDED_ABSOLUTE.name, "absolute timeout"),
+    (catalog::SESSIONS_ENDED_BROWSER_CLOSE.name, "browser close"),
+    (catalog::SESSIONS_ENDED_LOGOUT.name, "logout"),
+    (
+        catalog::SESSIONS_ENDED_PASSWORD_RESET.name,
+        "password reset",
+    ),
+    (
+        catalog::SESSIONS_ENDED_COOKIES_CLEARED.name,
+        "cookies cleared",
+    ),
+    (catalog::SESSIONS_ALIVE_AT_END.name, "alive at end"),
 ];
 
 /// Grey for sessions still alive: not an ending, so no Okabe–Ito hue.
@@ -136,10 +143,10 @@ fn all_stacks(summary: &Summary) -> (Vec<(String, RGBColor)>, Vec<Stack>) {
             // Sessions of the measured window: alive when the warm-up ended,
             // or created after (conservation: the causes plus alive at end).
             let created = summary
-                .value("sessions_created", &scope)
+                .value(catalog::SESSIONS_CREATED.name, &scope)
                 .map(|c| {
                     c + summary
-                        .value("sessions_alive_at_warmup_end", &scope)
+                        .value(catalog::SESSIONS_ALIVE_AT_WARMUP_END.name, &scope)
                         .unwrap_or(0.0)
                 })
                 .unwrap_or_else(|| values.iter().sum());

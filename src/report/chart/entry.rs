@@ -1,5 +1,6 @@
 //! Chart 4: how users get in, per app.
 
+use crate::metrics::catalog;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -17,13 +18,13 @@ use crate::report::style::{self, FILL_COLOURS};
 /// loads; `silent_auth_successes` also counts anonymous loads and token
 /// renewals, so it does not belong here.
 pub const PATHS: [(&str, &str); 7] = [
-    ("local_session_hits", "local session"),
-    ("sso_logins", "SSO"),
-    ("protected_silent_logins", "silent auth"),
-    ("refresh_token_logins", "refresh token"),
-    ("first_logins", "first login"),
-    ("reauthentications", "re-authentication"),
-    ("logins_abandoned", "abandoned"),
+    (catalog::LOCAL_SESSION_HITS.name, "local session"),
+    (catalog::SSO_LOGINS.name, "SSO"),
+    (catalog::PROTECTED_SILENT_LOGINS.name, "silent auth"),
+    (catalog::REFRESH_TOKEN_LOGINS.name, "refresh token"),
+    (catalog::FIRST_LOGINS.name, "first login"),
+    (catalog::REAUTHENTICATIONS.name, "re-authentication"),
+    (catalog::LOGINS_ABANDONED.name, "abandoned"),
 ];
 
 /// Grey for protected visits the seven parts do not account for (none when the
@@ -99,7 +100,9 @@ fn counts(summary: &Summary, scope: &str) -> Option<(Vec<f64>, f64)> {
     }
     let mut parts: Vec<f64> = values.into_iter().map(|v| v.unwrap_or(0.0)).collect();
     let sum: f64 = parts.iter().sum();
-    let visits = summary.value("protected_visits", scope).unwrap_or(sum);
+    let visits = summary
+        .value(catalog::PROTECTED_VISITS.name, scope)
+        .unwrap_or(sum);
     // Counts are means over replicas: allow for rounding in the file.
     let rest = visits - sum;
     parts.push(if rest > 1e-6 * visits.max(1.0) {

@@ -5,6 +5,7 @@
 //! of 5 observations from which on the mean's standard error, penalised by
 //! how few batches remain, is smallest; 0 means no transient detected).
 
+use crate::metrics::catalog;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -29,8 +30,8 @@ pub struct ReauthOverTime<'a> {
 pub fn reauth_buckets(run: &RunData) -> (Vec<(f64, f64)>, u64) {
     let end = run.meta.warmup_ms + run.meta.duration_ms;
     let bucket = if end > 120 * DAY_MS { 7 } else { 1 };
-    let reauth = run.series.get("all", "reauthentications");
-    let protected = run.series.get("all", "protected_visits");
+    let reauth = run.series.get("all", catalog::REAUTHENTICATIONS.name);
+    let protected = run.series.get("all", catalog::PROTECTED_VISITS.name);
     let at = |samples: &[crate::report::data::Sample], t: u64| {
         samples
             .iter()

@@ -2,7 +2,6 @@
 //! unwritable `--out` is a clear error with status 1, not a panic.
 
 use crate::support::cli::*;
-use std::time::Duration;
 
 /// Runs storezero small into `dir/out` and returns the folder's bytes.
 fn first_run(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
@@ -15,8 +14,11 @@ fn first_run(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let snap = snapshot(&dir.join("out"));
-    // The eight data files, the charts in PNG and SVG, and the report.
-    assert_eq!(snap.len(), 8 + 18 + 1);
+    // The eight data files, each chart in PNG and SVG, and the report.
+    assert_eq!(
+        snap.len(),
+        8 + 2 * ssosim::report::RUN_CHART_STEMS.len() + 1
+    );
     snap
 }
 
@@ -79,13 +81,13 @@ fn a_rerun_replaces_every_file_and_leaves_no_staging_folder() {
     assert_eq!(entries(dir.path()), ["out"]);
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 #[test]
 fn an_interrupted_run_writes_nothing() {
     let dir = tmp();
     let before = first_run(dir.path());
     for signal in ["-INT", "-TERM"] {
-        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ssosim"))
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ssosim"))
             .current_dir(dir.path())
             .arg("run")
             .arg(bundled("storezero"))
@@ -93,7 +95,7 @@ fn an_interrupted_run_writes_nothing() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(400));
+        wait_until_catching(&mut child);
         let killed = std::process::Command::new("kill")
             .args([signal, &child.id().to_string()])
             .status()

@@ -31,6 +31,10 @@ fn check_prints_what_would_run_and_writes_nothing() {
     }
     assert!(stderr(&out).is_empty());
     assert!(entries(dir.path()).is_empty(), "check wrote something");
+    // The whole page, so that a change to what check says is reviewed as a
+    // diff (`INSTA_UPDATE=always cargo test --release -- check`).
+    let text = text.replace(env!("CARGO_MANIFEST_DIR"), "[repo]");
+    insta::assert_snapshot!("check_storezero_20000_users", text);
 }
 
 #[test]

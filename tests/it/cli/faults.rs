@@ -8,7 +8,6 @@ use crate::support::cli::*;
 use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Big enough to run for seconds, so a signal after 0.5 s lands mid-run.
 const LONG: [&str; 2] = ["--set", "simulation.users=2000000"];
@@ -76,7 +75,7 @@ fn an_interrupted_run_creates_no_folder_and_no_staging() {
             "--no-charts",
         ];
         args.extend(LONG);
-        let out = interrupted(dir.path(), &args, signals, Duration::from_millis(500));
+        let out = interrupted(dir.path(), &args, signals);
         no_panic(&out);
         assert_eq!(
             out.status.code(),
@@ -122,7 +121,7 @@ fn an_interrupted_run_through_a_symlink_keeps_previous_results() {
         "--no-charts",
     ];
     args.extend(LONG);
-    let out = interrupted(dir.path(), &args, &["-TERM"], Duration::from_millis(500));
+    let out = interrupted(dir.path(), &args, &["-TERM"]);
     no_panic(&out);
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     assert_eq!(snapshot(&dir.path().join("real")), before);
@@ -146,7 +145,7 @@ fn an_interrupted_sweep_writes_no_sweep_csv() {
         "sw",
         "--quiet",
     ];
-    let out = interrupted(dir.path(), &args, &["-TERM"], Duration::from_millis(500));
+    let out = interrupted(dir.path(), &args, &["-TERM"]);
     no_panic(&out);
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     assert!(
@@ -390,7 +389,7 @@ fn a_run_above_the_estimate_limit_needs_force() {
 
     let mut args = vec!["run", sc.as_str(), "--force", "--quiet", "--out", "big"];
     args.extend(huge);
-    let out = interrupted(dir.path(), &args, &["-TERM"], Duration::from_millis(500));
+    let out = interrupted(dir.path(), &args, &["-TERM"]);
     no_panic(&out);
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     assert!(entries(dir.path()).is_empty());

@@ -4,7 +4,7 @@
 mod atomic;
 mod check;
 mod compare;
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 mod faults;
 mod refusals;
 mod run;

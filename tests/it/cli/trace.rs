@@ -1,6 +1,8 @@
-//! `ssosim trace`: whole outputs of fixed users compared with the expected
-//! text kept here, in each format, so that any change to a flow, a note or a
-//! format shows as a diff. A deliberate change updates the expected text.
+//! `ssosim trace`: whole outputs of fixed users compared with snapshots
+//! (`tests/it/cli/snapshots/`, insta), in each format, so that any change to
+//! a flow, a note or a format shows as a diff to review. A deliberate change
+//! updates them: `INSTA_UPDATE=always cargo test --release -- trace`, then
+//! read `git diff tests/it/cli/snapshots` before committing.
 
 use crate::support::cli::*;
 
@@ -50,133 +52,20 @@ fn trace(args: &[&str]) -> String {
     stdout(&out)
 }
 
-/// Compares line by line, so that a failure names the first line that differs.
-fn assert_same(found: &str, expected: &str) {
-    for (i, (f, e)) in found.lines().zip(expected.lines()).enumerate() {
-        assert_eq!(f, e, "line {} differs; whole output:\n{found}", i + 1);
-    }
-    assert_eq!(
-        found, expected,
-        "line counts differ; whole output:\n{found}"
-    );
-}
-
-/// User 5: an interactive login (with the note naming why the prompt came),
-/// two local-session hits, the local session's idle timeout, then a silent
-/// login on the SPA and two silent renewals.
-const TEXT_USER_5: &str = r#"user 5 of snap: connection password; third-party cookies allowed; AS cookie persistent; visit rate 2/day
-0d+01:18:39.186                            * visit to web (protected page)
-0d+01:18:39.226     browser -> web         GET /page
-0d+01:18:39.266         web -> browser     302 /authorize
-0d+01:18:39.306     browser -> as          GET /authorize
-0d+01:18:39.306                            * AS starts a login transaction
-0d+01:18:39.346          as -> browser     302 /login
-0d+01:18:39.386     browser -> as          GET /login
-0d+01:18:39.426          as -> browser     200 login prompt
-0d+01:18:39.426                            * user completes the prompt in 8s
-0d+01:18:47.466     browser -> as          POST /login (username, password)
-0d+01:18:47.466                            * interactive login: first login of this browser
-0d+01:18:47.466                            * as session created
-0d+01:18:47.506          as -> browser     302 /authorize/resume
-0d+01:18:47.546     browser -> as          GET /authorize/resume
-0d+01:18:47.586          as -> browser     302 /callback
-0d+01:18:47.626     browser -> web         GET /callback
-0d+01:18:47.666         web -> as          POST /oauth/token (back channel)
-0d+01:18:47.706          as -> web         200 tokens (back channel)
-0d+01:18:47.706                            * app:web session created
-0d+01:18:47.746         web -> browser     200 page
-0d+01:18:47.746                            = served: interactive login
-0d+01:48:03.296                            * visit to web (protected page)
-0d+01:48:03.336     browser -> web         GET /page
-0d+01:48:03.376         web -> browser     200 page
-0d+01:48:03.376                            = served: local-session hit
-0d+02:13:03.376                            * visit to web (protected page)
-0d+02:13:03.416     browser -> web         GET /page
-0d+02:13:03.456         web -> browser     200 page
-0d+02:13:03.456                            = served: local-session hit
-0d+03:13:03.416                            * app:web session ends: idle timeout
-0d+10:48:44.104                            * visit to spa (anonymous page)
-0d+10:48:44.144     browser -> spa         GET /page
-0d+10:48:44.184         spa -> browser     200 single-page app
-0d+10:48:44.224     browser -> as          GET /authorize?prompt=none&response_mode=web_message (iframe)
-0d+10:48:44.264          as -> browser     200 web_message: tokens
-0d+10:48:44.264                            = served: silent authentication
-0d+10:58:44.304     browser -> as          GET /authorize?prompt=none&response_mode=web_message (iframe, renewal)
-0d+10:58:44.344          as -> browser     200 web_message: tokens
-0d+11:08:44.384     browser -> as          GET /authorize?prompt=none&response_mode=web_message (iframe, renewal)
-0d+11:08:44.424          as -> browser     200 web_message: tokens
-valid sessions at 1d+00:00:00.000: 1 (as)
-"#;
-
 #[test]
 fn text_trace_of_a_fixed_user() {
-    assert_same(&trace(&["--user", "5", "--until", "1d"]), TEXT_USER_5);
+    insta::assert_snapshot!("text_user_5", trace(&["--user", "5", "--until", "1d"]));
 }
-
-/// User 13, logins only: an interactive login on the web app, then on the SPA
-/// a silent authentication that fails (third-party cookies blocked) and a
-/// top-level SSO. The failed renewal after it is not a login: left out.
-const MERMAID_USER_13_LOGINS: &str = r#"sequenceDiagram
-    participant p0 as browser
-    participant p1 as web
-    participant p2 as AS
-    participant p3 as spa
-    Note over p0: user 13 of snap: connection password, third-party cookies blocked, AS cookie persistent, visit rate 2/day
-    Note over p0: 0d+05:07:20.886 visit to web (protected page)
-    p0->>p1: 0d+05:07:20.926 GET /page
-    p1->>p0: 0d+05:07:20.966 302 /authorize
-    p0->>p2: 0d+05:07:21.006 GET /authorize
-    Note over p0: 0d+05:07:21.006 AS starts a login transaction
-    p2->>p0: 0d+05:07:21.046 302 /login
-    p0->>p2: 0d+05:07:21.086 GET /login
-    p2->>p0: 0d+05:07:21.126 200 login prompt
-    Note over p0: 0d+05:07:21.126 user completes the prompt in 8s
-    p0->>p2: 0d+05:07:29.166 POST /login (username, password)
-    Note over p0: 0d+05:07:29.166 interactive login: first login of this browser
-    Note over p2: 0d+05:07:29.166 as session created
-    p2->>p0: 0d+05:07:29.206 302 /authorize/resume
-    p0->>p2: 0d+05:07:29.246 GET /authorize/resume
-    p2->>p0: 0d+05:07:29.286 302 /callback
-    p0->>p1: 0d+05:07:29.326 GET /callback
-    p1->>p2: 0d+05:07:29.366 POST /oauth/token (back channel)
-    p2->>p1: 0d+05:07:29.406 200 tokens (back channel)
-    Note over p1: 0d+05:07:29.406 app:web session created
-    p1->>p0: 0d+05:07:29.446 200 page
-    Note over p0: 0d+05:07:29.446 served: interactive login
-    Note over p0: 0d+21:44:27.709 visit to spa (protected page)
-    p0->>p3: 0d+21:44:27.749 GET /page
-    p3->>p0: 0d+21:44:27.789 200 single-page app
-    p0->>p2: 0d+21:44:27.829 GET /authorize?prompt=none&response_mode=web_message (iframe)
-    Note over p0: 0d+21:44:27.829 third-party cookies blocked: no AS cookie in the iframe
-    p2->>p0: 0d+21:44:27.869 200 web_message: error=login_required
-    p0->>p2: 0d+21:44:27.909 GET /authorize
-    Note over p0: 0d+21:44:27.909 SSO: the AS session is valid, no prompt
-    p2->>p0: 0d+21:44:27.949 302 /callback
-    p0->>p3: 0d+21:44:27.989 GET /callback
-    p3->>p0: 0d+21:44:28.029 200 page
-    Note over p0: 0d+21:44:28.029 served: SSO
-    Note over p0: valid sessions at 1d+00:00:00.000: 1 (as)
-"#;
 
 #[test]
 fn mermaid_trace_of_a_fixed_user_logins_only() {
-    assert_same(
-        &trace(&[
+    insta::assert_snapshot!(
+        "mermaid_user_13_logins",
+        trace(&[
             "--user", "13", "--until", "1d", "--only", "logins", "--format", "mermaid",
-        ]),
-        MERMAID_USER_13_LOGINS,
+        ])
     );
 }
-
-/// User 12, visits and sessions: an interactive login on the SPA, then its
-/// first token renewal fails (third-party cookies blocked).
-const JSONL_USER_12_VISITS_SESSIONS: &str = r#"{"kind":"user","user":12,"scenario":"snap","connection":"password","third_party_cookies":"blocked","as_cookie":"persistent","visits_per_day":2.0}
-{"kind":"visit","time_ms":57760435,"time":"0d+16:02:40.435","what":"visit to spa (protected page)"}
-{"kind":"session","time_ms":57768795,"time":"0d+16:02:48.795","scope":"as","what":"as session created"}
-{"kind":"outcome","time_ms":57768995,"time":"0d+16:02:48.995","outcome":"interactive","what":"served: interactive login"}
-{"kind":"outcome","time_ms":58369075,"time":"0d+16:12:49.075","outcome":"renewal_failed","what":"token renewal failed: the page has no tokens until the next visit"}
-{"kind":"valid_sessions","time_ms":86400000,"time":"1d+00:00:00.000","scopes":["as"]}
-"#;
 
 #[test]
 fn jsonl_trace_of_a_fixed_user_visits_and_sessions() {
@@ -184,7 +73,7 @@ fn jsonl_trace_of_a_fixed_user_visits_and_sessions() {
         "--user", "12", "--until", "1d", "--only", "visits", "--only", "sessions", "--format",
         "jsonl",
     ]);
-    assert_same(&found, JSONL_USER_12_VISITS_SESSIONS);
+    insta::assert_snapshot!("jsonl_user_12_visits_sessions", found);
     for line in found.lines() {
         let v: serde_json::Value =
             serde_json::from_str(line).expect("each line is one JSON object");

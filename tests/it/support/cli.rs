@@ -109,15 +109,15 @@ pub fn no_panic(out: &std::process::Output) {
     assert!(!err.contains("panicked"), "panic: {err}");
 }
 
-/// Starts `ssosim ARGS` in `cwd`, sends each of `signals` (`"-TERM"`, `"-INT"`)
-/// with `kill` after `after`, 100 ms apart, and waits for it (at most 30 s,
-/// then kills it and fails). Returns its output.
-#[cfg(unix)]
+/// Starts `ssosim ARGS` in `cwd`, waits until it catches SIGINT and SIGTERM
+/// (its handler is installed: [`wait_until_catching`]), sends each of
+/// `signals` (`"-TERM"`, `"-INT"`) with `kill`, and waits for it (at most
+/// 30 s, then kills it and fails). Returns its output.
+#[cfg(target_os = "linux")]
 pub fn interrupted<S: AsRef<std::ffi::OsStr>>(
     cwd: &Path,
     args: &[S],
     signals: &[&str],
-    after: std::time::Duration,
 ) -> std::process::Output {
     use std::io::Read;
     use std::process::{Command, Stdio};
@@ -129,9 +129,11 @@ pub fn interrupted<S: AsRef<std::ffi::OsStr>>(
         .stderr(Stdio::piped())
         .spawn()
         .expect("ssosim starts");
-    std::thread::sleep(after);
+    wait_until_catching(&mut child);
     for (i, signal) in signals.iter().enumerate() {
         if i > 0 {
+            // Standard signals do not queue: a second one sent before the
+            // first is delivered would merge with it.
             std::thread::sleep(Duration::from_millis(100));
         }
         let sent = Command::new("kill")
@@ -165,5 +167,38 @@ pub fn interrupted<S: AsRef<std::ffi::OsStr>>(
         status,
         stdout,
         stderr,
+    }
+}
+
+/// Waits until `child` catches SIGINT and SIGTERM, read from the `SigCgt`
+/// mask of `/proc/PID/status`: the moment ssosim's handler is installed, so a
+/// signal sent after it asks the run to stop instead of killing the process.
+/// Fails if the process exits first or is not ready within 30 s.
+#[cfg(target_os = "linux")]
+pub fn wait_until_catching(child: &mut std::process::Child) {
+    use std::time::{Duration, Instant};
+    const WANTED: u64 = (1 << (2 - 1)) | (1 << (15 - 1)); // SIGINT, SIGTERM
+    let status = format!("/proc/{}/status", child.id());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let caught = std::fs::read_to_string(&status)
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .find_map(|l| l.strip_prefix("SigCgt:"))
+                    .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+            })
+            .unwrap_or(0);
+        if caught & WANTED == WANTED {
+            return;
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            panic!("ssosim exited ({status}) before installing its signal handler");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "ssosim did not install its signal handler within 30 s"
+        );
+        std::thread::yield_now();
     }
 }
