@@ -72,6 +72,7 @@ fn merge_and_write(c: &mut Criterion) {
         &RunOptions {
             threads: 1,
             shard: None,
+            logs: None,
         },
         &Progress::default(),
     )

@@ -34,8 +34,11 @@
 //! assert_eq!(m.global_value(ssosim::metrics::GlobalCounter::Users), 50);
 //! ```
 
+pub mod calendar;
 pub mod cli;
 pub mod engine;
+pub mod fit;
+pub mod logs;
 pub mod metrics;
 pub mod model;
 pub mod output;

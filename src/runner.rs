@@ -6,6 +6,7 @@
 //! each block's metrics are integer sums, and so is their merge, so the result
 //! is the same bytes for 1 or N threads (design §1).
 
+use crate::logs::{LogOptions, LogRuns, SpillDir, Spiller, Tenant};
 use crate::metrics::Metrics;
 use crate::metrics::invariants::{self, Facts, InvariantError};
 use crate::metrics::load_stats::{Limit, LoadStats};
@@ -13,6 +14,7 @@ use crate::model::{ModelConfig, Simulator};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use std::sync::OnceLock;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -26,6 +28,8 @@ pub struct RunOptions {
     pub threads: usize,
     /// Simulate only users with `id % count == index` (`--shard index/count`).
     pub shard: Option<(u64, u64)>,
+    /// Record the tenant's log of replica 0 (`--logs`).
+    pub logs: Option<LogOptions>,
 }
 
 /// What a run produced.
@@ -39,6 +43,8 @@ pub struct RunResult {
     pub threads: usize,
     /// Each replica's load statistics, computed once when first asked for.
     pub loads: OnceLock<Vec<LoadStats>>,
+    /// The sorted runs of the tenant's log, when asked for.
+    pub logs: Option<LogRuns>,
 }
 
 impl RunResult {
@@ -72,6 +78,14 @@ pub enum RunError {
     /// results would be wrong, so none are returned.
     #[error("{0}")]
     Invariant(#[from] InvariantError),
+    /// The log's temporary runs could not be written.
+    #[error("cannot write the log's temporary files in {folder}: {why}")]
+    LogSpill {
+        /// The folder they go in.
+        folder: String,
+        /// The I/O error.
+        why: String,
+    },
 }
 
 /// Progress of a run, shared with whoever displays it.
@@ -110,18 +124,52 @@ pub fn run(
     let cfg = ModelConfig::new(scenario);
     let facts = Facts::of(scenario);
     let start = Instant::now();
+    let spill_error = |folder: &std::path::Path, e: std::io::Error| RunError::LogSpill {
+        folder: folder.display().to_string(),
+        why: e.to_string(),
+    };
+    let mut log = match &opts.logs {
+        Some(o) => Some(LogSink {
+            dir: Arc::new(
+                SpillDir::new(&o.spill_parent).map_err(|e| spill_error(&o.spill_parent, e))?,
+            ),
+            tenant: Arc::new(Tenant::new(scenario)),
+            options: o.clone(),
+        }),
+        None => None,
+    };
     let mut replicas = Vec::new();
+    let mut runs = Vec::new();
     for replica in 0..scenario.simulation.replicas {
-        let m = pool.install(|| run_replica(&cfg, scenario, replica, opts.shard, progress))?;
+        // One tenant, one log: replica 0's.
+        let sink = if replica == 0 { log.as_ref() } else { None };
+        let (m, part) =
+            pool.install(|| run_replica(&cfg, scenario, replica, opts.shard, progress, sink))?;
         invariants::verify(&m, &facts, replica)?;
         replicas.push(m);
+        runs.extend(part);
     }
+    let logs = log.take().map(|sink| LogRuns {
+        dir: sink.dir,
+        runs,
+        tenant: sink.tenant,
+        complete: sink.options.users >= scenario.simulation.users,
+        users: sink.options.users,
+    });
     Ok(RunResult {
         replicas,
         wall_time_s: start.elapsed().as_secs_f64(),
         threads,
         loads: OnceLock::new(),
+        logs,
     })
+}
+
+/// Where the worker threads put the log's sorted runs.
+struct LogSink {
+    dir: Arc<SpillDir>,
+    tenant: Arc<Tenant>,
+    options: LogOptions,
 }
 
 /// One replica: each worker thread owns one simulator (and so one metrics
@@ -135,18 +183,31 @@ fn run_replica(
     replica: u32,
     shard: Option<(u64, u64)>,
     progress: &Progress,
-) -> Result<Metrics, RunError> {
+    log: Option<&LogSink>,
+) -> Result<(Metrics, Vec<std::path::PathBuf>), RunError> {
     let users = scenario.simulation.users;
     // Each timeline runs to the end of the warm-up plus the measured window.
     let end = cfg.end;
     let blocks = users.div_ceil(BLOCK);
     let next = AtomicU64::new(0);
-    let worker = |_| -> Result<Metrics, RunError> {
+    let spill_error = |e: std::io::Error| RunError::LogSpill {
+        folder: log.map_or_else(String::new, |l| l.dir.path().display().to_string()),
+        why: e.to_string(),
+    };
+    let worker = |_| -> Result<(Metrics, Vec<std::path::PathBuf>), RunError> {
         let mut sim = Simulator::new(cfg, replica);
+        let mut spiller = log.map(|l| {
+            sim = Simulator::new(cfg, replica).with_logs(l.options.users);
+            Spiller::new(l.dir.clone(), l.options.budget)
+        });
         loop {
             let b = next.fetch_add(1, Ordering::Relaxed);
             if b >= blocks {
-                return Ok(sim.into_metrics());
+                let runs = match spiller {
+                    Some(s) => s.finish().map_err(spill_error)?,
+                    None => Vec::new(),
+                };
+                return Ok((sim.into_metrics(), runs));
             }
             if progress.cancel.load(Ordering::Relaxed) {
                 return Err(RunError::Interrupted);
@@ -163,6 +224,10 @@ fn run_replica(
                 if shard.is_none_or(|(i, n)| id % n == i) {
                     sim.simulate(id, end);
                     done += 1;
+                    if let Some(s) = &mut spiller {
+                        sim.take_logs(&mut s.buffer);
+                        s.maybe_spill().map_err(spill_error)?;
+                    }
                 }
             }
             progress.users_done.fetch_add(done, Ordering::Relaxed);
@@ -171,16 +236,20 @@ fn run_replica(
         }
     };
     let threads = rayon::current_num_threads().min(blocks.max(1) as usize);
-    let parts: Vec<Metrics> = (0..threads)
+    let parts: Vec<(Metrics, Vec<std::path::PathBuf>)> = (0..threads)
         .into_par_iter()
         .map(worker)
         .collect::<Result<_, _>>()?;
-    let mut parts = parts.into_iter();
-    let mut merged = parts.next().unwrap_or_else(|| Metrics::new(cfg.layout));
-    for m in parts {
-        merged.merge(&m);
+    let mut runs = Vec::new();
+    let mut merged: Option<Metrics> = None;
+    for (m, part) in parts {
+        runs.extend(part);
+        match &mut merged {
+            Some(total) => total.merge(&m),
+            None => merged = Some(m),
+        }
     }
-    Ok(merged)
+    Ok((merged.unwrap_or_else(|| Metrics::new(cfg.layout)), runs))
 }
 
 /// Logical cores available to this process.

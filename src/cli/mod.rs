@@ -15,6 +15,7 @@ mod chart;
 mod check;
 mod compare;
 mod estimate;
+mod fit;
 mod interrupt;
 mod merge;
 mod progress;
@@ -60,6 +61,8 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Compare the headline metrics of run folders side by side.
     Compare(compare::CompareArgs),
+    /// Fit a scenario to a tenant's Auth0 log events.
+    Fit(fit::FitArgs),
 }
 
 /// The scenario file and its `--set` overrides, shared by the commands that load one.
@@ -139,6 +142,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Merge(args) => merge::exec(args),
         Command::Sweep(args) => sweep::exec(args),
         Command::Compare(args) => compare::exec(args),
+        Command::Fit(args) => fit::exec(args),
     }
 }
 

@@ -11,6 +11,7 @@
 //! the file, never written through.
 
 use super::CliError;
+use crate::logs::{LogFormat, LogRuns};
 use crate::output::{publish_folder, run_files};
 use crate::runner::RunResult;
 use crate::scenario::{Override, Scenario};
@@ -71,12 +72,28 @@ pub fn publish_run(
     overrides: &[Override],
     result: &RunResult,
     charts: bool,
+    log_format: Option<LogFormat>,
 ) -> Result<Vec<PathBuf>, CliError> {
     let dir = target(out)?;
     let fill = |staging: &Path| -> Result<Vec<String>, CliError> {
         let mut names = Vec::new();
         for (name, bytes) in run_files(s, overrides, None, result) {
             fs::write(staging.join(name), bytes).map_err(|e| cannot(out, e))?;
+            names.push(name.to_string());
+        }
+        if let (Some(runs), Some(format)) = (&result.logs, log_format) {
+            let name = format.file_name();
+            let problems = write_log_file(&staging.join(name), runs, format, result)
+                .map_err(|e| cannot(out, e))?;
+            if !problems.is_empty() {
+                return Err(CliError::Failed(format!(
+                    "error: the log disagrees with summary.csv (a bug in ssosim; nothing was written):{}",
+                    problems
+                        .iter()
+                        .map(|p| format!("\n  {p}"))
+                        .collect::<String>()
+                )));
+            }
             names.push(name.to_string());
         }
         if charts {
@@ -89,4 +106,22 @@ pub fn publish_run(
         Ok(names)
     };
     publish_folder(&dir, fill, |e| cannot(out, e))
+}
+
+/// Merges the log's sorted runs into `path` and returns how its counts
+/// disagree with replica 0's counters (empty when they agree, or when only
+/// some users were logged).
+fn write_log_file(
+    path: &Path,
+    runs: &LogRuns,
+    format: LogFormat,
+    result: &RunResult,
+) -> std::io::Result<Vec<String>> {
+    // Not synced, like the run's other files: the folder is published by rename.
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
+    let (counts, _) = crate::logs::write_log(&runs.runs, &runs.tenant, format, &mut w)?;
+    Ok(match result.replicas.first() {
+        Some(m) if runs.complete => crate::logs::check::disagreements(&counts, m),
+        _ => Vec::new(),
+    })
 }

@@ -14,8 +14,9 @@ use super::{
     CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
     summary, threads_or_all,
 };
+use crate::logs::{LogFormat, LogOptions};
 use crate::runner::{Progress, RunError, RunOptions};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
 /// Arguments of `ssosim run`.
@@ -46,6 +47,47 @@ pub struct RunArgs {
     /// Run even when the estimated events or memory are beyond the limits.
     #[arg(long)]
     pub force: bool,
+    /// Also write the tenant's log (replica 0) as Auth0 log events: logs.jsonl.
+    #[arg(long)]
+    pub logs: bool,
+    /// Log only users 0..N-1 (implies --logs) [default: every user].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub logs_users: Option<u64>,
+    /// Log file format (implies --logs): jsonl (logs.jsonl, one event per line)
+    /// or array (logs.json, one JSON array, the Management API's page format).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub logs_format: Option<LogFormatArg>,
+}
+
+/// `--logs-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormatArg {
+    /// One JSON object per line (`logs.jsonl`).
+    Jsonl,
+    /// One JSON array (`logs.json`).
+    Array,
+}
+
+impl RunArgs {
+    /// The log asked for, if any: runs spill beside the output folder.
+    fn log_options(&self, out: &std::path::Path) -> Option<(LogOptions, LogFormat)> {
+        if !(self.logs || self.logs_users.is_some() || self.logs_format.is_some()) {
+            return None;
+        }
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut o = LogOptions::all_users(&parent);
+        if let Some(n) = self.logs_users {
+            o.users = n;
+        }
+        let format = match self.logs_format {
+            Some(LogFormatArg::Array) => LogFormat::Array,
+            _ => LogFormat::Jsonl,
+        };
+        Some((o, format))
+    }
 }
 
 /// Runs the scenario and writes its folder.
@@ -56,10 +98,13 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         Some(sh) => super::merge::default_shard_out(&s.name, sh),
         None => PathBuf::from("output").join(&s.name),
     });
+    let log = args.log_options(&out);
     let opts = RunOptions {
         threads: args.threads.unwrap_or(0) as usize,
         shard,
+        logs: log.as_ref().map(|(o, _)| o.clone()),
     };
+    let log_format = log.map(|(_, f)| f);
     refuse_if_too_big(
         &s,
         &args.scenario.scenario,
@@ -88,12 +133,13 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     let text = match shard {
         // A shard folder is staged and published by `write_shard` itself.
         Some(sh) => {
-            let files = crate::shard::write_shard(&target(&out)?, &s, &overrides, sh, &result)
-                .map_err(|e| CliError::Failed(format!("error: {e}")))?;
+            let files =
+                crate::shard::write_shard(&target(&out)?, &s, &overrides, sh, &result, log_format)
+                    .map_err(|e| CliError::Failed(format!("error: {e}")))?;
             summary::shard_text(&s, &result, sh, &out, &files)
         }
         None => {
-            publish_run(&out, &s, &overrides, &result, !args.no_charts)?;
+            publish_run(&out, &s, &overrides, &result, !args.no_charts, log_format)?;
             summary::text(&s, &result, &out)
         }
     };

@@ -351,6 +351,7 @@ fn run_points(args: &SweepArgs, points: &[Point], out: &Path) -> Result<(), CliE
     let opts = RunOptions {
         threads: args.threads.unwrap_or(0) as usize,
         shard: None,
+        logs: None,
     };
     let total: u64 = points
         .iter()
@@ -374,7 +375,7 @@ fn run_points(args: &SweepArgs, points: &[Point], out: &Path) -> Result<(), CliE
                 other => CliError::Failed(format!("error: {other}")),
             })
             .and_then(|result| {
-                publish_run(&out.join(&p.name), &p.scenario, &p.overrides, &result, true)
+                publish_run(&out.join(&p.name), &p.scenario, &p.overrides, &result, true, None)
             });
         if let Err(e) = published {
             display.clear();

@@ -17,6 +17,7 @@
 //! - `/oauth/token` answers the back-channel code exchange; `/v2/logout` ends
 //!   the session and, when federated, sends the browser to the IdP's logout.
 
+use super::logs::LogKind;
 use super::message::Msg;
 use super::session::EndCause;
 use super::user::ThirdPartyCookies;
@@ -40,6 +41,8 @@ impl UserWorld<'_> {
         if self.as_usable_session(now) {
             self.touch(AS, now);
             self.count(app, AppCounter::SsoLogins, now);
+            let since = self.as_session_since();
+            self.log(now, LogKind::LoginSso, app, since, 0);
             self.resolve_visit(Some(LoginKind::Sso));
             self.note(now, || {
                 "SSO: the AS session is valid, no prompt".to_string()
@@ -62,6 +65,8 @@ impl UserWorld<'_> {
         if cookie_sent && self.as_usable_session(now) {
             self.touch(AS, now);
             self.count(app, AppCounter::SilentAuthSuccesses, now);
+            let since = self.as_session_since();
+            self.log(now, LogKind::SilentSuccess, app, since, 0);
             if !renewal {
                 if self.browser.visit.is_some_and(|v| v.protected) {
                     self.count(app, AppCounter::ProtectedSilentLogins, now);
@@ -71,6 +76,7 @@ impl UserWorld<'_> {
             self.send(ctx, Msg::WebMessageTokens { app, renewal });
         } else {
             self.count(app, AppCounter::SilentAuthLoginRequired, now);
+            self.log(now, LogKind::SilentFailure, app, 0, u32::from(!cookie_sent));
             self.count_silent_failure_cause(app, cookie_sent);
             if !self.ever_logged_in {
                 self.count(app, AppCounter::SilentAuthBeforeFirstLogin, now);
@@ -105,6 +111,7 @@ impl UserWorld<'_> {
         if mfa {
             let now = ctx.now();
             self.count(app, AppCounter::MfaPrompts, now);
+            self.log(now, LogKind::MfaStarted, app, 0, 0);
             self.count_login_cause(Family::MfaPrompts, app, now);
             self.send(ctx, Msg::MfaPrompt { app });
         } else {
@@ -115,6 +122,7 @@ impl UserWorld<'_> {
     /// `POST /mfa`: the second factor is done; with "remember this browser"
     /// the browser keeps a persistent cookie that skips MFA for a while.
     pub fn as_mfa_done(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+        self.log(ctx.now(), LogKind::MfaSucceeded, app, 0, 0);
         if self.cfg.mfa_remember > 0 {
             self.browser.mfa_remembered_until = ctx.now().saturating_add(self.cfg.mfa_remember);
         }
@@ -128,6 +136,8 @@ impl UserWorld<'_> {
         self.count_login_cause(Family::InteractiveLogins, app, now);
         self.create_session(AS, now, self.cfg.mfa);
         self.count(app, AppCounter::InteractiveLogins, now);
+        let since = self.as_session_since();
+        self.log_interactive(now, app, since);
         let first = !self.ever_logged_in;
         self.count(
             app,
@@ -147,6 +157,7 @@ impl UserWorld<'_> {
     pub fn as_token(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.count(app, AppCounter::TokenRequests, now);
+        self.log(now, LogKind::CodeExchange, app, 0, 0);
         self.send(ctx, Msg::TokenResponse { app });
     }
 
@@ -157,6 +168,8 @@ impl UserWorld<'_> {
     /// stop it; federated, on to the IdP's logout.
     pub fn as_logout(&mut self, app: u16, federated: bool, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
+        let since = self.as_session_since();
+        self.log(now, LogKind::Logout, app, since, u32::from(federated));
         self.end_session(AS, now, EndCause::Logout);
         if self.cfg.backchannel_logout {
             for other in 0..self.cfg.apps.len() {

@@ -44,6 +44,7 @@ mod browser;
 mod causes;
 mod config;
 mod idp;
+mod logs;
 mod message;
 mod refresh;
 mod segments;
@@ -54,6 +55,7 @@ mod warmup;
 mod world;
 
 pub use config::ModelConfig;
+pub use logs::{LogKind, LogRecord};
 pub use message::{Actor, Msg};
 pub use refresh::RefreshFamily;
 pub use session::{EndCause, Session};

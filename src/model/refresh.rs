@@ -19,6 +19,7 @@
 //!   AS would accept: from the login (or the answer of an exchange) until the
 //!   family's lifetimes run out, the family is revoked or the app forgets it.
 
+use super::logs::LogKind;
 use super::message::{Exchanger, Msg};
 use super::world::{Event, UserWorld};
 use crate::engine::Context;
@@ -149,13 +150,38 @@ impl UserWorld<'_> {
         Exchange::Granted
     }
 
+    /// The log record of an exchange: `sertft` with the counter presented,
+    /// `ferrt` with it and the family's latest, `fertft` otherwise.
+    fn log_exchange(
+        &mut self,
+        t: u64,
+        app: u16,
+        outcome: &Exchange,
+        family: Option<RefreshFamily>,
+        presented: Option<u32>,
+    ) {
+        if self.logs.is_none() || !self.metrics.measuring {
+            return;
+        }
+        let issued = family.map_or(0, |f| f.issued);
+        let presented = presented.unwrap_or(0);
+        let (kind, latest) = match outcome {
+            Exchange::Granted => (LogKind::RefreshExchange, 0),
+            Exchange::Reused => (LogKind::RefreshReused, family.map_or(0, |f| f.version)),
+            Exchange::Expired | Exchange::Missing => (LogKind::RefreshFailed, 0),
+        };
+        self.push_log(t, kind, app, issued, presented, latest);
+    }
+
     /// `POST /oauth/token` with `grant_type=refresh_token` at the AS.
     pub fn as_refresh(&mut self, app: u16, by: Exchanger, ctx: &mut Context<'_, Event>) {
         let renewal = by == Exchanger::SpaRenewal;
         let now = ctx.now();
         self.count(app, AppCounter::RefreshTokenExchanges, now);
         self.count(app, AppCounter::TokenRequests, now);
+        let (family, presented) = (self.rt_server[app as usize], self.rt_client[app as usize]);
         let outcome = self.exchange(app, now);
+        self.log_exchange(now, app, &outcome, family, presented);
         let reply = match outcome {
             Exchange::Granted => {
                 if !renewal {

@@ -25,6 +25,8 @@ const CLEARS: u64 = 5;
 const START: u64 = 6;
 /// Drawn delays: hop latencies, think times, server processing times.
 const DELAYS: u64 = 7;
+// Purpose 8: the user's identity in the tenant log (`super::logs::LOG_IDENTITY`),
+// drawn only when the user is logged.
 
 /// How a browser treats third-party cookies (drawn once per user).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,6 +250,7 @@ impl UserWorld<'_> {
             ctx.schedule_in(d, Event::PasswordReset);
         }
         self.metrics.count_global(GlobalCounter::PasswordResets);
+        self.log(now, super::logs::LogKind::PasswordChanged, 0, 0, 0);
         self.note(now, || "user resets the password".to_string());
         self.expire_as_sessions(now);
     }

@@ -4,6 +4,7 @@
 use super::browser::{Browser, LogoutKind, Visit};
 use super::causes::Lost;
 use super::config::{DelayModel, ModelConfig};
+use super::logs::{LogBook, LogRecord};
 use super::message::{Actor, Exchanger, Msg};
 use super::refresh::RefreshFamily;
 use super::session::{EndCause, Session};
@@ -55,6 +56,8 @@ pub(super) struct UserWorld<'c> {
     pub cfg: &'c ModelConfig,
     pub metrics: Metrics,
     pub replica: u32,
+    /// Id of the user simulated.
+    pub user_id: u64,
     pub user: User,
     pub browser: Browser,
     /// Per tier (see [`Layout`]): the session the browser can reach.
@@ -95,6 +98,8 @@ pub(super) struct UserWorld<'c> {
     pub script_started: usize,
     /// Trace lines, when tracing.
     pub trace: Option<Vec<TraceLine>>,
+    /// Tenant log records, when logging (`--logs`).
+    pub logs: Option<LogBook>,
 }
 
 impl<'c> UserWorld<'c> {
@@ -104,6 +109,7 @@ impl<'c> UserWorld<'c> {
             cfg,
             metrics: Metrics::new(cfg.layout),
             replica,
+            user_id: 0,
             user: User::new(cfg, replica, 0, None),
             browser: Browser::default(),
             sessions: vec![None; tiers],
@@ -122,6 +128,7 @@ impl<'c> UserWorld<'c> {
             script_next: 0,
             script_started: 0,
             trace: None,
+            logs: None,
         }
     }
 
@@ -129,6 +136,8 @@ impl<'c> UserWorld<'c> {
     fn reset(&mut self, id: u64) {
         let profile = self.script.as_ref().and_then(|s| s.profile);
         self.user = User::new(self.cfg, self.replica, id, profile);
+        self.user_id = id;
+        self.start_log(id);
         self.browser = Browser::default();
         self.sessions.iter_mut().for_each(|s| *s = None);
         self.orphans.clear();
@@ -662,6 +671,24 @@ impl<'c> Simulator<'c> {
     pub fn with_trace(mut self) -> Self {
         self.world.trace = Some(Vec::new());
         self
+    }
+
+    /// Records the tenant log of users `0..users` (replica 0 only) of the
+    /// next users simulated; [`Simulator::take_logs`] hands them over.
+    pub fn with_logs(mut self, users: u64) -> Self {
+        self.world.logs = Some(LogBook {
+            users,
+            ..LogBook::default()
+        });
+        self
+    }
+
+    /// Moves the log records emitted since the last call into `out`
+    /// (appended, in emission order: by user, then time).
+    pub fn take_logs(&mut self, out: &mut Vec<LogRecord>) {
+        if let Some(book) = &mut self.world.logs {
+            out.append(&mut book.records);
+        }
     }
 
     /// Simulates user `id` from its start (drawn in the warm-up) to `until`

@@ -16,7 +16,7 @@ mod stage;
 pub mod summary;
 mod timeseries;
 
-pub use atomic::write_atomic;
+pub use atomic::{write_atomic, write_atomic_with};
 pub use run_json::{RunInfo, peak_rss_bytes};
 pub use stage::{publish_folder, write_files};
 

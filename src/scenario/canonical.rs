@@ -29,6 +29,9 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
         writeln!(out, "warmup = \"{}\"", Dur(sim.warmup))?;
     }
     writeln!(out, "seed = {}", sim.seed)?;
+    if sim.start != DEFAULT_START_MS {
+        writeln!(out, "start = \"{}\"", crate::calendar::iso(sim.start))?;
+    }
     writeln!(out, "sample_every = \"{}\"", Dur(sim.sample_every))?;
     writeln!(out, "replicas = {}", sim.replicas)?;
     writeln!(out, "\n[network]")?;

@@ -97,6 +97,7 @@ fn almost_empty_file_loads_with_every_default() {
             duration: 30 * DAY,
             warmup: 0,
             seed: 42,
+            start: DEFAULT_START_MS,
             sample_every: HOUR,
             replicas: 1
         }

@@ -22,6 +22,9 @@ pub struct Scenario {
     pub users: UsersConfig,
 }
 
+/// Default `simulation.start`: 2026-01-01T00:00:00Z, in ms since the Unix epoch.
+pub const DEFAULT_START_MS: u64 = 1_767_225_600_000;
+
 /// `[simulation]`: how big and how long a run is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimulationConfig {
@@ -35,6 +38,11 @@ pub struct SimulationConfig {
     pub warmup: u64,
     /// `simulation.seed`: root of every random stream. Default 42.
     pub seed: u64,
+    /// `simulation.start`: the calendar instant (UTC ms since the Unix epoch)
+    /// at which the measured window starts, i.e. the end of the warm-up; it
+    /// dates log events (`--logs`) and nothing else. Default
+    /// [`DEFAULT_START_MS`], 2026-01-01T00:00:00Z.
+    pub start: u64,
     /// `simulation.sample_every`: time-series sampling period. Default `1h`.
     pub sample_every: u64,
     /// `simulation.replicas`: independent replicas (own streams each). Default 1.

@@ -150,6 +150,7 @@ fn read_simulation(p: &mut Problems, mut s: Section) -> Option<SimulationConfig>
     let sample_every = positive(p, &s.key("sample_every"), sample_every);
     let replicas = s.integer(p, "replicas", 1, (1, MAX_REPLICAS));
     let warmup = s.duration(p, "warmup", 0);
+    let start = read_start(p, &mut s, duration.unwrap_or(0));
     let sample_every = match (duration, sample_every) {
         (Some(d), Some(e)) => check_sampling(p, &s.key("sample_every"), d, e),
         _ => sample_every,
@@ -167,9 +168,47 @@ fn read_simulation(p: &mut Problems, mut s: Section) -> Option<SimulationConfig>
         duration: duration?,
         warmup: warmup?,
         seed: seed?,
+        start: start?,
         sample_every: sample_every?,
         replicas: u32::try_from(replicas?).ok()?,
     })
+}
+
+/// `simulation.start`: an ISO 8601 UTC instant, as a string or a TOML
+/// offset date-time; the measured window (and so the last log date) must end
+/// before the year 10000.
+fn read_start(p: &mut Problems, s: &mut Section, duration: u64) -> Option<u64> {
+    let key = s.key("start");
+    let text = match s.get("start") {
+        None => return Some(DEFAULT_START_MS),
+        Some(Value::String(t)) => t.clone(),
+        Some(Value::Datetime(d)) => d.to_string(),
+        Some(other) => {
+            p.at(
+                &key,
+                format!(
+                    "expected a date-time, found {}; use {}",
+                    describe(other),
+                    crate::calendar::ISO_FORMS
+                ),
+            );
+            return None;
+        }
+    };
+    match crate::calendar::parse_iso(&text) {
+        Ok(ms) if ms.saturating_add(duration) < crate::calendar::MAX_INSTANT_MS => Some(ms),
+        Ok(_) => {
+            p.at(
+                &key,
+                format!("{text} plus simulation.duration {} ends after the year 9999; use an earlier instant", Dur(duration)),
+            );
+            None
+        }
+        Err(why) => {
+            p.at(&key, format!("{why}; use {}", crate::calendar::ISO_FORMS));
+            None
+        }
+    }
 }
 
 /// `sample_every` must fit in the run at least once and not make more than

@@ -10,7 +10,8 @@
 //! integers, like everything else in a shard folder.
 
 use super::raw::{self, RawReplica};
-use crate::output::{OutputError, peak_rss_bytes, scenario_sha256, write_files};
+use crate::logs::{HashingWriter, LogFormat};
+use crate::output::{OutputError, peak_rss_bytes, publish_folder, scenario_sha256};
 use crate::runner::RunResult;
 use crate::scenario::{Override, Scenario, to_toml};
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,26 @@ pub struct RawFile {
     /// Hex SHA-256 of the contents.
     pub sha256: String,
 }
+
+/// The shard's part of the tenant's log (`run --shard I/N --logs`): one
+/// sorted run of its users' events (format of [`crate::logs::runs`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogPart {
+    /// File name inside the shard folder ([`LOG_PART`]).
+    pub name: String,
+    /// Length in bytes.
+    pub bytes: u64,
+    /// Hex SHA-256 of the contents.
+    pub sha256: String,
+    /// `--logs-users` (every user: 18446744073709551615).
+    pub users: u64,
+    /// `--logs-format` of the merged log: `jsonl` or `array`.
+    pub format: String,
+}
+
+/// File name of a shard's log part.
+pub const LOG_PART: &str = "logs.part";
 
 /// A `--set` override as recorded, so that the merged `run.json` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +105,9 @@ pub struct Manifest {
     pub peak_rss_bytes: Option<u64>,
     /// Raw files, in replica order.
     pub files: Vec<RawFile>,
+    /// The shard's part of the tenant's log, when run with `--logs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logs: Option<LogPart>,
 }
 
 /// Hex SHA-256 of some bytes.
@@ -94,10 +118,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Writes a shard folder: raw files, `scenario.toml`, then `shard.json`, as
-/// one set ([`write_files`]: staged, then published with the manifest last),
-/// so that a folder with a manifest is complete, and a failed write leaves a
-/// previous shard folder as it was.
+/// Writes a shard folder: raw files, the log part (with `--logs`),
+/// `scenario.toml`, then `shard.json`, as one set ([`publish_folder`]:
+/// staged, then published with the manifest last), so that a folder with a
+/// manifest is complete, and a failed write leaves a previous shard folder
+/// as it was.
 ///
 /// # Errors
 /// The first file or folder that could not be written.
@@ -107,6 +132,7 @@ pub fn write_shard(
     overrides: &[Override],
     shard: (u64, u64),
     result: &RunResult,
+    log_format: Option<LogFormat>,
 ) -> Result<Vec<PathBuf>, OutputError> {
     let mut raws = Vec::new();
     let mut files = Vec::new();
@@ -147,15 +173,54 @@ pub fn write_shard(
         wall_time_us: (result.wall_time_s * 1e6).round() as u64,
         peak_rss_bytes: peak_rss_bytes(),
         files,
+        logs: None,
     };
-    let json = serde_json::to_string_pretty(&manifest)
-        .expect("a manifest is integers and strings, always serializable")
-        + "\n";
-    let mut set: Vec<(&str, &[u8])> = raws
-        .iter()
-        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
-        .collect();
-    set.push(("scenario.toml", scenario.as_bytes()));
-    set.push((MANIFEST, json.as_bytes()));
-    write_files(dir, &set)
+    publish_folder(
+        dir,
+        |staging| {
+            let io = |name: &str| {
+                let path = dir.join(name);
+                move |source| OutputError { path, source }
+            };
+            let mut names = Vec::new();
+            for (name, bytes) in &raws {
+                std::fs::write(staging.join(name), bytes).map_err(io(name))?;
+                names.push(name.clone());
+            }
+            let mut manifest = manifest;
+            if let (Some(runs), Some(format)) = (&result.logs, log_format) {
+                manifest.logs = Some(write_log_part(staging, runs, format).map_err(io(LOG_PART))?);
+                names.push(LOG_PART.to_string());
+            }
+            std::fs::write(staging.join("scenario.toml"), scenario.as_bytes())
+                .map_err(io("scenario.toml"))?;
+            names.push("scenario.toml".to_string());
+            let json = serde_json::to_string_pretty(&manifest)
+                .expect("a manifest is integers and strings, always serializable")
+                + "\n";
+            std::fs::write(staging.join(MANIFEST), json.as_bytes()).map_err(io(MANIFEST))?;
+            names.push(MANIFEST.to_string());
+            Ok(names)
+        },
+        |e| e,
+    )
+}
+
+/// Merges the shard's sorted runs into `logs.part` in `staging`, hashing it.
+fn write_log_part(
+    staging: &Path,
+    runs: &crate::logs::LogRuns,
+    format: LogFormat,
+) -> std::io::Result<LogPart> {
+    let file = std::fs::File::create(staging.join(LOG_PART))?;
+    let mut w = HashingWriter::new(std::io::BufWriter::with_capacity(1 << 20, file));
+    crate::logs::runs::write_run(&runs.runs, &mut w)?;
+    let bytes = w.bytes;
+    Ok(LogPart {
+        name: LOG_PART.to_string(),
+        bytes,
+        sha256: w.sha256_hex(),
+        users: runs.users,
+        format: format.key().to_string(),
+    })
 }

@@ -36,10 +36,13 @@
 use super::manifest::{self, MANIFEST, Manifest};
 use super::raw::{self, RawReplica};
 use super::users_in_shard;
+use crate::logs::LogFormat;
 use crate::metrics::invariants::{self, Facts};
 use crate::metrics::{GlobalCounter, Metrics};
 use crate::model::ModelConfig;
-use crate::output::{OutputError, RunInfo, scenario_sha256, write_atomic, write_run};
+use crate::output::{
+    OutputError, RunInfo, scenario_sha256, write_atomic, write_atomic_with, write_run,
+};
 use crate::runner::RunResult;
 use crate::scenario::{self, Override, Scenario};
 use std::io;
@@ -430,6 +433,106 @@ fn read_raw(
     Ok(metrics)
 }
 
+/// The log parts of the shards (paths, `--logs-users`, format), checked
+/// against their manifests; `None` when no shard has one. Shards with and
+/// without a log, or with other `--logs-users` or format, are refused.
+fn log_parts(
+    shards: &[(PathBuf, Manifest)],
+) -> Result<Option<(Vec<PathBuf>, u64, LogFormat)>, MergeError> {
+    let Some((first_dir, first)) = shards.first() else {
+        return Ok(None);
+    };
+    let mut parts = Vec::new();
+    for (dir, m) in shards {
+        let same = match (&m.logs, &first.logs) {
+            (Some(a), Some(b)) => a.users == b.users && a.format == b.format,
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            return Err(damaged(
+                &dir.join(MANIFEST),
+                format!(
+                    "its log ({}) is not the log of {} ({}); run every shard with the same --logs flags",
+                    describe_log(m),
+                    first_dir.display(),
+                    describe_log(first)
+                ),
+            ));
+        }
+        let Some(part) = &m.logs else { continue };
+        let path = dir.join(&part.name);
+        let (sha, bytes) = crate::logs::file_sha256(&path)
+            .map_err(|e| damaged(&path, format!("unreadable: {e}")))?;
+        if bytes != part.bytes || sha != part.sha256 {
+            return Err(damaged(
+                &path,
+                format!(
+                    "{bytes} bytes whose SHA-256 is not the one in {} ({} bytes expected): truncated or altered; run this shard again",
+                    dir.join(MANIFEST).display(),
+                    part.bytes
+                ),
+            ));
+        }
+        parts.push(path);
+    }
+    Ok(first.logs.as_ref().map(|l| {
+        (
+            parts,
+            l.users,
+            LogFormat::from_key(&l.format).unwrap_or_default(),
+        )
+    }))
+}
+
+/// A shard's `--logs` flags, in words.
+fn describe_log(m: &Manifest) -> String {
+    match &m.logs {
+        None => "none".to_string(),
+        Some(l) if l.users == u64::MAX => format!("every user, {}", l.format),
+        Some(l) => format!("{} users, {}", l.users, l.format),
+    }
+}
+
+/// Refuses log parts whose events, counted by kind, disagree with the merged
+/// counters (a part rewritten with its manifest): read before anything is
+/// written.
+fn check_log_counts(parts: &[PathBuf], result: &RunResult) -> Result<(), MergeError> {
+    let counts = crate::logs::runs::merge_runs(parts, |_| Ok(()))
+        .map_err(|e| damaged(&parts[0], format!("not a log part: {e}")))?;
+    let problems = match result.replicas.first() {
+        Some(m) => crate::logs::check::disagreements(&counts, m),
+        None => Vec::new(),
+    };
+    match problems.first() {
+        Some(first) => Err(damaged(
+            &parts[0],
+            format!("the shards' logs disagree with their counters: {first}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Merges the shards' log parts into `out`'s log file, atomically.
+fn merge_logs(
+    out: &Path,
+    parts: &[PathBuf],
+    tenant: &crate::logs::Tenant,
+    format: LogFormat,
+) -> Result<PathBuf, MergeError> {
+    let path = out.join(format.file_name());
+    write_atomic_with(&path, |w| {
+        crate::logs::write_log(parts, tenant, format, w).map(|_| ())
+    })
+    .map_err(|source| {
+        MergeError::Output(OutputError {
+            path: path.clone(),
+            source,
+        })
+    })?;
+    Ok(path)
+}
+
 /// Merges the shard folders `dirs` into the run folder `out` (see the module
 /// docs for the checks and for what `run.json` holds).
 ///
@@ -489,6 +592,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError> {
             .max()
             .unwrap_or(1),
         loads: Default::default(),
+        logs: None,
     };
     let overrides: Vec<Override> = reference
         .overrides
@@ -498,7 +602,21 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError> {
             value: o.value.clone(),
         })
         .collect();
-    let files = write_run(out, &s, &overrides, None, &result)?;
+    let log_parts = log_parts(&shards)?;
+    if let Some((parts, users, _)) = &log_parts
+        && *users >= s.simulation.users
+    {
+        check_log_counts(parts, &result)?;
+    }
+    let mut files = write_run(out, &s, &overrides, None, &result)?;
+    if let Some((parts, _, format)) = log_parts {
+        files.push(merge_logs(
+            out,
+            &parts,
+            &crate::logs::Tenant::new(&s),
+            format,
+        )?);
+    }
     // run.json again, with the shards' peak memory rather than the merger's.
     let mut info = RunInfo::new(&s, &overrides, None, &result);
     info.peak_rss_bytes = shards.iter().filter_map(|(_, m)| m.peak_rss_bytes).max();

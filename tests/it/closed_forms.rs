@@ -260,6 +260,7 @@ fn same_seed_same_bytes_other_seed_other_bytes_any_thread_count() {
             &RunOptions {
                 threads,
                 shard: None,
+                logs: None,
             },
             &Progress::default(),
         )

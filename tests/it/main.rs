@@ -7,6 +7,8 @@
 //! - `report_charts`, `report_runs`: charts and `report.html`;
 //! - `capacity`: AS load per second and rate limits (issue 17);
 //! - `shard`: sharded runs merge into the unsharded bytes;
+//! - `logs`: the tenant's log (`run --logs`) against Auth0's schemas;
+//!   `fit`: a scenario fitted back from its log, hostile log files;
 //! - `robust_*`: hostile inputs, faults and property tests.
 
 mod breadth;
@@ -14,7 +16,9 @@ mod capacity;
 mod catalog;
 mod cli;
 mod closed_forms;
+mod fit;
 mod flows;
+mod logs;
 mod report_charts;
 mod report_runs;
 mod robust_faults;

@@ -52,7 +52,11 @@ fn scenario(extra: &[&str]) -> Scenario {
 }
 
 fn simulate(s: &Scenario, shard: Option<(u64, u64)>) -> RunResult {
-    let opts = RunOptions { threads: 1, shard };
+    let opts = RunOptions {
+        threads: 1,
+        shard,
+        logs: None,
+    };
     run(s, &opts, &Progress::default()).expect("runs")
 }
 
@@ -248,7 +252,7 @@ fn shards(root: &Path) -> (Vec<PathBuf>, PathBuf) {
     let dirs: Vec<PathBuf> = (0..2)
         .map(|i| {
             let d = root.join(format!("shard-{i}"));
-            write_shard(&d, &s, &[], (i, 2), &simulate(&s, Some((i, 2)))).expect("shard");
+            write_shard(&d, &s, &[], (i, 2), &simulate(&s, Some((i, 2))), None).expect("shard");
             d
         })
         .collect();

@@ -552,7 +552,7 @@ proptest! {
             Ok(s) => s,
             Err(e) => return Err(TestCaseError::fail(format!("refused:\n{e}\n{text}"))),
         };
-        let opts = RunOptions { threads: 1, shard: None };
+        let opts = RunOptions { threads: 1, shard: None, logs: None };
         let result = match run(&s, &opts, &Progress::default()) {
             Ok(r) => r,
             Err(RunError::Invariant(e)) => {

@@ -55,6 +55,7 @@ fn busy() -> (Metrics, Facts) {
     let opts = RunOptions {
         threads: 1,
         shard: None,
+        logs: None,
     };
     let r = run(&s, &opts, &Progress::default()).expect("a correct run passes its invariants");
     (r.replicas[0].clone(), Facts::of(&s))

@@ -9,6 +9,7 @@ pub fn simulate(s: &Scenario, threads: usize) -> Metrics {
     let opts = RunOptions {
         threads,
         shard: None,
+        logs: None,
     };
     let mut r = run(s, &opts, &Progress::default()).expect("run");
     r.replicas.remove(0)
