@@ -13,8 +13,8 @@ use crate::metrics::load_stats::{Limit, LoadStats};
 use crate::model::{ModelConfig, Simulator};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
-use std::sync::OnceLock;
 use std::sync::Arc;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
