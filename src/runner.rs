@@ -9,10 +9,12 @@
 use crate::logs::{LogOptions, LogRuns, SpillDir, Spiller, Tenant};
 use crate::metrics::Metrics;
 use crate::metrics::invariants::{self, Facts, InvariantError};
+use crate::metrics::load_stats::{Limit, LoadStats};
 use crate::model::{ModelConfig, Simulator};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use std::sync::Arc;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -39,11 +41,24 @@ pub struct RunResult {
     pub wall_time_s: f64,
     /// Threads used.
     pub threads: usize,
+    /// Each replica's load statistics, computed once when first asked for.
+    pub loads: OnceLock<Vec<LoadStats>>,
     /// The sorted runs of the tenant's log, when asked for.
     pub logs: Option<LogRuns>,
 }
 
 impl RunResult {
+    /// Each replica's load statistics under `limits` (the scenario's rate
+    /// limits): one pass over each replica's per-second counts, done once.
+    pub fn load_stats(&self, limits: &[Limit]) -> &[LoadStats] {
+        self.loads.get_or_init(|| {
+            self.replicas
+                .iter()
+                .map(|m| LoadStats::of(&m.load, limits))
+                .collect()
+        })
+    }
+
     /// Engine events over all replicas.
     pub fn events(&self) -> u64 {
         self.replicas.iter().map(|m| m.events).sum()
@@ -145,6 +160,7 @@ pub fn run(
         replicas,
         wall_time_s: start.elapsed().as_secs_f64(),
         threads,
+        loads: OnceLock::new(),
         logs,
     })
 }

@@ -197,7 +197,11 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
         e.events_per_user_day
     );
     t += &format!(
-        "  peak memory (estimate, within about ±25%): {} with {threads} thread(s): {} accumulators of {} (AS load per second, time series) + {} of output text + {} base\n",
+        "  AS load (estimate): {:.3} requests/s on average, busiest second about {:.0} requests\n",
+        e.requests_per_s_mean, e.requests_per_s_peak
+    );
+    t += &format!(
+        "  peak memory (estimate, within about ±25%): {} with {threads} thread(s): {} accumulators of {} (AS load per second and endpoint, time series) + {} of output text + {} base\n",
         bytes(e.memory_bytes),
         e.accumulators,
         bytes(e.accumulator_bytes),

@@ -6,7 +6,7 @@
 
 use crate::metrics::catalog;
 use crate::metrics::stats::{Estimate, fmt_num};
-use crate::output::summary::{Row, rows};
+use crate::output::summary::{Row, limits, rows_with};
 use crate::runner::RunResult;
 use crate::scenario::Scenario;
 use crate::time::Dur;
@@ -48,7 +48,8 @@ pub(super) fn round(x: f64) -> f64 {
 
 /// The summary text, one item per line.
 pub fn text(s: &Scenario, result: &RunResult, out: &Path) -> String {
-    let rows = rows(s, &result.replicas);
+    let loads = result.load_stats(&limits(s));
+    let rows = rows_with(s, &result.replicas, loads);
     let est = |metric: &str, scope: &str| Estimate::from_replicas(values(&rows, metric, scope));
     let mut t = header(s, &format!("{} users", s.simulation.users), result);
     t += &format!(

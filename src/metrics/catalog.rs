@@ -213,7 +213,79 @@ pub fn describe(name: &str) -> Option<Described> {
             });
         }
     }
-    None
+    describe_load(name)
+}
+
+/// The load series whose name starts `rest`, then `_`, and what follows;
+/// the longest name wins (`authorize_all_…` is not `authorize`'s).
+fn split_series(rest: &str) -> Option<(usize, &str)> {
+    (0..super::SERIES)
+        .filter_map(|i| {
+            rest.strip_prefix(super::series_name(i))
+                .and_then(|r| r.strip_prefix('_'))
+                .map(|r| (i, r))
+        })
+        .min_by_key(|(_, r)| r.len())
+}
+
+/// The AS-load rows (issue 17), described by rule:
+/// `load_<series>_per_s_<stat>`, `load_<series>_per_min_max` and
+/// `rate_limit_<series>_<figure>`, for each load series
+/// ([`super::series_name`]).
+fn describe_load(name: &str) -> Option<Described> {
+    let made = |meaning: String, unit: Unit, merge: Merge| Described {
+        meaning: Cow::Owned(meaning),
+        unit,
+        merge,
+    };
+    if let Some(rest) = name.strip_prefix("load_") {
+        let (i, stat) = split_series(rest)?;
+        let what = super::series_label(i);
+        return match stat {
+            "per_s_mean" => Some(made(
+                format!("{what}: mean requests per second over the measured window"),
+                Unit::Decimal,
+                Merge::Ratio,
+            )),
+            "per_s_max" => Some(made(
+                format!("{what}: requests in the busiest second"),
+                Unit::Count,
+                Merge::Max,
+            )),
+            "per_min_max" => Some(made(
+                format!("{what}: requests in the busiest minute"),
+                Unit::Count,
+                Merge::Max,
+            )),
+            s @ ("per_s_p50" | "per_s_p95" | "per_s_p99" | "per_s_p99_9") => Some(made(
+                format!(
+                    "{what}: requests per second, {} of the measured window's seconds (nearest rank)",
+                    &s[6..].replace('_', ".")
+                ),
+                Unit::Count,
+                Merge::Histogram,
+            )),
+            _ => None,
+        };
+    }
+    let (i, figure) = split_series(name.strip_prefix("rate_limit_")?)?;
+    let what = super::series_label(i);
+    let (meaning, unit) = match figure {
+        "per_s" => ("rate limit: tokens added per second", Unit::Decimal),
+        "burst" => ("rate limit: tokens the bucket holds", Unit::Count),
+        "requests_throttled" => ("requests the rate limit would refuse", Unit::Count),
+        "throttled_share" => ("share of requests the rate limit would refuse", Unit::Share),
+        "seconds_throttled" => (
+            "seconds in which the rate limit would refuse a request",
+            Unit::Count,
+        ),
+        "seconds_at_warning" => (
+            "seconds leaving the bucket at most 20% full (Auth0's api_limit_warning)",
+            Unit::Count,
+        ),
+        _ => return None,
+    };
+    Some(made(format!("{what}: {meaning}"), unit, Merge::Histogram))
 }
 
 #[cfg(test)]
@@ -263,6 +335,14 @@ mod tests {
         let t = describe("sessions_lost_per_user_month_share_ge_3").unwrap();
         assert_eq!((t.unit, t.merge), (Unit::Share, Merge::Histogram));
         assert!(describe("sessions_lost_per_user_month_p42").is_none());
+        let l = describe("load_authorize_all_per_s_p99_9").unwrap();
+        assert!(l.meaning.starts_with("/authorize (all): "), "{}", l.meaning);
+        assert!(l.meaning.contains("p99.9"), "{}", l.meaning);
+        let l = describe("load_authorize_per_min_max").unwrap();
+        assert!(l.meaning.starts_with("GET /authorize: "), "{}", l.meaning);
+        let r = describe("rate_limit_token_all_seconds_at_warning").unwrap();
+        assert!(r.meaning.contains("api_limit_warning"), "{}", r.meaning);
+        assert!(describe("load_total_per_s_p42").is_none());
         assert!(describe("no_such_metric").is_none());
     }
 }

@@ -38,8 +38,9 @@
 //!   exactly at them, and valid sessions at `sessions_alive_at_end`, when the
 //!   run length is a whole number of sample periods (the last sample is then
 //!   the end of the run).
-//! - **AS load**: the per-second `/authorize` and `/oauth/token` counts add up
-//!   to the `authorize_requests` and `token_requests` totals (every event
+//! - **AS load**: the per-second `/authorize` (top-level and iframe) and
+//!   `/oauth/token` (both grants) counts add up to the `authorize_requests`
+//!   and `token_requests` totals (every event
 //!   happens before the end of the run, so in a counted second).
 //! - **Login flows** (`logins.csv`): no more flows of a kind than logins of
 //!   that kind (a login cut before its page is served has no flow).
@@ -50,7 +51,7 @@
 //!   logins are the `first_logins`.
 
 use super::{AppCounter, GlobalCounter, IdpCounter, Layout, LoginKind, Metrics, SeriesCounter};
-use super::{Family, Series, TierCounter};
+use super::{Endpoint, Family, Series, TierCounter};
 use crate::scenario::Scenario;
 use std::fmt;
 
@@ -260,13 +261,8 @@ impl Checker<'_> {
                 Some(l.idps),
             ),
             (
-                "authorize_per_s seconds",
-                self.m.authorize_per_s.len(),
-                Some(l.seconds()),
-            ),
-            (
-                "token_per_s seconds",
-                self.m.token_per_s.len(),
+                "per-second load seconds",
+                self.m.load.seconds(),
                 Some(l.seconds()),
             ),
             (
@@ -602,17 +598,20 @@ impl Checker<'_> {
         let checks = [
             (
                 "authorize_requests",
-                &self.m.authorize_per_s,
+                [Endpoint::Authorize, Endpoint::AuthorizeIframe],
                 AppCounter::AuthorizeRequests,
             ),
             (
                 "token_requests",
-                &self.m.token_per_s,
+                [Endpoint::TokenCode, Endpoint::TokenRefresh],
                 AppCounter::TokenRequests,
             ),
         ];
-        for (name, per_second, counter) in checks {
-            let seconds = u128::from(per_second.recorded());
+        for (name, endpoints, counter) in checks {
+            let seconds: u128 = endpoints
+                .iter()
+                .map(|&e| u128::from(self.m.load.endpoint(e).recorded()))
+                .sum();
             let total = self.app_total(counter);
             if seconds != total {
                 self.fail(

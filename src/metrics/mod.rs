@@ -8,8 +8,10 @@
 pub mod catalog;
 mod causes;
 mod counters;
+mod endpoints;
 pub mod invariants;
 mod load;
+pub mod load_stats;
 mod logins;
 pub mod per_user;
 mod series;
@@ -17,7 +19,8 @@ pub mod stats;
 
 pub use causes::{Cause, Causes, Family};
 pub use counters::{AppCounter, GlobalCounter, IdpCounter, TierCounter};
-pub use load::PerSecond;
+pub use endpoints::{Endpoint, GROUPS, Load, SERIES, series_label, series_name};
+pub use load::{PAGE_SECONDS, PerSecond};
 pub use logins::{LoginKind, Logins};
 pub use series::{Series, SeriesCounter};
 
@@ -90,10 +93,8 @@ pub struct Metrics {
     pub tier: Vec<u64>,
     /// Interactive, SSO and silent login flows: exact latency and hop counts.
     pub logins: Logins,
-    /// `/authorize` requests per one-second bucket.
-    pub authorize_per_s: PerSecond,
-    /// `/oauth/token` requests per one-second bucket.
-    pub token_per_s: PerSecond,
+    /// Requests per one-second bucket, per AS endpoint.
+    pub load: Load,
     /// Time series as difference arrays.
     pub series: Series,
     /// Prompts and failed silent authentications by cause.
@@ -133,8 +134,7 @@ impl Metrics {
             idp: vec![0; layout.idps * IdpCounter::COUNT],
             tier: vec![0; layout.tiers() * TierCounter::COUNT],
             logins: Logins::default(),
-            authorize_per_s: PerSecond::new(layout.seconds()),
-            token_per_s: PerSecond::new(layout.seconds()),
+            load: Load::new(layout.seconds()),
             series: Series::new(&layout),
             causes: Causes::new(layout.apps, layout.idps),
             per_user: per_user::PerUser::new(layout.apps, layout.segments),
@@ -158,8 +158,7 @@ impl Metrics {
         add_all(&mut self.idp, &other.idp);
         add_all(&mut self.tier, &other.tier);
         self.logins.merge(&other.logins);
-        self.authorize_per_s.merge(&other.authorize_per_s);
-        self.token_per_s.merge(&other.token_per_s);
+        self.load.merge(&other.load);
         self.series.merge(&other.series);
         self.causes.merge(&other.causes);
         self.per_user.merge(&other.per_user);
@@ -241,22 +240,13 @@ impl Metrics {
         self.tier[tier * TierCounter::COUNT + c as usize]
     }
 
-    /// One `/authorize` request reaching the AS at `t`, when measuring
-    /// (bucket 0 is the first second after the warm-up).
+    /// One request at endpoint `e` at `t`, when measuring (bucket 0 is the
+    /// first second after the warm-up).
     #[inline]
-    pub fn authorize_request(&mut self, t: u64) {
+    pub fn request(&mut self, e: Endpoint, t: u64) {
         if self.measuring {
             let s = t.saturating_sub(self.layout.warmup) / 1000;
-            self.authorize_per_s.record(s);
-        }
-    }
-
-    /// One `/oauth/token` request reaching the AS at `t`, when measuring.
-    #[inline]
-    pub fn token_request(&mut self, t: u64) {
-        if self.measuring {
-            let s = t.saturating_sub(self.layout.warmup) / 1000;
-            self.token_per_s.record(s);
+            self.load.record(e, s);
         }
     }
 
@@ -287,8 +277,7 @@ impl Metrics {
 
     /// Applies buffered writes, so that every figure can be read.
     pub fn flush(&mut self) {
-        self.authorize_per_s.flush();
-        self.token_per_s.flush();
+        self.load.flush();
     }
 }
 
@@ -322,7 +311,7 @@ mod tests {
         b.count_tier(0, TierCounter::SessionsCreated);
         a.series.interval_in(&layout(), Series::VALID, 0, 0, 4000);
         b.logins.record(LoginKind::Sso, 320, 8);
-        a.authorize_request(1999);
+        a.request(Endpoint::Authorize, 1999);
         let mut ab = a.clone();
         ab.merge(&b);
         let mut ba = b.clone();
@@ -330,6 +319,6 @@ mod tests {
         assert_eq!(ab, ba);
         assert_eq!(ab.app_total(AppCounter::Visits), 2);
         ab.flush();
-        assert_eq!(ab.authorize_per_s.counts()[1], 1);
+        assert_eq!(ab.load.endpoint(Endpoint::Authorize).page_counts(0)[1], 1);
     }
 }

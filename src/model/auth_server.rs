@@ -38,7 +38,6 @@ impl UserWorld<'_> {
     pub fn as_authorize(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.count(app, AppCounter::AuthorizeRequests, now);
-        self.metrics.authorize_request(now);
         if self.as_usable_session(now) {
             self.touch(AS, now);
             self.count(app, AppCounter::SsoLogins, now);
@@ -59,7 +58,6 @@ impl UserWorld<'_> {
     pub fn as_silent_authorize(&mut self, app: u16, renewal: bool, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.count(app, AppCounter::AuthorizeRequests, now);
-        self.metrics.authorize_request(now);
         // The AS cookie is third-party in the iframe unless the tenant is on a
         // custom domain of the apps' site.
         let cookie_sent = self.cfg.custom_domain
@@ -159,7 +157,6 @@ impl UserWorld<'_> {
     pub fn as_token(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.count(app, AppCounter::TokenRequests, now);
-        self.metrics.token_request(now);
         self.log(now, LogKind::CodeExchange, app, 0, 0);
         self.send(ctx, Msg::TokenResponse { app });
     }

@@ -2,6 +2,8 @@
 //! back-channel call between actors is one [`Msg`], delivered after the
 //! network latency. `app` is the index of the app whose flow the hop belongs to.
 
+use crate::metrics::Endpoint;
+
 /// Who sends or receives a hop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
@@ -126,6 +128,26 @@ pub enum Exchanger {
 }
 
 impl Msg {
+    /// The AS endpoint this hop is a request to (or, for a back-channel
+    /// `logout_token`, the AS sends), counted in the AS's per-second load.
+    #[inline]
+    pub fn endpoint(self) -> Option<Endpoint> {
+        Some(match self {
+            Msg::Authorize { .. } => Endpoint::Authorize,
+            Msg::SilentAuthorize { .. } => Endpoint::AuthorizeIframe,
+            Msg::AuthorizeResume { .. } => Endpoint::AuthorizeResume,
+            Msg::LoginPage { .. } => Endpoint::LoginPage,
+            Msg::PostCredentials { .. } | Msg::ChooseIdp { .. } => Endpoint::LoginPost,
+            Msg::AsIdpCallback { .. } => Endpoint::LoginCallback,
+            Msg::PostMfa { .. } => Endpoint::MfaPost,
+            Msg::TokenRequest { .. } => Endpoint::TokenCode,
+            Msg::RefreshTokenRequest { .. } => Endpoint::TokenRefresh,
+            Msg::V2Logout { .. } => Endpoint::Logout,
+            Msg::BackchannelLogout { .. } => Endpoint::BackchannelLogout,
+            _ => return None,
+        })
+    }
+
     /// Who sends the hop.
     #[inline]
     pub fn sender(self) -> Actor {

@@ -190,7 +190,6 @@ impl UserWorld<'_> {
         let now = ctx.now();
         self.count(app, AppCounter::RefreshTokenExchanges, now);
         self.count(app, AppCounter::TokenRequests, now);
-        self.metrics.token_request(now);
         let (family, presented) = (self.rt_server[app as usize], self.rt_client[app as usize]);
         let outcome = self.exchange(app, now);
         self.log_exchange(now, app, &outcome, family, presented);

@@ -325,6 +325,7 @@ impl<'c> UserWorld<'c> {
     /// until the page is served.
     fn deliver(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
         self.trace_hop(msg, ctx.now());
+        self.count_request(msg, ctx.now());
         if let Some(v) = &mut self.browser.visit
             && !v.served
         {
@@ -336,7 +337,17 @@ impl<'c> UserWorld<'c> {
     /// A server-to-server hop arrives: no hop of any visit's login flow.
     fn deliver_server(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
         self.trace_hop(msg, ctx.now());
+        self.count_request(msg, ctx.now());
         self.dispatch(msg, ctx);
+    }
+
+    /// A hop to an AS endpoint counts in the AS's per-second load when it
+    /// arrives.
+    #[inline(always)]
+    fn count_request(&mut self, msg: Msg, t: u64) {
+        if let Some(e) = msg.endpoint() {
+            self.metrics.request(e, t);
+        }
     }
 
     /// Hands the hop to its receiver.

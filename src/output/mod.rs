@@ -3,11 +3,12 @@
 //! failed write leaves previous results whole; the folder is created only once
 //! a run has finished, so a refused or interrupted run writes nothing.
 //!
-//! A run folder holds `summary.csv`, `replicas.csv`, `timeseries.csv`, `logins.csv`,
+//! A run folder holds `summary.csv`, `replicas.csv`, `timeseries.csv`, `logins.csv`, `load.csv`,
 //! `distributions.csv`, `segments.csv`, `run.json` and `scenario.toml` (the
 //! scenario as run).
 
 mod atomic;
+mod load_csv;
 mod logins_csv;
 mod per_user_csv;
 mod run_json;
@@ -72,7 +73,8 @@ pub fn run_files(
     shard: Option<(u64, u64)>,
     result: &RunResult,
 ) -> Vec<(&'static str, Vec<u8>)> {
-    let rows = summary::rows(s, &result.replicas);
+    let loads = result.load_stats(&summary::limits(s));
+    let rows = summary::rows_with(s, &result.replicas, loads);
     let info = RunInfo::new(s, overrides, shard, result);
     let json = serde_json::to_string_pretty(&info).unwrap_or_default() + "\n";
     vec![
@@ -80,6 +82,7 @@ pub fn run_files(
         ("replicas.csv", summary::to_replicas_csv(&rows)),
         ("timeseries.csv", timeseries::to_csv(s, &result.replicas)),
         ("logins.csv", logins_csv::to_csv(&result.replicas)),
+        ("load.csv", load_csv::to_csv(&result.replicas, loads)),
         (
             "distributions.csv",
             per_user_csv::distributions_csv(s, &result.replicas),

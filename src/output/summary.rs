@@ -5,13 +5,17 @@
 //! summary row in each replica (replica-major, rows in summary order), so that
 //! two runs sharing their random numbers can be compared replica by replica.
 
+use crate::metrics::SERIES;
 use crate::metrics::catalog;
+use crate::metrics::load_stats::{Limit, LoadStats};
 use crate::metrics::per_user::{TailScope, UserCounter, quantile};
+use crate::metrics::series_name;
 use crate::metrics::stats::{Estimate, fmt_num};
 use crate::metrics::{
     AppCounter, Family, GlobalCounter, IdpCounter, LoginKind, Metrics, TierCounter,
 };
 use crate::scenario::Scenario;
+use std::sync::OnceLock;
 
 /// One metric of one scope, one value per replica.
 #[derive(Debug, Clone, PartialEq)]
@@ -226,27 +230,109 @@ fn tier_values(m: &Metrics, tier: usize) -> Values {
         .collect()
 }
 
-fn as_load_values(m: &Metrics) -> Values {
+fn as_load_values(m: &Metrics, load: &LoadStats) -> Values {
     let seconds = m.layout.duration as f64 / 1000.0;
-    vec![
+    let authorize = &load.series[LoadStats::AUTHORIZE_ALL];
+    let token = &load.series[LoadStats::TOKEN_ALL];
+    let mut v: Values = vec![
         (
             "authorize_requests_per_s_mean",
-            m.authorize_per_s.total() as f64 / seconds,
+            authorize.requests as f64 / seconds,
         ),
-        (
-            "authorize_requests_per_s_peak",
-            f64::from(m.authorize_per_s.peak()),
-        ),
-        (
-            "token_requests_per_s_mean",
-            m.token_per_s.total() as f64 / seconds,
-        ),
-        ("token_requests_per_s_peak", f64::from(m.token_per_s.peak())),
-    ]
+        ("authorize_requests_per_s_peak", authorize.max() as f64),
+        ("token_requests_per_s_mean", token.requests as f64 / seconds),
+        ("token_requests_per_s_peak", token.max() as f64),
+    ];
+    for (names, series) in load_names().iter().zip(&load.series) {
+        let figures = [
+            series.mean(seconds),
+            series.quantile(0.5) as f64,
+            series.quantile(0.95) as f64,
+            series.quantile(0.99) as f64,
+            series.quantile(0.999) as f64,
+            series.max() as f64,
+            series.max_per_min as f64,
+        ];
+        v.extend(names.iter().map(String::as_str).zip(figures));
+    }
+    v
+}
+
+/// The scenario's rate limits as token buckets on the load series.
+pub fn limits(s: &Scenario) -> Vec<Limit> {
+    s.authorization_server
+        .rate_limits
+        .buckets()
+        .into_iter()
+        .map(|(series, b)| Limit {
+            series,
+            refill_milli: (b.per_second * 1000.0).round() as u64,
+            burst: b.burst,
+        })
+        .collect()
+}
+
+/// Rows of each rate limit (issue 17): the bucket, then what it would have
+/// refused.
+fn rate_limit_values(load: &LoadStats) -> Values {
+    let mut v: Values = Vec::new();
+    for (limit, t) in &load.limits {
+        let names = &rate_limit_names()[limit.series];
+        let requests = load.series[limit.series].requests;
+        let figures = [
+            limit.refill_milli as f64 / 1000.0,
+            limit.burst as f64,
+            t.requests as f64,
+            ratio(t.requests, requests),
+            t.seconds as f64,
+            t.warning_seconds as f64,
+        ];
+        v.extend(names.iter().map(String::as_str).zip(figures));
+    }
+    v
+}
+
+/// `rate_limit_<series>_{per_s,burst,requests_throttled,throttled_share,
+/// seconds_throttled,seconds_at_warning}`, per load series.
+fn rate_limit_names() -> &'static [[String; 6]] {
+    static NAMES: OnceLock<Vec<[String; 6]>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        (0..SERIES)
+            .map(|i| {
+                let n = series_name(i);
+                [
+                    "per_s",
+                    "burst",
+                    "requests_throttled",
+                    "throttled_share",
+                    "seconds_throttled",
+                    "seconds_at_warning",
+                ]
+                .map(|x| format!("rate_limit_{n}_{x}"))
+            })
+            .collect()
+    })
+}
+
+/// `load_<series>_per_s_{mean,p50,p95,p99,p99_9,max}` and
+/// `load_<series>_per_min_max`, per load series (issue 17).
+fn load_names() -> &'static [[String; 7]] {
+    static NAMES: OnceLock<Vec<[String; 7]>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        (0..SERIES)
+            .map(|i| {
+                let n = series_name(i);
+                ["mean", "p50", "p95", "p99", "p99_9", "max", "min_max"].map(|x| match x {
+                    "min_max" => format!("load_{n}_per_min_max"),
+                    _ => format!("load_{n}_per_s_{x}"),
+                })
+            })
+            .collect()
+    })
 }
 
 /// Every (scope, values) of one replica, in output order.
-fn scopes(s: &Scenario, m: &Metrics) -> Vec<(String, Values)> {
+fn scopes(s: &Scenario, m: &Metrics, load: &LoadStats) -> Vec<(String, Values)> {
     let mut out = Vec::new();
     let mut all = app_values(m, None);
     all.extend(global_values(m));
@@ -257,7 +343,8 @@ fn scopes(s: &Scenario, m: &Metrics) -> Vec<(String, Values)> {
         out.push((format!("app:{}", app.name), v));
     }
     let mut as_v = tier_values(m, crate::metrics::Layout::AS_TIER);
-    as_v.extend(as_load_values(m));
+    as_v.extend(as_load_values(m, load));
+    as_v.extend(rate_limit_values(load));
     as_v.extend(sessions_lost_values(m));
     out.push(("as".to_string(), as_v));
     for (i, idp) in s.identity_providers.iter().enumerate() {
@@ -276,10 +363,20 @@ fn scopes(s: &Scenario, m: &Metrics) -> Vec<(String, Values)> {
 
 /// The summary rows of a run, values per replica.
 pub fn rows(s: &Scenario, replicas: &[Metrics]) -> Vec<Row> {
+    let limits = limits(s);
+    let loads: Vec<LoadStats> = replicas
+        .iter()
+        .map(|m| LoadStats::of(&m.load, &limits))
+        .collect();
+    rows_with(s, replicas, &loads)
+}
+
+/// [`rows`], given each replica's load statistics (computed once per run).
+pub fn rows_with(s: &Scenario, replicas: &[Metrics], loads: &[LoadStats]) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
-    for (r, m) in replicas.iter().enumerate() {
+    for (r, (m, load)) in replicas.iter().zip(loads).enumerate() {
         let mut i = 0;
-        for (scope, values) in scopes(s, m) {
+        for (scope, values) in scopes(s, m, load) {
             for (metric, x) in values {
                 if r == 0 {
                     rows.push(Row {

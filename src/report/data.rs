@@ -20,6 +20,8 @@ pub const SUMMARY_CSV: &str = "summary.csv";
 pub const TIMESERIES_CSV: &str = "timeseries.csv";
 /// Login latency and hops file name.
 pub const LOGINS_CSV: &str = "logins.csv";
+/// Per-hour load file name (issue 17).
+pub const LOAD_CSV: &str = "load.csv";
 /// Run metadata file name.
 pub const RUN_JSON: &str = "run.json";
 /// Scenario as run.
@@ -52,6 +54,8 @@ pub struct RunData {
     pub segments: Segments,
     /// `distributions.csv` (empty when the folder has none: older runs).
     pub distributions: Vec<Distribution>,
+    /// `load.csv`, empty for a folder written before it existed.
+    pub load: LoadTable,
 }
 
 impl RunData {
@@ -81,6 +85,11 @@ impl RunData {
             None => Vec::new(),
         };
         let replicas = Replicas::load(dir)?;
+        let load_path = dir.join(LOAD_CSV);
+        let load = match optional(&load_path)? {
+            Some(text) => LoadTable::parse(&load_path, &text)?,
+            None => LoadTable::default(),
+        };
         Ok(Self {
             dir: dir.to_path_buf(),
             meta,
@@ -91,6 +100,7 @@ impl RunData {
             replicas,
             segments,
             distributions,
+            load,
         })
     }
 }
@@ -628,6 +638,84 @@ impl TimeSeries {
             .get(&(scope.to_string(), column.to_string()))
             .map(Vec::as_slice)
             .unwrap_or(&[])
+    }
+}
+
+/// One hour of one load series (`load.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadHour {
+    /// Start of the hour, virtual time, ms.
+    pub time_ms: u64,
+    /// Requests in the hour (summed over replicas).
+    pub requests: u64,
+    /// Busiest second (largest of any replica).
+    pub max_per_s: u64,
+    /// Busiest minute (largest of any replica).
+    pub max_per_min: u64,
+}
+
+/// `load.csv`: per series (endpoint or group), its hours in time order.
+#[derive(Debug, Clone, Default)]
+pub struct LoadTable {
+    series: BTreeMap<String, Vec<LoadHour>>,
+}
+
+impl LoadTable {
+    /// Parses the text of `load.csv`; `path` only names it in errors.
+    ///
+    /// # Errors
+    /// [`ReportError::Malformed`] on a wrong header or a cell that is not a
+    /// whole number.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
+        let mut reader = csv_reader(text);
+        let header = header(path, &mut reader)?;
+        let expected = ["time_ms", "series", "requests", "max_per_s", "max_per_min"];
+        if header.len() < expected.len() || header[..expected.len()] != expected {
+            return Err(malformed(
+                path,
+                Some(1),
+                format!(
+                    "header is `{}`; expected `{}`",
+                    header.join(","),
+                    expected.join(",")
+                ),
+            ));
+        }
+        let mut table = Self::default();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(path, &e))?;
+            let line = line_of(&record);
+            let cell = |i: usize| record.get(i).unwrap_or("").trim();
+            let number = |i: usize| {
+                cell(i).parse::<u64>().map_err(|_| {
+                    malformed(
+                        path,
+                        line,
+                        format!("{} `{}` is not a whole number", expected[i], cell(i)),
+                    )
+                })
+            };
+            let hour = LoadHour {
+                time_ms: number(0)?,
+                requests: number(2)?,
+                max_per_s: number(3)?,
+                max_per_min: number(4)?,
+            };
+            table
+                .series
+                .entry(cell(1).to_string())
+                .or_default()
+                .push(hour);
+        }
+        for hours in table.series.values_mut() {
+            hours.sort_by_key(|h| h.time_ms);
+        }
+        Ok(table)
+    }
+
+    /// The hours of `series`; empty when absent (no request in the run).
+    pub fn get(&self, series: &str) -> &[LoadHour] {
+        self.series.get(series).map(Vec::as_slice).unwrap_or(&[])
     }
 }
 

@@ -613,6 +613,7 @@ pub fn run_report(
     out.push_str("<section>\n<h2>Charts</h2>\n");
     figures(&mut out, charts);
     out.push_str("</section>\n");
+    super::capacity::section(&mut out, run);
     sample(&mut out, login);
 
     out.push_str("<section>\n<h2>Scenario as run</h2>\n");

@@ -1,7 +1,7 @@
 //! Charts and the self-contained HTML report of a run folder (design §9, issue 5).
 //!
 //! [`render_run`] reads a run folder (`summary.csv`, `timeseries.csv`,
-//! `logins.csv`, `run.json`, `scenario.toml`) and writes into it, each file
+//! `logins.csv`, `load.csv`, `run.json`, `scenario.toml`) and writes into it, each file
 //! atomically:
 //!
 //! | file | what it shows |
@@ -11,7 +11,7 @@
 //! | `session_endings.{png,svg}` | why sessions end, per tier |
 //! | `login_paths.{png,svg}` | how protected visits were served, per app |
 //! | `login_latency.{png,svg}` | login latency distribution and hops, per kind |
-//! | `as_load.{png,svg}` | `/authorize` and `/oauth/token` requests per second |
+//! | `as_load.{png,svg}` | the busiest second per hour (or longer window): all requests, `/authorize`, `/oauth/token`, rate limits drawn |
 //! | `prompt_causes.{png,svg}` | why users typed their credentials again, per app |
 //! | `reauth_over_time.{png,svg}` | reauth rate per day (or week), the warm-up shaded |
 //! | `prompt_tails.{png,svg}` | share of users by their number of prompts in the measured window |
@@ -32,6 +32,7 @@
 //! run lacks and says "no ..." when nothing is left. A missing or malformed input
 //! file is a [`ReportError`] naming it.
 
+pub mod capacity;
 pub mod chart;
 pub mod comparison;
 pub mod data;

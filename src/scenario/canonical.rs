@@ -55,6 +55,7 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
     writeln!(out, "custom_domain = {}", auth.custom_domain)?;
     writeln!(out, "backchannel_logout = {}", auth.backchannel_logout)?;
     writeln!(out, "processing_time = {}", delay(auth.processing_time))?;
+    auth.rate_limits.write(out);
     for idp in &s.identity_providers {
         writeln!(out, "\n[identity_providers.{}]", idp.name)?;
         writeln!(out, "idle_timeout = \"{}\"", Dur(idp.session.idle_timeout))?;

@@ -11,6 +11,7 @@ mod canonical;
 mod error;
 mod load;
 mod overrides;
+pub mod rate_limits;
 mod reader;
 mod suggest;
 mod types;

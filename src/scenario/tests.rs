@@ -1412,3 +1412,70 @@ fn devices_are_counts_to_shares_summing_to_one() {
         "error: scenarios/x.toml: users.devices: expected a table, found the integer 2; use a table of device counts (1 to 16) to shares summing to 1, e.g. devices = { 1 = 0.6, 2 = 0.4 }",
     );
 }
+
+#[test]
+fn rate_limits_read_presets_and_buckets() {
+    let s = ok(&with(
+        "[authorization_server.rate_limits]\npreset = \"auth0_free\"\ntotal = { per_second = 10, burst = 40 }\nlogin_page = { per_second = 0.5, burst = 3 }",
+    ));
+    let names: Vec<(&str, f64, u64)> = s
+        .authorization_server
+        .rate_limits
+        .buckets()
+        .into_iter()
+        .map(|(i, b)| (crate::metrics::series_name(i), b.per_second, b.burst))
+        .collect();
+    // The preset's total is replaced by the one given; series order.
+    assert_eq!(
+        names,
+        [
+            ("login_page", 0.5, 3),
+            ("login_post", 5.0, 5),
+            ("token_all", 30.0, 30),
+            ("total", 10.0, 40)
+        ]
+    );
+    // Written back, read again: the same limits.
+    let again = ok(&crate::scenario::to_toml(&s));
+    assert_eq!(
+        again.authorization_server.rate_limits,
+        s.authorization_server.rate_limits
+    );
+    // Absent: no limit, and nothing in the canonical text.
+    let none = ok(&with(""));
+    assert!(none.authorization_server.rate_limits.buckets().is_empty());
+    assert!(!crate::scenario::to_toml(&none).contains("rate_limits"));
+}
+
+#[test]
+fn rate_limit_refusals_name_the_key_and_what_is_accepted() {
+    let t = |body: &str| with(&format!("[authorization_server.rate_limits]\n{body}"));
+    refused(
+        &t("preset = \"auth0_gold\""),
+        "error: scenarios/x.toml: authorization_server.rate_limits.preset: unknown value \"auth0_gold\"; use one of \"none\", \"auth0_free\", \"auth0_essentials\", \"auth0_professional\", \"auth0_enterprise\"",
+    );
+    refused_starting(
+        &t("totl = { per_second = 1, burst = 1 }"),
+        "error: scenarios/x.toml: authorization_server.rate_limits.totl: unknown key; did you mean authorization_server.rate_limits.total?",
+    );
+    refused(
+        &t("total = { per_second = 1 }"),
+        "error: scenarios/x.toml: authorization_server.rate_limits.total.burst: missing; a bucket needs per_second and burst: use total = { per_second = 25, burst = 25 }",
+    );
+    refused_starting(
+        &t("total = { per_second = 0, burst = 5 }"),
+        "error: scenarios/x.toml: authorization_server.rate_limits.total.per_second: must be above 0",
+    );
+    refused_starting(
+        &t("total = { per_second = 5, burst = 0 }"),
+        "error: scenarios/x.toml: authorization_server.rate_limits.total.burst: 0 is below 1",
+    );
+    refused_starting(
+        &t("total = 25"),
+        "error: scenarios/x.toml: authorization_server.rate_limits.total: expected a table, found",
+    );
+    refused_starting(
+        &t("total = { per_second = -1, burst = 5 }"),
+        "error: scenarios/x.toml: authorization_server.rate_limits.total.per_second:",
+    );
+}

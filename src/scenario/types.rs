@@ -246,6 +246,9 @@ pub struct AuthServerConfig {
     /// request, drawn per request, added to the latency of its answer. Default
     /// `0ms` (folded into `network.latency`).
     pub processing_time: Delay,
+    /// `[authorization_server.rate_limits]`: token buckets on the AS's load,
+    /// evaluated on the run's per-second counts (issue 17). Default: none.
+    pub rate_limits: super::rate_limits::RateLimits,
 }
 
 /// `[identity_providers.<name>]`: a social or enterprise identity provider.

@@ -285,6 +285,7 @@ fn read_auth_server(p: &mut Problems, mut s: Section) -> Option<AuthServerConfig
     let custom_domain = s.boolean(p, "custom_domain", false);
     let backchannel_logout = s.boolean(p, "backchannel_logout", false);
     let processing_time = s.delay(p, "processing_time", PROCESSING_DEFAULT);
+    let rate_limits = super::rate_limits::read(p, &mut s);
     s.finish(p);
     Some(AuthServerConfig {
         plan: plan?,
@@ -298,6 +299,7 @@ fn read_auth_server(p: &mut Problems, mut s: Section) -> Option<AuthServerConfig
         custom_domain: custom_domain?,
         backchannel_logout: backchannel_logout?,
         processing_time: processing_time?,
+        rate_limits: rate_limits?,
     })
 }
 

@@ -591,6 +591,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError> {
             .map(|(_, m)| usize::try_from(m.threads).unwrap_or(usize::MAX))
             .max()
             .unwrap_or(1),
+        loads: Default::default(),
         logs: None,
     };
     let overrides: Vec<Override> = reference
@@ -644,9 +645,6 @@ fn overflows(total: &Metrics, part: &Metrics) -> Option<&'static str> {
     fn over(a: &[u64], b: &[u64]) -> bool {
         a.iter().zip(b).any(|(x, y)| x.checked_add(*y).is_none())
     }
-    fn over32(a: &[u32], b: &[u32]) -> bool {
-        a.iter().zip(b).any(|(x, y)| x.checked_add(*y).is_none())
-    }
     fn over64(a: &[i64], b: &[i64]) -> bool {
         a.iter().zip(b).any(|(x, y)| x.checked_add(*y).is_none())
     }
@@ -661,11 +659,7 @@ fn overflows(total: &Metrics, part: &Metrics) -> Option<&'static str> {
         || logins(total) + logins(part) > u128::from(u64::MAX)
     {
         Some("counters")
-    } else if over32(
-        total.authorize_per_s.counts(),
-        part.authorize_per_s.counts(),
-    ) || over32(total.token_per_s.counts(), part.token_per_s.counts())
-    {
+    } else if total.load.merge_overflows(&part.load) {
         Some("per-second request counts")
     } else if over64(ts, ps) || over64(tl, pl) || over64(tc, pc) {
         Some("time series")

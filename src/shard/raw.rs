@@ -1,7 +1,7 @@
 //! The raw, mergeable results of one replica of one shard (design §11): every
 //! integer of a [`Metrics`], as a JSON object, and back.
 //!
-//! # Format `ssosim-raw`, version 1
+//! # Format `ssosim-raw`, version 4
 //!
 //! One file `replica-<r>.json` per replica, a JSON object with exactly these
 //! keys (unknown keys are refused). Every number is an integer: nothing is
@@ -19,8 +19,7 @@
 //! | `idp` | [u64] | `[idp][IdpCounter]` |
 //! | `tier` | [u64] | `[tier][TierCounter]`, tiers: AS, IdPs, apps |
 //! | `logins` | [[kind, latency_ms, hops, count]] | exact login histogram, `kind` = `interactive`, `sso`, `silent` or `refresh_token` |
-//! | `authorize_per_s` | zero-run list | `/authorize` requests per one-second bucket |
-//! | `token_per_s` | zero-run list | `/oauth/token` requests per one-second bucket |
+//! | `load` | [[endpoint, zero-run list]] | requests per one-second bucket, one row per AS endpoint ([`Endpoint::ALL`] order and names) |
 //! | `series_sessions` | [i64] | difference arrays `[valid, orphaned][tier][sample]` |
 //! | `series_logged_in` | [i64] | difference array `[sample]` |
 //! | `series_counters` | [i64] | difference arrays `[app][SeriesCounter][sample]` |
@@ -32,19 +31,22 @@
 //! written as the single number `-k` (counts are never negative, so this is
 //! unambiguous): a month of mostly idle seconds costs a few bytes instead of
 //! 2.6 million zeros. Decoding checks that the result has exactly
-//! [`Layout::seconds`] buckets.
+//! [`Layout::seconds`] buckets. Version 3 (issue 17) replaced version 2's
+//! `authorize_per_s` and `token_per_s` by `load`; version 4 (issue 14) added
+//! the causes `storage_purged` to the `causes` counts and the browser
+//! segments.
 
 use crate::metrics::per_user::{DISTRIBUTED, TailScope};
 use crate::metrics::{
-    AppCounter, Causes, GlobalCounter, IdpCounter, Layout, LoginKind, Logins, Metrics, PerSecond,
-    Series, TierCounter,
+    AppCounter, Causes, Endpoint, GlobalCounter, IdpCounter, Layout, LoginKind, Logins, Metrics,
+    PerSecond, Series, TierCounter,
 };
 use serde::{Deserialize, Serialize};
 
 /// Value of `format` in a raw file.
 pub const FORMAT: &str = "ssosim-raw";
 /// Version of the raw format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// File name of replica `r`'s raw results inside a shard folder.
 pub fn file_name(replica: u32) -> String {
@@ -103,10 +105,8 @@ pub struct RawReplica {
     pub tier: Vec<u64>,
     /// Login histogram rows `(kind, latency_ms, hops, count)`.
     pub logins: Vec<(String, u64, u32, u64)>,
-    /// `/authorize` per second, zero-run encoded.
-    pub authorize_per_s: Vec<i64>,
-    /// `/oauth/token` per second, zero-run encoded.
-    pub token_per_s: Vec<i64>,
+    /// Per endpoint, its name and its requests per second, zero-run encoded.
+    pub load: Vec<(String, Vec<i64>)>,
     /// Session difference arrays.
     pub series_sessions: Vec<i64>,
     /// Logged-in difference array.
@@ -141,8 +141,10 @@ impl RawReplica {
                 .rows()
                 .map(|(k, l, h, c)| (k.name().to_string(), l, h, c))
                 .collect(),
-            authorize_per_s: encode_zero_runs(m.authorize_per_s.counts()),
-            token_per_s: encode_zero_runs(m.token_per_s.counts()),
+            load: Endpoint::ALL
+                .into_iter()
+                .map(|e| (e.name().to_string(), encode_per_second(m.load.endpoint(e))))
+                .collect(),
             series_sessions: sessions.to_vec(),
             series_logged_in: logged_in.to_vec(),
             series_counters: counters.to_vec(),
@@ -218,12 +220,18 @@ impl RawReplica {
             logins.add(kind, latency, hops, count);
         }
         m.logins = logins;
-        m.authorize_per_s = decode_zero_runs(&self.authorize_per_s, layout.seconds())
-            .map(PerSecond::from_counts)
-            .map_err(|e| format!("authorize_per_s: {e}"))?;
-        m.token_per_s = decode_zero_runs(&self.token_per_s, layout.seconds())
-            .map(PerSecond::from_counts)
-            .map_err(|e| format!("token_per_s: {e}"))?;
+        let names: Vec<&str> = self.load.iter().map(|(n, _)| n.as_str()).collect();
+        let expected: Vec<&str> = Endpoint::ALL.iter().map(|e| e.name()).collect();
+        if names != expected {
+            return Err(format!(
+                "load: endpoints {names:?}; expected {expected:?} in that order"
+            ));
+        }
+        for (e, (name, encoded)) in Endpoint::ALL.into_iter().zip(&self.load) {
+            let per_second = m.load.endpoint_mut(e);
+            decode_zero_runs(encoded, layout.seconds(), |s, n| per_second.add(s, n))
+                .map_err(|why| format!("load: {name}: {why}"))?;
+        }
         m.series = Series::from_raw(
             &layout,
             self.series_sessions,
@@ -260,11 +268,16 @@ impl RawReplica {
     }
 }
 
+/// The zero-run list of one endpoint's counts, page by page.
+fn encode_per_second(p: &PerSecond) -> Vec<i64> {
+    encode_zero_runs((0..p.page_count()).flat_map(|i| p.page_counts(i)))
+}
+
 /// Writes each run of `k` zeros as `-k`, other counts as they are.
-pub fn encode_zero_runs(values: &[u32]) -> Vec<i64> {
+pub fn encode_zero_runs(values: impl IntoIterator<Item = u32>) -> Vec<i64> {
     let mut out = Vec::new();
     let mut zeros = 0i64;
-    for &v in values {
+    for v in values {
         if v == 0 {
             zeros += 1;
             continue;
@@ -281,31 +294,38 @@ pub fn encode_zero_runs(values: &[u32]) -> Vec<i64> {
     out
 }
 
-/// Inverse of [`encode_zero_runs`], refusing anything that does not give
-/// exactly `len` buckets or a count above `u32::MAX`.
+/// Inverse of [`encode_zero_runs`]: calls `put(second, count)` for each
+/// non-zero count, refusing anything that does not give exactly `len`
+/// buckets or a count above `u32::MAX`.
 ///
 /// # Errors
 /// What is wrong, in words.
-pub fn decode_zero_runs(encoded: &[i64], len: usize) -> Result<Vec<u32>, String> {
-    let mut out = Vec::with_capacity(len);
+pub fn decode_zero_runs(
+    encoded: &[i64],
+    len: usize,
+    mut put: impl FnMut(u64, u32),
+) -> Result<(), String> {
+    let mut at = 0usize;
     for &v in encoded {
         if v < 0 {
             let run = usize::try_from(v.unsigned_abs()).unwrap_or(usize::MAX);
-            if run > len - out.len() {
+            if run > len - at {
                 return Err(format!("more than the {len} one-second buckets of the run"));
             }
-            out.resize(out.len() + run, 0);
+            at += run;
         } else {
-            if out.len() == len {
+            if at == len {
                 return Err(format!("more than the {len} one-second buckets of the run"));
             }
-            out.push(u32::try_from(v).map_err(|_| format!("count {v} is above {}", u32::MAX))?);
+            let n = u32::try_from(v).map_err(|_| format!("count {v} is above {}", u32::MAX))?;
+            put(at as u64, n);
+            at += 1;
         }
     }
-    if out.len() != len {
-        return Err(format!("{} one-second buckets, expected {len}", out.len()));
+    if at != len {
+        return Err(format!("{at} one-second buckets, expected {len}"));
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -321,16 +341,21 @@ mod tests {
             vec![0, 5, 0, 0, 7, 0],
             vec![u32::MAX, 0],
         ] {
-            let e = encode_zero_runs(&v);
-            assert_eq!(decode_zero_runs(&e, v.len()), Ok(v.clone()), "{e:?}");
-            assert!(decode_zero_runs(&e, v.len() + 1).is_err());
+            let e = encode_zero_runs(v.iter().copied());
+            let mut back = vec![0u32; v.len()];
+            assert_eq!(
+                decode_zero_runs(&e, v.len(), |s, n| back[s as usize] = n),
+                Ok(())
+            );
+            assert_eq!(back, v, "{e:?}");
+            assert!(decode_zero_runs(&e, v.len() + 1, |_, _| {}).is_err());
             if !v.is_empty() {
-                assert!(decode_zero_runs(&e, v.len() - 1).is_err());
+                assert!(decode_zero_runs(&e, v.len() - 1, |_, _| {}).is_err());
             }
         }
-        assert_eq!(encode_zero_runs(&[0, 0, 4, 0]), vec![-2, 4, -1]);
-        assert!(decode_zero_runs(&[i64::MIN], 3).is_err());
-        assert!(decode_zero_runs(&[1 << 40], 1).is_err());
+        assert_eq!(encode_zero_runs([0, 0, 4, 0]), vec![-2, 4, -1]);
+        assert!(decode_zero_runs(&[i64::MIN], 3, |_, _| {}).is_err());
+        assert!(decode_zero_runs(&[1 << 40], 1, |_, _| {}).is_err());
     }
 
     #[test]
@@ -351,8 +376,9 @@ mod tests {
         m.series.interval_in(&layout, Series::ORPHANED, 3, 0, 4000);
         m.series.logged_in(&layout, 2000, 9000);
         m.logins.record(LoginKind::Silent, 320, 4);
-        m.authorize_request(9999);
-        m.token_request(0);
+        m.request(Endpoint::Authorize, 9999);
+        m.request(Endpoint::TokenCode, 0);
+        m.request(Endpoint::BackchannelLogout, 5000);
         m.events = 77;
         m.count_cause(
             crate::metrics::Family::InteractiveLogins,

@@ -269,7 +269,7 @@ fn same_seed_same_bytes_other_seed_other_bytes_any_thread_count() {
         .unwrap();
         let dir = tempfile::tempdir().unwrap();
         ssosim::output::write_run(dir.path(), s, &[], None, &r).unwrap();
-        ["summary.csv", "timeseries.csv", "logins.csv"]
+        ["summary.csv", "timeseries.csv", "logins.csv", "load.csv"]
             .map(|f| std::fs::read(dir.path().join(f)).unwrap())
     };
     let a = files(&with("42"), 1);

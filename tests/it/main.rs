@@ -6,6 +6,7 @@
 //! - `browsers`: browser kinds, the SDK's token cache, private windows (issue 14);
 //! - `cli`: the real `ssosim` binary, a module per command;
 //! - `report_charts`, `report_runs`: charts and `report.html`;
+//! - `capacity`: AS load per second and rate limits (issue 17);
 //! - `shard`: sharded runs merge into the unsharded bytes;
 //! - `logs`: the tenant's log (`run --logs`) against Auth0's schemas;
 //!   `fit`: a scenario fitted back from its log, hostile log files;
@@ -13,6 +14,7 @@
 
 mod breadth;
 mod browsers;
+mod capacity;
 mod catalog;
 mod cli;
 mod closed_forms;

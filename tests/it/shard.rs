@@ -14,6 +14,7 @@ const EXACT: [&str; 7] = [
     "replicas.csv",
     "timeseries.csv",
     "logins.csv",
+    "load.csv",
     "distributions.csv",
     "segments.csv",
     "scenario.toml",

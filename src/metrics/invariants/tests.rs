@@ -312,7 +312,7 @@ fn load_logins_engine_and_shape_fire() {
         "/authorize per second",
         "per-second authorize_requests",
         |m| {
-            m.authorize_request(1000);
+            m.request(crate::metrics::Endpoint::AuthorizeIframe, 1000);
             m.flush();
         },
     );
@@ -320,7 +320,7 @@ fn load_logins_engine_and_shape_fire() {
         "/oauth/token per second",
         "per-second token_requests",
         |m| {
-            m.token_request(0);
+            m.request(crate::metrics::Endpoint::TokenRefresh, 0);
         },
     );
     fires("login flows above logins", "sso login flows", |m| {

@@ -1,74 +1,45 @@
-//! Chart 6: authorization-server load over time.
+//! Chart 6: authorization-server load over time, as peaks (issue 17).
+//!
+//! Capacity is about the busiest seconds, not the mean: each step is the
+//! busiest second of its window (an hour, or several when the run is long),
+//! read from `load.csv`, for all requests, `/authorize` and `/oauth/token`.
+//! A rate limit set on one of these series is drawn as a dashed level.
 
-use crate::metrics::catalog;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::lines::{Axes, Line, draw_lines, legend_of};
 use super::{DrawResult, Figure, Legend};
-use crate::report::data::{RunData, Sample};
+use crate::report::data::{LoadHour, RunData};
 use crate::report::style::{self, Dash, TimeUnit, line_style};
 
-/// At most this many averaging windows across a run: at 30 days and hourly
-/// samples the per-sample rate is mostly noise, 6 h windows show the level.
-const MAX_WINDOWS: u64 = 120;
+/// At most this many windows across a run (an hour each up to 8 days).
+const MAX_WINDOWS: u64 = 200;
 
-/// Window lengths tried, shortest first (ms); the window is the first of these
-/// that is a whole number of sample periods and gives at most [`MAX_WINDOWS`].
-const NICE_WINDOWS_MS: [u64; 17] = [
-    1_000,
-    10_000,
-    60_000,
-    300_000,
-    600_000,
-    900_000,
-    1_800_000,
-    3_600_000,
-    7_200_000,
-    10_800_000,
-    14_400_000,
-    21_600_000,
-    43_200_000,
-    86_400_000,
-    172_800_000,
-    604_800_000,
-    2_592_000_000,
+/// Window lengths tried, in hours, shortest first.
+const NICE_HOURS: [u64; 10] = [1, 2, 3, 4, 6, 12, 24, 48, 168, 720];
+
+/// The series drawn, with their labels.
+const SERIES: [(&str, &str); 3] = [
+    ("total", "all requests"),
+    ("authorize_all", "/authorize"),
+    ("token_all", "/oauth/token"),
 ];
 
-/// `/authorize` and `/oauth/token` requests per second at the AS: the difference
-/// of the cumulative counts at the two ends of a window divided by its length,
-/// drawn as a step over that window.
+/// Busiest second per window at the AS.
 #[derive(Debug, Clone, Copy)]
 pub struct AsLoad<'a> {
     /// The run.
     pub run: &'a RunData,
 }
 
-const COLUMNS: [(&str, &str); 2] = [
-    (catalog::AUTHORIZE_REQUESTS.name, "/authorize"),
-    (catalog::TOKEN_REQUESTS.name, "/oauth/token"),
-];
-
 impl AsLoad<'_> {
-    /// Sampling period of the run, ms: from `run.json`, else from the samples.
-    fn sample_ms(&self) -> u64 {
-        self.run.meta.sample_every_ms.unwrap_or_else(|| {
-            let s = self.run.series.get("as", COLUMNS[0].0);
-            s.windows(2)
-                .map(|w| w[1].time_ms - w[0].time_ms)
-                .filter(|d| *d > 0)
-                .min()
-                .unwrap_or(1)
-        })
+    fn window_hours(&self) -> u64 {
+        window_hours(self.run.meta.duration_ms)
     }
 
-    fn window_ms(&self) -> u64 {
-        averaging_window(self.sample_ms(), self.run.meta.duration_ms)
-    }
-
-    /// Total requests of `column` over the run (last cumulative sample).
-    fn total(&self, column: &str) -> Option<f64> {
-        self.run.series.get("as", column).last().map(|s| s.value)
+    fn unit(&self) -> TimeUnit {
+        TimeUnit::for_duration(self.run.meta.end_ms())
     }
 }
 
@@ -78,149 +49,140 @@ impl Figure for AsLoad<'_> {
     }
 
     fn title(&self) -> String {
-        "Authorization-server load over time".to_string()
+        "Authorization-server load: the busiest seconds".to_string()
     }
 
     fn caption(&self) -> String {
-        let window = self.window_ms();
-        let sample = self.sample_ms();
-        let grouped = if window > sample {
-            format!(" (samples every {}, grouped)", span(sample))
+        let h = self.window_hours();
+        let window = if h == 1 {
+            "hour".to_string()
         } else {
-            String::new()
+            format!("{h} hours")
         };
         let mut text = format!(
-            "Requests per second at the authorization server, each step the mean over {}{grouped}: \
-             /authorize (interactive, SSO and silent) and /oauth/token (code exchanges).",
-            span(window)
+            "Each step is the busiest second of its {window} of the measured window \
+             (requests per second at the authorization server, from load.csv)"
         );
+        if self.run.meta.replicas > 1 {
+            text.push_str(", the largest of any replica");
+        }
+        text.push('.');
         let s = &self.run.summary;
         let figure = |metric: &str| s.value(metric, "as").map(style::number);
-        if let (Some(mean), Some(peak)) = (
-            figure(catalog::AUTHORIZE_REQUESTS_PER_S_MEAN.name),
-            figure(catalog::AUTHORIZE_REQUESTS_PER_S_PEAK.name),
+        if let (Some(mean), Some(p99), Some(max), Some(minute)) = (
+            figure("load_total_per_s_mean"),
+            figure("load_total_per_s_p99"),
+            figure("load_total_per_s_max"),
+            figure("load_total_per_min_max"),
         ) {
-            let over = if self.run.meta.replicas > 1 {
-                " (means over replicas)"
-            } else {
-                ""
-            };
             text.push_str(&format!(
-                " Over the whole run /authorize averaged {mean} requests/s; its busiest \
-                 second had {peak} requests{over}."
-            ));
-        }
-        if let (Some(a), Some(t)) = (self.total(COLUMNS[0].0), self.total(COLUMNS[1].0))
-            && a > 0.0
-            && (a - t).abs() <= 0.02 * a
-        {
-            text.push_str(&format!(
-                " The two lines nearly coincide ({} /authorize, {} /oauth/token requests in all): \
-                 each code-grant login makes one code exchange; /oauth/token is the thin dashed line.",
-                style::number(a.round()),
-                style::number(t.round())
+                " All requests: {mean}/s on average, 99% of seconds at most {p99}, \
+                 the busiest second {max}, the busiest minute {minute}."
             ));
         }
         text
     }
 
     fn legend(&self) -> Legend {
-        legend_of("endpoint:", &self.lines())
+        legend_of("series:", &self.lines())
     }
 
     fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
-        let unit = TimeUnit::for_duration(self.run.meta.end_ms());
-        let y_desc = format!("requests/s (mean over {})", span(self.window_ms()));
+        let unit = self.unit();
+        let meta = &self.run.meta;
+        let y_desc = format!(
+            "busiest second per {}, requests/s",
+            match self.window_hours() {
+                1 => "hour".to_string(),
+                h => format!("{h} h"),
+            }
+        );
+        let start = meta.end_ms().saturating_sub(meta.duration_ms);
         let axes = Axes {
             x_desc: unit.axis(),
             y_desc: &y_desc,
-            x_range: 0.0..unit.of(self.run.meta.end_ms()),
+            x_range: unit.of(start)..unit.of(meta.end_ms()),
             percent: false,
-            empty_note: "no AS request counts in timeseries.csv",
+            empty_note: "no AS request in load.csv",
         };
         draw_lines(plot, &axes, &self.lines())
     }
 }
 
 impl AsLoad<'_> {
-    /// `/authorize` thick and solid, `/oauth/token` thin and dashed on top of
-    /// it, so both show where they are equal.
+    /// The peak lines, all requests thickest.
     fn lines(&self) -> Vec<Line> {
-        let unit = TimeUnit::for_duration(self.run.meta.end_ms());
-        let window = self.window_ms();
-        COLUMNS
+        let unit = self.unit();
+        let hours = self.window_hours();
+        SERIES
             .iter()
             .enumerate()
-            .map(|(i, (column, label))| {
+            .map(|(i, (series, label))| {
                 let mut style = line_style(i);
-                if i == 0 {
-                    style.width = 4;
-                } else {
-                    style.width = 2;
-                    style.dash = Dash::Dashed;
-                }
+                style.width = if i == 0 { 3 } else { 2 };
+                style.dash = Dash::Solid;
                 Line {
                     label: label.to_string(),
-                    points: rate_steps(self.run.series.get("as", column), window, unit),
+                    points: peak_steps(self.run.load.get(series), hours, unit),
                     band: Vec::new(),
                     style,
                 }
+            })
+            .chain(self.limit_lines())
+            .collect()
+    }
+
+    /// A dashed level for each rate limit of the drawn series
+    /// (`rate_limit_<series>_per_s` in `summary.csv`).
+    fn limit_lines(&self) -> Vec<Line> {
+        let unit = self.unit();
+        let meta = &self.run.meta;
+        let (x0, x1) = (
+            unit.of(meta.end_ms().saturating_sub(meta.duration_ms)),
+            unit.of(meta.end_ms()),
+        );
+        SERIES
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (series, label))| {
+                let limit = self
+                    .run
+                    .summary
+                    .value(&format!("rate_limit_{series}_per_s"), "as")?;
+                let mut style = line_style(i);
+                style.width = 1;
+                style.dash = Dash::Dashed;
+                Some(Line {
+                    label: format!("{label} limit ({}/s)", style::number(limit)),
+                    points: vec![(x0, limit), (x1, limit)],
+                    band: Vec::new(),
+                    style,
+                })
             })
             .collect()
     }
 }
 
-/// The averaging window for a run of `duration_ms` sampled every `sample_ms`:
-/// the shortest nice length that is a whole number of samples and leaves at
-/// most [`MAX_WINDOWS`] windows; failing that, enough whole samples.
-pub fn averaging_window(sample_ms: u64, duration_ms: u64) -> u64 {
-    let sample = sample_ms.max(1);
-    let fits = |w: u64| duration_ms.div_ceil(w) <= MAX_WINDOWS;
-    if fits(sample) {
-        return sample;
-    }
-    NICE_WINDOWS_MS
+/// Hours per window for a measured window of `duration_ms`: the shortest
+/// nice length leaving at most [`MAX_WINDOWS`] windows.
+pub fn window_hours(duration_ms: u64) -> u64 {
+    let hours = duration_ms.div_ceil(3_600_000).max(1);
+    NICE_HOURS
         .into_iter()
-        .find(|&w| w >= sample && w.is_multiple_of(sample) && fits(w))
-        .unwrap_or_else(|| duration_ms.div_ceil(MAX_WINDOWS).div_ceil(sample) * sample)
+        .find(|&w| hours.div_ceil(w) <= MAX_WINDOWS)
+        .unwrap_or_else(|| hours.div_ceil(MAX_WINDOWS))
 }
 
-/// A length as `6 h`, `1 d`, `10 min`, `30 s`.
-pub fn span(ms: u64) -> String {
-    let (unit, name) = match ms {
-        m if m >= 86_400_000 && m.is_multiple_of(86_400_000) => (86_400_000.0, "d"),
-        m if m >= 3_600_000 && m.is_multiple_of(3_600_000) => (3_600_000.0, "h"),
-        m if m >= 60_000 && m.is_multiple_of(60_000) => (60_000.0, "min"),
-        _ => (1000.0, "s"),
-    };
-    format!("{} {name}", style::significant(ms as f64 / unit, 3))
-}
-
-/// Per-window rates from cumulative counts, as a step line: the samples that
-/// start a window (time a multiple of `window_ms`, plus the last sample) are
-/// kept, and for each pair the rate is held from the first time to the second.
-pub fn rate_steps(samples: &[Sample], window_ms: u64, unit: TimeUnit) -> Vec<(f64, f64)> {
-    let window = window_ms.max(1);
-    let mut ends: Vec<Sample> = samples
-        .iter()
-        .filter(|s| s.time_ms.is_multiple_of(window))
-        .copied()
-        .collect();
-    if let Some(last) = samples.last()
-        && ends.last().is_none_or(|e| e.time_ms < last.time_ms)
-    {
-        ends.push(*last);
-    }
-    let mut points = Vec::with_capacity(ends.len() * 2);
-    for pair in ends.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        let seconds = (b.time_ms - a.time_ms) as f64 / 1000.0;
-        if seconds <= 0.0 {
+/// The busiest second of each window of `hours` hours, as a step line.
+pub fn peak_steps(rows: &[LoadHour], hours: u64, unit: TimeUnit) -> Vec<(f64, f64)> {
+    let mut points = Vec::new();
+    for group in rows.chunks(hours.max(1) as usize) {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
             continue;
-        }
-        let rate = ((b.value - a.value) / seconds).max(0.0);
-        points.push((unit.of(a.time_ms), rate));
-        points.push((unit.of(b.time_ms), rate));
+        };
+        let peak = group.iter().map(|h| h.max_per_s).max().unwrap_or(0) as f64;
+        points.push((unit.of(first.time_ms), peak));
+        points.push((unit.of(last.time_ms + 3_600_000), peak));
     }
     points
 }
@@ -229,52 +191,39 @@ pub fn rate_steps(samples: &[Sample], window_ms: u64, unit: TimeUnit) -> Vec<(f6
 mod tests {
     use super::*;
 
-    fn s(time_ms: u64, value: f64) -> Sample {
-        Sample {
-            time_ms,
-            value,
-            band: None,
+    fn h(i: u64, max_per_s: u64) -> LoadHour {
+        LoadHour {
+            time_ms: i * 3_600_000,
+            requests: 0,
+            max_per_s,
+            max_per_min: 0,
         }
     }
 
     #[test]
-    fn rates_are_differences_over_the_period() {
-        let pts = rate_steps(
-            &[s(0, 0.0), s(3_600_000, 3600.0), s(7_200_000, 10800.0)],
-            3_600_000,
-            TimeUnit::Hours,
-        );
-        assert_eq!(pts, vec![(0.0, 1.0), (1.0, 1.0), (1.0, 2.0), (2.0, 2.0)]);
-    }
-
-    #[test]
-    fn windows_group_whole_samples() {
-        const H: u64 = 3_600_000;
-        let samples: Vec<Sample> = (0..=5).map(|i| s(i * H, (i * i) as f64 * 3600.0)).collect();
-        // Windows of 2 h: 0–2 h, 2–4 h, then the 4–5 h remainder.
-        let pts = rate_steps(&samples, 2 * H, TimeUnit::Hours);
+    fn steps_hold_the_busiest_second_of_each_window() {
+        let rows = [h(0, 1), h(1, 5), h(2, 2), h(3, 0), h(4, 7)];
+        let pts = peak_steps(&rows, 2, TimeUnit::Hours);
         assert_eq!(
             pts,
             vec![
-                (0.0, 2.0),
+                (0.0, 5.0),
+                (2.0, 5.0),
                 (2.0, 2.0),
-                (2.0, 6.0),
-                (4.0, 6.0),
-                (4.0, 9.0),
-                (5.0, 9.0)
+                (4.0, 2.0),
+                (4.0, 7.0),
+                (5.0, 7.0)
             ]
         );
     }
 
     #[test]
-    fn window_keeps_about_a_hundred_steps() {
+    fn windows_keep_at_most_200_steps() {
         const H: u64 = 3_600_000;
-        assert_eq!(averaging_window(H, 30 * 24 * H), 6 * H);
-        assert_eq!(averaging_window(H, 3 * 24 * H), H);
-        assert_eq!(averaging_window(60_000, 24 * H), 900_000);
-        // 7 min samples: 1 d and 2 d are not whole samples, 7 d is.
-        assert_eq!(averaging_window(7 * 60_000, 365 * 24 * H), 7 * 24 * H);
-        assert_eq!(span(6 * H), "6 h");
-        assert_eq!(span(86_400_000), "1 d");
+        assert_eq!(window_hours(7 * 24 * H), 1);
+        assert_eq!(window_hours(30 * 24 * H), 4);
+        assert_eq!(window_hours(365 * 24 * H), 48);
+        assert_eq!(window_hours(3650 * 24 * H), 720);
+        assert_eq!(window_hours(H / 2), 1);
     }
 }

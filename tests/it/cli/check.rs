@@ -23,8 +23,9 @@ fn check_prints_what_would_run_and_writes_nothing() {
         "app storezero (regular_web, 100% of visits): local session idle 2h, absolute 1d, non_persistent cookie",
         "connections: password 60%, facebook 40%",
         "expected events (estimate): about 33.8 million per replica, 22.5 per user-day",
-        "peak memory (estimate, within about ±25%): 51 MB",
-        "with 2 thread(s): 2 accumulators of 21 MB",
+        "AS load (estimate): 0.733 requests/s on average, busiest second about 14 requests",
+        "peak memory (estimate, within about ±25%): 21 MB",
+        "with 2 thread(s): 2 accumulators of 5 MB",
     ] {
         assert!(text.contains(expected), "{expected:?} in\n{text}");
     }

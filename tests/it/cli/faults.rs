@@ -177,6 +177,7 @@ fn a_symlinked_out_writes_into_its_target() {
         first.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
         [
             "distributions.csv",
+            "load.csv",
             "logins.csv",
             "replicas.csv",
             "run.json",

@@ -5,6 +5,7 @@ use crate::support::cli::*;
 
 const FILES: [&str; 8] = [
     "distributions.csv",
+    "load.csv",
     "logins.csv",
     "replicas.csv",
     "run.json",

@@ -1,0 +1,333 @@
+//! What the per-second load of one replica says (issue 17): per endpoint and
+//! for the AS's total, the distribution of requests per second over the
+//! measured window (every second counts, idle ones included), the busiest
+//! minute, and per hour the requests, busiest second and busiest minute.
+//!
+//! Minutes and hours are counted from the end of the warm-up (bucket 0).
+//! Percentiles are nearest-rank on the exact histogram of per-second counts.
+
+use super::endpoints::{Endpoint, GROUPS, Load, SERIES, series_name};
+use super::load::PAGE_SECONDS;
+use super::per_user::quantile;
+
+/// One hour of one series.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hour {
+    /// Requests in the hour.
+    pub requests: u64,
+    /// Most requests in one second of it.
+    pub max_per_s: u32,
+    /// Most requests in one minute of it.
+    pub max_per_min: u32,
+}
+
+/// The load of one endpoint (or of the total) over the measured window.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeriesStats {
+    /// Requests in the window.
+    pub requests: u64,
+    /// `histogram[c]`: seconds with exactly `c` requests.
+    pub histogram: Vec<u64>,
+    /// Most requests in one minute.
+    pub max_per_min: u64,
+    /// Per hour from the end of the warm-up.
+    pub hours: Vec<Hour>,
+}
+
+impl SeriesStats {
+    /// Mean requests per second over `seconds`.
+    pub fn mean(&self, seconds: f64) -> f64 {
+        if seconds > 0.0 {
+            self.requests as f64 / seconds
+        } else {
+            0.0
+        }
+    }
+
+    /// Nearest-rank quantile `q` of the per-second counts.
+    pub fn quantile(&self, q: f64) -> u64 {
+        let hist: Vec<(u64, u64)> = self
+            .histogram
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(c, &n)| (c as u64, n))
+            .collect();
+        quantile(&hist, q)
+    }
+
+    /// Most requests in one second.
+    pub fn max(&self) -> u64 {
+        self.histogram.iter().rposition(|&n| n > 0).unwrap_or(0) as u64
+    }
+
+    fn add_page(&mut self, len: usize, counts: Option<&[u32]>) {
+        let mut hour = Hour::default();
+        let Some(counts) = counts else {
+            if self.histogram.is_empty() {
+                self.histogram.push(0);
+            }
+            self.histogram[0] += len as u64;
+            self.hours.push(hour);
+            return;
+        };
+        // Most minutes of a quiet tenant are empty: their zeros are counted
+        // at once (a sum of 60 that vectorises) instead of one by one.
+        if self.histogram.is_empty() {
+            self.histogram.push(0);
+        }
+        let mut zeros = 0u64;
+        for minute in counts.chunks(60) {
+            let in_minute: u32 = minute.iter().fold(0u32, |a, &c| a.saturating_add(c));
+            if in_minute == 0 {
+                zeros += minute.len() as u64;
+                continue;
+            }
+            for &c in minute {
+                if c == 0 {
+                    zeros += 1;
+                    continue;
+                }
+                let i = c as usize;
+                if i >= self.histogram.len() {
+                    self.histogram.resize(i + 1, 0);
+                }
+                self.histogram[i] += 1;
+                hour.max_per_s = hour.max_per_s.max(c);
+            }
+            hour.requests += u64::from(in_minute);
+            hour.max_per_min = hour.max_per_min.max(in_minute);
+        }
+        self.histogram[0] += zeros;
+        self.requests += hour.requests;
+        self.max_per_min = self.max_per_min.max(u64::from(hour.max_per_min));
+        self.hours.push(hour);
+    }
+}
+
+/// A token bucket on one series (issue 17): `burst` tokens at most,
+/// `refill_milli` thousandths of a token added per second, one token per
+/// request. Integer arithmetic, so the result is exact and the same
+/// whatever the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Index of the series it limits.
+    pub series: usize,
+    /// Thousandths of a token added per second (the sustained rate × 1000, rounded).
+    pub refill_milli: u64,
+    /// Tokens the bucket holds at most.
+    pub burst: u64,
+}
+
+/// What a [`Limit`] would have refused (users do not retry: the load is the
+/// demand, and each refused request is one the user did not get).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Throttled {
+    /// Requests that found the bucket empty.
+    pub requests: u64,
+    /// Seconds with at least one such request.
+    pub seconds: u64,
+    /// Seconds with requests after which the bucket held at most 20% of its
+    /// burst: Auth0's `api_limit_warning` level (80% of the tokens used),
+    /// throttled seconds included.
+    pub warning_seconds: u64,
+    /// Per hour: (requests refused, seconds with a refusal).
+    pub hours: Vec<(u64, u32)>,
+}
+
+/// Runs the bucket of `limit` over one page of per-second counts; the
+/// bucket is full at the start of the measured window, and refilled at the
+/// start of each second before that second's requests take their tokens.
+fn throttle_page(
+    limit: &Limit,
+    tokens: &mut u64,
+    len: usize,
+    counts: Option<&[u32]>,
+    out: &mut Throttled,
+) {
+    let cap = limit.burst.saturating_mul(1000);
+    let (mut hour_requests, mut hour_seconds) = (0u64, 0u32);
+    let Some(counts) = counts else {
+        *tokens = tokens
+            .saturating_add(limit.refill_milli.saturating_mul(len as u64))
+            .min(cap);
+        out.hours.push((0, 0));
+        return;
+    };
+    for &c in counts {
+        *tokens = (*tokens + limit.refill_milli).min(cap);
+        if c == 0 {
+            continue;
+        }
+        let served = u64::from(c).min(*tokens / 1000);
+        *tokens -= served * 1000;
+        let refused = u64::from(c) - served;
+        if refused > 0 {
+            hour_requests += refused;
+            hour_seconds += 1;
+        }
+        if *tokens * 5 <= cap {
+            out.warning_seconds += 1;
+        }
+    }
+    out.requests += hour_requests;
+    out.seconds += u64::from(hour_seconds);
+    out.hours.push((hour_requests, hour_seconds));
+}
+
+/// The load statistics of one replica: one [`SeriesStats`] per series
+/// (each endpoint in [`Endpoint::ALL`] order, then each of [`GROUPS`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoadStats {
+    /// Per endpoint, then per group.
+    pub series: Vec<SeriesStats>,
+    /// Seconds of the measured window.
+    pub seconds: u64,
+    /// Each limit with what it would have refused, in the order given.
+    pub limits: Vec<(Limit, Throttled)>,
+}
+
+impl LoadStats {
+    /// Index of the AS's total in [`LoadStats::series`].
+    pub const TOTAL: usize = SERIES - 1;
+    /// Index of `/authorize` (top-level and iframe) in [`LoadStats::series`].
+    pub const AUTHORIZE_ALL: usize = Endpoint::COUNT;
+    /// Index of `/oauth/token` (both grants) in [`LoadStats::series`].
+    pub const TOKEN_ALL: usize = Endpoint::COUNT + 1;
+
+    /// Computes the statistics and runs each limit's bucket in one pass
+    /// over the pages of the merged counts (never per thread or shard, so
+    /// the result does not depend on how users were split).
+    pub fn of(load: &Load, limits: &[Limit]) -> Self {
+        let mut series = vec![SeriesStats::default(); SERIES];
+        let mut results: Vec<(Limit, Throttled)> =
+            limits.iter().map(|&l| (l, Throttled::default())).collect();
+        let mut tokens: Vec<u64> = limits
+            .iter()
+            .map(|l| l.burst.saturating_mul(1000))
+            .collect();
+        load.scan(|len, rows| {
+            for (s, row) in series.iter_mut().zip(rows) {
+                s.add_page(len, *row);
+            }
+            for ((limit, out), tokens) in results.iter_mut().zip(tokens.iter_mut()) {
+                throttle_page(limit, tokens, len, rows[limit.series], out);
+            }
+        });
+        LoadStats {
+            series,
+            seconds: load.seconds() as u64,
+            limits: results,
+        }
+    }
+
+    /// The statistics of endpoint `e`.
+    pub fn endpoint(&self, e: Endpoint) -> &SeriesStats {
+        &self.series[e as usize]
+    }
+
+    /// The statistics of the AS's total.
+    pub fn total(&self) -> &SeriesStats {
+        &self.series[Self::TOTAL]
+    }
+
+    /// Name of series `i`.
+    pub fn name(i: usize) -> &'static str {
+        series_name(i)
+    }
+}
+
+/// Seconds per hour row (pages are hours).
+pub const HOUR_SECONDS: u64 = PAGE_SECONDS;
+
+const _: () = assert!(GROUPS.len() == 3, "AUTHORIZE_ALL, TOKEN_ALL, TOTAL");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statistics_match_a_direct_computation() {
+        let seconds = 2 * 3600 + 100;
+        let mut load = Load::new(seconds);
+        let mut direct = vec![0u32; seconds];
+        let mut x: u64 = 11;
+        for i in 0..20_000u64 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            // Clustered: more requests in the first hour's minute 7.
+            let s = if i % 5 == 0 {
+                420 + (x >> 40) % 60
+            } else {
+                (x >> 33) % seconds as u64
+            };
+            load.record(Endpoint::Authorize, s);
+            direct[s as usize] += 1;
+        }
+        load.record(Endpoint::BackchannelLogout, 3);
+        load.flush();
+        let stats = LoadStats::of(&load, &[]);
+        let t = stats.total();
+        assert_eq!(t.requests, 20_000, "back-channel logouts are not received");
+        let mut sorted = direct.clone();
+        sorted.sort_unstable();
+        let rank = |q: f64| sorted[((q * seconds as f64).ceil() as usize).max(1) - 1] as u64;
+        for q in [0.5, 0.95, 0.99, 0.999] {
+            assert_eq!(t.quantile(q), rank(q), "q = {q}");
+        }
+        assert_eq!(t.max(), *sorted.last().unwrap() as u64);
+        let per_min = direct
+            .chunks(60)
+            .map(|m| m.iter().sum::<u32>())
+            .max()
+            .unwrap();
+        assert_eq!(t.max_per_min, u64::from(per_min));
+        assert_eq!(t.hours.len(), 3);
+        assert_eq!(
+            t.hours[0].requests,
+            direct[..3600].iter().map(|&c| u64::from(c)).sum::<u64>()
+        );
+        assert_eq!(stats.endpoint(Endpoint::BackchannelLogout).requests, 1);
+        assert_eq!(stats.endpoint(Endpoint::Authorize), t);
+        assert_eq!(&stats.series[LoadStats::AUTHORIZE_ALL], t);
+        assert_eq!(stats.series[LoadStats::TOKEN_ALL].requests, 0);
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    fn run(counts: &[u32], refill_milli: u64, burst: u64) -> Throttled {
+        let limit = Limit {
+            series: 0,
+            refill_milli,
+            burst,
+        };
+        let mut tokens = burst * 1000;
+        let mut out = Throttled::default();
+        throttle_page(&limit, &mut tokens, counts.len(), Some(counts), &mut out);
+        out
+    }
+
+    #[test]
+    fn a_bucket_serves_its_burst_then_its_rate() {
+        // 10 tokens, 2 per second: 12 requests at once take the 10 (after a
+        // refill that finds the bucket full), 2 refused; then 3 a second
+        // find 2 each time, 1 refused.
+        let t = run(&[12, 3, 3, 0, 0, 0, 0, 0, 4], 2000, 10);
+        assert_eq!(t.requests, 2 + 1 + 1);
+        assert_eq!(t.seconds, 3);
+        // After 5 idle seconds the bucket holds 10: 4 requests leave 6.
+        assert_eq!(t.warning_seconds, 3);
+        assert_eq!(t.hours, vec![(4, 3)]);
+    }
+
+    #[test]
+    fn fractional_rates_refill_exactly() {
+        // 300 per minute is 5 per second; 0.5 per second serves every other second.
+        let t = run(&[1; 10], 500, 1);
+        assert_eq!(t.requests, 5);
+    }
+}
