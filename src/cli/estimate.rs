@@ -176,21 +176,31 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
             let renewals = (u.visit_length.saturating_sub(1) / renew_every) as f64;
             let with_tokens = silent + (1.0 - silent) * p;
             let rt = a.refresh_tokens;
-            let ok = if rt.enabled {
+            // A refresh token survives the page load only in local storage;
+            // a memory cache checks the AS session in the iframe only while
+            // its hint cookie lives (a visit within session_check_expiry),
+            // else a protected page goes to /authorize at the top.
+            let stored = a.token_cache == TokenCache::LocalStorage;
+            let hint = if stored {
+                1.0
+            } else {
+                1.0 - (-v * share * a.session_check_expiry as f64 / day).exp()
+            };
+            let ok = if rt.enabled && stored {
                 let ends = day / rt.absolute_lifetime as f64 + clears + p * logout;
                 valid(v * share, ends, rt.idle_lifetime as f64 / day)
             } else {
                 0.0
             };
-            if rt.enabled {
+            if rt.enabled && stored {
                 add(Endpoint::TokenRefresh, share * (1.0 + ok * renewals));
             }
             let without = share * (1.0 - ok);
             add(
                 Endpoint::AuthorizeIframe,
-                without * (1.0 + with_tokens * renewals),
+                without * hint * (1.0 + with_tokens * renewals),
             );
-            let failed = without * (1.0 - silent) * p;
+            let failed = without * (hint * (1.0 - silent) * p + (1.0 - hint) * p);
             add(Endpoint::Authorize, failed);
             interactive(&mut add, failed * (1.0 - as_valid));
         }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The files an unsharded run writes that must compare byte for byte.
-const EXACT: [&str; 7] = [
+const EXACT: [&str; 8] = [
     "summary.csv",
     "replicas.csv",
     "timeseries.csv",

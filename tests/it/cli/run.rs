@@ -3,7 +3,7 @@
 
 use crate::support::cli::*;
 
-const FILES: [&str; 8] = [
+const FILES: [&str; 9] = [
     "distributions.csv",
     "load.csv",
     "logins.csv",
