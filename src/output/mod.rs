@@ -64,6 +64,20 @@ pub fn write_run(
     write_files(dir, &refs)
 }
 
+/// The files of a run folder, in the order [`run_files`] makes them
+/// (charts and the report come on top, from `report`).
+pub const RUN_FILES: [&str; 9] = [
+    "summary.csv",
+    "replicas.csv",
+    "timeseries.csv",
+    "logins.csv",
+    "load.csv",
+    "distributions.csv",
+    "segments.csv",
+    "scenario.toml",
+    "run.json",
+];
+
 /// The files of a finished run, (name, bytes) in writing order: what
 /// [`write_run`] writes, for callers that publish more files with them
 /// (charts) through [`publish_folder`].
@@ -94,4 +108,23 @@ pub fn run_files(
         ("scenario.toml", to_toml(s).into_bytes()),
         ("run.json", json.into_bytes()),
     ]
+}
+
+#[cfg(test)]
+mod run_files_tests {
+    #[test]
+    fn run_files_are_listed_in_order() {
+        let s = crate::scenario::from_str(
+            "[simulation]\nusers = 3\nduration = \"1h\"\n[[apps]]\nname = \"a\"\nkind = \"regular_web\"\n",
+            "x.toml",
+            &[],
+        )
+        .unwrap();
+        let r = crate::runner::run(&s, &Default::default(), &Default::default()).unwrap();
+        let names: Vec<&str> = super::run_files(&s, &[], None, &r)
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(names, super::RUN_FILES);
+    }
 }

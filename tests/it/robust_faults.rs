@@ -127,7 +127,7 @@ fn a_new_run_replaces_every_file_and_keeps_other_files() {
     fs::write(out.join("notes.txt"), "the analyst's").expect("write");
     let s2 = scenario(&["simulation.seed=4"]);
     let files = write_run(&out, &s2, &[], None, &simulate(&s2, None)).expect("second run");
-    assert_eq!(files.len(), 8);
+    assert_eq!(files.len(), ssosim::output::RUN_FILES.len());
     assert_eq!(
         fs::read(out.join("notes.txt")).expect("kept"),
         b"the analyst's"

@@ -300,7 +300,7 @@ fn the_shard_folder_holds_raw_results_scenario_and_manifest() {
     let m: serde_json::Value =
         serde_json::from_slice(&fs::read(dirs[1].join("shard.json")).unwrap()).unwrap();
     assert_eq!(m["format"], "ssosim-shard");
-    assert_eq!(m["format_version"], 3);
+    assert_eq!(m["format_version"], ssosim::shard::raw::FORMAT_VERSION);
     assert_eq!(m["shard_index"], 1);
     assert_eq!(m["shard_count"], 3);
     assert_eq!(m["users"], 300);

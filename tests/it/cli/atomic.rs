@@ -17,7 +17,7 @@ fn first_run(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     // The eight data files, each chart in PNG and SVG, and the report.
     assert_eq!(
         snap.len(),
-        8 + 2 * ssosim::report::RUN_CHART_STEMS.len() + 1
+        ssosim::output::RUN_FILES.len() + 2 * ssosim::report::RUN_CHART_STEMS.len() + 1
     );
     snap
 }
