@@ -23,13 +23,7 @@ fn names(path: &Path, column: usize) -> BTreeSet<String> {
 fn every_written_metric_is_described_and_every_entry_is_written() {
     let tmp = tempfile::tempdir().unwrap();
     let mut written = BTreeSet::new();
-    let mut scenarios: Vec<_> = fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    scenarios.sort();
-    for scenario in scenarios {
+    for scenario in crate::support::cli::bundled_scenarios() {
         let out = tmp.path().join(scenario.file_stem().unwrap());
         let status = Command::new(env!("CARGO_BIN_EXE_ssosim"))
             .args(["run", scenario.to_str().unwrap(), "--out"])

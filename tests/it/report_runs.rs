@@ -7,8 +7,10 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
+
+use crate::support::cli::{bundled_scenarios, metric};
 
 /// The charts every run draws, in report order.
 /// The charts every run folder gets, as the library lists them.
@@ -180,18 +182,6 @@ fn check_redraw(dir: &Path) {
     }
 }
 
-fn bundled_scenarios() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut found: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    found.sort();
-    assert!(!found.is_empty(), "no scenario in {}", dir.display());
-    found
-}
-
 #[test]
 fn every_bundled_scenario_gets_its_charts_and_report() {
     let tmp = tempfile::tempdir().unwrap();
@@ -285,12 +275,7 @@ fn two_apps_with_replicas() {
     // summary.csv; the segments of users in their own table.
     assert!(html.contains("Why users typed their credentials again"));
     let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
-    let closes = summary
-        .lines()
-        .find(|l| l.starts_with("interactive_logins_by_browser_close,all,"))
-        .and_then(|l| l.split(',').nth(2))
-        .and_then(|v| v.parse::<f64>().ok())
-        .unwrap();
+    let closes = metric(&summary, "interactive_logins_by_browser_close", "all");
     assert!(
         closes > 0.0,
         "two closes a day drop the session-only AS cookie"

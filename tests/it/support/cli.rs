@@ -92,6 +92,19 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// Every bundled scenario file (`scenarios/*.toml`), sorted.
+pub fn bundled_scenarios() -> Vec<PathBuf> {
+    let dir = root().join("scenarios");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    found.sort();
+    assert!(!found.is_empty(), "no scenario in {}", dir.display());
+    found
+}
+
 /// `value` of `metric,scope` in a summary.csv text.
 pub fn metric(summary: &str, metric: &str, scope: &str) -> f64 {
     summary
