@@ -2,8 +2,10 @@
 //! [--format text|mermaid|jsonl] [--only logins|visits|sessions]...`: every hop
 //! of one user (replica 0), with virtual times, on stdout.
 //!
-//! The trace starts with the user's profile (connection, third-party cookie
-//! policy, visit rate, and the AS cookie kind), then one line per hop or event;
+//! The trace starts with the user's profile (the device followed when the
+//! user has several, `--device K`; the browser kind when the scenario has a
+//! browser mix; a private window; connection, third-party cookie policy,
+//! visit rate, and the AS cookie kind), then one line per hop or event;
 //! each visit gets an outcome line (how its page was served — anonymous page,
 //! local-session hit, SSO, silent authentication, interactive login, refresh
 //! token — or that its login was abandoned), and a failed token renewal says
@@ -21,7 +23,7 @@
 
 use super::trace_format::{self, Header};
 use super::{CliError, parse_overrides};
-use crate::model::{LineKind, ModelConfig, Outcome, Simulator, TraceLine};
+use crate::model::{Device, LineKind, ModelConfig, Outcome, Simulator, TraceLine};
 use crate::scenario;
 use crate::time::{DURATION_FORMS, parse_duration};
 use clap::{Args, ValueEnum};
@@ -58,6 +60,9 @@ pub struct TraceArgs {
     /// User id (0 ≤ ID < simulation.users).
     #[arg(long)]
     pub user: u64,
+    /// Which of the user's devices to follow, from 1 (`users.devices`).
+    #[arg(long, default_value_t = 1)]
+    pub device: u32,
     /// Stop after this much virtual time [default: the scenario's warm-up plus duration].
     #[arg(long)]
     pub until: Option<String>,
@@ -90,8 +95,18 @@ pub fn exec(args: TraceArgs) -> Result<(), CliError> {
     };
     let cfg = ModelConfig::new(&s);
     let mut sim = Simulator::new(&cfg, 0);
-    let (lines, valid) = sim.trace(args.user, until);
-    let header = Header::new(&s, args.user, sim.profile());
+    let count = sim.devices(args.user);
+    if args.device == 0 || args.device > count {
+        return Err(CliError::Refused(format!(
+            "error: --device: user {} has {count} device{}; accepted: 1 to {count}",
+            args.user,
+            if count == 1 { "" } else { "s" }
+        )));
+    }
+    let index = args.device - 1;
+    let (lines, valid) = sim.trace_device(args.user, index, until);
+    let device = Device { index, count };
+    let header = Header::new(&s, &cfg, args.user, device, sim.profile());
     let kept = select(&lines, &args.only);
     let text = match args.format {
         Format::Text => trace_format::text(&header, &kept, until, &valid),
