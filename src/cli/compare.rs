@@ -15,7 +15,7 @@
 //! A folder without `summary.csv` is refused (exit 2); a `summary.csv` that
 //! cannot be read or parsed is a failure (exit 1) naming the file and line.
 
-use super::CliError;
+use super::Error;
 use super::summary::round;
 use crate::metrics::stats::fmt_num;
 use crate::report::comparison::{Cell, Row, Tables, Value, compare, mark};
@@ -54,14 +54,14 @@ pub struct CompareArgs {
 }
 
 /// Reads `dir/summary.csv` and `dir/segments.csv` (optional).
-pub(super) fn read_tables(dir: &Path) -> Result<(Summary, Segments), CliError> {
+pub(super) fn read_tables(dir: &Path) -> Result<(Summary, Segments), Error> {
     if !dir.join(SUMMARY_CSV).is_file() {
-        return Err(CliError::Refused(format!(
-            "error: {}: not a run folder (no summary.csv); give folders written by ssosim run or sweep",
+        return Err(Error::refused(format!(
+            "{}: not a run folder (no summary.csv); give folders written by ssosim run or sweep",
             dir.display()
         )));
     }
-    load_tables(dir).map_err(|e| CliError::Failed(format!("error: {e}")))
+    load_tables(dir).map_err(|e| Error::failed(e.to_string()))
 }
 
 /// A value for people: 4 significant digits, interval in brackets.
@@ -193,14 +193,14 @@ fn json(labels: &[String], rows: &[Row]) -> String {
 }
 
 /// Reads the folders and prints the comparison.
-pub fn exec(args: CompareArgs) -> Result<(), CliError> {
+pub fn exec(args: CompareArgs) -> Result<(), Error> {
     let dirs = match args.runs.as_slice() {
         [one] if super::sweep_folder::is_sweep_folder(one) => {
             super::sweep_folder::point_folders(one)?
         }
         [one] => {
-            return Err(CliError::Refused(format!(
-                "error: {}: one folder to compare; give two or more run folders, or one sweep folder (with sweep.csv)",
+            return Err(Error::refused(format!(
+                "{}: one folder to compare; give two or more run folders, or one sweep folder (with sweep.csv)",
                 one.display()
             )));
         }
@@ -212,7 +212,7 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         .collect::<Result<_, _>>()?;
     let replicas: Vec<Option<Replicas>> = dirs
         .iter()
-        .map(|d| Replicas::load(d).map_err(|e| CliError::Failed(format!("error: {e}"))))
+        .map(|d| Replicas::load(d).map_err(|e| Error::failed(e.to_string())))
         .collect::<Result<_, _>>()?;
     let labels: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
     let tables: Vec<Tables<'_>> = runs
@@ -234,11 +234,10 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
     if let Some(dir) = &args.charts {
         let runs: Vec<(String, PathBuf)> =
             labels.iter().cloned().zip(dirs.iter().cloned()).collect();
-        crate::report::render_comparison(&runs, dir)
-            .map_err(|e| CliError::Failed(format!("error: {e}")))?;
+        crate::report::render_comparison(&runs, dir).map_err(|e| Error::failed(e.to_string()))?;
     }
     std::io::stdout()
         .lock()
         .write_all(text.as_bytes())
-        .map_err(|e| CliError::Failed(format!("error: cannot write to stdout: {e}")))
+        .map_err(|e| Error::Failed(format!("cannot write to stdout: {e}")))
 }

@@ -22,7 +22,7 @@
 //! - `sessions`: sessions created and ended, every tier.
 
 use super::trace_format::{self, Header};
-use super::{CliError, parse_overrides};
+use super::{Error, parse_overrides};
 use crate::model::{Device, LineKind, ModelConfig, Outcome, Simulator, TraceLine};
 use crate::scenario;
 use crate::time::{DURATION_FORMS, parse_duration};
@@ -78,12 +78,12 @@ pub struct TraceArgs {
 }
 
 /// Prints the trace on stdout.
-pub fn exec(args: TraceArgs) -> Result<(), CliError> {
+pub fn exec(args: TraceArgs) -> Result<(), Error> {
     let overrides = parse_overrides(&args.sets)?;
     let s = scenario::load(&args.scenario, &overrides)?;
     if args.user >= s.simulation.users {
-        return Err(CliError::Refused(format!(
-            "error: --user: {} is not a user of this scenario; accepted: 0 to {}",
+        return Err(Error::refused(format!(
+            "--user: {} is not a user of this scenario; accepted: 0 to {}",
             args.user,
             s.simulation.users - 1
         )));
@@ -91,14 +91,14 @@ pub fn exec(args: TraceArgs) -> Result<(), CliError> {
     let until = match &args.until {
         None => s.simulation.warmup + s.simulation.duration,
         Some(text) => parse_duration(text)
-            .map_err(|e| CliError::Refused(format!("error: --until: {e}; use {DURATION_FORMS}")))?,
+            .map_err(|e| Error::refused(format!("--until: {e}; use {DURATION_FORMS}")))?,
     };
     let cfg = ModelConfig::new(&s);
     let mut sim = Simulator::new(&cfg, 0);
     let count = sim.devices(args.user);
     if args.device == 0 || args.device > count {
-        return Err(CliError::Refused(format!(
-            "error: --device: user {} has {count} device{}; accepted: 1 to {count}",
+        return Err(Error::refused(format!(
+            "--device: user {} has {count} device{}; accepted: 1 to {count}",
             args.user,
             if count == 1 { "" } else { "s" }
         )));
@@ -116,7 +116,7 @@ pub fn exec(args: TraceArgs) -> Result<(), CliError> {
     std::io::stdout()
         .lock()
         .write_all(text.as_bytes())
-        .map_err(|e| CliError::Failed(format!("error: cannot write the trace: {e}")))
+        .map_err(|e| Error::Failed(format!("cannot write the trace: {e}")))
 }
 
 /// The lines that `only` keeps, in order; all of them when `only` is empty.
