@@ -5,8 +5,8 @@
 //! scenario as it would run (defaults filled in, overrides applied) instead.
 //! Refused scenarios print every problem on stderr and exit with status 2.
 
-use super::estimate::estimate;
 use super::{Error, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, replicas_override};
+use crate::cost::estimate;
 use crate::runner::num_cpus;
 use crate::scenario::{BrowserShare, Scenario, SessionPolicy, to_toml};
 use crate::time::Dur;
@@ -206,9 +206,9 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
         e.accumulators,
         bytes(e.accumulator_bytes),
         bytes(e.output_bytes),
-        bytes(super::estimate::BASE_MEMORY)
+        bytes(crate::cost::BASE_MEMORY)
     );
-    for reason in super::estimate::too_big(s, threads) {
+    for reason in crate::cost::too_big(s, threads) {
         t += &format!("  warning: {reason}\n");
     }
     t

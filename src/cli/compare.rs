@@ -16,12 +16,10 @@
 //! cannot be read or parsed is a failure (exit 1) naming the file and line.
 
 use super::Error;
-use super::summary::round;
-use crate::metrics::stats::fmt_num;
-use crate::report::comparison::{Cell, Row, Tables, Value, compare, mark};
+use crate::report::comparison::{Tables, compare};
+use crate::report::comparison_text;
 use crate::report::data::{Replicas, SUMMARY_CSV, Segments, Summary, load_tables};
 use clap::{Args, ValueEnum};
-use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -64,134 +62,6 @@ pub(super) fn read_tables(dir: &Path) -> Result<(Summary, Segments), Error> {
     load_tables(dir).map_err(|e| Error::failed(e.to_string()))
 }
 
-/// A value for people: 4 significant digits, interval in brackets.
-fn short(v: &Value) -> String {
-    let n = |x: f64| fmt_num(round(x));
-    match (v.ci95_low, v.ci95_high) {
-        (Some(lo), Some(hi)) => format!("{} [{}, {}]", n(v.value), n(lo), n(hi)),
-        _ => n(v.value),
-    }
-}
-
-/// A cell for people: value, relative difference (not for the first run), mark.
-fn human(cell: &Cell, first: bool) -> String {
-    let Some(v) = &cell.value else {
-        return "-".to_string();
-    };
-    short(v) + &mark(cell, first)
-}
-
-const LEGEND: &str = "(relative difference to the first run in parentheses; * where the 95% intervals do not overlap, or, for runs paired with the first (same seed and replica count), where the paired difference's 95% interval excludes 0)";
-
-fn table(labels: &[String], rows: &[Row]) -> String {
-    let mut lines: Vec<Vec<String>> = vec![
-        ["metric", "scope"]
-            .iter()
-            .map(|s| s.to_string())
-            .chain(labels.iter().cloned())
-            .collect(),
-    ];
-    for r in rows {
-        let mut line = vec![r.metric.clone(), r.scope.clone()];
-        line.extend(r.runs.iter().enumerate().map(|(i, c)| human(c, i == 0)));
-        lines.push(line);
-    }
-    let columns = lines.first().map_or(0, Vec::len);
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| {
-            lines
-                .iter()
-                .map(|l| l.get(c).map_or(0, |s| s.chars().count()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for l in &lines {
-        let cells: Vec<String> = l
-            .iter()
-            .zip(&widths)
-            .map(|(s, w)| format!("{s:<w$}"))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out.push_str(LEGEND);
-    out.push('\n');
-    out
-}
-
-fn markdown(labels: &[String], rows: &[Row]) -> String {
-    let escape = |s: &str| s.replace('|', "\\|");
-    let mut out = format!(
-        "| metric | scope | {} |\n|---|---|{}\n",
-        labels
-            .iter()
-            .map(|l| escape(l))
-            .collect::<Vec<_>>()
-            .join(" | "),
-        "---:|".repeat(labels.len())
-    );
-    for r in rows {
-        let cells: Vec<String> = r
-            .runs
-            .iter()
-            .enumerate()
-            .map(|(i, c)| escape(&human(c, i == 0)))
-            .collect();
-        out += &format!("| {} | {} | {} |\n", r.metric, r.scope, cells.join(" | "));
-    }
-    out += &format!("\n{LEGEND}\n");
-    out
-}
-
-fn csv_text(rows: &[Row]) -> String {
-    let opt = |x: Option<f64>| x.map(fmt_num).unwrap_or_default();
-    let field = |s: &str| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    let mut out = String::from(
-        "metric,scope,run,value,ci95_low,ci95_high,rel_diff,differs,paired_diff,paired_ci95_low,paired_ci95_high\n",
-    );
-    for r in rows {
-        for c in &r.runs {
-            let (v, lo, hi) = match &c.value {
-                Some(v) => (Some(v.value), v.ci95_low, v.ci95_high),
-                None => (None, None, None),
-            };
-            let p = c.paired;
-            out += &format!(
-                "{},{},{},{},{},{},{},{},{},{},{}\n",
-                r.metric,
-                r.scope,
-                field(&c.run),
-                opt(v),
-                opt(lo),
-                opt(hi),
-                opt(c.rel_diff),
-                c.differs,
-                opt(p.map(|p| p.paired_diff)),
-                opt(p.map(|p| p.paired_ci95_low)),
-                opt(p.map(|p| p.paired_ci95_high)),
-            );
-        }
-    }
-    out
-}
-
-fn json(labels: &[String], rows: &[Row]) -> String {
-    #[derive(Serialize)]
-    struct Doc<'a> {
-        runs: &'a [String],
-        rows: &'a [Row],
-    }
-    serde_json::to_string_pretty(&Doc { runs: labels, rows }).unwrap_or_default() + "\n"
-}
-
 /// Reads the folders and prints the comparison.
 pub fn exec(args: CompareArgs) -> Result<(), Error> {
     let dirs = match args.runs.as_slice() {
@@ -226,10 +96,10 @@ pub fn exec(args: CompareArgs) -> Result<(), Error> {
         .collect();
     let rows = compare(&labels, &tables);
     let text = match args.format {
-        Format::Table => table(&labels, &rows),
-        Format::Csv => csv_text(&rows),
-        Format::Markdown => markdown(&labels, &rows),
-        Format::Json => json(&labels, &rows),
+        Format::Table => comparison_text::table(&labels, &rows),
+        Format::Csv => comparison_text::csv(&rows),
+        Format::Markdown => comparison_text::markdown(&labels, &rows),
+        Format::Json => comparison_text::json(&labels, &rows),
     };
     if let Some(dir) = &args.charts {
         let runs: Vec<(String, PathBuf)> =

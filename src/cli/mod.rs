@@ -15,7 +15,6 @@ mod chart;
 mod check;
 mod compare;
 mod error;
-mod estimate;
 mod fit;
 mod interrupt;
 mod merge;
@@ -31,7 +30,6 @@ mod trace_format;
 mod tune;
 
 pub use error::Error;
-pub use estimate::{Estimate, estimate};
 
 use crate::scenario::{self, Override, Scenario};
 use clap::{Args, Parser, Subcommand};
@@ -138,7 +136,7 @@ fn refuse_if_too_big(
     threads: usize,
     force: bool,
 ) -> Result<(), Error> {
-    let reasons = estimate::too_big(s, threads);
+    let reasons = crate::cost::too_big(s, threads);
     if force || reasons.is_empty() {
         return Ok(());
     }

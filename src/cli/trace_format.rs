@@ -75,7 +75,7 @@ impl Header {
                 ThirdPartyCookies::Partitioned => "partitioned",
             },
             as_cookie: s.authorization_server.session.cookie.as_str(),
-            visits_per_day: super::summary::round(profile.visits_per_day),
+            visits_per_day: crate::metrics::stats::round4(profile.visits_per_day),
         }
     }
 
