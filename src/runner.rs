@@ -45,6 +45,9 @@ pub struct RunResult {
     pub loads: OnceLock<Vec<LoadStats>>,
     /// The sorted runs of the tenant's log, when asked for.
     pub logs: Option<LogRuns>,
+    /// The peak memory `run.json` reports, when not this process's (a merge
+    /// reports its largest shard's).
+    pub peak_rss_bytes: Option<u64>,
 }
 
 impl RunResult {
@@ -150,7 +153,7 @@ pub fn run(
         runs.extend(part);
     }
     let logs = log.take().map(|sink| LogRuns {
-        dir: sink.dir,
+        dir: Some(sink.dir),
         runs,
         tenant: sink.tenant,
         complete: sink.options.users >= scenario.simulation.users,
@@ -162,6 +165,7 @@ pub fn run(
         threads,
         loads: OnceLock::new(),
         logs,
+        peak_rss_bytes: None,
     })
 }
 

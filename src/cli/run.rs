@@ -9,12 +9,12 @@
 //! status is 130.
 
 use super::progress::{Display, run_watched};
-use super::publish::{publish_run, target};
 use super::{
     Error, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
     summary, threads_or_all,
 };
 use crate::logs::{LogFormat, LogOptions};
+use crate::report::publish::{publish_run, target};
 use crate::runner::{Progress, RunError, RunOptions};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
