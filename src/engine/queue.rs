@@ -69,11 +69,17 @@ impl<E> EventQueue<E> {
         debug_assert!(time >= self.last, "event scheduled in the past");
         self.late += u64::from(time < self.last);
         let time = time.max(self.last);
-        let mut i = self.events.len();
+        let len = self.events.len();
+        let mut i = len;
         while i > 0 && self.events[i - 1].0 <= time {
             i -= 1;
         }
-        self.events.insert(i, (time, event));
+        if i == len {
+            // The common case (a hop, due before everything pending): no shift.
+            self.events.push((time, event));
+        } else {
+            self.events.insert(i, (time, event));
+        }
     }
 
     /// Pushes since the queue was created that asked for a time before the
