@@ -7,10 +7,13 @@
 # current tree, both `cargo build --release`, then runs each case with both
 # binaries alternately ROUNDS times (default 3), so that a busy machine slows
 # both alike, and prints per case and binary the median user-days per second
-# (users x measured days / wall time from run.json), engine events per
-# user-day, the median of the per-round speed ratios (current / base), and
+# (users x measured days / wall time from run.json), the same per CPU second
+# (user + system time, steadier than the wall time on a shared machine),
+# events handled per user-day, the medians of the per-round speed ratios
+# (current / base, wall and CPU), and
 # whether summary.csv, timeseries.csv, logins.csv, load.csv, segments.csv,
-# distributions.csv and replicas.csv are byte-identical between the two.
+# distributions.csv, replicas.csv (and logs.jsonl, for a case with --logs)
+# are byte-identical between the two.
 #
 # Cases (one thread, no charts) are storezero and spa_third_party without
 # warm-up, so that every simulated day is a measured one and "events per
@@ -57,10 +60,11 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 echo "base $sha ($base_bin) vs current tree $(git rev-parse --short=10 HEAD)$(git diff --quiet HEAD || echo '+changes')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-16s %-8s %14s %14s %10s\n' case build user-days/s events/user-day ratio
+printf '%-18s %-6s %12s %12s %10s\n' case build "user-days/s" "per CPU-s" "events/u-d"
 while IFS='|' read -r name scenario sets; do
     [[ -z $name ]] && continue
     : >"$out/$name.ratios"
+    : >"$out/$name.cpuratios"
     for r in $(seq 1 "$rounds"); do
         for b in base cur; do
             bin=$base_bin
@@ -68,29 +72,37 @@ while IFS='|' read -r name scenario sets; do
             dir="$out/$name-$b"
             rm -rf "$dir"
             # shellcheck disable=SC2086
-            "$bin" run "$scenario" $sets --no-charts --quiet --threads 1 --out "$dir"
+            /usr/bin/time -f '%U %S' -o "$out/cpu" \
+                "$bin" run "$scenario" $sets --no-charts --quiet --threads 1 --out "$dir"
             users=$(field "$dir/run.json" users)
             ms=$(field "$dir/run.json" duration_ms)
             wall=$(field "$dir/run.json" wall_time_s)
             events=$(field "$dir/run.json" events_processed)
+            cpu=$(awk '{print $1 + $2}' "$out/cpu")
             awk -v u="$users" -v ms="$ms" -v w="$wall" \
                 'BEGIN {printf "%.6g\n", u * ms / 86400000 / w}' >>"$out/$name.$b.speed"
+            awk -v u="$users" -v ms="$ms" -v c="$cpu" \
+                'BEGIN {printf "%.6g\n", u * ms / 86400000 / c}' >>"$out/$name.$b.cpu"
             awk -v u="$users" -v ms="$ms" -v e="$events" \
                 'BEGIN {printf "%.4g\n", e / (u * ms / 86400000)}' >"$out/$name.$b.epud"
         done
         paste <(tail -1 "$out/$name.base.speed") <(tail -1 "$out/$name.cur.speed") |
             awk '{printf "%.4f\n", $2 / $1}' >>"$out/$name.ratios"
+        paste <(tail -1 "$out/$name.base.cpu") <(tail -1 "$out/$name.cur.cpu") |
+            awk '{printf "%.4f\n", $2 / $1}' >>"$out/$name.cpuratios"
     done
     same=identical
-    for f in summary.csv timeseries.csv logins.csv load.csv segments.csv distributions.csv replicas.csv; do
+    for f in summary.csv timeseries.csv logins.csv load.csv segments.csv distributions.csv replicas.csv logs.jsonl; do
         if [[ -e $out/$name-base/$f ]] && ! cmp -s "$out/$name-base/$f" "$out/$name-cur/$f"; then
             same="DIFFERENT ($f)"
         fi
     done
     for b in base cur; do
-        printf '%-16s %-8s %14.0f %14s\n' "$name" "$b" "$(median <"$out/$name.$b.speed")" "$(cat "$out/$name.$b.epud")"
+        printf '%-18s %-6s %12.0f %12.0f %10s\n' "$name" "$b" "$(median <"$out/$name.$b.speed")" \
+            "$(median <"$out/$name.$b.cpu")" "$(cat "$out/$name.$b.epud")"
     done
-    printf '%-16s %-8s %14s %14s %9sx  outputs %s\n' "$name" ratio "" "" "$(median <"$out/$name.ratios")" "$same"
-    echo "  ratios per round: $(paste -sd' ' "$out/$name.ratios")"
+    printf '%-18s %-6s %11sx %11sx %10s  outputs %s\n' "$name" ratio "$(median <"$out/$name.ratios")" \
+        "$(median <"$out/$name.cpuratios")" "" "$same"
+    echo "  wall ratios per round: $(paste -sd' ' "$out/$name.ratios"); CPU: $(paste -sd' ' "$out/$name.cpuratios")"
 done <<<"$CASES"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

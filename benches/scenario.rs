@@ -73,6 +73,7 @@ fn merge_and_write(c: &mut Criterion) {
             threads: 1,
             shard: None,
             logs: None,
+            reference_path: false,
         },
         &Progress::default(),
     )

@@ -57,7 +57,14 @@ pub trait Model {
 #[derive(Debug)]
 pub struct Context<'a, E> {
     now: u64,
+    /// Events at or after this time are not handled in this step.
+    end: u64,
     queue: &'a mut EventQueue<E>,
+    /// The last event scheduled with [`Context::schedule_next`], not yet in
+    /// the queue: see [`Context::take_next`].
+    held: Option<(u64, E)>,
+    /// Events handled inline ([`Context::take_next`]) in this step.
+    inline: u64,
 }
 
 impl<E> Context<'_, E> {
@@ -67,16 +74,58 @@ impl<E> Context<'_, E> {
         self.now
     }
     /// Schedules `event` at absolute time `at`, which must not be in the past.
-    #[inline]
+    #[inline(always)]
     pub fn schedule_at(&mut self, at: u64, event: E) {
         debug_assert!(at >= self.now, "event scheduled in the past");
+        self.release();
         // The queue moves an event in the past to `now` and counts it.
         self.queue.push(at, event);
     }
     /// Schedules `event` after `delay` ms (saturating at the end of time).
-    #[inline]
+    #[inline(always)]
     pub fn schedule_in(&mut self, delay: u64, event: E) {
+        self.release();
         self.queue.push(self.now.saturating_add(delay), event);
+    }
+
+    /// Schedules `event` at `at` like [`Context::schedule_at`], keeping it
+    /// out of the queue for as long as nothing else is scheduled in this
+    /// step, so that the model may handle it inline ([`Context::take_next`])
+    /// when it is the next event due. Whatever the model does next, the
+    /// order of events is the same as with `schedule_at`: any later
+    /// scheduling first puts the held event in the queue (its push order),
+    /// and so does the end of the step.
+    #[inline(always)]
+    pub fn schedule_next(&mut self, at: u64, event: E) {
+        debug_assert!(at >= self.now, "event scheduled in the past");
+        self.release();
+        self.held = Some((at, event));
+    }
+
+    /// The event held by [`Context::schedule_next`], when it is the one the
+    /// queue would hand over next: due before `end` and strictly before
+    /// every pending event (one pending at the same time was scheduled
+    /// earlier and goes first). The clock moves to its time, as if it had
+    /// been pushed and popped; the model handles it now.
+    #[inline]
+    pub fn take_next(&mut self) -> Option<E> {
+        let t = self.held.as_ref()?.0;
+        if t >= self.end || self.queue.next_time().is_some_and(|q| q <= t) {
+            return None;
+        }
+        let (t, event) = self.held.take()?;
+        self.queue.advance(t);
+        self.now = t;
+        self.inline += 1;
+        Some(event)
+    }
+
+    /// Puts the held event, if any, in the queue.
+    #[inline(always)]
+    fn release(&mut self) {
+        if let Some((t, e)) = self.held.take() {
+            self.queue.push(t, e);
+        }
     }
 }
 
@@ -86,6 +135,8 @@ pub struct Simulation<E> {
     now: u64,
     queue: EventQueue<E>,
     processed: u64,
+    /// Of `processed`, the events that went through the queue.
+    queued: u64,
 }
 
 impl<E: Copy> Default for Simulation<E> {
@@ -101,6 +152,7 @@ impl<E: Copy> Simulation<E> {
             now: 0,
             queue: EventQueue::new(),
             processed: 0,
+            queued: 0,
         }
     }
 
@@ -116,9 +168,16 @@ impl<E: Copy> Simulation<E> {
         self.now
     }
 
-    /// Events handled since this simulation was created.
+    /// Events handled since this simulation was created, inline ones
+    /// ([`Context::take_next`]) included.
     pub fn processed(&self) -> u64 {
         self.processed
+    }
+
+    /// Of [`Simulation::processed`], the events popped from the queue (the
+    /// others were handled inline, without a queue operation).
+    pub fn queued(&self) -> u64 {
+        self.queued
     }
 
     /// Events scheduled before the current time since this simulation was
@@ -147,13 +206,18 @@ impl<E: Copy> Simulation<E> {
             return false;
         };
         debug_assert!(time >= self.now, "virtual time went back");
-        self.now = time;
-        self.processed += 1;
         let mut ctx = Context {
             now: time,
+            end,
             queue: &mut self.queue,
+            held: None,
+            inline: 0,
         };
         model.handle(event, &mut ctx);
+        ctx.release();
+        self.now = ctx.now;
+        self.processed += 1 + ctx.inline;
+        self.queued += 1;
         true
     }
 

@@ -99,6 +99,21 @@ impl<E> EventQueue<E> {
         Some(t)
     }
 
+    /// Time of the next event, if any, without moving the earliest time a
+    /// push may ask for.
+    #[inline]
+    pub fn next_time(&self) -> Option<u64> {
+        self.events.last().map(|e| e.0)
+    }
+
+    /// Moves the earliest time a push may ask for to `t`, as the pop of an
+    /// event at `t` would (an event handled without going through the queue).
+    #[inline]
+    pub fn advance(&mut self, t: u64) {
+        debug_assert!(t >= self.last && self.next_time().is_none_or(|q| q > t));
+        self.last = t;
+    }
+
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(u64, E)> {
