@@ -297,6 +297,69 @@ mod tests {
         assert_eq!(sim.late_events(), 2);
     }
 
+    /// Schedules like [`Recorder`], holding its first follow-up for inline
+    /// handling, and handles inline whatever [`Context::take_next`] gives.
+    struct Inline {
+        seen: Vec<(u64, u32)>,
+    }
+    impl Inline {
+        fn one(&mut self, e: u32, ctx: &mut Context<'_, u32>) {
+            self.seen.push((ctx.now(), e));
+            match e {
+                1 => {
+                    ctx.schedule_next(2, 10); // behind 2, due at the same time
+                    ctx.schedule_next(3, 11); // queues 10 first
+                }
+                11 => {
+                    ctx.schedule_next(4, 12);
+                    ctx.schedule_at(4, 13); // queues 12 first: 12 before 13
+                }
+                13 => ctx.schedule_next(5, 14), // inline: 7 comes later
+                14 => ctx.schedule_next(30, 15), // past the step's end
+                _ => {}
+            }
+        }
+    }
+    impl Model for Inline {
+        type Event = u32;
+        fn handle(&mut self, e: u32, ctx: &mut Context<'_, u32>) {
+            self.one(e, ctx);
+            while let Some(next) = ctx.take_next() {
+                self.one(next, ctx);
+            }
+        }
+    }
+
+    #[test]
+    fn held_events_keep_the_order_of_scheduled_ones() {
+        let mut sim = Simulation::new();
+        sim.schedule_at(2, 1);
+        sim.schedule_at(2, 2);
+        sim.schedule_at(7, 3);
+        let mut m = Inline { seen: vec![] };
+        assert_eq!(sim.run_until(&mut m, 20), 8);
+        let order = [
+            (2, 1),
+            (2, 2),
+            (2, 10),
+            (3, 11),
+            (4, 12),
+            (4, 13),
+            (5, 14),
+            (7, 3),
+        ];
+        assert_eq!(m.seen, order);
+        // 10 and 11 went through the queue (another event came first), 12
+        // and 13 too (scheduled after 12); 14 was handled inline after 13.
+        assert_eq!(sim.queued(), 7);
+        assert_eq!(sim.now(), 7);
+        // 15 was held past the end of the step: queued, handled later.
+        assert_eq!(sim.pending(), 1);
+        sim.run_until(&mut m, u64::MAX);
+        assert_eq!(m.seen.last(), Some(&(30, 15)));
+        assert_eq!(sim.late_events(), 0);
+    }
+
     #[test]
     fn run_until_leaves_later_events_pending() {
         let mut sim = Simulation::new();
