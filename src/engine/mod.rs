@@ -15,6 +15,11 @@
 //! user timeline (design §1), and that timeline's events are ordered the same
 //! whatever thread or shard runs it.
 //!
+//! An event scheduled with [`Context::schedule_next`] may be handled inline,
+//! within the step, when it is the next one due ([`Context::take_next`]):
+//! the order is the same as through the queue, without the push and pop
+//! (a redirect chain's hops, issue 20).
+//!
 //! ```
 //! use ssosim::engine::{Context, Model, Simulation};
 //! struct Ticker { ticks: u32 }
