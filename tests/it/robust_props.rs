@@ -20,7 +20,7 @@ const STRING_CASES: u32 = 5000;
 const TREE_CASES: u32 = 4000;
 const OVERRIDE_CASES: u32 = 3000;
 const RUN_CASES: u32 = 2000;
-const FAST_PATH_CASES: u32 = 300;
+const FAST_PATH_CASES: u32 = 100;
 
 fn config(cases: u32) -> Config {
     Config {
