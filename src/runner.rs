@@ -30,6 +30,10 @@ pub struct RunOptions {
     pub shard: Option<(u64, u64)>,
     /// Record the tenant's log of replica 0 (`--logs`).
     pub logs: Option<LogOptions>,
+    /// Queue every hop of a redirect chain instead of running chains inline
+    /// (`run --reference-path`, hidden): the reference the fast path is
+    /// checked against, byte for byte (issue 20).
+    pub reference_path: bool,
 }
 
 /// What a run produced.
@@ -124,7 +128,8 @@ pub fn run(
         .num_threads(threads)
         .build()
         .map_err(|_| RunError::Threads(threads))?;
-    let cfg = ModelConfig::new(scenario);
+    let mut cfg = ModelConfig::new(scenario);
+    cfg.inline_hops = !opts.reference_path;
     let facts = Facts::of(scenario);
     let start = Instant::now();
     let spill_error = |folder: &std::path::Path, e: std::io::Error| RunError::LogSpill {

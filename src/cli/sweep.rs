@@ -341,6 +341,7 @@ fn run_points(args: &SweepArgs, points: &[Point], out: &Path) -> Result<(), Erro
         threads: args.threads.unwrap_or(0) as usize,
         shard: None,
         logs: None,
+        reference_path: false,
     };
     let total: u64 = points
         .iter()

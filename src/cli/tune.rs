@@ -159,6 +159,7 @@ pub fn exec(args: TuneArgs) -> Result<(), Error> {
         threads: args.threads.unwrap_or(0) as usize,
         shard: None,
         logs: None,
+        reference_path: false,
     };
     let progress = Progress::default();
     let mut folders: Vec<String> = Vec::new();

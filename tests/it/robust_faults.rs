@@ -57,6 +57,7 @@ fn simulate(s: &Scenario, shard: Option<(u64, u64)>) -> RunResult {
         threads: 1,
         shard,
         logs: None,
+        reference_path: false,
     };
     run(s, &opts, &Progress::default()).expect("runs")
 }
