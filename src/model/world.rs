@@ -339,11 +339,12 @@ impl<'c> UserWorld<'c> {
     /// until the page is served.
     fn deliver(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
         self.trace_hop(msg, ctx.now());
-        self.count_request(msg, ctx.now());
+        // A request the AS refuses (outage) is not served: not in its load.
         if ctx.now() < self.outage_until && msg.to_as() {
             self.refuse(ctx);
             return;
         }
+        self.count_request(msg, ctx.now());
         if let Some(v) = &mut self.browser.visit
             && !v.served
         {

@@ -6,7 +6,8 @@
 //! - `browsers`: browser kinds, the SDK's token cache, private windows (issue 14);
 //! - `cli`: the real `ssosim` binary, a module per command;
 //! - `report_charts`, `report_runs`: charts and `report.html`;
-//! - `capacity`: AS load per second and rate limits (issue 17);
+//! - `capacity`: AS load per second and rate limits (issue 17); `events`:
+//!   tenant events on the timeline (issue 17);
 //! - `shard`: sharded runs merge into the unsharded bytes;
 //! - `logs`: the tenant's log (`run --logs`) against Auth0's schemas;
 //!   `fit`: a scenario fitted back from its log, hostile log files;
@@ -17,6 +18,7 @@ mod browsers;
 mod capacity;
 mod catalog;
 mod cli;
+mod events;
 mod closed_forms;
 mod fit;
 mod flows;
