@@ -499,7 +499,9 @@ impl Checker<'_> {
             if !self.facts.outages && failed > 0 {
                 self.fail(
                     scope.clone(),
-                    format!("visits_failed_outage is {failed}, but the scenario has no outage event"),
+                    format!(
+                        "visits_failed_outage is {failed}, but the scenario has no outage event"
+                    ),
                 );
             }
             let (prompts, skipped) = (v(C::MfaPrompts), v(C::MfaSkippedRememberedBrowser));

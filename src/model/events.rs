@@ -69,7 +69,10 @@ impl<'c> UserWorld<'c> {
             ModelEventKind::Outage { until } => {
                 let until = *until;
                 self.note(now, || {
-                    format!("the AS is down until {}: it refuses every request", Clock(until))
+                    format!(
+                        "the AS is down until {}: it refuses every request",
+                        Clock(until)
+                    )
                 });
                 self.outage_until = self.outage_until.max(until);
             }

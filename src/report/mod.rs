@@ -37,6 +37,7 @@ pub mod chart;
 pub mod comparison;
 pub mod data;
 mod error;
+pub mod events;
 pub mod html;
 pub mod sequence;
 pub mod style;

@@ -146,11 +146,7 @@ fn settable(key: &str) -> bool {
     let parts: Vec<&str> = key.split('.').map(str::trim).collect();
     SETTABLE.iter().any(|pattern| {
         let pat: Vec<&str> = pattern.split('.').collect();
-        parts.len() >= pat.len()
-            && pat
-                .iter()
-                .zip(&parts)
-                .all(|(p, k)| *p == "*" || p == k)
+        parts.len() >= pat.len() && pat.iter().zip(&parts).all(|(p, k)| *p == "*" || p == k)
     })
 }
 
@@ -337,10 +333,7 @@ fn read_kind(p: &mut Problems, s: &mut Section, kind: &str) -> Option<Partial> {
             let key = s.key("duration");
             let duration = match s.get("duration") {
                 None => {
-                    p.at(
-                        &key,
-                        "missing; an outage needs a duration, such as \"2h\"",
-                    );
+                    p.at(&key, "missing; an outage needs a duration, such as \"2h\"");
                     None
                 }
                 Some(v) => duration_value(p, &key, v),
@@ -426,8 +419,12 @@ fn in_effect(
         message: format!("set {key} = {value}: {message}"),
     };
     let mut tree = base.clone();
-    let written = apply(&mut tree, overrides)
-        .map_err(|problems| problems.into_iter().map(|pr| at("key", pr.message)).collect::<Vec<_>>())?;
+    let written = apply(&mut tree, overrides).map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|pr| at("key", pr.message))
+            .collect::<Vec<_>>()
+    })?;
     let mut problems = Problems::new(written);
     let then = super::validate::validate(&tree, default_name, &mut problems);
     let problems = problems.into_vec();

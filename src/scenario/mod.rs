@@ -20,8 +20,8 @@ mod validate;
 
 pub use browsers::{DEFAULT_MIX, built_in, built_in_names};
 pub use canonical::to_toml;
-pub use events::{MAX_TENANT_EVENTS, SETTABLE, TenantEvent, TenantEventKind};
 pub use error::{Origin, Place, Problem, ScenarioError};
+pub use events::{MAX_TENANT_EVENTS, SETTABLE, TenantEvent, TenantEventKind};
 pub use load::{MAX_SCENARIO_BYTES, from_str, load};
 pub use overrides::{MAX_KEY_PARTS, Override, parse_override};
 pub use reader::MAX_DURATION;

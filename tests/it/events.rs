@@ -51,12 +51,19 @@ fn revoking_every_session_prompts_each_holder_at_its_first_visit_after() {
     assert!(revoked > 19_900, "{revoked}");
     let prompts = m.causes.get(Family::InteractiveLogins, 0, Cause::Revoked);
     // Every holder comes back within the 3 days left (e^-9 per user).
-    assert!(prompts <= revoked && prompts + 10 >= revoked, "{prompts} of {revoked}");
+    assert!(
+        prompts <= revoked && prompts + 10 >= revoked,
+        "{prompts} of {revoked}"
+    );
     // The share of holders whose first visit after t0 falls within h hours
     // is 1 - e^(-λh), λ = 3/day: the interactive logins in those hours.
     let c = m.series.counter(0, SeriesCounter::InteractiveLogins);
     let t0 = 5 * 24;
-    assert!(c[t0] - c[t0 - 24] < 5, "logins before t0: {}", c[t0] - c[t0 - 24]);
+    assert!(
+        c[t0] - c[t0 - 24] < 5,
+        "logins before t0: {}",
+        c[t0] - c[t0 - 24]
+    );
     for h in [1usize, 4, 8, 24] {
         let within = (c[t0 + h] - c[t0]) as f64;
         let p = 1.0 - (-3.0 * h as f64 / 24.0).exp();
@@ -117,13 +124,22 @@ fn a_shorter_idle_timeout_applies_at_once_and_matches_a_run_that_had_it_from_the
     let (f2, a2) = silent_after(&simulate(&from_start, 0), 11);
     let (p1, p2) = (fails / attempts, f2 / a2);
     let se = (p1 * (1.0 - p1) / attempts + p2 * (1.0 - p2) / a2).sqrt();
-    assert!((p1 - p2).abs() < 4.0 * se, "{p1} vs {p2} (4 SE {})", 4.0 * se);
+    assert!(
+        (p1 - p2).abs() < 4.0 * se,
+        "{p1} vs {p2} (4 SE {})",
+        4.0 * se
+    );
     // Before the change: e^-3.
     let m = simulate(&changed, 0);
     let ok = m.series.counter(0, SeriesCounter::SilentAuthSuccesses);
     let ko = m.series.counter(0, SeriesCounter::SilentAuthLoginRequired);
     let fails = (ko[10] - ko[3]) as f64;
-    assert_share(fails, fails + (ok[10] - ok[3]) as f64, (-3.0f64).exp(), "before");
+    assert_share(
+        fails,
+        fails + (ok[10] - ok[3]) as f64,
+        (-3.0f64).exp(),
+        "before",
+    );
 }
 
 #[test]
@@ -179,7 +195,10 @@ fn an_outage_refuses_every_login_and_users_come_back_after_it() {
         (failed as f64 - expected).abs() < 4.0 * expected.sqrt(),
         "{failed} vs {expected}"
     );
-    assert_eq!(logins, failed, "every visit is protected and decided at the AS");
+    assert_eq!(
+        logins, failed,
+        "every visit is protected and decided at the AS"
+    );
 }
 
 #[test]
@@ -243,7 +262,15 @@ fn events_are_exact_across_threads_and_shards_and_their_logs_agree() {
     run(&["--shard", "0/2"], "s0");
     run(&["--shard", "1/2"], "s1");
     let o = ssosim(dir.path())
-        .args(["merge", "s0", "s1", "--out", "merged", "--quiet", "--no-charts"])
+        .args([
+            "merge",
+            "s0",
+            "s1",
+            "--out",
+            "merged",
+            "--quiet",
+            "--no-charts",
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
@@ -273,22 +300,43 @@ fn refusal(events: &str) -> String {
 #[test]
 fn bad_events_are_refused_naming_file_key_and_what_is_accepted() {
     let e = refusal("[[events]]\nat = \"1d\"\nkind = \"reboot\"\n");
-    assert!(e.contains("bad.toml: events.0.kind: unknown value \"reboot\""), "{e}");
-    assert!(e.contains("\"revoke_sessions\", \"revoke_refresh_tokens\", \"outage\", \"set\""), "{e}");
+    assert!(
+        e.contains("bad.toml: events.0.kind: unknown value \"reboot\""),
+        "{e}"
+    );
+    assert!(
+        e.contains("\"revoke_sessions\", \"revoke_refresh_tokens\", \"outage\", \"set\""),
+        "{e}"
+    );
     let e = refusal("[[events]]\nat = \"7d\"\nkind = \"revoke_sessions\"\n");
-    assert!(e.contains("bad.toml: events.0.at: 7d is not within the run"), "{e}");
+    assert!(
+        e.contains("bad.toml: events.0.at: 7d is not within the run"),
+        "{e}"
+    );
     assert!(e.contains("less than 7d"), "{e}");
     let e = refusal("[[events]]\nat = \"1d\"\nkind = \"outage\"\n");
     assert!(e.contains("bad.toml: events.0.duration: missing"), "{e}");
-    let e = refusal("[[events]]\nat = \"1d\"\nkind = \"set\"\nkey = \"authorization_server.idle_timout\"\nvalue = \"1d\"\n");
+    let e = refusal(
+        "[[events]]\nat = \"1d\"\nkind = \"set\"\nkey = \"authorization_server.idle_timout\"\nvalue = \"1d\"\n",
+    );
     assert!(e.contains("bad.toml: events.0.key:"), "{e}");
     assert!(e.contains("idle_timeout"), "{e}");
-    let e = refusal("[[events]]\nat = \"1d\"\nkind = \"set\"\nkey = \"authorization_server.idle_timeout\"\nvalue = \"1 week\"\n");
-    assert!(e.contains("bad.toml: events.0.value: set authorization_server.idle_timeout = \"1 week\""), "{e}");
-    let e = refusal("[[events]]\nat = \"1d\"\nkind = \"set\"\nkey = \"simulation.users\"\nvalue = 5\n");
-    assert!(e.contains("events.0.key: \"simulation.users\" cannot change during a run"), "{e}");
+    let e = refusal(
+        "[[events]]\nat = \"1d\"\nkind = \"set\"\nkey = \"authorization_server.idle_timeout\"\nvalue = \"1 week\"\n",
+    );
+    assert!(
+        e.contains("bad.toml: events.0.value: set authorization_server.idle_timeout = \"1 week\""),
+        "{e}"
+    );
+    let e =
+        refusal("[[events]]\nat = \"1d\"\nkind = \"set\"\nkey = \"simulation.users\"\nvalue = 5\n");
+    assert!(
+        e.contains("events.0.key: \"simulation.users\" cannot change during a run"),
+        "{e}"
+    );
     assert!(e.contains("authorization_server.idle_timeout"), "{e}");
-    let e = refusal("[[events]]\nat = \"1d\"\nkind = \"revoke_refresh_tokens\"\nduration = \"1h\"\n");
+    let e =
+        refusal("[[events]]\nat = \"1d\"\nkind = \"revoke_refresh_tokens\"\nduration = \"1h\"\n");
     assert!(e.contains("events.0.duration"), "{e}");
     let e = refusal("[[events]]\nkind = \"revoke_sessions\"\n");
     assert!(e.contains("events.0.at: missing"), "{e}");
@@ -303,5 +351,8 @@ fn a_scenario_with_events_round_trips_through_its_canonical_toml() {
     );
     let text = ssosim::scenario::to_toml(&s);
     assert_eq!(from_str(&text, "again.toml", &[]).unwrap(), s, "{text}");
-    assert!(text.contains("[[events]]\nat = \"1d\"\nkind = \"set\""), "{text}");
+    assert!(
+        text.contains("[[events]]\nat = \"1d\"\nkind = \"set\""),
+        "{text}"
+    );
 }

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{DrawResult, Glyph, Key, Legend, LegendEntry, dash_of, no_data};
 use crate::report::data::Sample;
@@ -61,6 +62,16 @@ pub struct Axes<'a> {
     pub percent: bool,
     /// Text shown when no line has a point.
     pub empty_note: &'a str,
+    /// Tenant events: a dashed vertical line with its label at each x.
+    pub marks: Vec<(f64, String)>,
+}
+
+/// The run's tenant events as marks on a time axis in `unit`.
+pub fn marks(run: &crate::report::data::RunData, unit: style::TimeUnit) -> Vec<(f64, String)> {
+    run.events
+        .iter()
+        .map(|e| (unit.of(e.time_ms), e.label.clone()))
+        .collect()
 }
 
 /// The lines worth drawing: those with a point other than zero (a line along
@@ -133,7 +144,7 @@ pub fn draw_lines<DB: DrawingBackend>(
         .margin_right(20)
         .x_label_area_size(56)
         .y_label_area_size(76)
-        .build_cartesian_2d(x_range, 0.0..y_top)?;
+        .build_cartesian_2d(x_range.clone(), 0.0..y_top)?;
     chart
         .configure_mesh()
         .light_line_style(WHITE)
@@ -176,6 +187,21 @@ pub fn draw_lines<DB: DrawingBackend>(
         chart.draw_series(
             marker_points(&line.points, i, lines.len()).map(|p| Glyph::marker(p, line.style)),
         )?;
+    }
+    // Tenant events, labelled at the top, right of their line.
+    let font = (FONT, style::NOTE_SIZE).into_font().color(&BLACK);
+    for (x, label) in axes.marks.iter().filter(|m| x_range.contains(&m.0)) {
+        chart.draw_series(DashedLineSeries::new(
+            [(*x, 0.0), (*x, y_top)],
+            6,
+            4,
+            BLACK.stroke_width(2),
+        ))?;
+        chart.draw_series(std::iter::once(Text::new(
+            format!(" {label}"),
+            (*x, y_top),
+            font.clone().pos(Pos::new(HPos::Left, VPos::Top)),
+        )))?;
     }
     Ok(())
 }
