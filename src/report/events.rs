@@ -102,13 +102,13 @@ pub fn section(out: &mut String, run: &RunData) {
     let start = run.meta.warmup_ms;
     let end = run.meta.end_ms();
     out.push_str("<section>\n<h2>Before and after each tenant event</h2>\n");
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<p>The {} before each event against the {} after it (clipped to the measured \
          window): counters from timeseries.csv, AS requests from load.csv (the hours \
          starting in the window). Users do not retry a throttled request. \
          <em>Back to normal</em> is the first hour whose AS requests are within 10% of \
-         the same hour of the day on the last day before the event.</p>\n",
+         the same hour of the day on the last day before the event.</p>",
         Dur(WINDOW_MS),
         Dur(WINDOW_MS)
     );

@@ -135,17 +135,26 @@ fn revocations_and_outages_need_their_events() {
     facts.outages = false;
     let broken: Vec<String> = check(&m, &facts).iter().map(|b| b.to_string()).collect();
     assert!(
-        broken.iter().any(|b| b.contains("no revoke_sessions event")),
+        broken
+            .iter()
+            .any(|b| b.contains("no revoke_sessions event")),
         "{broken:#?}"
     );
-    assert!(broken.iter().any(|b| b.contains("no outage event")), "{broken:#?}");
-    fires("a failed login that is no failed visit", "visits_failed_outage", |m| {
-        let (logins, visits) = (
-            app_index(m, 0, AppCounter::LoginsFailedOutage),
-            app_index(m, 0, AppCounter::VisitsFailedOutage),
-        );
-        m.app[logins] += m.app[visits] + 1;
-    });
+    assert!(
+        broken.iter().any(|b| b.contains("no outage event")),
+        "{broken:#?}"
+    );
+    fires(
+        "a failed login that is no failed visit",
+        "visits_failed_outage",
+        |m| {
+            let (logins, visits) = (
+                app_index(m, 0, AppCounter::LoginsFailedOutage),
+                app_index(m, 0, AppCounter::VisitsFailedOutage),
+            );
+            m.app[logins] += m.app[visits] + 1;
+        },
+    );
 }
 
 #[test]
