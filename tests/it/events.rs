@@ -356,3 +356,38 @@ fn a_scenario_with_events_round_trips_through_its_canonical_toml() {
         "{text}"
     );
 }
+
+#[test]
+fn the_report_marks_each_event_and_compares_the_days_around_it() {
+    let dir = tmp();
+    let o = ssosim(dir.path())
+        .arg("run")
+        .arg(bundled("incident"))
+        .args([
+            "--set",
+            "simulation.users=400",
+            "--set",
+            "simulation.warmup=6d",
+        ])
+        .args(["--set", "simulation.duration=4d", "--quiet", "--out", "r"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    for chart in ["as_load", "sessions", "logged_in_users", "reauth_over_time"] {
+        let svg =
+            std::fs::read_to_string(dir.path().join("r").join(format!("{chart}.svg"))).unwrap();
+        assert!(svg.contains("revoke_sessions"), "{chart} has no event mark");
+    }
+    let html = std::fs::read_to_string(dir.path().join("r/report.html")).unwrap();
+    assert!(html.contains("<h2>Before and after each tenant event</h2>"));
+    assert!(
+        html.contains("<td>revoke_sessions</td><td>before (1d)</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<td>revoke_sessions</td><td>after (1d)</td>"));
+    // Monday 09:00: the warm-up of 6 days starts the window on a Sunday.
+    assert!(
+        html.contains("revoke_sessions at 7d+09:00:00.000 (Mon)"),
+        "{html}"
+    );
+}

@@ -66,6 +66,41 @@ pub struct Axes<'a> {
     pub marks: Vec<(f64, String)>,
 }
 
+/// Draws tenant events `marks` within `x_range` as dashed vertical lines up
+/// to `y_top`, each labelled at the top, on the side with more room.
+pub fn draw_marks<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    marks: &[(f64, String)],
+    x_range: &Range<f64>,
+    y_top: f64,
+) -> DrawResult {
+    let font = (FONT, style::NOTE_SIZE).into_font().color(&BLACK);
+    for (x, label) in marks.iter().filter(|m| x_range.contains(&m.0)) {
+        chart.draw_series(DashedLineSeries::new(
+            [(*x, 0.0), (*x, y_top)],
+            6,
+            4,
+            BLACK.stroke_width(2),
+        ))?;
+        // Right of the line in the left half of the plot, left of it beyond.
+        let (text, side) = if *x < (x_range.start + x_range.end) / 2.0 {
+            (format!(" {label}"), HPos::Left)
+        } else {
+            (format!("{label} "), HPos::Right)
+        };
+        chart.draw_series(std::iter::once(Text::new(
+            text,
+            (*x, y_top),
+            font.clone().pos(Pos::new(side, VPos::Top)),
+        )))?;
+    }
+    Ok(())
+}
+
 /// The run's tenant events as marks on a time axis in `unit`.
 pub fn marks(run: &crate::report::data::RunData, unit: style::TimeUnit) -> Vec<(f64, String)> {
     run.events
@@ -188,22 +223,7 @@ pub fn draw_lines<DB: DrawingBackend>(
             marker_points(&line.points, i, lines.len()).map(|p| Glyph::marker(p, line.style)),
         )?;
     }
-    // Tenant events, labelled at the top, right of their line.
-    let font = (FONT, style::NOTE_SIZE).into_font().color(&BLACK);
-    for (x, label) in axes.marks.iter().filter(|m| x_range.contains(&m.0)) {
-        chart.draw_series(DashedLineSeries::new(
-            [(*x, 0.0), (*x, y_top)],
-            6,
-            4,
-            BLACK.stroke_width(2),
-        ))?;
-        chart.draw_series(std::iter::once(Text::new(
-            format!(" {label}"),
-            (*x, y_top),
-            font.clone().pos(Pos::new(HPos::Left, VPos::Top)),
-        )))?;
-    }
-    Ok(())
+    draw_marks(&mut chart, &axes.marks, &x_range, y_top)
 }
 
 /// About ten markers per line, shifted between lines so they do not sit on
