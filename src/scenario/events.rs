@@ -17,7 +17,6 @@
 //! ([`SETTABLE`]).
 
 use super::Scenario;
-use super::error::{Origin, Place, Problem};
 use super::overrides::{Override, apply};
 use super::reader::{Problems, Section, child, describe, duration_value};
 use crate::time::Dur;
@@ -245,8 +244,8 @@ pub(crate) fn read(
                         });
                     }
                     Err(problems) => {
-                        for pr in problems {
-                            p.push(pr);
+                        for (key, message) in problems {
+                            p.at(&key, message);
                         }
                         overrides.pop();
                     }
@@ -402,8 +401,8 @@ fn read_kind(p: &mut Problems, s: &mut Section, kind: &str) -> Option<Partial> {
 }
 
 /// The scenario in effect after the `set` overrides `overrides` (the last
-/// being event `i`'s), validated as the file is; its problems name the
-/// event's keys.
+/// being event `i`'s), validated as the file is; its problems, as `(key,
+/// message)`, name the event's keys.
 fn in_effect(
     base: &Table,
     overrides: &[Override],
@@ -412,11 +411,12 @@ fn in_effect(
     i: usize,
     key: &str,
     value: &Value,
-) -> Result<Scenario, Vec<Problem>> {
-    let at = |what: &str, message: String| Problem {
-        origin: Origin::File,
-        place: Place::Key(format!("events.{i}.{what}")),
-        message: format!("set {key} = {value}: {message}"),
+) -> Result<Scenario, Vec<(String, String)>> {
+    let at = |what: &str, message: String| {
+        (
+            format!("events.{i}.{what}"),
+            format!("set {key} = {value}: {message}"),
+        )
     };
     let mut tree = base.clone();
     let written = apply(&mut tree, overrides).map_err(|problems| {

@@ -59,11 +59,6 @@ impl Problems {
         });
     }
 
-    /// Records a problem already placed (one found in a derived scenario).
-    pub(crate) fn push(&mut self, problem: Problem) {
-        self.list.push(problem);
-    }
-
     /// True when nothing was recorded.
     pub(crate) fn is_empty(&self) -> bool {
         self.list.is_empty()
