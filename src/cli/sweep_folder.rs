@@ -7,7 +7,7 @@ use super::Error;
 use super::sweep::{Point, Vary, csv_field, labels, point_names, refuse};
 use crate::metrics::catalog;
 use crate::metrics::stats::Estimate;
-use crate::output::write_atomic;
+use crate::output::{SCENARIO_TOML, SUMMARY_CSV, write_atomic};
 use crate::report::data::Summary;
 use crate::scenario::to_toml;
 use std::path::{Path, PathBuf};
@@ -19,8 +19,8 @@ pub(super) fn check_collected(points: &[Point], out: &Path) -> Result<(), Error>
     let mut problems = Vec::new();
     for p in points {
         let dir = out.join(&p.name);
-        let toml = std::fs::read_to_string(dir.join("scenario.toml"));
-        if !dir.join("summary.csv").is_file() || toml.is_err() {
+        let toml = std::fs::read_to_string(dir.join(SCENARIO_TOML));
+        if !dir.join(SUMMARY_CSV).is_file() || toml.is_err() {
             problems.push(format!(
                 "--collect: {}: no finished run of this point (summary.csv and scenario.toml); run it first (one of the commands of sweep --list), or merge its shards there",
                 dir.display()

@@ -67,16 +67,36 @@ pub fn write_run(
 /// The files of a run folder, in the order [`run_files`] makes them
 /// (charts and the report come on top, from `report`).
 pub const RUN_FILES: [&str; 9] = [
-    "summary.csv",
-    "replicas.csv",
-    "timeseries.csv",
-    "logins.csv",
-    "load.csv",
-    "distributions.csv",
-    "segments.csv",
-    "scenario.toml",
-    "run.json",
+    SUMMARY_CSV,
+    REPLICAS_CSV,
+    TIMESERIES_CSV,
+    LOGINS_CSV,
+    LOAD_CSV,
+    DISTRIBUTIONS_CSV,
+    SEGMENTS_CSV,
+    SCENARIO_TOML,
+    RUN_JSON,
 ];
+
+/// Headline metrics (the writer is [`summary`]; the reader
+/// `report::data::Summary`).
+pub const SUMMARY_CSV: &str = "summary.csv";
+/// Time series file name.
+pub const TIMESERIES_CSV: &str = "timeseries.csv";
+/// Login latency and hops file name.
+pub const LOGINS_CSV: &str = "logins.csv";
+/// Per-hour load file name (issue 17).
+pub const LOAD_CSV: &str = "load.csv";
+/// Run metadata file name.
+pub const RUN_JSON: &str = "run.json";
+/// Scenario as run.
+pub const SCENARIO_TOML: &str = "scenario.toml";
+/// Each replica's value of every summary row.
+pub const REPLICAS_CSV: &str = "replicas.csv";
+/// Headline metrics by segment of users.
+pub const SEGMENTS_CSV: &str = "segments.csv";
+/// Per-user histograms.
+pub const DISTRIBUTIONS_CSV: &str = "distributions.csv";
 
 /// The files of a finished run, (name, bytes) in writing order: what
 /// [`write_run`] writes, for callers that publish more files with them
@@ -92,21 +112,21 @@ pub fn run_files(
     let info = RunInfo::new(s, overrides, shard, result);
     let json = serde_json::to_string_pretty(&info).unwrap_or_default() + "\n";
     vec![
-        ("summary.csv", summary::to_csv(&rows)),
-        ("replicas.csv", summary::to_replicas_csv(&rows)),
-        ("timeseries.csv", timeseries::to_csv(s, &result.replicas)),
-        ("logins.csv", logins_csv::to_csv(&result.replicas)),
-        ("load.csv", load_csv::to_csv(&result.replicas, loads)),
+        (SUMMARY_CSV, summary::to_csv(&rows)),
+        (REPLICAS_CSV, summary::to_replicas_csv(&rows)),
+        (TIMESERIES_CSV, timeseries::to_csv(s, &result.replicas)),
+        (LOGINS_CSV, logins_csv::to_csv(&result.replicas)),
+        (LOAD_CSV, load_csv::to_csv(&result.replicas, loads)),
         (
-            "distributions.csv",
+            DISTRIBUTIONS_CSV,
             per_user_csv::distributions_csv(s, &result.replicas),
         ),
         (
-            "segments.csv",
+            SEGMENTS_CSV,
             per_user_csv::segments_csv(s, &result.replicas),
         ),
-        ("scenario.toml", to_toml(s).into_bytes()),
-        ("run.json", json.into_bytes()),
+        (SCENARIO_TOML, to_toml(s).into_bytes()),
+        (RUN_JSON, json.into_bytes()),
     ]
 }
 

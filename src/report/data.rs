@@ -14,24 +14,10 @@ use serde::Deserialize;
 
 use super::error::ReportError;
 
-/// File names inside a run folder.
-pub const SUMMARY_CSV: &str = "summary.csv";
-/// Time series file name.
-pub const TIMESERIES_CSV: &str = "timeseries.csv";
-/// Login latency and hops file name.
-pub const LOGINS_CSV: &str = "logins.csv";
-/// Per-hour load file name (issue 17).
-pub const LOAD_CSV: &str = "load.csv";
-/// Run metadata file name.
-pub const RUN_JSON: &str = "run.json";
-/// Scenario as run.
-pub const SCENARIO_TOML: &str = "scenario.toml";
-/// Each replica's value of every summary row.
-pub const REPLICAS_CSV: &str = "replicas.csv";
-/// Headline metrics by segment of users.
-pub const SEGMENTS_CSV: &str = "segments.csv";
-/// Per-user histograms.
-pub const DISTRIBUTIONS_CSV: &str = "distributions.csv";
+pub use crate::output::{
+    DISTRIBUTIONS_CSV, LOAD_CSV, LOGINS_CSV, REPLICAS_CSV, RUN_JSON, SCENARIO_TOML, SEGMENTS_CSV,
+    SUMMARY_CSV, TIMESERIES_CSV,
+};
 
 /// Everything the report needs from one run folder.
 #[derive(Debug, Clone)]
