@@ -23,7 +23,8 @@ use super::session::EndCause;
 use super::user::ThirdPartyCookies;
 use super::world::{Event, UserWorld};
 use crate::engine::Context;
-use crate::metrics::{AppCounter, Family, Layout, LoginKind};
+use crate::engine::rng::exponential_ms;
+use crate::metrics::{AppCounter, Family, GlobalCounter, Layout, LoginKind};
 use crate::scenario::Connection;
 
 const AS: usize = Layout::AS_TIER;
@@ -184,5 +185,32 @@ impl UserWorld<'_> {
             _ => Msg::RedirectReturnTo { app },
         };
         self.send(ctx, next);
+    }
+}
+
+/// A password reset (design §4, §6): the AS ends every session of the user.
+impl UserWorld<'_> {
+    /// A password reset: every AS session of the user expires at once; local
+    /// and IdP sessions live on (design §4, §6).
+    pub fn on_password_reset(&mut self, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
+        if let Some(d) = exponential_ms(&mut self.user.resets, self.cfg.reset_rate) {
+            ctx.schedule_in(d, Event::PasswordReset);
+        }
+        // One reset of the user, seen by each of its devices: counted (and
+        // logged) once.
+        if self.user.device.index == 0 {
+            self.metrics.count_global(GlobalCounter::PasswordResets);
+            self.log(now, super::logs::LogKind::PasswordChanged, 0, 0, 0);
+        }
+        self.note(now, || "user resets the password".to_string());
+        self.expire_as_sessions(now);
+    }
+
+    /// Password reset at `t`: every AS session of the user expires, the
+    /// reachable one (counted) and the orphaned ones (series only).
+    pub fn expire_as_sessions(&mut self, t: u64) {
+        self.end_session(Layout::AS_TIER, t, EndCause::PasswordReset);
+        self.end_orphans(Layout::AS_TIER, t);
     }
 }

@@ -1,16 +1,19 @@
 //! The browser (design §2, §6): one visit at a time, following redirects,
 //! prompts answered after the think time, hidden-iframe silent authentication
 //! and `postMessage`, the dwell on a served page, logout at its end, and
-//! token renewals of a `spa_implicit` app during a long visit.
+//! token renewals of a `spa_implicit` app during a long visit; what the
+//! browser loses when it closes (session-only cookies, or everything in a
+//! private window) and when the user clears cookies and site data.
 
 use super::config::pick;
 use super::message::{Exchanger, Msg};
+use super::session::EndCause;
 use super::trace::{LineKind, Outcome};
 use super::world::{Event, UserWorld};
 use crate::engine::Context;
-use crate::engine::rng;
-use crate::metrics::{AppCounter, LoginKind};
-use crate::scenario::Connection;
+use crate::engine::rng::{self, exponential_ms};
+use crate::metrics::{AppCounter, GlobalCounter, LoginKind};
+use crate::scenario::{Connection, CookieKind};
 
 /// The visit under way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -383,6 +386,89 @@ impl UserWorld<'_> {
             if login.is_some() {
                 v.login = login;
             }
+        }
+    }
+}
+
+/// What a browser loses (design §4, §6): session-only cookies when it
+/// closes, every cookie and all site data when the user clears them or a
+/// private window closes.
+impl UserWorld<'_> {
+    /// The browser closes: the visit under way ends at once (hops in flight are
+    /// dropped, a login under way is abandoned) and session-only cookies go.
+    pub fn on_browser_close(&mut self, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
+        if let Some(d) = exponential_ms(&mut self.user.closes, self.cfg.close_rate) {
+            ctx.schedule_in(d, Event::BrowserClose);
+        }
+        self.metrics.count_global(GlobalCounter::BrowserCloses);
+        self.note(now, || "browser closes".to_string());
+        self.cut_visit(now);
+        if self.user.profile.private {
+            // A private window keeps every cookie and all storage until it closes.
+            self.forget_browser_data(now, EndCause::BrowserClose);
+        } else {
+            self.drop_cookies(now, false, EndCause::BrowserClose);
+        }
+        // An exchange's answer in flight is lost: the app keeps the token it had.
+        for app in 0..self.cfg.apps.len() {
+            self.refresh_reach(app as u16, now);
+        }
+        self.start_pending_visit(ctx);
+    }
+
+    /// The user deletes all cookies and site data: every session the browser
+    /// reached ends (`cookies_cleared`), orphaned server-side; the MFA
+    /// "remember this browser" cookie and SPAs' stored refresh tokens go too.
+    /// A visit under way goes on.
+    pub fn on_cookie_clear(&mut self, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
+        if let Some(d) = exponential_ms(&mut self.user.clears, self.cfg.clear_rate) {
+            ctx.schedule_in(d, Event::CookieClear);
+        }
+        self.metrics.count_global(GlobalCounter::CookieClears);
+        self.note(now, || "user clears cookies and site data".to_string());
+        self.forget_browser_data(now, EndCause::CookiesCleared);
+    }
+
+    /// Every cookie and all site data go (a cookie clear, a private window
+    /// closing): sessions the browser reached end by `why`, the MFA "remember"
+    /// cookie, the SDK's hint cookies and SPAs' stored refresh tokens go.
+    fn forget_browser_data(&mut self, now: u64, why: EndCause) {
+        self.drop_cookies(now, true, why);
+        self.browser.mfa_remembered_until = 0;
+        for app in 0..self.cfg.apps.len() as u16 {
+            if !self.cfg.apps[app as usize].kind.uses_code_grant() {
+                self.refresh_token_lost(app, super::causes::cause_of(why), now);
+                self.forget_refresh_token(app, now);
+                self.clear_hint_cookie(app);
+            }
+        }
+    }
+
+    /// Cookies are lost: on a browser close the session-only ones, when the
+    /// user clears cookies (or a private window closes) all of them. A session
+    /// valid then ends (`cause`: `browser_close` or `cookies_cleared`) and lingers server-side,
+    /// orphaned, until its natural expiry; it is never counted again. A
+    /// native app's session lives in the app, not in the browser: neither
+    /// reaches it.
+    pub fn drop_cookies(&mut self, t: u64, all: bool, cause: EndCause) {
+        for tier in 0..self.sessions.len() {
+            if !self.cfg.browser_held[tier] {
+                continue;
+            }
+            if !all && self.cfg.policies[tier].cookie != CookieKind::NonPersistent {
+                continue;
+            }
+            let Some(s) = self.sessions[tier] else {
+                continue;
+            };
+            if !self.session_valid(tier, t) {
+                continue;
+            }
+            let (expiry, _) = s.natural_end(&self.cfg.policies[tier]);
+            self.close(tier, t, cause);
+            self.orphans.push((tier, t, expiry));
         }
     }
 }

@@ -4,11 +4,9 @@
 //! derived from (seed, replica, user id, purpose).
 
 use super::config::{ModelConfig, pick};
-use super::session::EndCause;
 use super::world::{Event, UserWorld};
 use crate::engine::rng::{self, exponential_ms};
 use crate::engine::{Context, Simulation};
-use crate::metrics::GlobalCounter;
 use crate::scenario::{Connection, RateDistribution};
 use crate::time::{DAY, HOUR};
 use rand_chacha::ChaCha8Rng;
@@ -311,75 +309,6 @@ impl UserWorld<'_> {
             self.browser.pending_visits += 1;
         } else {
             self.start_visit(ctx);
-        }
-    }
-
-    /// The browser closes: the visit under way ends at once (hops in flight are
-    /// dropped, a login under way is abandoned) and session-only cookies go.
-    pub fn on_browser_close(&mut self, ctx: &mut Context<'_, Event>) {
-        let now = ctx.now();
-        if let Some(d) = exponential_ms(&mut self.user.closes, self.cfg.close_rate) {
-            ctx.schedule_in(d, Event::BrowserClose);
-        }
-        self.metrics.count_global(GlobalCounter::BrowserCloses);
-        self.note(now, || "browser closes".to_string());
-        self.cut_visit(now);
-        if self.user.profile.private {
-            // A private window keeps every cookie and all storage until it closes.
-            self.forget_browser_data(now, EndCause::BrowserClose);
-        } else {
-            self.drop_cookies(now, false, EndCause::BrowserClose);
-        }
-        // An exchange's answer in flight is lost: the app keeps the token it had.
-        for app in 0..self.cfg.apps.len() {
-            self.refresh_reach(app as u16, now);
-        }
-        self.start_pending_visit(ctx);
-    }
-
-    /// A password reset: every AS session of the user expires at once; local
-    /// and IdP sessions live on (design §4, §6).
-    pub fn on_password_reset(&mut self, ctx: &mut Context<'_, Event>) {
-        let now = ctx.now();
-        if let Some(d) = exponential_ms(&mut self.user.resets, self.cfg.reset_rate) {
-            ctx.schedule_in(d, Event::PasswordReset);
-        }
-        // One reset of the user, seen by each of its devices: counted (and
-        // logged) once.
-        if self.user.device.index == 0 {
-            self.metrics.count_global(GlobalCounter::PasswordResets);
-            self.log(now, super::logs::LogKind::PasswordChanged, 0, 0, 0);
-        }
-        self.note(now, || "user resets the password".to_string());
-        self.expire_as_sessions(now);
-    }
-
-    /// The user deletes all cookies and site data: every session the browser
-    /// reached ends (`cookies_cleared`), orphaned server-side; the MFA
-    /// "remember this browser" cookie and SPAs' stored refresh tokens go too.
-    /// A visit under way goes on.
-    pub fn on_cookie_clear(&mut self, ctx: &mut Context<'_, Event>) {
-        let now = ctx.now();
-        if let Some(d) = exponential_ms(&mut self.user.clears, self.cfg.clear_rate) {
-            ctx.schedule_in(d, Event::CookieClear);
-        }
-        self.metrics.count_global(GlobalCounter::CookieClears);
-        self.note(now, || "user clears cookies and site data".to_string());
-        self.forget_browser_data(now, EndCause::CookiesCleared);
-    }
-
-    /// Every cookie and all site data go (a cookie clear, a private window
-    /// closing): sessions the browser reached end by `why`, the MFA "remember"
-    /// cookie, the SDK's hint cookies and SPAs' stored refresh tokens go.
-    fn forget_browser_data(&mut self, now: u64, why: EndCause) {
-        self.drop_cookies(now, true, why);
-        self.browser.mfa_remembered_until = 0;
-        for app in 0..self.cfg.apps.len() as u16 {
-            if !self.cfg.apps[app as usize].kind.uses_code_grant() {
-                self.refresh_token_lost(app, super::causes::cause_of(why), now);
-                self.forget_refresh_token(app, now);
-                self.clear_hint_cookie(app);
-            }
         }
     }
 }

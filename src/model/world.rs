@@ -12,7 +12,7 @@ use super::trace::{LineKind, Outcome, TraceLine, UserScript};
 use super::user::{Device, User, device_count};
 use crate::engine::{Context, Model, Simulation, rng};
 use crate::metrics::{AppCounter, GlobalCounter, Layout, Metrics, Series, TierCounter};
-use crate::scenario::{Connection, CookieKind, MAX_DURATION};
+use crate::scenario::{Connection, MAX_DURATION};
 
 /// What happens on a user's timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -526,7 +526,7 @@ impl<'c> UserWorld<'c> {
     }
 
     /// Takes the session out of its slot, counting why and until when it was valid.
-    fn close(&mut self, tier: usize, at: u64, cause: EndCause) {
+    pub(super) fn close(&mut self, tier: usize, at: u64, cause: EndCause) {
         let Some(s) = self.sessions[tier].take() else {
             return;
         };
@@ -550,32 +550,6 @@ impl<'c> UserWorld<'c> {
         }
     }
 
-    /// Cookies are lost: on a browser close the session-only ones, when the
-    /// user clears cookies (or a private window closes) all of them. A session
-    /// valid then ends (`cause`: `browser_close` or `cookies_cleared`) and lingers server-side,
-    /// orphaned, until its natural expiry; it is never counted again. A
-    /// native app's session lives in the app, not in the browser: neither
-    /// reaches it.
-    pub fn drop_cookies(&mut self, t: u64, all: bool, cause: EndCause) {
-        for tier in 0..self.sessions.len() {
-            if !self.cfg.browser_held[tier] {
-                continue;
-            }
-            if !all && self.cfg.policies[tier].cookie != CookieKind::NonPersistent {
-                continue;
-            }
-            let Some(s) = self.sessions[tier] else {
-                continue;
-            };
-            if !self.session_valid(tier, t) {
-                continue;
-            }
-            let (expiry, _) = s.natural_end(&self.cfg.policies[tier]);
-            self.close(tier, t, cause);
-            self.orphans.push((tier, t, expiry));
-        }
-    }
-
     /// Ends at `t` the server-side remainders of `tier`'s orphaned sessions;
     /// returns how many were still alive.
     pub fn end_orphans(&mut self, tier: usize, t: u64) -> usize {
@@ -594,13 +568,6 @@ impl<'c> UserWorld<'c> {
         self.orphans
             .iter()
             .any(|o| o.0 == tier && o.1 <= t && t < o.2)
-    }
-
-    /// Password reset at `t`: every AS session of the user expires, the
-    /// reachable one (counted) and the orphaned ones (series only).
-    pub fn expire_as_sessions(&mut self, t: u64) {
-        self.end_session(Layout::AS_TIER, t, EndCause::PasswordReset);
-        self.end_orphans(Layout::AS_TIER, t);
     }
 
     /// End of a device's timeline: sessions still valid are alive at the end,
