@@ -136,6 +136,12 @@ metrics! {
     INTERACTIVE_LOGINS_PER_USER_MONTH = "interactive_logins_per_user_month", Decimal, Ratio, "interactive logins per user and 30 days of measured time (segments.csv)";
     SILENT_AUTH_FAILURES_PER_USER_MONTH = "silent_auth_failures_per_user_month", Decimal, Ratio, "failed silent authentications per user and 30 days of measured time (segments.csv)";
     SESSIONS_LOST_PER_USER_MONTH = "sessions_lost_per_user_month", Decimal, Ratio, "AS sessions lost per user and 30 days of measured time (segments.csv)";
+    VALID_SESSION_HOURS_PER_USER_DAY = "valid_session_hours_per_user_day", Decimal, Ratio, "hours of valid, reachable AS sessions per user and day of the measured window";
+    ORPHANED_SESSION_HOURS_PER_USER_DAY = "orphaned_session_hours_per_user_day", Decimal, Ratio, "hours of orphaned AS sessions (cookie lost, alive server-side) per user and day of the measured window";
+    VALID_SESSION_AGE_HOURS_MEAN = "valid_session_age_hours_mean", Decimal, Ratio, "mean age (time since its absolute timeout started) of valid AS sessions, over valid session-time in the measured window, hours";
+    VALID_SESSION_AGE_HOURS_P95 = "valid_session_age_hours_p95", Decimal, Histogram, "95th percentile age of valid AS sessions over valid session-time, hours (to 1/64 of the age)";
+    VALID_SESSION_SHARE_OLDER_1D = "valid_session_share_older_1d", Share, Ratio, "share of valid AS session-time at an age of at least 1 day";
+    VALID_SESSION_SHARE_OLDER_7D = "valid_session_share_older_7d", Share, Ratio, "share of valid AS session-time at an age of at least 7 days";
 }
 
 /// Names of the per-user statistics (`<metric>_per_user_month_<stat>`) and
