@@ -177,7 +177,13 @@ fn exposure_values(m: &Metrics) -> Values {
     let user_days = m.global_value(GlobalCounter::Users) as f64 * m.layout.duration as f64
         / crate::time::DAY as f64;
     let hours = |ms: u128| ms as f64 / crate::time::HOUR as f64;
-    let per_user_day = |ms: u128| if user_days > 0.0 { hours(ms) / user_days } else { 0.0 };
+    let per_user_day = |ms: u128| {
+        if user_days > 0.0 {
+            hours(ms) / user_days
+        } else {
+            0.0
+        }
+    };
     let h = crate::time::HOUR as f64;
     vec![
         (
@@ -188,7 +194,10 @@ fn exposure_values(m: &Metrics) -> Values {
             catalog::ORPHANED_SESSION_HOURS_PER_USER_DAY.name,
             per_user_day(e.orphaned_ms()),
         ),
-        (catalog::VALID_SESSION_AGE_HOURS_MEAN.name, e.mean_age_ms() / h),
+        (
+            catalog::VALID_SESSION_AGE_HOURS_MEAN.name,
+            e.mean_age_ms() / h,
+        ),
         (
             catalog::VALID_SESSION_AGE_HOURS_P95.name,
             e.age_quantile_ms(0.95) / h,
