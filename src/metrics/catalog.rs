@@ -144,6 +144,25 @@ metrics! {
     VALID_SESSION_SHARE_OLDER_7D = "valid_session_share_older_7d", Share, Ratio, "share of valid AS session-time at an age of at least 7 days";
 }
 
+/// The metrics where more is better (logins without a prompt); for every
+/// other metric less is better (prompts, failures, exposure). The frontier of
+/// `sweep --frontier` follows this.
+const HIGHER_IS_BETTER: [&str; 8] = [
+    SSO_SHARE.name,
+    SSO_LOGINS.name,
+    SILENT_AUTH_SUCCESSES.name,
+    PROTECTED_SILENT_LOGINS.name,
+    REFRESH_TOKEN_LOGINS.name,
+    LOCAL_SESSION_HITS.name,
+    MFA_SKIPPED_REMEMBERED_BROWSER.name,
+    IDP_SSO_LOGINS.name,
+];
+
+/// True unless more of the metric `name` is better ([`HIGHER_IS_BETTER`]).
+pub fn lower_is_better(name: &str) -> bool {
+    !HIGHER_IS_BETTER.contains(&name)
+}
+
 /// Names of the per-user statistics (`<metric>_per_user_month_<stat>`) and
 /// what each says.
 const TAIL_STATS: [(&str, &str, Unit); 5] = [
