@@ -2,7 +2,8 @@
 //! run, friction on x and exposure on y, their 95% intervals over replicas
 //! as error bars, the Pareto-optimal points filled and joined in order of
 //! friction, the others hollow and grey. Each point is labelled with its
-//! value of the varied keys.
+//! value of the varied keys; points drawn on top of each other share one
+//! label (`7d, 30d`).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -188,7 +189,6 @@ impl Figure for FrontierChart<'_> {
             .collect();
         line.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         chart.draw_series(LineSeries::new(line, VERMILLION.stroke_width(3)))?;
-        let note = (FONT, NOTE_SIZE).into_font();
         for (i, p) in f.points.iter().enumerate() {
             let at = (xs[i][0], ys[i][0]);
             let marker = if p.optimal {
@@ -197,12 +197,32 @@ impl Figure for FrontierChart<'_> {
                 Circle::new(at, RADIUS, DOMINATED.stroke_width(2))
             };
             chart.draw_series(std::iter::once(marker))?;
+        }
+        // Labels: points drawn within a label's size of an earlier one share
+        // its label (`7d, 30d`), so that no two labels overlap there.
+        let mut groups: Vec<((i32, i32), (f64, f64), String, bool)> = Vec::new();
+        for (i, p) in f.points.iter().enumerate() {
+            let at = (xs[i][0], ys[i][0]);
+            let px = chart.backend_coord(&at);
             let label = self.labels.get(i).cloned().unwrap_or_default();
+            match groups
+                .iter_mut()
+                .find(|g| (g.0.0 - px.0).abs() < 40 && (g.0.1 - px.1).abs() < NOTE_SIZE as i32)
+            {
+                Some(g) => {
+                    g.2 = format!("{}, {label}", g.2);
+                    g.3 |= p.optimal;
+                }
+                None => groups.push((px, at, label, p.optimal)),
+            }
+        }
+        let note = (FONT, NOTE_SIZE).into_font();
+        for (_, at, label, optimal) in groups {
             chart.draw_series(std::iter::once(Text::new(
                 format!(" {label}"),
                 at,
                 note.clone()
-                    .color(if p.optimal { &BLACK } else { &DOMINATED })
+                    .color(if optimal { &BLACK } else { &DOMINATED })
                     .pos(Pos::new(HPos::Left, VPos::Bottom)),
             )))?;
         }
