@@ -30,6 +30,18 @@ pub struct FrontierChart<'a> {
     pub labels: &'a [String],
 }
 
+/// Points drawn close together and the one label they share.
+struct LabelGroup {
+    /// Where the first point is drawn, px.
+    pixel: (i32, i32),
+    /// The first point, in chart coordinates.
+    at: (f64, f64),
+    /// The points' labels, joined by `, `.
+    label: String,
+    /// One of them is optimal (the label is drawn in black).
+    optimal: bool,
+}
+
 /// Shares are drawn as percentages.
 fn percent(axis: &Axis) -> bool {
     catalog::describe(&axis.metric).is_some_and(|d| d.unit == Unit::Share)
@@ -200,24 +212,31 @@ impl Figure for FrontierChart<'_> {
         }
         // Labels: points drawn within a label's size of an earlier one share
         // its label (`7d, 30d`), so that no two labels overlap there.
-        let mut groups: Vec<((i32, i32), (f64, f64), String, bool)> = Vec::new();
+        let mut groups: Vec<LabelGroup> = Vec::new();
         for (i, p) in f.points.iter().enumerate() {
             let at = (xs[i][0], ys[i][0]);
             let px = chart.backend_coord(&at);
             let label = self.labels.get(i).cloned().unwrap_or_default();
-            match groups
-                .iter_mut()
-                .find(|g| (g.0.0 - px.0).abs() < 40 && (g.0.1 - px.1).abs() < NOTE_SIZE as i32)
-            {
+            match groups.iter_mut().find(|g| {
+                (g.pixel.0 - px.0).abs() < 40 && (g.pixel.1 - px.1).abs() < NOTE_SIZE as i32
+            }) {
                 Some(g) => {
-                    g.2 = format!("{}, {label}", g.2);
-                    g.3 |= p.optimal;
+                    g.label = format!("{}, {label}", g.label);
+                    g.optimal |= p.optimal;
                 }
-                None => groups.push((px, at, label, p.optimal)),
+                None => groups.push(LabelGroup {
+                    pixel: px,
+                    at,
+                    label,
+                    optimal: p.optimal,
+                }),
             }
         }
         let note = (FONT, NOTE_SIZE).into_font();
-        for (_, at, label, optimal) in groups {
+        for LabelGroup {
+            at, label, optimal, ..
+        } in groups
+        {
             chart.draw_series(std::iter::once(Text::new(
                 format!(" {label}"),
                 at,
