@@ -10,6 +10,8 @@
 //! - [`scenario`]: TOML scenario files, validated into a [`scenario::Scenario`].
 //! - [`metrics`]: integer counters, exact histograms and difference-array time
 //!   series, summed over users; [`runner`] runs users in parallel and merges.
+//! - [`cost`] estimates a run's events, memory and AS load before it runs
+//!   (`ssosim check`, the refusal of absurd runs).
 //! - [`output`] writes run folders atomically; [`report`] draws charts and the
 //!   HTML report; [`cli`] is the command line.
 //!
@@ -36,6 +38,7 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod cost;
 pub mod decide;
 pub mod engine;
 pub mod fit;

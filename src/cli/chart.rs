@@ -7,7 +7,7 @@
 //! folder that does not exist, `chart` says what the folder is and what to do,
 //! and exits with status 2 having written nothing.
 
-use super::CliError;
+use super::Error;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -22,13 +22,10 @@ pub struct ChartArgs {
 }
 
 /// Redraws the charts and report, then lists them.
-pub fn exec(args: ChartArgs) -> Result<(), CliError> {
+pub fn exec(args: ChartArgs) -> Result<(), Error> {
     let dir = &args.run_dir;
     if let Some(why) = not_a_run_folder(dir) {
-        return Err(CliError::Refused(format!(
-            "error: {}: {why}",
-            dir.display()
-        )));
+        return Err(Error::refused(format!("{}: {why}", dir.display())));
     }
     let written = draw(dir)?;
     if !args.quiet {
@@ -69,9 +66,9 @@ fn not_a_run_folder(dir: &Path) -> Option<String> {
 
 /// Draws the charts and report of a run folder; refused when its files are
 /// missing or malformed.
-pub fn draw(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
+pub fn draw(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     crate::report::render_run(dir).map_err(|e| match e {
-        crate::report::ReportError::Write { .. } => CliError::Failed(format!("error: {e}")),
-        _ => CliError::Refused(format!("error: {e}")),
+        crate::report::ReportError::Write { .. } => Error::failed(e.to_string()),
+        _ => Error::refused(format!("{e}")),
     })
 }

@@ -5,8 +5,8 @@
 //! scenario as it would run (defaults filled in, overrides applied) instead.
 //! Refused scenarios print every problem on stderr and exit with status 2.
 
-use super::estimate::estimate;
-use super::{CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, replicas_override};
+use super::{Error, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, replicas_override};
+use crate::cost::estimate;
 use crate::runner::num_cpus;
 use crate::scenario::{BrowserShare, Scenario, SessionPolicy, to_toml};
 use crate::time::Dur;
@@ -31,7 +31,7 @@ pub struct CheckArgs {
 }
 
 /// Validates and prints.
-pub fn exec(args: CheckArgs) -> Result<(), CliError> {
+pub fn exec(args: CheckArgs) -> Result<(), Error> {
     let (s, overrides) = args.scenario.load(&replicas_override(args.replicas))?;
     let text = if args.toml {
         to_toml(&s)
@@ -47,7 +47,7 @@ pub fn exec(args: CheckArgs) -> Result<(), CliError> {
     std::io::stdout()
         .lock()
         .write_all(text.as_bytes())
-        .map_err(|e| CliError::Failed(format!("error: cannot write to stdout: {e}")))
+        .map_err(|e| Error::failed(format!("cannot write to stdout: {e}")))
 }
 
 /// "idle 3d, absolute 30d, persistent cookie".
@@ -206,9 +206,9 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
         e.accumulators,
         bytes(e.accumulator_bytes),
         bytes(e.output_bytes),
-        bytes(super::estimate::BASE_MEMORY)
+        bytes(crate::cost::BASE_MEMORY)
     );
-    for reason in super::estimate::too_big(s, threads) {
+    for reason in crate::cost::too_big(s, threads) {
         t += &format!("  warning: {reason}\n");
     }
     t

@@ -3,7 +3,7 @@
 //! report on stdout. A log with no usable event is refused (exit 2), saying
 //! what was skipped and where.
 
-use super::CliError;
+use super::Error;
 use crate::fit::{self, LogSet, report};
 use crate::output::write_atomic;
 use crate::scenario;
@@ -26,7 +26,7 @@ pub struct FitArgs {
 }
 
 /// Fits, writes the scenario and prints the report.
-pub fn exec(args: FitArgs) -> Result<(), CliError> {
+pub fn exec(args: FitArgs) -> Result<(), Error> {
     let base = match &args.base {
         Some(path) => Some(scenario::load(path, &[])?),
         None => None,
@@ -34,16 +34,16 @@ pub fn exec(args: FitArgs) -> Result<(), CliError> {
     let mut logs = LogSet::default();
     for path in &args.logs {
         logs.read_file(path).map_err(|e| {
-            CliError::Refused(format!(
-                "error: {}: cannot read: {e}; give Auth0 log files (JSON lines or JSON arrays)",
+            Error::refused(format!(
+                "{}: cannot read: {e}; give Auth0 log files (JSON lines or JSON arrays)",
                 path.display()
             ))
         })?;
     }
     let reading = report::reading(&logs);
     if logs.events.is_empty() {
-        return Err(CliError::Refused(format!(
-            "error: {}: no usable log event; expected Auth0 log events (type, user_id, date) as JSON lines, a JSON array, or log-stream deliveries (each event under \"data\")\n{reading}",
+        return Err(Error::refused(format!(
+            "{}: no usable log event; expected Auth0 log events (type, user_id, date) as JSON lines, a JSON array, or log-stream deliveries (each event under \"data\")\n{reading}",
             args.logs
                 .iter()
                 .map(|p| p.display().to_string())
@@ -51,13 +51,10 @@ pub fn exec(args: FitArgs) -> Result<(), CliError> {
                 .join(", ")
         )));
     }
-    let fitted = fit::fit(&logs, base.as_ref()).map_err(|e| match e {
-        fit::FitError::Nothing(m) => CliError::Refused(format!("error: {m}")),
-        other => CliError::Failed(format!("error: {other}")),
-    })?;
+    let fitted = fit::fit(&logs, base.as_ref())?;
     write_atomic(&args.out, fitted.toml.as_bytes()).map_err(|e| {
-        CliError::Failed(format!(
-            "error: cannot write {}: {e}; choose a writable --out file",
+        Error::Failed(format!(
+            "cannot write {}: {e}; choose a writable --out file",
             args.out.display()
         ))
     })?;

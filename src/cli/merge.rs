@@ -2,7 +2,7 @@
 //! (design §10, §11). Resolves the arguments, calls [`crate::shard::merge`]
 //! and reports; the checks and the format live in [`crate::shard`].
 
-use super::CliError;
+use super::Error;
 use crate::shard;
 use clap::Args;
 use std::path::PathBuf;
@@ -25,14 +25,8 @@ pub struct MergeArgs {
 }
 
 /// Merges the shards and writes the run folder.
-pub fn exec(args: MergeArgs) -> Result<(), CliError> {
-    let outcome = shard::merge(&args.shards, &args.out).map_err(|e| {
-        if e.is_refusal() {
-            CliError::Refused(format!("error: {e}"))
-        } else {
-            CliError::Failed(format!("error: {e}"))
-        }
-    })?;
+pub fn exec(args: MergeArgs) -> Result<(), Error> {
+    let outcome = shard::merge(&args.shards, &args.out)?;
     // Charts and report come from the CSVs just written, as after `ssosim run`.
     if !args.no_charts {
         super::chart::draw(&args.out)?;
@@ -52,14 +46,11 @@ pub fn exec(args: MergeArgs) -> Result<(), CliError> {
 /// Resolves `run --shard I/N` (design §11), refusing a bad value with exit
 /// status 2 and the accepted form. Lives here, beside the merge, so that
 /// `run.rs` only calls it.
-pub(super) fn shard_flag(value: Option<&str>) -> Result<Option<(u64, u64)>, CliError> {
+pub(super) fn shard_flag(value: Option<&str>) -> Result<Option<(u64, u64)>, Error> {
     value
         .map(|v| {
             shard::parse_shard(v).map_err(|e| {
-                CliError::Refused(format!(
-                    "error: --shard: {e}; accepted: {}",
-                    shard::SHARD_FORMS
-                ))
+                Error::refused(format!("--shard: {e}; accepted: {}", shard::SHARD_FORMS))
             })
         })
         .transpose()

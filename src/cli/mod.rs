@@ -14,7 +14,7 @@
 mod chart;
 mod check;
 mod compare;
-mod estimate;
+mod error;
 mod fit;
 mod interrupt;
 mod merge;
@@ -29,11 +29,10 @@ mod trace;
 mod trace_format;
 mod tune;
 
-pub use estimate::{Estimate, estimate};
+pub use error::Error;
 
 use crate::scenario::{self, Override, Scenario};
 use clap::{Args, Parser, Subcommand};
-use std::fmt;
 use std::path::PathBuf;
 
 /// ssosim: a deterministic discrete-event simulator of multi-party single sign-on.
@@ -84,8 +83,8 @@ impl ScenarioArgs {
     /// `--replicas`), and loads and validates the scenario with all of them.
     ///
     /// # Errors
-    /// [`CliError::Refused`] with every problem found.
-    pub fn load(&self, extra: &[Override]) -> Result<(Scenario, Vec<Override>), CliError> {
+    /// [`Error::Scenario`] with every problem found.
+    pub fn load(&self, extra: &[Override]) -> Result<(Scenario, Vec<Override>), Error> {
         let mut overrides = parse_overrides(&self.sets)?;
         overrides.extend_from_slice(extra);
         let s = scenario::load(&self.scenario, &overrides)?;
@@ -93,50 +92,11 @@ impl ScenarioArgs {
     }
 }
 
-/// How a command failed: refused input (exit 2), interrupted (exit 130) or
-/// anything else (exit 1).
-#[derive(Debug)]
-pub enum CliError {
-    /// Bad flag, bad scenario, bad `--set`: exit status 2.
-    Refused(String),
-    /// I/O or any other failure: exit status 1.
-    Failed(String),
-    /// Stopped by Ctrl-C or SIGTERM before any output was written: exit status 130.
-    Interrupted(String),
-}
-
-impl CliError {
-    /// The process exit status for this error.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            CliError::Refused(_) => 2,
-            CliError::Failed(_) => 1,
-            CliError::Interrupted(_) => 130,
-        }
-    }
-}
-
-impl fmt::Display for CliError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CliError::Refused(m) | CliError::Failed(m) | CliError::Interrupted(m) => {
-                f.write_str(m.trim_end())
-            }
-        }
-    }
-}
-
-impl From<crate::scenario::ScenarioError> for CliError {
-    fn from(e: crate::scenario::ScenarioError) -> Self {
-        CliError::Refused(e.to_string())
-    }
-}
-
 /// Runs the parsed command line.
 ///
 /// # Errors
-/// A [`CliError`] whose message is ready to print.
-pub fn run(cli: Cli) -> Result<(), CliError> {
+/// An [`Error`] that prints itself and knows its exit status.
+pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run::exec(args),
         Command::Check(args) => check::exec(args),
@@ -151,9 +111,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 /// Parses every `--set KEY=VALUE`.
-fn parse_overrides(sets: &[String]) -> Result<Vec<Override>, CliError> {
+fn parse_overrides(sets: &[String]) -> Result<Vec<Override>, Error> {
     sets.iter()
-        .map(|s| scenario::parse_override(s).map_err(CliError::from))
+        .map(|s| scenario::parse_override(s).map_err(Error::from))
         .collect()
 }
 
@@ -175,16 +135,17 @@ fn refuse_if_too_big(
     file: &std::path::Path,
     threads: usize,
     force: bool,
-) -> Result<(), CliError> {
-    let reasons = estimate::too_big(s, threads);
+) -> Result<(), Error> {
+    let reasons = crate::cost::too_big(s, threads);
     if force || reasons.is_empty() {
         return Ok(());
     }
-    let lines: Vec<String> = reasons
-        .iter()
-        .map(|r| format!("error: {}: {r}", file.display()))
-        .collect();
-    Err(CliError::Refused(lines.join("\n")))
+    Err(Error::Refused(
+        reasons
+            .iter()
+            .map(|r| format!("{}: {r}", file.display()))
+            .collect(),
+    ))
 }
 
 /// Worker threads a run will use: `--threads`, or all cores.

@@ -10,7 +10,7 @@
 //! A symbolic link inside the folder where a result file goes is replaced by
 //! the file, never written through.
 
-use super::CliError;
+use super::Error;
 use crate::logs::{LogFormat, LogRuns};
 use crate::output::{publish_folder, run_files};
 use crate::runner::RunResult;
@@ -19,9 +19,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The error for an output folder that cannot be written.
-fn cannot(out: &Path, why: impl std::fmt::Display) -> CliError {
-    CliError::Failed(format!(
-        "error: cannot write results to {}: {why}; choose a writable --out folder",
+fn cannot(out: &Path, why: impl std::fmt::Display) -> Error {
+    Error::Failed(format!(
+        "cannot write results to {}: {why}; choose a writable --out folder",
         out.display()
     ))
 }
@@ -31,8 +31,8 @@ fn cannot(out: &Path, why: impl std::fmt::Display) -> CliError {
 /// path, is refused.
 ///
 /// # Errors
-/// [`CliError::Failed`] naming the link or the file.
-pub fn target(out: &Path) -> Result<PathBuf, CliError> {
+/// [`Error::Failed`] naming the link or the file.
+pub fn target(out: &Path) -> Result<PathBuf, Error> {
     for part in out.ancestors().filter(|a| !a.as_os_str().is_empty()) {
         let is_link = fs::symlink_metadata(part).is_ok_and(|m| m.file_type().is_symlink());
         if is_link && fs::metadata(part).is_err() {
@@ -65,7 +65,7 @@ pub fn target(out: &Path) -> Result<PathBuf, CliError> {
 /// ([`publish_folder`]): a failure leaves the previous results as they were.
 ///
 /// # Errors
-/// [`CliError::Failed`] naming the folder and the I/O error, or a chart error.
+/// [`Error::Failed`] naming the folder and the I/O error, or a chart error.
 pub fn publish_run(
     out: &Path,
     s: &Scenario,
@@ -73,9 +73,9 @@ pub fn publish_run(
     result: &RunResult,
     charts: bool,
     log_format: Option<LogFormat>,
-) -> Result<Vec<PathBuf>, CliError> {
+) -> Result<Vec<PathBuf>, Error> {
     let dir = target(out)?;
-    let fill = |staging: &Path| -> Result<Vec<String>, CliError> {
+    let fill = |staging: &Path| -> Result<Vec<String>, Error> {
         let mut names = Vec::new();
         for (name, bytes) in run_files(s, overrides, None, result) {
             fs::write(staging.join(name), bytes).map_err(|e| cannot(out, e))?;
@@ -86,8 +86,8 @@ pub fn publish_run(
             let problems = write_log_file(&staging.join(name), runs, format, result)
                 .map_err(|e| cannot(out, e))?;
             if !problems.is_empty() {
-                return Err(CliError::Failed(format!(
-                    "error: the log disagrees with summary.csv (a bug in ssosim; nothing was written):{}",
+                return Err(Error::Failed(format!(
+                    "the log disagrees with summary.csv (a bug in ssosim; nothing was written):{}",
                     problems
                         .iter()
                         .map(|p| format!("\n  {p}"))

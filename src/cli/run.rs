@@ -11,7 +11,7 @@
 use super::progress::{Display, run_watched};
 use super::publish::{publish_run, target};
 use super::{
-    CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
+    Error, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
     summary, threads_or_all,
 };
 use crate::logs::{LogFormat, LogOptions};
@@ -91,7 +91,7 @@ impl RunArgs {
 }
 
 /// Runs the scenario and writes its folder.
-pub fn exec(args: RunArgs) -> Result<(), CliError> {
+pub fn exec(args: RunArgs) -> Result<(), Error> {
     let (s, overrides) = args.scenario.load(&replicas_override(args.replicas))?;
     let shard = super::merge::shard_flag(args.shard.as_deref())?;
     let out = args.out.clone().unwrap_or_else(|| match shard {
@@ -124,18 +124,17 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     let result = run_watched(&s, &opts, &progress, &display);
     display.clear();
     let result = result.map_err(|e| match e {
-        RunError::Interrupted => CliError::Interrupted(
-            "error: interrupted; nothing was written (previous results, if any, are intact)"
-                .to_string(),
+        RunError::Interrupted => Error::Interrupted(
+            "interrupted; nothing was written (previous results, if any, are intact)".to_string(),
         ),
-        other => CliError::Failed(format!("error: {other}")),
+        other => Error::Run(other),
     })?;
     let text = match shard {
         // A shard folder is staged and published by `write_shard` itself.
         Some(sh) => {
             let files =
                 crate::shard::write_shard(&target(&out)?, &s, &overrides, sh, &result, log_format)
-                    .map_err(|e| CliError::Failed(format!("error: {e}")))?;
+                    .map_err(|e| Error::failed(e.to_string()))?;
             summary::shard_text(&s, &result, sh, &out, &files)
         }
         None => {

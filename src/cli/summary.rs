@@ -5,7 +5,7 @@
 //! files of its folder, which the merge turns into a run folder.
 
 use crate::metrics::catalog;
-use crate::metrics::stats::{Estimate, fmt_num};
+use crate::metrics::stats::{Estimate, fmt_num, round4};
 use crate::output::summary::{Row, limits, rows_with};
 use crate::runner::RunResult;
 use crate::scenario::Scenario;
@@ -20,30 +20,17 @@ fn values<'a>(rows: &'a [Row], metric: &str, scope: &str) -> &'a [f64] {
 }
 
 /// A mean, with `[low, high]` when there is an interval, each rounded by
-/// [`round`]: the form of every rate the command line prints.
+/// [`round4`]: the form of every rate the command line prints.
 pub(super) fn show(e: Estimate) -> String {
     match e.ci95 {
         Some((lo, hi)) => format!(
             "{} [{}, {}]",
-            fmt_num(round(e.mean)),
-            fmt_num(round(lo)),
-            fmt_num(round(hi))
+            fmt_num(round4(e.mean)),
+            fmt_num(round4(lo)),
+            fmt_num(round4(hi))
         ),
-        None => fmt_num(round(e.mean)),
+        None => fmt_num(round4(e.mean)),
     }
-}
-
-/// Four significant digits are plenty on a terminal; the files keep them all.
-pub(super) fn round(x: f64) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let digits = 4 - 1 - x.abs().log10().floor() as i32;
-    if digits <= 0 {
-        return x.round();
-    }
-    let scale = 10f64.powi(digits.min(12));
-    (x * scale).round() / scale
 }
 
 /// The summary text, one item per line.
@@ -122,17 +109,4 @@ pub fn shard_text(
         "merge the {n} shard folders into a run folder: ssosim merge SHARD_DIR... --out DIR\n"
     );
     t
-}
-
-#[cfg(test)]
-mod tests {
-    use super::round;
-
-    #[test]
-    fn rounds_to_four_significant_digits() {
-        assert_eq!(round(0.058664547), 0.05866);
-        assert_eq!(round(12345.6), 12346.0);
-        assert_eq!(round(0.0), 0.0);
-        assert_eq!(round(1.0), 1.0);
-    }
 }

@@ -38,11 +38,11 @@ use super::progress::{Display, run_watched};
 use super::publish::publish_run;
 use super::sweep_folder::{check_collected, collect};
 use super::{
-    CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
+    Error, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
     threads_or_all,
 };
 use crate::runner::{Progress, RunError, RunOptions};
-use crate::scenario::{Override, Scenario};
+use crate::scenario::{Override, Scenario, ScenarioError};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -118,8 +118,8 @@ pub(super) struct Point {
     pub(super) scenario: Scenario,
 }
 
-pub(super) fn refuse(message: String) -> CliError {
-    CliError::Refused(message)
+pub(super) fn refuse(message: String) -> Error {
+    Error::refused(message)
 }
 
 /// Splits `text` at commas that are not inside brackets, braces or quotes, so
@@ -149,30 +149,30 @@ fn split_values(text: &str) -> Vec<String> {
 }
 
 /// Parses `KEY=V1,V2,...`.
-fn parse_vary(text: &str) -> Result<Vary, CliError> {
+fn parse_vary(text: &str) -> Result<Vary, Error> {
     let example =
         "use --vary KEY=V1,V2,..., e.g. --vary authorization_server.idle_timeout=1h,1d,3d";
     let Some((key, values)) = text.split_once('=') else {
         return Err(refuse(format!(
-            "error: --vary {text}: no \"=\" in the flag; {example}"
+            "--vary {text}: no \"=\" in the flag; {example}"
         )));
     };
     let key = key.trim();
     if key.is_empty() || key.split('.').any(|p| p.trim().is_empty()) {
         return Err(refuse(format!(
-            "error: --vary {text}: \"{key}\" is not a dotted key; {example}"
+            "--vary {text}: \"{key}\" is not a dotted key; {example}"
         )));
     }
     let values = split_values(values);
     if values.iter().any(String::is_empty) {
         return Err(refuse(format!(
-            "error: --vary {text}: an empty value; give one or more comma-separated values, {example}"
+            "--vary {text}: an empty value; give one or more comma-separated values, {example}"
         )));
     }
     for (i, v) in values.iter().enumerate() {
         if values[..i].contains(v) {
             return Err(refuse(format!(
-                "error: --vary {text}: the value {v} is given twice; give each value once"
+                "--vary {text}: the value {v} is given twice; give each value once"
             )));
         }
     }
@@ -283,7 +283,7 @@ fn shell_word(s: &str) -> String {
 }
 
 /// Parses the flags and validates every point.
-fn plan(args: &SweepArgs) -> Result<(Vec<Vary>, Vec<Point>), CliError> {
+fn plan(args: &SweepArgs) -> Result<(Vec<Vary>, Vec<Point>), Error> {
     let varies: Vec<Vary> = args
         .vary
         .iter()
@@ -292,7 +292,7 @@ fn plan(args: &SweepArgs) -> Result<(Vec<Vary>, Vec<Point>), CliError> {
     for (i, v) in varies.iter().enumerate() {
         if varies[..i].iter().any(|w| w.key == v.key) {
             return Err(refuse(format!(
-                "error: --vary {}: the key is varied twice; give each key one --vary with all its values",
+                "--vary {}: the key is varied twice; give each key one --vary with all its values",
                 v.key
             )));
         }
@@ -301,7 +301,7 @@ fn plan(args: &SweepArgs) -> Result<(Vec<Vary>, Vec<Point>), CliError> {
     let values = grid(&varies);
     let names = point_names(&labels(&keys), &values);
     let mut points = Vec::new();
-    let mut problems: Vec<String> = Vec::new();
+    let mut problems: Option<ScenarioError> = None;
     for (values, name) in values.into_iter().zip(names) {
         let mut extra: Vec<Override> = keys
             .iter()
@@ -319,32 +319,21 @@ fn plan(args: &SweepArgs) -> Result<(Vec<Vary>, Vec<Point>), CliError> {
                 overrides,
                 scenario,
             }),
-            Err(e) => {
-                for line in e.to_string().lines() {
-                    let line = vary_flag(line, &keys);
-                    if !problems.contains(&line) {
-                        problems.push(line);
-                    }
+            // A problem about a varied key names `--vary`, the flag the user wrote.
+            Err(Error::Scenario(e)) => {
+                let e = e.varied(&keys);
+                match &mut problems {
+                    Some(all) => all.absorb(e),
+                    None => problems = Some(e),
                 }
             }
+            Err(other) => return Err(other),
         }
     }
-    if problems.is_empty() {
-        Ok((varies, points))
-    } else {
-        Err(refuse(problems.join("\n")))
+    match problems {
+        None => Ok((varies, points)),
+        Some(e) => Err(Error::Scenario(e)),
     }
-}
-
-/// A problem about a varied key names `--vary`, the flag the user wrote.
-fn vary_flag(line: &str, keys: &[&str]) -> String {
-    for k in keys {
-        let set = format!("error: --set {k}=");
-        if let Some(rest) = line.strip_prefix(&set) {
-            return format!("error: --vary {k}={rest}");
-        }
-    }
-    line.to_string()
 }
 
 /// Parses `--frontier` and checks any `@SCOPE` against the scenario's
@@ -352,12 +341,11 @@ fn vary_flag(line: &str, keys: &[&str]) -> String {
 fn frontier_axes(
     args: &SweepArgs,
     scenario: Option<&Scenario>,
-) -> Result<Option<crate::report::comparison::FrontierAxes>, CliError> {
+) -> Result<Option<crate::report::comparison::FrontierAxes>, Error> {
     let Some(text) = &args.frontier else {
         return Ok(None);
     };
-    let axes = crate::report::comparison::parse_frontier(text)
-        .map_err(|e| refuse(format!("error: {e}")))?;
+    let axes = crate::report::comparison::parse_frontier(text).map_err(|e| refuse(e))?;
     if let Some(s) = scenario {
         let mut scopes = vec!["all".to_string(), "as".to_string()];
         scopes.extend(s.apps.iter().map(|a| format!("app:{}", a.name)));
@@ -371,7 +359,7 @@ fn frontier_axes(
                 && !scopes.contains(scope)
             {
                 return Err(refuse(format!(
-                    "error: --frontier {text}: unknown scope \"{scope}\"; this scenario's scopes: {}",
+                    "--frontier {text}: unknown scope \"{scope}\"; this scenario's scopes: {}",
                     scopes.join(", ")
                 )));
             }
@@ -381,7 +369,7 @@ fn frontier_axes(
 }
 
 /// Runs the sweep (or lists it).
-pub fn exec(args: SweepArgs) -> Result<(), CliError> {
+pub fn exec(args: SweepArgs) -> Result<(), Error> {
     let (varies, points) = plan(&args)?;
     let extras = Extras {
         frontier: frontier_axes(&args, points.first().map(|p| &p.scenario))?,
@@ -407,7 +395,7 @@ pub fn exec(args: SweepArgs) -> Result<(), CliError> {
 }
 
 /// Runs every point into its folder of `out`.
-fn run_points(args: &SweepArgs, points: &[Point], out: &Path) -> Result<(), CliError> {
+fn run_points(args: &SweepArgs, points: &[Point], out: &Path) -> Result<(), Error> {
     for p in points {
         let threads = threads_or_all(args.threads);
         refuse_if_too_big(&p.scenario, &args.scenario.scenario, threads, args.force)?;
@@ -431,12 +419,12 @@ fn run_points(args: &SweepArgs, points: &[Point], out: &Path) -> Result<(), CliE
         display.set_prefix(format!("point {}/{} {} ", i + 1, points.len(), p.name));
         let published = run_watched(&p.scenario, &opts, &progress, &display)
             .map_err(|e| match e {
-                RunError::Interrupted => CliError::Interrupted(format!(
-                    "error: interrupted after {i} of {} points; their folders in {} are complete, sweep.csv was not written (run the other points with the commands of --list, then --collect)",
+                RunError::Interrupted => Error::Interrupted(format!(
+                    "interrupted after {i} of {} points; their folders in {} are complete, sweep.csv was not written (run the other points with the commands of --list, then --collect)",
                     points.len(),
                     out.display()
                 )),
-                other => CliError::Failed(format!("error: {other}")),
+                other => Error::Run(other),
             })
             .and_then(|result| {
                 publish_run(&out.join(&p.name), &p.scenario, &p.overrides, &result, true, None)

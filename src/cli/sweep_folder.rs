@@ -3,7 +3,7 @@
 //! points run apart), and the points of a sweep folder in sweep order (for
 //! `compare SWEEP_DIR`, and for `chart` to recognise one).
 
-use super::CliError;
+use super::Error;
 use super::sweep::{Extras, Point, Vary, csv_field, labels, point_names, refuse};
 use crate::metrics::catalog;
 use crate::metrics::stats::Estimate;
@@ -15,19 +15,19 @@ use std::path::{Path, PathBuf};
 /// `--collect`: every point's folder must hold a finished run of that point
 /// (its `summary.csv`, and a `scenario.toml` equal to the point's scenario);
 /// otherwise refused, naming the folders and what to do.
-pub(super) fn check_collected(points: &[Point], out: &Path) -> Result<(), CliError> {
+pub(super) fn check_collected(points: &[Point], out: &Path) -> Result<(), Error> {
     let mut problems = Vec::new();
     for p in points {
         let dir = out.join(&p.name);
         let toml = std::fs::read_to_string(dir.join("scenario.toml"));
         if !dir.join("summary.csv").is_file() || toml.is_err() {
             problems.push(format!(
-                "error: --collect: {}: no finished run of this point (summary.csv and scenario.toml); run it first (one of the commands of sweep --list), or merge its shards there",
+                "--collect: {}: no finished run of this point (summary.csv and scenario.toml); run it first (one of the commands of sweep --list), or merge its shards there",
                 dir.display()
             ));
         } else if toml.ok().as_deref() != Some(to_toml(&p.scenario).as_str()) {
             problems.push(format!(
-                "error: --collect: {}: its scenario.toml is not this point's scenario; run the point again with the commands of sweep --list and the same --set, --vary and --replicas",
+                "--collect: {}: its scenario.toml is not this point's scenario; run the point again with the commands of sweep --list and the same --set, --vary and --replicas",
                 dir.display()
             ));
         }
@@ -35,7 +35,7 @@ pub(super) fn check_collected(points: &[Point], out: &Path) -> Result<(), CliErr
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(refuse(problems.join("\n")))
+        Err(Error::Refused(problems))
     }
 }
 
@@ -49,7 +49,7 @@ pub(super) fn collect(
     out: &Path,
     quiet: bool,
     extras: &Extras,
-) -> Result<(), CliError> {
+) -> Result<(), Error> {
     let mut csv = varies
         .iter()
         .map(|v| csv_field(&v.key))
@@ -61,9 +61,8 @@ pub(super) fn collect(
     for p in points {
         let dir = out.join(&p.name);
         let path = dir.join("summary.csv");
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            CliError::Failed(format!("error: {}: cannot read: {e}", path.display()))
-        })?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::Failed(format!("{}: cannot read: {e}", path.display())))?;
         if extras.wide {
             summaries.push((p.values.clone(), text.clone()));
         }
@@ -80,14 +79,13 @@ pub(super) fn collect(
     }
     let path = out.join("sweep.csv");
     write_atomic(&path, csv.as_bytes())
-        .map_err(|e| CliError::Failed(format!("error: cannot write {}: {e}", path.display())))?;
+        .map_err(|e| Error::Failed(format!("cannot write {}: {e}", path.display())))?;
     if extras.wide {
         let keys: Vec<&str> = varies.iter().map(|v| v.key.as_str()).collect();
         let wide = wide_csv(&keys, &summaries);
         let wide_path = out.join(SWEEP_WIDE_CSV);
-        write_atomic(&wide_path, wide.as_bytes()).map_err(|e| {
-            CliError::Failed(format!("error: cannot write {}: {e}", wide_path.display()))
-        })?;
+        write_atomic(&wide_path, wide.as_bytes())
+            .map_err(|e| Error::Failed(format!("cannot write {}: {e}", wide_path.display())))?;
     }
     // The points overlaid on one chart each, with a legend, beside sweep.csv.
     let runs: Vec<(String, PathBuf)> = points
@@ -95,7 +93,7 @@ pub(super) fn collect(
         .map(|p| (p.name.clone(), out.join(&p.name)))
         .collect();
     crate::report::render_comparison_with(&runs, out, extras.frontier.as_ref())
-        .map_err(|e| CliError::Failed(format!("error: {e}")))?;
+        .map_err(|e| Error::failed(e.to_string()))?;
     if !quiet {
         eprintln!("sweep: {} points in {}", points.len(), out.display());
         for line in headline {
@@ -227,16 +225,16 @@ pub(super) fn is_sweep_folder(dir: &Path) -> bool {
 /// # Errors
 /// Refused when there is no `sweep.csv` (with the `--collect` that builds it)
 /// or a point's folder is missing; failed when `sweep.csv` cannot be read.
-pub(super) fn point_folders(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
+pub(super) fn point_folders(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let path = dir.join("sweep.csv");
     if !path.is_file() {
         return Err(refuse(format!(
-            "error: {}: a sweep folder without sweep.csv (its points were run apart, e.g. on a cluster); build it first with ssosim sweep SCENARIO --vary ... --out {} --collect",
+            "{}: a sweep folder without sweep.csv (its points were run apart, e.g. on a cluster); build it first with ssosim sweep SCENARIO --vary ... --out {} --collect",
             dir.display(),
             dir.display()
         )));
     }
-    let failed = |e: String| CliError::Failed(format!("error: {}: {e}", path.display()));
+    let failed = |e: String| Error::Failed(format!("{}: {e}", path.display()));
     let mut reader = csv::Reader::from_path(&path).map_err(|e| failed(e.to_string()))?;
     let header = reader.headers().map_err(|e| failed(e.to_string()))?.clone();
     let Some(k) = header.iter().position(|h| h == "metric") else {
@@ -259,7 +257,7 @@ pub(super) fn point_folders(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
         .collect();
     if let Some(missing) = folders.iter().find(|f| !f.join("summary.csv").is_file()) {
         return Err(refuse(format!(
-            "error: {}: a point of {} without its run (no summary.csv); run it, then collect the sweep again",
+            "{}: a point of {} without its run (no summary.csv); run it, then collect the sweep again",
             missing.display(),
             path.display()
         )));

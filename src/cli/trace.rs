@@ -2,8 +2,10 @@
 //! [--format text|mermaid|jsonl] [--only logins|visits|sessions]...`: every hop
 //! of one user (replica 0), with virtual times, on stdout.
 //!
-//! The trace starts with the user's profile (connection, third-party cookie
-//! policy, visit rate, and the AS cookie kind), then one line per hop or event;
+//! The trace starts with the user's profile (the device followed when the
+//! user has several, `--device K`; the browser kind when the scenario has a
+//! browser mix; a private window; connection, third-party cookie policy,
+//! visit rate, and the AS cookie kind), then one line per hop or event;
 //! each visit gets an outcome line (how its page was served — anonymous page,
 //! local-session hit, SSO, silent authentication, interactive login, refresh
 //! token — or that its login was abandoned), and a failed token renewal says
@@ -20,8 +22,8 @@
 //! - `sessions`: sessions created and ended, every tier.
 
 use super::trace_format::{self, Header};
-use super::{CliError, parse_overrides};
-use crate::model::{LineKind, ModelConfig, Outcome, Simulator, TraceLine};
+use super::{Error, parse_overrides};
+use crate::model::{Device, LineKind, ModelConfig, Outcome, Simulator, TraceLine};
 use crate::scenario;
 use crate::time::{DURATION_FORMS, parse_duration};
 use clap::{Args, ValueEnum};
@@ -58,6 +60,9 @@ pub struct TraceArgs {
     /// User id (0 ≤ ID < simulation.users).
     #[arg(long)]
     pub user: u64,
+    /// Which of the user's devices to follow, from 1 (`users.devices`).
+    #[arg(long, default_value_t = 1)]
+    pub device: u32,
     /// Stop after this much virtual time [default: the scenario's warm-up plus duration].
     #[arg(long)]
     pub until: Option<String>,
@@ -73,12 +78,12 @@ pub struct TraceArgs {
 }
 
 /// Prints the trace on stdout.
-pub fn exec(args: TraceArgs) -> Result<(), CliError> {
+pub fn exec(args: TraceArgs) -> Result<(), Error> {
     let overrides = parse_overrides(&args.sets)?;
     let s = scenario::load(&args.scenario, &overrides)?;
     if args.user >= s.simulation.users {
-        return Err(CliError::Refused(format!(
-            "error: --user: {} is not a user of this scenario; accepted: 0 to {}",
+        return Err(Error::refused(format!(
+            "--user: {} is not a user of this scenario; accepted: 0 to {}",
             args.user,
             s.simulation.users - 1
         )));
@@ -86,12 +91,22 @@ pub fn exec(args: TraceArgs) -> Result<(), CliError> {
     let until = match &args.until {
         None => s.simulation.warmup + s.simulation.duration,
         Some(text) => parse_duration(text)
-            .map_err(|e| CliError::Refused(format!("error: --until: {e}; use {DURATION_FORMS}")))?,
+            .map_err(|e| Error::refused(format!("--until: {e}; use {DURATION_FORMS}")))?,
     };
     let cfg = ModelConfig::new(&s);
     let mut sim = Simulator::new(&cfg, 0);
-    let (lines, valid) = sim.trace(args.user, until);
-    let header = Header::new(&s, args.user, sim.profile());
+    let count = sim.devices(args.user);
+    if args.device == 0 || args.device > count {
+        return Err(Error::refused(format!(
+            "--device: user {} has {count} device{}; accepted: 1 to {count}",
+            args.user,
+            if count == 1 { "" } else { "s" }
+        )));
+    }
+    let index = args.device - 1;
+    let (lines, valid) = sim.trace_device(args.user, index, until);
+    let device = Device { index, count };
+    let header = Header::new(&s, &cfg, args.user, device, sim.profile());
     let kept = select(&lines, &args.only);
     let text = match args.format {
         Format::Text => trace_format::text(&header, &kept, until, &valid),
@@ -101,7 +116,7 @@ pub fn exec(args: TraceArgs) -> Result<(), CliError> {
     std::io::stdout()
         .lock()
         .write_all(text.as_bytes())
-        .map_err(|e| CliError::Failed(format!("error: cannot write the trace: {e}")))
+        .map_err(|e| Error::Failed(format!("cannot write the trace: {e}")))
 }
 
 /// The lines that `only` keeps, in order; all of them when `only` is empty.

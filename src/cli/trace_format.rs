@@ -16,7 +16,7 @@
 //!   `time_ms`, `time` and `what`; last `valid_sessions` (`scopes`).
 
 use crate::metrics::stats::fmt_num;
-use crate::model::{LineKind, ThirdPartyCookies, TraceLine, UserProfile};
+use crate::model::{Device, LineKind, ModelConfig, ThirdPartyCookies, TraceLine, UserProfile};
 use crate::scenario::Scenario;
 use crate::time::Clock;
 use serde::Serialize;
@@ -26,6 +26,15 @@ use serde::Serialize;
 pub struct Header {
     /// User id.
     pub user: u64,
+    /// `K of N` when the user has several devices (`users.devices`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// The device's browser kind, when the scenario has a browser mix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+    /// The device browses in a private window (`users.private_browsing_share`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub private_window: bool,
     /// Scenario name.
     pub scenario: String,
     /// Connection, as in `users.connections`.
@@ -39,10 +48,25 @@ pub struct Header {
 }
 
 impl Header {
-    /// The header of user `user` of `s`, whose drawn profile is `profile`.
-    pub fn new(s: &Scenario, user: u64, profile: UserProfile) -> Self {
+    /// The header of device `device` of user `user` of `s`, whose drawn
+    /// profile is `profile`.
+    pub fn new(
+        s: &Scenario,
+        cfg: &ModelConfig,
+        user: u64,
+        device: Device,
+        profile: UserProfile,
+    ) -> Self {
+        let browser = profile
+            .browser
+            .filter(|_| cfg.browser_mix)
+            .and_then(|k| cfg.browsers.get(usize::from(k)))
+            .map(|b| b.name.clone());
         Header {
             user,
+            device: (device.count > 1).then(|| format!("{} of {}", device.index + 1, device.count)),
+            browser,
+            private_window: profile.private,
             scenario: s.name.clone(),
             connection: s.connection_name(profile.connection).to_string(),
             third_party_cookies: match profile.third_party_cookies {
@@ -51,17 +75,34 @@ impl Header {
                 ThirdPartyCookies::Partitioned => "partitioned",
             },
             as_cookie: s.authorization_server.session.cookie.as_str(),
-            visits_per_day: super::summary::round(profile.visits_per_day),
+            visits_per_day: crate::metrics::stats::round4(profile.visits_per_day),
         }
+    }
+
+    /// The device, its browser kind and private window, each followed by
+    /// `sep`; empty for a user's only device on no browser mix.
+    fn device_words(&self, sep: &str) -> String {
+        let mut out = String::new();
+        if let Some(d) = &self.device {
+            out += &format!("device {d}{sep}");
+        }
+        if let Some(b) = &self.browser {
+            out += &format!("browser {b}{sep}");
+        }
+        if self.private_window {
+            out += &format!("private window{sep}");
+        }
+        out
     }
 }
 
 /// Aligned text.
 pub fn text(h: &Header, lines: &[&TraceLine], until: u64, valid: &[String]) -> String {
     let mut out = format!(
-        "user {} of {}: connection {}; third-party cookies {}; AS cookie {}; visit rate {}/day\n",
+        "user {} of {}: {}connection {}; third-party cookies {}; AS cookie {}; visit rate {}/day\n",
         h.user,
         h.scenario,
+        h.device_words("; "),
         h.connection,
         h.third_party_cookies,
         h.as_cookie,
@@ -119,9 +160,10 @@ pub fn mermaid(h: &Header, lines: &[&TraceLine], until: u64, valid: &[String]) -
         out += &format!("    participant p{i} as {}\n", mermaid_text(label));
     }
     out += &format!(
-        "    Note over p0: user {} of {}: connection {}, third-party cookies {}, AS cookie {}, visit rate {}/day\n",
+        "    Note over p0: user {} of {}: {}connection {}, third-party cookies {}, AS cookie {}, visit rate {}/day\n",
         h.user,
         mermaid_text(&h.scenario),
+        mermaid_text(&h.device_words(", ")),
         mermaid_text(&h.connection),
         h.third_party_cookies,
         h.as_cookie,

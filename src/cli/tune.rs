@@ -18,7 +18,7 @@ use super::publish::publish_run;
 use super::summary::show;
 use super::sweep::{labels, point_names};
 use super::{
-    CliError, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
+    Error, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
     threads_or_all,
 };
 use crate::decide::axis::Range;
@@ -27,7 +27,7 @@ use crate::decide::tune::{Measure, Tuning, Verdict, tune};
 use crate::output::{summary, write_atomic};
 use crate::report::chart::{ResponseCurves, render};
 use crate::runner::{Progress, RunError, RunOptions};
-use crate::scenario::{Override, Scenario};
+use crate::scenario::{Override, Scenario, ScenarioError};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -72,38 +72,27 @@ pub struct TuneArgs {
     pub force: bool,
 }
 
-fn refused(e: impl std::fmt::Display) -> CliError {
-    CliError::Refused(format!("error: {e}"))
+fn refused(e: impl std::fmt::Display) -> Error {
+    Error::refused(e.to_string())
 }
 
 /// The scenario with the key at `text`; a problem with the varied key names
 /// `--vary`, the flag the user wrote.
-fn load_at(args: &TuneArgs, key: &str, text: &str) -> Result<(Scenario, Vec<Override>), CliError> {
+fn load_at(args: &TuneArgs, key: &str, text: &str) -> Result<(Scenario, Vec<Override>), Error> {
     let mut extra = vec![Override {
         key: key.to_string(),
         value: text.to_string(),
     }];
     extra.extend(replicas_override(args.replicas));
     args.scenario.load(&extra).map_err(|e| match e {
-        CliError::Refused(m) => {
-            let set = format!("error: --set {key}=");
-            CliError::Refused(
-                m.lines()
-                    .map(|l| match l.strip_prefix(&set) {
-                        Some(rest) => format!("error: --vary {key}={rest}"),
-                        None => l.to_string(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-        }
+        Error::Scenario(e) => Error::Scenario(e.varied(&[key])),
         other => other,
     })
 }
 
 /// The scope of the target's metric: `--scope`, else `all`, else the only
 /// scope that has it; refused when there is none or a choice to make.
-fn scope_of(rows: &[summary::Row], metric: &str, wanted: Option<&str>) -> Result<String, CliError> {
+fn scope_of(rows: &[summary::Row], metric: &str, wanted: Option<&str>) -> Result<String, Error> {
     let scopes: Vec<&str> = rows
         .iter()
         .filter(|r| r.metric == metric)
@@ -133,7 +122,7 @@ fn scope_of(rows: &[summary::Row], metric: &str, wanted: Option<&str>) -> Result
 }
 
 /// Runs the search and writes the tune folder.
-pub fn exec(args: TuneArgs) -> Result<(), CliError> {
+pub fn exec(args: TuneArgs) -> Result<(), Error> {
     let range = Range::parse(&args.vary).map_err(refused)?;
     let target = Target::parse(&args.target).map_err(refused)?;
     if !(args.tolerance > 0.0 && args.tolerance < 1.0) {
@@ -143,7 +132,7 @@ pub fn exec(args: TuneArgs) -> Result<(), CliError> {
         )));
     }
     let threads = threads_or_all(args.threads);
-    let mut problems = Vec::new();
+    let mut problems: Option<ScenarioError> = None;
     let mut name = String::new();
     for end in [range.low, range.high] {
         match load_at(&args, &range.key, &range.text(end)) {
@@ -151,11 +140,15 @@ pub fn exec(args: TuneArgs) -> Result<(), CliError> {
                 refuse_if_too_big(&s, &args.scenario.scenario, threads, args.force)?;
                 name.clone_from(&s.name);
             }
-            Err(e) => problems.push(e.to_string()),
+            Err(Error::Scenario(e)) => match &mut problems {
+                Some(all) => all.absorb(e),
+                None => problems = Some(e),
+            },
+            Err(other) => return Err(other),
         }
     }
-    if !problems.is_empty() {
-        return Err(CliError::Refused(problems.join("\n")));
+    if let Some(e) = problems {
+        return Err(Error::Scenario(e));
     }
     let out = args
         .out
@@ -179,12 +172,12 @@ pub fn exec(args: TuneArgs) -> Result<(), CliError> {
         let result = run_watched(&s, &opts, &progress, &display);
         display.clear();
         let result = result.map_err(|e| match e {
-            RunError::Interrupted => CliError::Interrupted(format!(
-                "error: interrupted after {} values; their folders in {} are complete, tune.json was not written",
+            RunError::Interrupted => Error::Interrupted(format!(
+                "interrupted after {} values; their folders in {} are complete, tune.json was not written",
                 folders.len(),
                 out.display()
             )),
-            other => CliError::Failed(format!("error: {other}")),
+            other => Error::Run(other),
         })?;
         let rows = summary::rows(&s, &result.replicas);
         let sc = match &scope {
@@ -206,7 +199,7 @@ pub fn exec(args: TuneArgs) -> Result<(), CliError> {
             None,
         )?;
         folders.push(folder);
-        Ok::<_, CliError>(Measure::of(values))
+        Ok::<_, Error>(Measure::of(values))
     })?;
     let scope = scope.unwrap_or_default();
     write_outputs(&args, &out, &tuning, &range, &target, &scope, &folders)?;
@@ -239,16 +232,16 @@ fn write_outputs(
     target: &Target,
     scope: &str,
     folders: &[String],
-) -> Result<(), CliError> {
+) -> Result<(), Error> {
     let failed = |path: &Path, e: &dyn std::fmt::Display| {
-        CliError::Failed(format!("error: cannot write {}: {e}", path.display()))
+        Error::Failed(format!("cannot write {}: {e}", path.display()))
     };
     let doc = tuning.json(range, target, scope, args.tolerance, folders);
     let json = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
     let path = out.join("tune.json");
     write_atomic(&path, json.as_bytes()).map_err(|e| failed(&path, &e))?;
     let chart = render(&ResponseCurves::of_tuning(tuning, range, target, scope))
-        .map_err(|e| CliError::Failed(format!("error: {e}")))?;
+        .map_err(|e| Error::failed(e.to_string()))?;
     let png = out.join(format!("{}.png", chart.stem));
     write_atomic(&png, &chart.png).map_err(|e| failed(&png, &e))?;
     let svg = out.join(format!("{}.svg", chart.stem));

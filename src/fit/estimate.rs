@@ -453,6 +453,12 @@ fn apps_toml(logs: &LogSet) -> String {
             crate::logs::tenant::json_string(name),
             kind.as_str()
         ));
+        if kind == AppKind::SpaImplicit {
+            // The log does not say where the SDK kept its tokens.
+            out.push_str(
+                "token_cache = \"memory\" # not in the log: auth0-spa-js's default cacheLocation; set yours (or use --base)\n",
+            );
+        }
         if refresh > 0 {
             out.push_str("refresh_tokens = { enabled = true }\n");
         }

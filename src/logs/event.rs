@@ -14,7 +14,7 @@
 //! A password change (`scp`) belongs to no application: `client_id` is
 //! `null` and `client_name` empty, as Auth0 writes them.
 
-use super::tenant::{Tenant, push_hex, push_u64, user_agent};
+use super::tenant::{Tenant, push_hex, push_u64};
 use crate::model::{LogKind, LogRecord};
 
 /// The `description` Auth0 gives each event type.
@@ -65,7 +65,7 @@ pub fn write_event(out: &mut Vec<u8>, tenant: &Tenant, r: &LogRecord) {
     push_hex(out, key, 16);
     out.extend_from_slice(b"@example.com\",\"ip\":\"");
     super::tenant::ip(r.identity, out);
-    let (agent, mobile) = user_agent(r.identity);
+    let (agent, mobile) = tenant.user_agent(r.identity, r.browser);
     out.extend_from_slice(b"\",\"user_agent\":\"");
     out.extend_from_slice(agent.as_bytes());
     out.extend_from_slice(if mobile {

@@ -8,8 +8,8 @@
 //!
 //! A run file is a sequence of 52-byte records, little-endian: time, user,
 //! identity, session (`u64` each), sequence, count, latest (`u32` each), app,
-//! connection (`u16` each), kind (`u8`), 3 zero bytes. A shard's `logs.part`
-//! is one such run.
+//! connection (`u16` each), kind, browser kind (`u8` each), 2 zero bytes. A
+//! shard's `logs.part` is one such run.
 
 use super::event::write_event;
 use super::tenant::Tenant;
@@ -137,6 +137,7 @@ pub fn write_record(w: &mut impl Write, r: &LogRecord) -> io::Result<()> {
     b[44..46].copy_from_slice(&r.app.to_le_bytes());
     b[46..48].copy_from_slice(&r.connection.to_le_bytes());
     b[48] = r.kind as u8;
+    b[49] = r.browser;
     w.write_all(&b)
 }
 
@@ -166,6 +167,7 @@ impl Cursor {
                 latest: 0,
                 app: 0,
                 connection: 0,
+                browser: 0,
                 kind: LogKind::LoginSso,
             },
             path: path.to_path_buf(),
@@ -203,6 +205,7 @@ impl Cursor {
             latest: u32_at(40),
             app: u16_at(44),
             connection: u16_at(46),
+            browser: b[49],
             kind: LogKind::from_byte(b[48]).ok_or_else(|| bad("unknown event kind"))?,
         };
         if key(&r) < key(&self.record) {

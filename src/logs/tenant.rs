@@ -11,6 +11,11 @@
 //!   never share one; the rest of a user's identity (IP address, user agent)
 //!   comes from the 64 random bits the model drew for the user
 //!   ([`crate::model::LogRecord::identity`]).
+//! - The user agent follows the device's browser kind when the scenario has
+//!   a browser mix (`users.browsers`): a built-in kind's name picks that
+//!   browser's agents (Brave sends Chrome's user agent, as it does on
+//!   purpose); a kind the scenario defines, or the legacy cookie shares,
+//!   pick from every agent.
 //! - The password connection is Auth0's default database connection,
 //!   `Username-Password-Authentication` (strategy `auth0`, type `database`);
 //!   an identity provider named like a social network Auth0 supports is that
@@ -109,6 +114,9 @@ pub struct Tenant {
     pub warmup_ms: u64,
     /// Mixed into unique ids so that two seeds give two sets of ids.
     pub seed_mix: u64,
+    /// Per browser kind of `users.browsers` (in the model's order): the
+    /// agents its devices report; empty without a browser mix.
+    pub agents: Vec<&'static [Agent]>,
 }
 
 impl Tenant {
@@ -181,7 +189,22 @@ impl Tenant {
             start_ms: s.simulation.start,
             warmup_ms: s.simulation.warmup,
             seed_mix: mix(s.simulation.seed ^ 0x6c6f_6773),
+            agents: s.users.browsers.as_ref().map_or_else(Vec::new, |mix| {
+                mix.iter().map(|b| agents_of(&b.profile.name)).collect()
+            }),
         }
+    }
+
+    /// The user agent of a record: from its device's browser kind
+    /// (`browser`, see [`crate::model::LogRecord::browser`]) when known,
+    /// else from the user's identity bits alone.
+    pub fn user_agent(&self, identity: u64, browser: u8) -> Agent {
+        let agents = usize::from(browser)
+            .checked_sub(1)
+            .and_then(|k| self.agents.get(k))
+            .copied()
+            .unwrap_or(&ALL_AGENTS);
+        agents[(identity >> 56) as usize % agents.len()]
     }
 
     /// The calendar time of virtual time `t` (from the start of the warm-up).
@@ -195,23 +218,48 @@ impl Tenant {
     }
 }
 
-/// A user agent in Auth0's parsed form (`Chrome 120.0.0 / Mac OS X 10.15.7`)
-/// and whether it is a mobile device, from the user's identity bits.
-///
-/// This is the one place that chooses a user's browser for the log: when
-/// devices carry a browser kind (issue 14), it is to be chosen from that kind.
-pub fn user_agent(identity: u64) -> (&'static str, bool) {
-    const AGENTS: [(&str, bool); 8] = [
-        ("Chrome 131.0.0 / Windows 10.0.0", false),
-        ("Chrome 131.0.0 / Windows 10.0.0", false),
-        ("Chrome 131.0.0 / Mac OS X 10.15.7", false),
-        ("Safari 18.1.0 / Mac OS X 10.15.7", false),
-        ("Firefox 133.0.0 / Windows 10.0.0", false),
-        ("Edge 131.0.0 / Windows 10.0.0", false),
-        ("Mobile Safari 18.1.0 / iOS 18.1.0", true),
-        ("Chrome Mobile 131.0.0 / Android 14.0.0", true),
-    ];
-    AGENTS[(identity >> 56) as usize % AGENTS.len()]
+/// A user agent in Auth0's parsed form (`Chrome 131.0.0 / Windows 10.0.0`)
+/// and whether it is a mobile device.
+pub type Agent = (&'static str, bool);
+
+const CHROME_WINDOWS: Agent = ("Chrome 131.0.0 / Windows 10.0.0", false);
+const CHROME_MAC: Agent = ("Chrome 131.0.0 / Mac OS X 10.15.7", false);
+const CHROME_ANDROID: Agent = ("Chrome Mobile 131.0.0 / Android 14.0.0", true);
+const SAFARI_MAC: Agent = ("Safari 18.1.0 / Mac OS X 10.15.7", false);
+const SAFARI_IOS: Agent = ("Mobile Safari 18.1.0 / iOS 18.1.0", true);
+const FIREFOX_WINDOWS: Agent = ("Firefox 133.0.0 / Windows 10.0.0", false);
+const FIREFOX_MAC: Agent = ("Firefox 133.0.0 / Mac OS X 10.15.7", false);
+const EDGE_WINDOWS: Agent = ("Edge 131.0.0 / Windows 10.0.0", false);
+
+/// Every agent, for devices of no known browser (the legacy cookie shares,
+/// kinds a scenario defines).
+const ALL_AGENTS: [Agent; 8] = [
+    CHROME_WINDOWS,
+    CHROME_WINDOWS,
+    CHROME_MAC,
+    SAFARI_MAC,
+    FIREFOX_WINDOWS,
+    EDGE_WINDOWS,
+    SAFARI_IOS,
+    CHROME_ANDROID,
+];
+
+/// The agents of browser kind `name`: a built-in kind's own (Safari mostly
+/// on iPhones, Chrome mostly on Windows and Android), any other kind every
+/// agent.
+fn agents_of(name: &str) -> &'static [Agent] {
+    match name {
+        "chrome" | "brave" => &[CHROME_WINDOWS, CHROME_MAC, CHROME_ANDROID, CHROME_ANDROID],
+        "safari" => &[SAFARI_IOS, SAFARI_IOS, SAFARI_IOS, SAFARI_MAC],
+        "firefox" => &[
+            FIREFOX_WINDOWS,
+            FIREFOX_WINDOWS,
+            FIREFOX_WINDOWS,
+            FIREFOX_MAC,
+        ],
+        "edge" => &[EDGE_WINDOWS],
+        _ => &ALL_AGENTS,
+    }
 }
 
 /// The user's IPv4 address, from its identity bits: a public-looking

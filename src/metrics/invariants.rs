@@ -21,8 +21,9 @@
 //! - **Login paths**, per app: `protected_visits` = `local_session_hits` +
 //!   `sso_logins` + `protected_silent_logins` + `refresh_token_logins` +
 //!   `interactive_logins` + `logins_abandoned`; `interactive_logins` =
-//!   `first_logins` + `reauthentications`; `first_logins` ≤ the app's `users`
-//!   ≤ all users; the subsets (`silent_auth_before_first_login` ≤
+//!   `first_logins` + `reauthentications`; `first_logins` ≤ the devices of
+//!   the app's users (devices − users + the app's `users`: a first login is
+//!   per device), the app's `users` ≤ all users; the subsets (`silent_auth_before_first_login` ≤
 //!   `silent_auth_login_required`, `protected_silent_logins` ≤
 //!   `silent_auth_successes`, reuse ≤ refresh failures ≤ exchanges, logins by
 //!   refresh token ≤ granted exchanges, back-channel logouts ≤ local sessions
@@ -397,6 +398,7 @@ impl Checker<'_> {
     fn apps(&mut self) {
         use AppCounter as C;
         let users = u128::from(self.global(GlobalCounter::Users));
+        let devices = u128::from(self.global(GlobalCounter::Devices));
         for a in 0..self.layout().apps {
             let scope = self.facts.app(a);
             let m = self.m;
@@ -437,8 +439,14 @@ impl Checker<'_> {
                 );
             }
             let n = |c: C| (c.name(), v(c));
+            // A first login is per device, and a user who never visited the
+            // app brought at least one device that did not log in to it.
+            let app_devices = (
+                "devices of the app's users (devices − users + the app's users)",
+                (devices + v(C::Users)).saturating_sub(users),
+            );
             let bounds = [
-                (n(C::FirstLogins), n(C::Users)),
+                (n(C::FirstLogins), app_devices),
                 (n(C::Users), ("all users", users)),
                 (n(C::Users), n(C::Visits)),
                 (n(C::ProtectedVisits), n(C::Visits)),

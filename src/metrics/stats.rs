@@ -153,6 +153,20 @@ pub fn paired_difference(a: &[f64], b: &[f64]) -> Option<Estimate> {
     Some(Estimate::from_replicas(&diffs))
 }
 
+/// Rounds to four significant digits: plenty on a terminal; the files keep
+/// every digit.
+pub fn round4(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let digits = 4 - 1 - x.abs().log10().floor() as i32;
+    if digits <= 0 {
+        return x.round();
+    }
+    let scale = 10f64.powi(digits.min(12));
+    (x * scale).round() / scale
+}
+
 /// Formats a number the same way everywhere: integers without a decimal
 /// point, others with up to 9 decimals, trailing zeros removed.
 pub fn fmt_num(x: f64) -> String {
@@ -173,6 +187,14 @@ pub fn fmt_num(x: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rounds_to_four_significant_digits() {
+        assert_eq!(super::round4(0.058664547), 0.05866);
+        assert_eq!(super::round4(12345.6), 12346.0);
+        assert_eq!(super::round4(0.0), 0.0);
+        assert_eq!(super::round4(1.0), 1.0);
+    }
+
     use super::*;
 
     #[test]

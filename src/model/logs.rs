@@ -118,6 +118,9 @@ pub struct LogRecord {
     pub app: u16,
     /// The user's connection: 0 password, `i + 1` identity provider `i`.
     pub connection: u16,
+    /// The device's browser kind: `k + 1` for kind `k` of
+    /// [`super::ModelConfig::browsers`], 0 when unknown (kinds past 254).
+    pub browser: u8,
     /// What happened.
     pub kind: LogKind,
 }
@@ -191,6 +194,12 @@ impl UserWorld<'_> {
             Connection::Password => 0,
             Connection::Idp(i) => i as u16 + 1,
         };
+        let browser = self
+            .user
+            .profile
+            .browser
+            .and_then(|k| u8::try_from(u32::from(k) + 1).ok())
+            .unwrap_or(0);
         let Some(book) = &mut self.logs else { return };
         if !book.active {
             return;
@@ -211,6 +220,7 @@ impl UserWorld<'_> {
             latest,
             app,
             connection,
+            browser,
             kind,
         });
         book.seq += 1;

@@ -61,5 +61,5 @@ pub use message::{Actor, Msg};
 pub use refresh::RefreshFamily;
 pub use session::{EndCause, Session};
 pub use trace::{LineKind, Outcome, ScriptedVisit, TraceLine, UserScript};
-pub use user::{ThirdPartyCookies, UserProfile};
+pub use user::{Device, ThirdPartyCookies, UserProfile};
 pub use world::{Event, Simulator};

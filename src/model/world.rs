@@ -720,21 +720,25 @@ impl<'c> Simulator<'c> {
     pub fn simulate(&mut self, id: u64, until: u64) {
         let count = self.devices(id);
         for index in 0..count {
-            let device = Device { index, count };
-            self.sim.reset();
-            self.world.reset(id, device);
-            self.world.schedule_first_events(&mut self.sim);
-            let before = self.sim.processed();
-            let late_before = self.sim.late_events();
-            self.run_measured(until);
-            self.world.metrics.events += self.sim.processed() - before;
-            self.world.metrics.anomalies.late_events += self.sim.late_events() - late_before;
-            self.world.finish(until, device);
+            self.simulate_device(id, Device { index, count }, until);
         }
     }
 
+    /// Simulates device `device` of user `id` to `until` and adds its metrics.
+    fn simulate_device(&mut self, id: u64, device: Device, until: u64) {
+        self.sim.reset();
+        self.world.reset(id, device);
+        self.world.schedule_first_events(&mut self.sim);
+        let before = self.sim.processed();
+        let late_before = self.sim.late_events();
+        self.run_measured(until);
+        self.world.metrics.events += self.sim.processed() - before;
+        self.world.metrics.anomalies.late_events += self.sim.late_events() - late_before;
+        self.world.finish(until, device);
+    }
+
     /// User `id`'s number of devices (1 for a scripted user).
-    fn devices(&self, id: u64) -> u32 {
+    pub fn devices(&self, id: u64) -> u32 {
         if self.world.script.is_some() {
             1
         } else {
@@ -745,12 +749,33 @@ impl<'c> Simulator<'c> {
     /// Like [`Simulator::simulate`], then returns the trace and the scopes
     /// holding a valid reachable session at `until` (before the end-of-run accounting).
     pub fn trace(&mut self, id: u64, until: u64) -> (Vec<TraceLine>, Vec<String>) {
+        self.trace_device(id, 0, until)
+    }
+
+    /// Like [`Simulator::trace`], for the device of index `index` (from 0;
+    /// the last device when past it): the devices before it run first,
+    /// untraced, as in a run.
+    pub fn trace_device(
+        &mut self,
+        id: u64,
+        index: u32,
+        until: u64,
+    ) -> (Vec<TraceLine>, Vec<String>) {
+        let count = self.devices(id);
+        let index = index.min(count - 1);
+        for before in 0..index {
+            self.simulate_device(
+                id,
+                Device {
+                    index: before,
+                    count,
+                },
+                until,
+            );
+        }
         self.world.trace = Some(Vec::new());
         self.sim.reset();
-        let device = Device {
-            index: 0,
-            count: self.devices(id),
-        };
+        let device = Device { index, count };
         self.world.reset(id, device);
         self.world.schedule_first_events(&mut self.sim);
         if self.world.cfg.warmup > 0 {

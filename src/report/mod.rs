@@ -36,6 +36,7 @@
 pub mod capacity;
 pub mod chart;
 pub mod comparison;
+pub mod comparison_text;
 pub mod data;
 mod error;
 pub mod html;

@@ -10,6 +10,9 @@ pub enum Origin {
     File,
     /// A `--set` flag, kept as written (`KEY=VALUE`), so the message can name it.
     Flag(String),
+    /// A value of a `--vary` flag (`sweep`, `tune`), as the `--set` it stands
+    /// for (`KEY=VALUE`).
+    Vary(String),
 }
 
 /// What part of the input a problem is about.
@@ -53,6 +56,7 @@ impl Problem {
         match &self.origin {
             Origin::File => write!(f, "error: {file}: ")?,
             Origin::Flag(flag) => write!(f, "error: --set {flag}: ")?,
+            Origin::Vary(flag) => write!(f, "error: --vary {flag}: ")?,
         }
         match &self.place {
             Place::Key(k) => write!(f, "{k}: ")?,
@@ -94,6 +98,31 @@ impl ScenarioError {
     /// The problems found, in order.
     pub fn problems(&self) -> &[Problem] {
         &self.problems
+    }
+
+    /// The same problems, those of a `--set` of one of `keys` named as the
+    /// `--vary` flag the user wrote for it.
+    pub fn varied(mut self, keys: &[&str]) -> Self {
+        for p in &mut self.problems {
+            if let Origin::Flag(flag) = &p.origin
+                && keys
+                    .iter()
+                    .any(|k| flag.strip_prefix(k).is_some_and(|v| v.starts_with('=')))
+            {
+                p.origin = Origin::Vary(flag.clone());
+            }
+        }
+        self
+    }
+
+    /// Adds the problems of `other` not already here (the points of a grid
+    /// share most of theirs).
+    pub fn absorb(&mut self, other: ScenarioError) {
+        for p in other.problems {
+            if !self.problems.contains(&p) {
+                self.problems.push(p);
+            }
+        }
     }
 
     /// Each problem as its printed line (`error: FILE: KEY: ...`), in order.

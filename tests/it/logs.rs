@@ -333,6 +333,7 @@ fn every_kind_the_model_can_log_formats_to_its_schema() {
             latest: 5,
             app: 1,
             connection: 1,
+            browser: 0,
             kind,
         };
         let mut out = Vec::new();
@@ -584,4 +585,43 @@ fn sharded_runs_carry_their_log_part_and_merge_to_the_unsharded_log() {
         .code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(err.contains("--logs"), "{err}");
+}
+
+#[test]
+fn user_agents_follow_the_devices_browser_kind() {
+    let dir = tmp();
+    let text = BUSY.replace(
+        "third_party_cookies_blocked = 0.5",
+        "browsers = { safari = 0.5, firefox = 0.5 }",
+    );
+    let s = scenario(&text);
+    let r = run_logged(&s, 2, 1000, u64::MAX, dir.path());
+    let (bytes, _) = log_bytes(&r, LogFormat::Jsonl);
+    let mut agents: BTreeMap<String, (String, bool)> = BTreeMap::new();
+    for line in String::from_utf8(bytes).unwrap().lines() {
+        let e: Value = serde_json::from_str(line).unwrap();
+        let (Some(user), Some(agent)) = (e["user_id"].as_str(), e["user_agent"].as_str()) else {
+            continue;
+        };
+        let mobile = e["is_mobile"].as_bool().unwrap();
+        assert_eq!(
+            mobile,
+            agent.contains("Mobile"),
+            "is_mobile agrees with the agent: {agent}"
+        );
+        let seen = agents
+            .entry(user.to_string())
+            .or_insert_with(|| (agent.to_string(), mobile));
+        assert_eq!(seen.0, agent, "one device, one browser: {user}");
+    }
+    let safari = agents.values().filter(|a| a.0.contains("Safari")).count();
+    let firefox = agents
+        .values()
+        .filter(|a| a.0.starts_with("Firefox"))
+        .count();
+    assert_eq!(safari + firefox, agents.len(), "only the mix's browsers");
+    assert!(
+        safari > 20 && firefox > 20,
+        "{safari} safari, {firefox} firefox"
+    );
 }

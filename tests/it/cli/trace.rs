@@ -241,3 +241,71 @@ fn a_trace_within_the_warm_up_does_not_end_it() {
         stdout(&whole)
     );
 }
+
+/// With several devices per user, `--device K` follows device K as the run
+/// simulated it: over every user and device, the traced visits are the
+/// run's; the header names the device and its browser kind.
+#[test]
+fn every_device_of_every_user_traces_as_the_run_simulates_it() {
+    let dir = tmp();
+    let text = RICH.replace(
+        "third_party_cookies_blocked = 0.5",
+        "browsers = { safari = 0.5, chrome = 0.5 }\ndevices = { 1 = 0.5, 3 = 0.5 }",
+    );
+    write(dir.path(), "multi.toml", &text);
+    let run = ssosim(dir.path())
+        .args(["run", "multi.toml", "--quiet", "--no-charts", "--out", "r"])
+        .args(["--set", "simulation.users=6"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let summary = std::fs::read_to_string(dir.path().join("r/summary.csv")).unwrap();
+    let counter = |metric: &str| -> u64 {
+        let prefix = format!("{metric},all,");
+        let line = summary.lines().find(|l| l.starts_with(&prefix)).unwrap();
+        line[prefix.len()..]
+            .split(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let trace = |user: u64, device: u32| {
+        ssosim(dir.path())
+            .args(["trace", "multi.toml", "--set", "simulation.users=6"])
+            .args(["--only", "visits", "--format", "jsonl"])
+            .args(["--user", &user.to_string(), "--device", &device.to_string()])
+            .output()
+            .unwrap()
+    };
+    let (mut visits, mut devices) = (0, 0);
+    for user in 0..6 {
+        for device in 1.. {
+            let out = trace(user, device);
+            if !out.status.success() {
+                assert_eq!(out.status.code(), Some(2));
+                assert!(stderr(&out).contains("--device"), "{}", stderr(&out));
+                assert!(device > 1, "every user has a first device");
+                break;
+            }
+            devices += 1;
+            let text = stdout(&out);
+            let header: serde_json::Value =
+                serde_json::from_str(text.lines().next().unwrap()).unwrap();
+            let browser = header["browser"].as_str().unwrap();
+            assert!(["safari", "chrome"].contains(&browser), "{header}");
+            let named = header.get("device").and_then(|d| d.as_str());
+            assert!(
+                named.is_none_or(|d| d.starts_with(&format!("{device} of "))),
+                "{header}"
+            );
+            visits += text
+                .lines()
+                .filter(|l| l.contains("\"kind\":\"visit\""))
+                .count() as u64;
+        }
+    }
+    assert_eq!(devices, counter("devices"));
+    assert!(devices > 6, "some users have several devices");
+    assert_eq!(visits, counter("visits"));
+}
