@@ -345,7 +345,7 @@ fn frontier_axes(
     let Some(text) = &args.frontier else {
         return Ok(None);
     };
-    let axes = crate::report::comparison::parse_frontier(text).map_err(|e| refuse(e))?;
+    let axes = crate::report::comparison::parse_frontier(text).map_err(refuse)?;
     if let Some(s) = scenario {
         let mut scopes = vec!["all".to_string(), "as".to_string()];
         scopes.extend(s.apps.iter().map(|a| format!("app:{}", a.name)));
