@@ -26,6 +26,7 @@ fn run_once(s: &Scenario, spill: Option<&Path>) -> u64 {
         threads: 1,
         shard: None,
         logs: spill.map(LogOptions::all_users),
+        reference_path: false,
     };
     let result = run(s, &opts, &Progress::default()).expect("run");
     result.logs.as_ref().map_or(0, |l| {

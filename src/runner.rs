@@ -30,6 +30,10 @@ pub struct RunOptions {
     pub shard: Option<(u64, u64)>,
     /// Record the tenant's log of replica 0 (`--logs`).
     pub logs: Option<LogOptions>,
+    /// Queue every hop of a redirect chain instead of running chains inline
+    /// (`run --reference-path`, hidden): the reference the fast path is
+    /// checked against, byte for byte (issue 20).
+    pub reference_path: bool,
 }
 
 /// What a run produced.
@@ -45,6 +49,9 @@ pub struct RunResult {
     pub loads: OnceLock<Vec<LoadStats>>,
     /// The sorted runs of the tenant's log, when asked for.
     pub logs: Option<LogRuns>,
+    /// The peak memory `run.json` reports, when not this process's (a merge
+    /// reports its largest shard's).
+    pub peak_rss_bytes: Option<u64>,
 }
 
 impl RunResult {
@@ -121,7 +128,8 @@ pub fn run(
         .num_threads(threads)
         .build()
         .map_err(|_| RunError::Threads(threads))?;
-    let cfg = ModelConfig::new(scenario);
+    let mut cfg = ModelConfig::new(scenario);
+    cfg.inline_hops = !opts.reference_path;
     let facts = Facts::of(scenario);
     let start = Instant::now();
     let spill_error = |folder: &std::path::Path, e: std::io::Error| RunError::LogSpill {
@@ -150,7 +158,7 @@ pub fn run(
         runs.extend(part);
     }
     let logs = log.take().map(|sink| LogRuns {
-        dir: sink.dir,
+        dir: Some(sink.dir),
         runs,
         tenant: sink.tenant,
         complete: sink.options.users >= scenario.simulation.users,
@@ -162,6 +170,7 @@ pub fn run(
         threads,
         loads: OnceLock::new(),
         logs,
+        peak_rss_bytes: None,
     })
 }
 

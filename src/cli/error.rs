@@ -10,6 +10,7 @@
 
 use crate::fit::FitError;
 use crate::report::ReportError;
+use crate::report::publish::PublishError;
 use crate::runner::RunError;
 use crate::scenario::ScenarioError;
 use crate::shard::MergeError;
@@ -25,8 +26,7 @@ pub enum Error {
     Scenario(ScenarioError),
     /// A run stopped: interrupted (exit 130) or failed (exit 1).
     Run(RunError),
-    /// A merge of shard folders was refused (exit 2) or could not write
-    /// (exit 1).
+    /// A merge of shard folders was refused. Exit 2.
     Merge(MergeError),
     /// A run folder's charts or report: malformed input (exit 2) or a
     /// write that failed (exit 1).
@@ -34,6 +34,9 @@ pub enum Error {
     /// A fit: no usable log event (exit 2) or a candidate that failed
     /// (exit 1).
     Fit(FitError),
+    /// A run folder was not published: as [`Error::Report`] for its charts,
+    /// else exit 1.
+    Publish(PublishError),
     /// Anything else that failed (I/O): exit 1.
     Failed(String),
     /// Stopped by Ctrl-C or SIGTERM, with what was kept: exit 130.
@@ -54,15 +57,16 @@ impl Error {
     /// The process exit status for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Refused(_) | Error::Scenario(_) => 2,
+            Error::Refused(_) | Error::Scenario(_) | Error::Merge(_) => 2,
             Error::Run(RunError::Interrupted) | Error::Interrupted(_) => 130,
             Error::Run(_) | Error::Failed(_) => 1,
-            Error::Merge(e) if e.is_refusal() => 2,
-            Error::Merge(_) => 1,
             Error::Report(ReportError::Write { .. }) => 1,
             Error::Report(_) => 2,
             Error::Fit(FitError::Nothing(_)) => 2,
             Error::Fit(_) => 1,
+            Error::Publish(PublishError::Report(ReportError::Write { .. })) => 1,
+            Error::Publish(PublishError::Report(_)) => 2,
+            Error::Publish(_) => 1,
         }
     }
 }
@@ -91,6 +95,7 @@ impl fmt::Display for Error {
             Error::Merge(e) => problem(f, &e.to_string()),
             Error::Report(e) => problem(f, &e.to_string()),
             Error::Fit(e) => problem(f, &e.to_string()),
+            Error::Publish(e) => problem(f, &e.to_string()),
             Error::Failed(m) | Error::Interrupted(m) => problem(f, m),
         }
     }
@@ -119,6 +124,12 @@ impl From<MergeError> for Error {
 impl From<ReportError> for Error {
     fn from(e: ReportError) -> Self {
         Error::Report(e)
+    }
+}
+
+impl From<PublishError> for Error {
+    fn from(e: PublishError) -> Self {
+        Error::Publish(e)
     }
 }
 

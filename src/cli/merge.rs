@@ -3,6 +3,7 @@
 //! and reports; the checks and the format live in [`crate::shard`].
 
 use super::Error;
+use crate::report::publish::publish_run;
 use crate::shard;
 use clap::Args;
 use std::path::PathBuf;
@@ -26,17 +27,22 @@ pub struct MergeArgs {
 
 /// Merges the shards and writes the run folder.
 pub fn exec(args: MergeArgs) -> Result<(), Error> {
-    let outcome = shard::merge(&args.shards, &args.out)?;
-    // Charts and report come from the CSVs just written, as after `ssosim run`.
-    if !args.no_charts {
-        super::chart::draw(&args.out)?;
-    }
+    let m = shard::merge(&args.shards)?;
+    // Published as an unsharded run's folder, charts and report included.
+    publish_run(
+        &args.out,
+        &m.scenario,
+        &m.overrides,
+        &m.result,
+        !args.no_charts,
+        m.log_format,
+    )?;
     if !args.quiet {
         eprintln!(
             "merged {} shard(s): {} users, {} events; results in {}",
-            outcome.shards,
-            outcome.users,
-            outcome.events,
+            m.shards,
+            m.scenario.simulation.users,
+            m.result.events(),
             args.out.display()
         );
     }

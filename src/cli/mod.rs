@@ -19,7 +19,6 @@ mod fit;
 mod interrupt;
 mod merge;
 mod progress;
-mod publish;
 mod run;
 mod steady;
 mod summary;

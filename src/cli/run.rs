@@ -9,12 +9,12 @@
 //! status is 130.
 
 use super::progress::{Display, run_watched};
-use super::publish::{publish_run, target};
 use super::{
     Error, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
     summary, threads_or_all,
 };
 use crate::logs::{LogFormat, LogOptions};
+use crate::report::publish::{publish_run, target};
 use crate::runner::{Progress, RunError, RunOptions};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -57,6 +57,10 @@ pub struct RunArgs {
     /// or array (logs.json, one JSON array, the Management API's page format).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub logs_format: Option<LogFormatArg>,
+    /// Queue every hop instead of running redirect chains inline: the
+    /// reference path, for the equivalence tests (same outputs, slower).
+    #[arg(long, hide = true)]
+    pub reference_path: bool,
 }
 
 /// `--logs-format`.
@@ -103,6 +107,7 @@ pub fn exec(args: RunArgs) -> Result<(), Error> {
         threads: args.threads.unwrap_or(0) as usize,
         shard,
         logs: log.as_ref().map(|(o, _)| o.clone()),
+        reference_path: args.reference_path,
     };
     let log_format = log.map(|(_, f)| f);
     refuse_if_too_big(

@@ -35,12 +35,12 @@
 //! nothing, `sweep.csv` is not written, and the exit status is 130.
 
 use super::progress::{Display, run_watched};
-use super::publish::publish_run;
 use super::sweep_folder::{check_collected, collect};
 use super::{
     Error, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
     threads_or_all,
 };
+use crate::report::publish::publish_run;
 use crate::runner::{Progress, RunError, RunOptions};
 use crate::scenario::{Override, Scenario, ScenarioError};
 use clap::Args;
@@ -404,6 +404,7 @@ fn run_points(args: &SweepArgs, points: &[Point], out: &Path) -> Result<(), Erro
         threads: args.threads.unwrap_or(0) as usize,
         shard: None,
         logs: None,
+        reference_path: false,
     };
     let total: u64 = points
         .iter()
@@ -428,6 +429,7 @@ fn run_points(args: &SweepArgs, points: &[Point], out: &Path) -> Result<(), Erro
             })
             .and_then(|result| {
                 publish_run(&out.join(&p.name), &p.scenario, &p.overrides, &result, true, None)
+                    .map_err(Error::from)
             });
         if let Err(e) = published {
             display.clear();

@@ -14,7 +14,6 @@
 //! writes no `tune.json` (exit 130).
 
 use super::progress::{Display, run_watched};
-use super::publish::publish_run;
 use super::summary::show;
 use super::sweep::{labels, point_names};
 use super::{
@@ -26,6 +25,7 @@ use crate::decide::target::Target;
 use crate::decide::tune::{Measure, Tuning, Verdict, tune};
 use crate::output::{summary, write_atomic};
 use crate::report::chart::{ResponseCurves, render};
+use crate::report::publish::publish_run;
 use crate::runner::{Progress, RunError, RunOptions};
 use crate::scenario::{Override, Scenario, ScenarioError};
 use clap::Args;
@@ -159,6 +159,7 @@ pub fn exec(args: TuneArgs) -> Result<(), Error> {
         threads: args.threads.unwrap_or(0) as usize,
         shard: None,
         logs: None,
+        reference_path: false,
     };
     let progress = Progress::default();
     let mut folders: Vec<String> = Vec::new();

@@ -15,6 +15,11 @@
 //! user timeline (design §1), and that timeline's events are ordered the same
 //! whatever thread or shard runs it.
 //!
+//! An event scheduled with [`Context::schedule_next`] may be handled inline,
+//! within the step, when it is the next one due ([`Context::take_next`]):
+//! the order is the same as through the queue, without the push and pop
+//! (a redirect chain's hops, issue 20).
+//!
 //! ```
 //! use ssosim::engine::{Context, Model, Simulation};
 //! struct Ticker { ticks: u32 }
@@ -57,7 +62,14 @@ pub trait Model {
 #[derive(Debug)]
 pub struct Context<'a, E> {
     now: u64,
+    /// Events at or after this time are not handled in this step.
+    end: u64,
     queue: &'a mut EventQueue<E>,
+    /// The last event scheduled with [`Context::schedule_next`], not yet in
+    /// the queue: see [`Context::take_next`].
+    held: Option<(u64, E)>,
+    /// Events handled inline ([`Context::take_next`]) in this step.
+    inline: u64,
 }
 
 impl<E> Context<'_, E> {
@@ -67,16 +79,58 @@ impl<E> Context<'_, E> {
         self.now
     }
     /// Schedules `event` at absolute time `at`, which must not be in the past.
-    #[inline]
+    #[inline(always)]
     pub fn schedule_at(&mut self, at: u64, event: E) {
         debug_assert!(at >= self.now, "event scheduled in the past");
+        self.release();
         // The queue moves an event in the past to `now` and counts it.
         self.queue.push(at, event);
     }
     /// Schedules `event` after `delay` ms (saturating at the end of time).
-    #[inline]
+    #[inline(always)]
     pub fn schedule_in(&mut self, delay: u64, event: E) {
+        self.release();
         self.queue.push(self.now.saturating_add(delay), event);
+    }
+
+    /// Schedules `event` at `at` like [`Context::schedule_at`], keeping it
+    /// out of the queue for as long as nothing else is scheduled in this
+    /// step, so that the model may handle it inline ([`Context::take_next`])
+    /// when it is the next event due. Whatever the model does next, the
+    /// order of events is the same as with `schedule_at`: any later
+    /// scheduling first puts the held event in the queue (its push order),
+    /// and so does the end of the step.
+    #[inline(always)]
+    pub fn schedule_next(&mut self, at: u64, event: E) {
+        debug_assert!(at >= self.now, "event scheduled in the past");
+        self.release();
+        self.held = Some((at, event));
+    }
+
+    /// The event held by [`Context::schedule_next`], when it is the one the
+    /// queue would hand over next: due before `end` and strictly before
+    /// every pending event (one pending at the same time was scheduled
+    /// earlier and goes first). The clock moves to its time, as if it had
+    /// been pushed and popped; the model handles it now.
+    #[inline]
+    pub fn take_next(&mut self) -> Option<E> {
+        let t = self.held.as_ref()?.0;
+        if t >= self.end || self.queue.next_time().is_some_and(|q| q <= t) {
+            return None;
+        }
+        let (t, event) = self.held.take()?;
+        self.queue.advance(t);
+        self.now = t;
+        self.inline += 1;
+        Some(event)
+    }
+
+    /// Puts the held event, if any, in the queue.
+    #[inline(always)]
+    fn release(&mut self) {
+        if let Some((t, e)) = self.held.take() {
+            self.queue.push(t, e);
+        }
     }
 }
 
@@ -86,6 +140,8 @@ pub struct Simulation<E> {
     now: u64,
     queue: EventQueue<E>,
     processed: u64,
+    /// Of `processed`, the events that went through the queue.
+    queued: u64,
 }
 
 impl<E: Copy> Default for Simulation<E> {
@@ -101,6 +157,7 @@ impl<E: Copy> Simulation<E> {
             now: 0,
             queue: EventQueue::new(),
             processed: 0,
+            queued: 0,
         }
     }
 
@@ -116,9 +173,16 @@ impl<E: Copy> Simulation<E> {
         self.now
     }
 
-    /// Events handled since this simulation was created.
+    /// Events handled since this simulation was created, inline ones
+    /// ([`Context::take_next`]) included.
     pub fn processed(&self) -> u64 {
         self.processed
+    }
+
+    /// Of [`Simulation::processed`], the events popped from the queue (the
+    /// others were handled inline, without a queue operation).
+    pub fn queued(&self) -> u64 {
+        self.queued
     }
 
     /// Events scheduled before the current time since this simulation was
@@ -147,13 +211,18 @@ impl<E: Copy> Simulation<E> {
             return false;
         };
         debug_assert!(time >= self.now, "virtual time went back");
-        self.now = time;
-        self.processed += 1;
         let mut ctx = Context {
             now: time,
+            end,
             queue: &mut self.queue,
+            held: None,
+            inline: 0,
         };
         model.handle(event, &mut ctx);
+        ctx.release();
+        self.now = ctx.now;
+        self.processed += 1 + ctx.inline;
+        self.queued += 1;
         true
     }
 
@@ -231,6 +300,69 @@ mod tests {
         sim.run_until(&mut m, u64::MAX);
         assert_eq!(m.seen, vec![10, 10, 10]);
         assert_eq!(sim.late_events(), 2);
+    }
+
+    /// Schedules like [`Recorder`], holding its first follow-up for inline
+    /// handling, and handles inline whatever [`Context::take_next`] gives.
+    struct Inline {
+        seen: Vec<(u64, u32)>,
+    }
+    impl Inline {
+        fn one(&mut self, e: u32, ctx: &mut Context<'_, u32>) {
+            self.seen.push((ctx.now(), e));
+            match e {
+                1 => {
+                    ctx.schedule_next(2, 10); // behind 2, due at the same time
+                    ctx.schedule_next(3, 11); // queues 10 first
+                }
+                11 => {
+                    ctx.schedule_next(4, 12);
+                    ctx.schedule_at(4, 13); // queues 12 first: 12 before 13
+                }
+                13 => ctx.schedule_next(5, 14), // inline: 7 comes later
+                14 => ctx.schedule_next(30, 15), // past the step's end
+                _ => {}
+            }
+        }
+    }
+    impl Model for Inline {
+        type Event = u32;
+        fn handle(&mut self, e: u32, ctx: &mut Context<'_, u32>) {
+            self.one(e, ctx);
+            while let Some(next) = ctx.take_next() {
+                self.one(next, ctx);
+            }
+        }
+    }
+
+    #[test]
+    fn held_events_keep_the_order_of_scheduled_ones() {
+        let mut sim = Simulation::new();
+        sim.schedule_at(2, 1);
+        sim.schedule_at(2, 2);
+        sim.schedule_at(7, 3);
+        let mut m = Inline { seen: vec![] };
+        assert_eq!(sim.run_until(&mut m, 20), 8);
+        let order = [
+            (2, 1),
+            (2, 2),
+            (2, 10),
+            (3, 11),
+            (4, 12),
+            (4, 13),
+            (5, 14),
+            (7, 3),
+        ];
+        assert_eq!(m.seen, order);
+        // 10 and 11 went through the queue (another event came first), 12
+        // and 13 too (scheduled after 12); 14 was handled inline after 13.
+        assert_eq!(sim.queued(), 7);
+        assert_eq!(sim.now(), 7);
+        // 15 was held past the end of the step: queued, handled later.
+        assert_eq!(sim.pending(), 1);
+        sim.run_until(&mut m, u64::MAX);
+        assert_eq!(m.seen.last(), Some(&(30, 15)));
+        assert_eq!(sim.late_events(), 0);
     }
 
     #[test]

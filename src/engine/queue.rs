@@ -1,39 +1,30 @@
-//! The pending-event queue: a radix heap on event time.
+//! The pending-event queue of one timeline: a small vector kept sorted.
 //!
-//! Discrete-event simulation is monotone: an event is never scheduled before
-//! the one being handled. A radix heap exploits that: bucket `i` holds the
-//! events whose time's highest bit differing from the last popped time is bit
-//! `i - 1`; bucket 0 holds events at exactly that time. Popping empties the
-//! lowest non-empty bucket into lower ones around its minimum. Each event moves
-//! down a few buckets in its life, each move a sequential append, so the cost
-//! per event stays nearly flat from a handful to millions of pending events —
-//! unlike a binary heap, whose sift paths miss the cache once it outgrows it.
+//! ssosim runs one simulation per user timeline (design §1), and a timeline
+//! never holds more than a handful of pending events: the next visit, the
+//! next browser close, cookie clear and password reset, and the hop or timer
+//! of the visit under way. At that size the fastest queue is a short array
+//! sorted latest first, so that the next event is its last element: a pop is
+//! a `Vec::pop`, and a push scans from the end past the events due no later
+//! than it (a hop, due before everything else pending, is a plain append).
+//! A push costs O(pending), so this queue is not for thousands of pending
+//! events (the radix heap it replaced was; on ssosim's timelines its bucket
+//! redistribution took 32% of a storezero run: issue 20).
 //!
 //! # Ties
-//! Events at equal times pop in scheduling order. Every bucket is always in
-//! scheduling order: it is filled either by direct pushes (in order) or by
-//! the redistribution of a higher bucket, which happens only when every lower
-//! bucket is empty and appends in that bucket's (inductively sorted) order.
-//! Bucket 0 is read from the front.
-
-/// Number of buckets: 64 time bits, plus the bucket of the current time.
-const BUCKETS: usize = 65;
+//! Events at equal times pop in scheduling order: a push goes below (before,
+//! in array order) every event due at or before its time, so one pushed
+//! earlier at the same time stays nearer the end and pops first.
 
 /// Pending events, popped in (time, scheduling order).
 #[derive(Debug)]
 pub struct EventQueue<E> {
-    buckets: Vec<Vec<(u64, E)>>,
-    /// Bit `i` set when bucket `i` is non-empty (bucket 0: has unread events).
-    nonempty: u128,
-    /// Read position in bucket 0.
-    head: usize,
-    /// The last time popped (or normalised into bucket 0).
+    /// Sorted by time, latest first; among equal times, latest pushed first.
+    events: Vec<(u64, E)>,
+    /// The last time popped (or peeked): the earliest a push may ask for.
     last: u64,
-    /// Smallest time in each non-empty bucket.
-    mins: [u64; BUCKETS],
-    len: usize,
-    /// Pushes asked for a time before the last one popped (a model bug),
-    /// moved to that time: see [`EventQueue::late_pushes`].
+    /// Pushes asked for a time before `last` (a model bug), moved to that
+    /// time: see [`EventQueue::late_pushes`].
     late: u64,
 }
 
@@ -47,12 +38,8 @@ impl<E> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
         EventQueue {
-            buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
-            nonempty: 0,
-            head: 0,
+            events: Vec::new(),
             last: 0,
-            mins: [0; BUCKETS],
-            len: 0,
             late: 0,
         }
     }
@@ -60,42 +47,19 @@ impl<E> EventQueue<E> {
     /// Number of pending events.
     #[inline]
     pub fn len(&self) -> usize {
-        self.len
+        self.events.len()
     }
 
     /// True when nothing is pending.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.events.is_empty()
     }
 
     /// Drops every pending event, keeping the memory; time starts again at 0.
     pub fn clear(&mut self) {
-        let mut bits = self.nonempty;
-        while bits != 0 {
-            self.buckets[bits.trailing_zeros() as usize].clear();
-            bits &= bits - 1;
-        }
-        self.buckets[0].clear();
-        self.nonempty = 0;
-        self.head = 0;
+        self.events.clear();
         self.last = 0;
-        self.len = 0;
-    }
-
-    #[inline]
-    fn put(&mut self, time: u64, event: E) {
-        let b = (64 - (time ^ self.last).leading_zeros()) as usize;
-        self.buckets[b].push((time, event));
-        let bit = 1u128 << b;
-        // Each bucket's minimum is kept as it fills, so that emptying it
-        // needs one pass, not two.
-        self.mins[b] = if self.nonempty & bit == 0 {
-            time
-        } else {
-            self.mins[b].min(time)
-        };
-        self.nonempty |= bit;
     }
 
     /// Adds an event at `time`, which must not be before the last event
@@ -104,62 +68,57 @@ impl<E> EventQueue<E> {
     pub fn push(&mut self, time: u64, event: E) {
         debug_assert!(time >= self.last, "event scheduled in the past");
         self.late += u64::from(time < self.last);
-        self.len += 1;
-        self.put(time.max(self.last), event);
-    }
-
-    /// Brings the earliest events into bucket 0 and returns their time.
-    #[inline]
-    fn normalise(&mut self) -> Option<u64> {
-        if self.nonempty & 1 != 0 {
-            return Some(self.last);
+        let time = time.max(self.last);
+        let len = self.events.len();
+        let mut i = len;
+        while i > 0 && self.events[i - 1].0 <= time {
+            i -= 1;
         }
-        if self.nonempty == 0 {
-            return None;
+        if i == len {
+            // The common case (a hop, due before everything pending): no shift.
+            self.events.push((time, event));
+        } else {
+            self.events.insert(i, (time, event));
         }
-        let b = self.nonempty.trailing_zeros() as usize;
-        self.nonempty &= !(1 << b);
-        let mut bucket = std::mem::take(&mut self.buckets[b]);
-        let min = self.mins[b];
-        self.last = min;
-        self.head = 0;
-        for (time, event) in bucket.drain(..) {
-            self.put(time, event);
-        }
-        // Keep the emptied vector's memory for the next time this bucket fills.
-        self.buckets[b] = bucket;
-        Some(min)
     }
 
     /// Pushes since the queue was created that asked for a time before the
-    /// last event popped. Such an event is moved to that time, so the clock
-    /// never goes back; a count above 0 means a model scheduled into the past
-    /// (a bug that [`crate::metrics::invariants`] reports).
+    /// last event popped (or peeked). Such an event is moved to that time, so
+    /// the clock never goes back; a count above 0 means a model scheduled
+    /// into the past (a bug that [`crate::metrics::invariants`] reports).
     pub fn late_pushes(&self) -> u64 {
         self.late
     }
 
-    /// Time of the next event, if any.
+    /// Time of the next event, if any. Like a pop, it sets the earliest time
+    /// a push may ask for (the events before it are all handled).
     #[inline]
     pub fn peek_time(&mut self) -> Option<u64> {
-        self.normalise()
+        let t = self.events.last()?.0;
+        self.last = t;
+        Some(t)
+    }
+
+    /// Time of the next event, if any, without moving the earliest time a
+    /// push may ask for.
+    #[inline]
+    pub fn next_time(&self) -> Option<u64> {
+        self.events.last().map(|e| e.0)
+    }
+
+    /// Moves the earliest time a push may ask for to `t`, as the pop of an
+    /// event at `t` would (an event handled without going through the queue).
+    #[inline]
+    pub fn advance(&mut self, t: u64) {
+        debug_assert!(t >= self.last && self.next_time().is_none_or(|q| q > t));
+        self.last = t;
     }
 
     /// Removes and returns the earliest event.
     #[inline]
-    pub fn pop(&mut self) -> Option<(u64, E)>
-    where
-        E: Copy,
-    {
-        let time = self.normalise()?;
-        let event = self.buckets[0][self.head].1;
-        self.head += 1;
-        if self.head == self.buckets[0].len() {
-            self.buckets[0].clear();
-            self.head = 0;
-            self.nonempty &= !1;
-        }
-        self.len -= 1;
+    pub fn pop(&mut self) -> Option<(u64, E)> {
+        let (time, event) = self.events.pop()?;
+        self.last = time;
         Some((time, event))
     }
 }

@@ -543,6 +543,7 @@ fn simulate(s: &Scenario) -> Result<(Stats, u64), FitError> {
         threads: 0,
         shard: None,
         logs: Some(LogOptions::all_users(&spill)),
+        reference_path: false,
     };
     let r = run(&s, &opts, &Progress::default()).map_err(|e| FitError::Run(e.to_string()))?;
     let runs = r

@@ -40,12 +40,13 @@ impl LogOptions {
     }
 }
 
-/// The sorted runs of a run's log, ready to merge; their folder goes when
-/// the last clone is dropped.
+/// The sorted runs of a run's log, ready to merge; their temporary folder,
+/// if they have one, goes when the last clone is dropped.
 #[derive(Debug, Clone)]
 pub struct LogRuns {
-    /// The temporary folder holding the runs.
-    pub dir: Arc<SpillDir>,
+    /// The temporary folder holding the runs; `None` for runs kept by
+    /// someone else (the `logs.part` files of shard folders being merged).
+    pub dir: Option<Arc<SpillDir>>,
     /// The run files, in any order (the merge orders the events).
     pub runs: Vec<PathBuf>,
     /// The tenant whose events they are.
@@ -79,10 +80,16 @@ impl<W: std::io::Write> HashingWriter<W> {
 
     /// The hex SHA-256 of everything written.
     pub fn sha256_hex(self) -> String {
-        <sha2::Sha256 as sha2::Digest>::finalize(self.hasher)
+        self.finish().1
+    }
+
+    /// The inner writer back, with the hex SHA-256 of everything written.
+    pub fn finish(self) -> (W, String) {
+        let hex = <sha2::Sha256 as sha2::Digest>::finalize(self.hasher)
             .iter()
             .map(|b| format!("{b:02x}"))
-            .collect()
+            .collect();
+        (self.inner, hex)
     }
 }
 

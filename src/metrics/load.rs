@@ -52,7 +52,12 @@ impl Page {
         }
         if let Page::Sparse(v) = self {
             if v.len() + (n as usize) < PAGE_SECONDS as usize {
-                v.extend(std::iter::repeat_n(offset, n as usize));
+                if n == 1 {
+                    // Every request of a run comes this way: a plain push.
+                    v.push(offset);
+                } else {
+                    v.extend(std::iter::repeat_n(offset, n as usize));
+                }
                 return;
             }
             let mut dense = vec![0u32; PAGE_SECONDS as usize];

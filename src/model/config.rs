@@ -97,6 +97,10 @@ pub struct ModelConfig {
     /// The delay of every hop when nothing is drawn: a constant latency and
     /// no processing time.
     pub fixed_hop: Option<u64>,
+    /// Hop chains run inline when nothing else of the user is due first
+    /// (the fast path, on by default); off, every hop goes through the
+    /// queue (the reference path, as traces run). Same results either way.
+    pub inline_hops: bool,
     /// Dwell on a served page, ms.
     pub visit_length: u64,
     /// Visits per ms.
@@ -204,6 +208,7 @@ impl ModelConfig {
             processing,
             fixed_hop: (s.network.latency.is_constant() && !processing)
                 .then_some(s.network.latency.median),
+            inline_hops: true,
             visit_length: s.users.visit_length,
             visit_rate: s.users.visits_per_day / DAY as f64,
             close_rate: s.users.browser_closes_per_day / DAY as f64,

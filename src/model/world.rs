@@ -106,6 +106,9 @@ pub(super) struct UserWorld<'c> {
     pub logs: Option<LogBook>,
     /// The user's segments, from its first device (browser kind included).
     pub first_segments: crate::metrics::per_user::UserSegments,
+    /// Hop chains run inline (see [`UserWorld::send_after`]); off on the
+    /// reference path and while tracing.
+    pub inline_hops: bool,
 }
 
 impl<'c> UserWorld<'c> {
@@ -138,6 +141,7 @@ impl<'c> UserWorld<'c> {
             trace: None,
             logs: None,
             first_segments: Default::default(),
+            inline_hops: cfg.inline_hops,
         }
     }
 
@@ -175,13 +179,20 @@ impl<'c> UserWorld<'c> {
     // ---- hops -------------------------------------------------------------
 
     /// Sends a hop now; it arrives after the network latency.
-    #[inline]
+    #[inline(always)]
     pub fn send(&mut self, ctx: &mut Context<'_, Event>, msg: Msg) {
         self.send_after(ctx, 0, msg);
     }
 
     /// Sends a hop after `delay` (the user's think time), plus the latency
     /// (and the sender's processing time, for the AS and IdPs).
+    ///
+    /// The fast path of a hop chain (issue 20): the hop is held out of the
+    /// queue ([`Context::schedule_next`]), and when the handler is done and
+    /// nothing else of this user is due before it arrives, it is delivered
+    /// at once ([`Context::take_next`]) instead of going through the queue:
+    /// same time, same draws in the same order, so the same results. The
+    /// reference path (`inline_hops` off, and every trace) queues each hop.
     #[inline(always)]
     pub fn send_after(&mut self, ctx: &mut Context<'_, Event>, delay: u64, msg: Msg) {
         if delay > 0 {
@@ -191,7 +202,12 @@ impl<'c> UserWorld<'c> {
         }
         let epoch = self.browser.epoch;
         let hop = self.hop_delay(msg);
-        ctx.schedule_in(delay.saturating_add(hop), Event::Deliver { epoch, msg });
+        let at = ctx.now().saturating_add(delay.saturating_add(hop));
+        if self.inline_hops && self.trace.is_none() {
+            ctx.schedule_next(at, Event::Deliver { epoch, msg });
+        } else {
+            ctx.schedule_at(at, Event::Deliver { epoch, msg });
+        }
     }
 
     /// Sends app `app` a back-channel `logout_token` now, server to server:
@@ -650,6 +666,24 @@ impl Model for UserWorld<'_> {
     type Event = Event;
 
     fn handle(&mut self, event: Event, ctx: &mut Context<'_, Event>) {
+        self.handle_one(event, ctx);
+        // A hop chain's next hop, while nothing else of the user comes first
+        // (only hops are held: see `send_after`).
+        while let Some(next) = ctx.take_next() {
+            match next {
+                Event::Deliver { epoch, msg } if epoch == self.browser.epoch => {
+                    self.deliver(msg, ctx)
+                }
+                other => self.handle_one(other, ctx),
+            }
+        }
+    }
+}
+
+impl UserWorld<'_> {
+    /// Handles one event of the timeline.
+    #[inline(always)]
+    fn handle_one(&mut self, event: Event, ctx: &mut Context<'_, Event>) {
         match event {
             Event::VisitArrival => self.on_visit_arrival(ctx),
             Event::BrowserClose => self.on_browser_close(ctx),
@@ -682,6 +716,12 @@ impl<'c> Simulator<'c> {
             sim: Simulation::new(),
             world: UserWorld::new(cfg, replica),
         }
+    }
+
+    /// Events handled by this simulator so far that went through the queue
+    /// (the others are hops of chains run inline).
+    pub fn queued_events(&self) -> u64 {
+        self.sim.queued()
     }
 
     /// Replaces Poisson visits and the drawn profile by a script (traces, tests).
@@ -813,14 +853,19 @@ impl<'c> Simulator<'c> {
         if !self.world.metrics.measuring {
             let warmup = self.world.cfg.warmup.min(until);
             self.sim.run_until(&mut self.world, warmup);
+            // Event by event: the warm-up ends after the first event that
+            // leaves no visit under way, so no hop runs inline here.
+            let inline = std::mem::replace(&mut self.world.inline_hops, false);
             while self.world.browser.visit.is_some() {
                 if !self.sim.step(&mut self.world, until) {
                     // Busy until the end: nothing of this user is measured
                     // but its sessions alive then (and it counts as a user).
                     self.world.end_warmup(until, true);
+                    self.world.inline_hops = inline;
                     return;
                 }
             }
+            self.world.inline_hops = inline;
             self.world.end_warmup(self.sim.now().max(warmup), false);
         }
         self.sim.run_until(&mut self.world, until);

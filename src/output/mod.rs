@@ -18,7 +18,7 @@ mod timeseries;
 
 pub use atomic::{write_atomic, write_atomic_with};
 pub use run_json::{RunInfo, peak_rss_bytes};
-pub use stage::{publish_folder, write_files};
+pub use stage::{publish_folder, write_files, write_staged};
 
 use crate::runner::RunResult;
 use crate::scenario::{Override, Scenario, to_toml};

@@ -75,7 +75,7 @@ impl<'a> RunInfo<'a> {
             } else {
                 0.0
             },
-            peak_rss_bytes: peak_rss_bytes(),
+            peak_rss_bytes: r.peak_rss_bytes.or_else(peak_rss_bytes),
         }
     }
 }

@@ -44,18 +44,25 @@ pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) -> Result<Vec<PathBuf>, 
         dir,
         |staging| {
             for (name, bytes) in files {
-                let write = || -> io::Result<()> {
-                    let mut f = fs::File::create(staging.join(name))?;
-                    f.write_all(bytes)?;
-                    f.sync_all()
-                };
                 // Named by where it was going: the staging folder is an implementation detail.
-                write().map_err(|e| error(&dir.join(name), e))?;
+                write_staged(&staging.join(name), bytes).map_err(|e| error(&dir.join(name), e))?;
             }
             Ok(files.iter().map(|(name, _)| name.to_string()).collect())
         },
         |e| e,
     )
+}
+
+/// Writes one file of a staging folder and syncs it to disk, so that a
+/// published folder never holds a file whose bytes are not there yet: every
+/// file of every result folder (runs, shards, merges) is written this way.
+///
+/// # Errors
+/// The I/O error of creating, writing or syncing it.
+pub fn write_staged(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = fs::File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 /// Publishes into `dir`, as one set, the files that `fill` writes into the

@@ -40,6 +40,7 @@ pub mod comparison_text;
 pub mod data;
 mod error;
 pub mod html;
+pub mod publish;
 pub mod sequence;
 pub mod style;
 

@@ -11,7 +11,7 @@
 
 use super::raw::{self, RawReplica};
 use crate::logs::{HashingWriter, LogFormat};
-use crate::output::{OutputError, peak_rss_bytes, publish_folder, scenario_sha256};
+use crate::output::{OutputError, peak_rss_bytes, publish_folder, scenario_sha256, write_staged};
 use crate::runner::RunResult;
 use crate::scenario::{Override, Scenario, to_toml};
 use serde::{Deserialize, Serialize};
@@ -184,7 +184,7 @@ pub fn write_shard(
             };
             let mut names = Vec::new();
             for (name, bytes) in &raws {
-                std::fs::write(staging.join(name), bytes).map_err(io(name))?;
+                write_staged(&staging.join(name), bytes).map_err(io(name))?;
                 names.push(name.clone());
             }
             let mut manifest = manifest;
@@ -192,13 +192,13 @@ pub fn write_shard(
                 manifest.logs = Some(write_log_part(staging, runs, format).map_err(io(LOG_PART))?);
                 names.push(LOG_PART.to_string());
             }
-            std::fs::write(staging.join("scenario.toml"), scenario.as_bytes())
+            write_staged(&staging.join("scenario.toml"), scenario.as_bytes())
                 .map_err(io("scenario.toml"))?;
             names.push("scenario.toml".to_string());
             let json = serde_json::to_string_pretty(&manifest)
                 .expect("a manifest is integers and strings, always serializable")
                 + "\n";
-            std::fs::write(staging.join(MANIFEST), json.as_bytes()).map_err(io(MANIFEST))?;
+            write_staged(&staging.join(MANIFEST), json.as_bytes()).map_err(io(MANIFEST))?;
             names.push(MANIFEST.to_string());
             Ok(names)
         },
@@ -216,10 +216,15 @@ fn write_log_part(
     let mut w = HashingWriter::new(std::io::BufWriter::with_capacity(1 << 20, file));
     crate::logs::runs::write_run(&runs.runs, &mut w)?;
     let bytes = w.bytes;
+    let (buffered, sha256) = w.finish();
+    buffered
+        .into_inner()
+        .map_err(|e| e.into_error())?
+        .sync_all()?;
     Ok(LogPart {
         name: LOG_PART.to_string(),
         bytes,
-        sha256: w.sha256_hex(),
+        sha256,
         users: runs.users,
         format: format.key().to_string(),
     })

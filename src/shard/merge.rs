@@ -15,12 +15,15 @@
 //!    order). One shard's metrics are in memory at a time. Each file's
 //!    metrics must pass the invariants every run checks
 //!    ([`crate::metrics::invariants`]), and no sum may overflow.
-//! 4. Check that every user was counted once per replica, then write the run
-//!    folder with [`write_run`] — the same function, on the same metrics, as an
-//!    unsharded run, hence the same bytes for `summary.csv`, `timeseries.csv`,
-//!    `logins.csv` and `scenario.toml`.
+//! 4. Check that every user was counted once per replica, and that the log
+//!    parts (when the shards were logged) agree with the counters, then
+//!    return the merged run ([`Merged`]). The caller publishes it with
+//!    [`crate::report::publish::publish_run`] — the same function, on the
+//!    same metrics, as an unsharded run, hence the same bytes for
+//!    `summary.csv`, `timeseries.csv`, `logins.csv`, `scenario.toml`, the log,
+//!    the charts and the report.
 //!
-//! Any problem before step 4 refuses the merge and writes nothing.
+//! Any problem refuses the merge before anything is written.
 //!
 //! # `run.json` of a merged run
 //!
@@ -37,19 +40,18 @@ use super::manifest::{self, MANIFEST, Manifest};
 use super::raw::{self, RawReplica};
 use super::users_in_shard;
 use crate::logs::LogFormat;
+use crate::logs::LogRuns;
 use crate::metrics::invariants::{self, Facts};
 use crate::metrics::{GlobalCounter, Metrics};
 use crate::model::ModelConfig;
-use crate::output::{
-    OutputError, RunInfo, scenario_sha256, write_atomic, write_atomic_with, write_run,
-};
+use crate::output::scenario_sha256;
 use crate::runner::RunResult;
 use crate::scenario::{self, Override, Scenario};
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// Why a merge was refused or failed. Every variant but [`MergeError::Output`]
-/// is refused input (exit status 2) and leaves the output folder untouched.
+/// Why a merge was refused: every variant is refused input (exit status 2),
+/// found before anything is written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum MergeError {
@@ -150,16 +152,6 @@ pub enum MergeError {
         /// `N`.
         count: u64,
     },
-    /// The merged run folder could not be written.
-    #[error("cannot write the merged run: {0}")]
-    Output(#[from] OutputError),
-}
-
-impl MergeError {
-    /// Whether the input was refused (exit 2) rather than the output failing (exit 1).
-    pub fn is_refusal(&self) -> bool {
-        !matches!(self, MergeError::Output(_))
-    }
 }
 
 /// `3/7, 5/7` — at most ten, then how many more.
@@ -175,17 +167,20 @@ fn list(missing: &[u64], count: u64) -> String {
     s.join(", ")
 }
 
-/// What a successful merge did.
-#[derive(Debug, Clone)]
-pub struct MergeOutcome {
-    /// Files written, in order.
-    pub files: Vec<PathBuf>,
+/// The run the shards add up to, ready to publish as an unsharded run's
+/// folder.
+#[derive(Debug)]
+pub struct Merged {
     /// Shards merged (`N`).
     pub shards: u64,
-    /// Users per replica.
-    pub users: u64,
-    /// Engine events, all shards and replicas.
-    pub events: u64,
+    /// The scenario (from the first folder given).
+    pub scenario: Scenario,
+    /// The overrides of the first folder given.
+    pub overrides: Vec<Override>,
+    /// The merged metrics; the log's parts, when the shards were logged.
+    pub result: RunResult,
+    /// The log file's format, when the shards were logged.
+    pub log_format: Option<LogFormat>,
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, MergeError> {
@@ -513,33 +508,13 @@ fn check_log_counts(parts: &[PathBuf], result: &RunResult) -> Result<(), MergeEr
     }
 }
 
-/// Merges the shards' log parts into `out`'s log file, atomically.
-fn merge_logs(
-    out: &Path,
-    parts: &[PathBuf],
-    tenant: &crate::logs::Tenant,
-    format: LogFormat,
-) -> Result<PathBuf, MergeError> {
-    let path = out.join(format.file_name());
-    write_atomic_with(&path, |w| {
-        crate::logs::write_log(parts, tenant, format, w).map(|_| ())
-    })
-    .map_err(|source| {
-        MergeError::Output(OutputError {
-            path: path.clone(),
-            source,
-        })
-    })?;
-    Ok(path)
-}
-
-/// Merges the shard folders `dirs` into the run folder `out` (see the module
-/// docs for the checks and for what `run.json` holds).
+/// Merges the shard folders `dirs` into the run they are shards of (see the
+/// module docs for the checks and for what `run.json` will hold), ready to
+/// publish like an unsharded run's.
 ///
 /// # Errors
-/// A refusal naming the folder or file and what is wrong (nothing written),
-/// or [`MergeError::Output`] when writing `out` fails.
-pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError> {
+/// A refusal naming the folder or file and what is wrong.
+pub fn merge(dirs: &[PathBuf]) -> Result<Merged, MergeError> {
     let shards = dirs
         .iter()
         .map(|d| Ok((d.clone(), read_manifest(d)?)))
@@ -583,17 +558,6 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError> {
             total.merge(&part);
         }
     }
-    let result = RunResult {
-        replicas: totals,
-        wall_time_s: shards.iter().map(|(_, m)| m.wall_time_us).sum::<u64>() as f64 / 1e6,
-        threads: shards
-            .iter()
-            .map(|(_, m)| usize::try_from(m.threads).unwrap_or(usize::MAX))
-            .max()
-            .unwrap_or(1),
-        loads: Default::default(),
-        logs: None,
-    };
     let overrides: Vec<Override> = reference
         .overrides
         .iter()
@@ -603,38 +567,41 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError> {
         })
         .collect();
     let log_parts = log_parts(&shards)?;
-    if let Some((parts, users, _)) = &log_parts
-        && *users >= s.simulation.users
-    {
-        check_log_counts(parts, &result)?;
+    let mut result = RunResult {
+        replicas: totals,
+        wall_time_s: shards.iter().map(|(_, m)| m.wall_time_us).sum::<u64>() as f64 / 1e6,
+        threads: shards
+            .iter()
+            .map(|(_, m)| usize::try_from(m.threads).unwrap_or(usize::MAX))
+            .max()
+            .unwrap_or(1),
+        loads: Default::default(),
+        logs: None,
+        // The shards' peak memory rather than the merger's.
+        peak_rss_bytes: shards.iter().filter_map(|(_, m)| m.peak_rss_bytes).max(),
+    };
+    let mut log_format = None;
+    if let Some((parts, users, format)) = log_parts {
+        let complete = users >= s.simulation.users;
+        if complete {
+            check_log_counts(&parts, &result)?;
+        }
+        result.logs = Some(LogRuns {
+            dir: None,
+            runs: parts,
+            tenant: std::sync::Arc::new(crate::logs::Tenant::new(&s)),
+            // Checked above, as a refusal naming the parts.
+            complete: false,
+            users,
+        });
+        log_format = Some(format);
     }
-    let mut files = write_run(out, &s, &overrides, None, &result)?;
-    if let Some((parts, _, format)) = log_parts {
-        files.push(merge_logs(
-            out,
-            &parts,
-            &crate::logs::Tenant::new(&s),
-            format,
-        )?);
-    }
-    // run.json again, with the shards' peak memory rather than the merger's.
-    let mut info = RunInfo::new(&s, &overrides, None, &result);
-    info.peak_rss_bytes = shards.iter().filter_map(|(_, m)| m.peak_rss_bytes).max();
-    let json = serde_json::to_string_pretty(&info)
-        .expect("run.json is plain numbers and strings, always serializable")
-        + "\n";
-    let run_json = out.join("run.json");
-    write_atomic(&run_json, json.as_bytes()).map_err(|source| OutputError {
-        path: run_json,
-        source,
-    })?;
-    // Charts and report.html are drawn from these CSVs by the caller (`ssosim
-    // merge`), as after `ssosim run`, so they are the same files too.
-    Ok(MergeOutcome {
-        files,
+    Ok(Merged {
         shards: reference.shard_count,
-        users: s.simulation.users,
-        events: result.events(),
+        scenario: s,
+        overrides,
+        result,
+        log_format,
     })
 }
 
@@ -689,6 +656,5 @@ mod tests {
         let text = e.to_string();
         assert!(text.starts_with("shards 0/20, 1/20,"), "{text}");
         assert!(text.contains("9/20, and 5 more are missing"), "{text}");
-        assert!(e.is_refusal());
     }
 }

@@ -31,7 +31,7 @@ pub mod merge;
 pub mod raw;
 
 pub use manifest::{Manifest, write_shard};
-pub use merge::{MergeError, MergeOutcome, merge};
+pub use merge::{MergeError, Merged, merge};
 
 /// Accepted forms of `--shard`, for messages.
 pub const SHARD_FORMS: &str = "I/N with 0 ≤ I < N";

@@ -263,6 +263,7 @@ fn same_seed_same_bytes_other_seed_other_bytes_any_thread_count() {
                 threads,
                 shard: None,
                 logs: None,
+                reference_path: false,
             },
             &Progress::default(),
         )

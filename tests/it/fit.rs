@@ -43,6 +43,7 @@ fn a_logged_scenario_is_fitted_back_within_the_intervals() {
         threads: 0,
         shard: None,
         logs: Some(LogOptions::all_users(dir.path())),
+        reference_path: false,
     };
     let r = run(&truth, &opts, &Progress::default()).unwrap();
     let runs = r.logs.as_ref().unwrap();

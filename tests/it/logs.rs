@@ -261,6 +261,7 @@ fn run_logged(s: &Scenario, threads: usize, budget: usize, users: u64, spill: &P
         threads,
         shard: None,
         logs: Some(o),
+        reference_path: false,
     };
     run(s, &opts, &Progress::default()).expect("run")
 }

@@ -9,6 +9,7 @@
 //! - `report_charts`, `report_runs`: charts and `report.html`;
 //! - `capacity`: AS load per second and rate limits (issue 17);
 //! - `shard`: sharded runs merge into the unsharded bytes;
+//! - `fast_path`: hop chains run inline give the reference path's bytes;
 //! - `logs`: the tenant's log (`run --logs`) against Auth0's schemas;
 //!   `fit`: a scenario fitted back from its log, hostile log files;
 //! - `robust_*`: hostile inputs, faults and property tests.
@@ -20,6 +21,7 @@ mod catalog;
 mod cli;
 mod closed_forms;
 mod exposure;
+mod fast_path;
 mod fit;
 mod flows;
 mod logs;

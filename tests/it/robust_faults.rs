@@ -10,10 +10,11 @@
 //! permissions (read-only) or say they were skipped (full).
 
 use ssosim::output::write_run;
+use ssosim::report::publish::{PublishError, publish_run};
 use ssosim::runner::{Progress, RunOptions, RunResult, run};
 use ssosim::scenario::{Scenario, from_str};
 use ssosim::shard::manifest::sha256_hex;
-use ssosim::shard::{MergeError, merge, write_shard};
+use ssosim::shard::{MergeError, write_shard};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -56,6 +57,7 @@ fn simulate(s: &Scenario, shard: Option<(u64, u64)>) -> RunResult {
         threads: 1,
         shard,
         logs: None,
+        reference_path: false,
     };
     run(s, &opts, &Progress::default()).expect("runs")
 }
@@ -259,6 +261,38 @@ fn shards(root: &Path) -> (Vec<PathBuf>, PathBuf) {
     (dirs, full)
 }
 
+/// How a merge into a folder ended badly: refused (nothing read is right),
+/// or the folder could not be published.
+#[derive(Debug)]
+enum MergeFault {
+    Refused(MergeError),
+    Failed(PublishError),
+}
+
+impl std::fmt::Display for MergeFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MergeFault::Refused(e) => e.fmt(f),
+            MergeFault::Failed(e) => e.fmt(f),
+        }
+    }
+}
+
+/// `ssosim merge --no-charts` as the library does it: merge, then publish.
+fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), MergeFault> {
+    let m = ssosim::shard::merge(dirs).map_err(MergeFault::Refused)?;
+    publish_run(
+        out,
+        &m.scenario,
+        &m.overrides,
+        &m.result,
+        false,
+        m.log_format,
+    )
+    .map_err(MergeFault::Failed)?;
+    Ok(())
+}
+
 const EXACT: [&str; 4] = [
     "summary.csv",
     "timeseries.csv",
@@ -272,7 +306,7 @@ fn merge_is_refused_or_exact(dirs: &[PathBuf], full: &Path, out: &Path, what: &s
     match merge(dirs, out) {
         Err(e) => {
             let text = e.to_string();
-            assert!(e.is_refusal(), "{what}: {text}");
+            assert!(matches!(e, MergeFault::Refused(_)), "{what}: {text}");
             assert!(
                 dirs.iter().any(|d| text.contains(&d.display().to_string())),
                 "{what}: the message names no shard file: {text}"
@@ -446,7 +480,10 @@ fn consistent_looking_but_wrong_numbers_are_refused() {
         let out = tmp.path().join(format!("out-{k}"));
         let e = merge(&dirs, &out).expect_err(what);
         let text = e.to_string();
-        assert!(matches!(e, MergeError::Damaged { .. }), "{what}: {text}");
+        assert!(
+            matches!(e, MergeFault::Refused(MergeError::Damaged { .. })),
+            "{what}: {text}"
+        );
         assert!(
             text.contains("replica-0.json") && text.contains(needle),
             "{what}: {text}"
@@ -468,7 +505,7 @@ fn a_merge_that_cannot_write_keeps_previous_results() {
     fs::create_dir_all(out.join("logins.csv").join("x")).expect("mkdir");
     let blocked = snapshot(&out);
     let e = merge(&dirs, &out).expect_err("blocked");
-    assert!(!e.is_refusal());
+    assert!(matches!(e, MergeFault::Failed(_)), "{e}");
     assert!(
         e.to_string()
             .contains(&out.join("logins.csv").display().to_string()),

@@ -301,6 +301,7 @@ fn valid_edge_scenarios_run_with_every_invariant() {
             threads: 1,
             shard: None,
             logs: None,
+            reference_path: false,
         };
         let start = Instant::now();
         let r = run(&s, &opts, &Progress::default()).unwrap_or_else(|e| panic!("{e}\n{text}"));

@@ -9,6 +9,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use ssosim::metrics::invariants::{Facts, check};
+use ssosim::output::run_files;
 use ssosim::runner::{Progress, RunError, RunOptions, run};
 use ssosim::scenario::{Override, from_str, load, parse_override};
 use ssosim::time::{DAY, Dur, HOUR, MINUTE, SECOND, parse_duration};
@@ -19,6 +20,7 @@ const STRING_CASES: u32 = 5000;
 const TREE_CASES: u32 = 4000;
 const OVERRIDE_CASES: u32 = 3000;
 const RUN_CASES: u32 = 2000;
+const FAST_PATH_CASES: u32 = 100;
 
 fn config(cases: u32) -> Config {
     Config {
@@ -552,7 +554,7 @@ proptest! {
             Ok(s) => s,
             Err(e) => return Err(TestCaseError::fail(format!("refused:\n{e}\n{text}"))),
         };
-        let opts = RunOptions { threads: 1, shard: None, logs: None };
+        let opts = RunOptions { threads: 1, shard: None, logs: None, reference_path: false };
         let result = match run(&s, &opts, &Progress::default()) {
             Ok(r) => r,
             Err(RunError::Invariant(e)) => {
@@ -565,6 +567,36 @@ proptest! {
             prop_assert_eq!(check(m, &facts), vec![]);
             prop_assert_eq!(m.anomalies.expired_session_uses, 0);
             prop_assert_eq!(m.anomalies.late_events, 0);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(FAST_PATH_CASES))]
+
+    /// The hop-chain fast path (issue 20) gives the reference path's bytes
+    /// in every output file but `run.json` (wall time) on a valid random
+    /// scenario, the fast path on 2 threads, the reference on 1.
+    #[test]
+    fn the_fast_path_gives_the_reference_bytes(tape in proptest::collection::vec(0.0f64..1.0, 200)) {
+        let t = scenario(&mut Tape(tape, 0));
+        let text = toml::to_string(&t).expect("a scenario tree serializes");
+        let s = match from_str(&text, "random.toml", &[]) {
+            Ok(s) => s,
+            Err(e) => return Err(TestCaseError::fail(format!("refused:\n{e}\n{text}"))),
+        };
+        let files = |threads: usize, reference_path: bool| {
+            let opts = RunOptions { threads, shard: None, logs: None, reference_path };
+            let r = run(&s, &opts, &Progress::default()).map_err(|e| e.to_string())?;
+            let mut files = run_files(&s, &[], None, &r);
+            files.retain(|(name, _)| *name != "run.json");
+            Ok::<_, String>(files)
+        };
+        let fast = files(2, false).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let reference = files(1, true).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(fast.len(), reference.len());
+        for ((name, a), (_, b)) in fast.iter().zip(&reference) {
+            prop_assert!(a == b, "{} differs\n{}", name, text);
         }
     }
 }

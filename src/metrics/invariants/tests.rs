@@ -57,6 +57,7 @@ fn busy() -> (Metrics, Facts) {
         threads: 1,
         shard: None,
         logs: None,
+        reference_path: false,
     };
     let r = run(&s, &opts, &Progress::default()).expect("a correct run passes its invariants");
     (r.replicas[0].clone(), Facts::of(&s))

@@ -10,6 +10,7 @@ pub fn simulate(s: &Scenario, threads: usize) -> Metrics {
         threads,
         shard: None,
         logs: None,
+        reference_path: false,
     };
     let mut r = run(s, &opts, &Progress::default()).expect("run");
     r.replicas.remove(0)

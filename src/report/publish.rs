@@ -10,20 +10,44 @@
 //! A symbolic link inside the folder where a result file goes is replaced by
 //! the file, never written through.
 
-use super::Error;
+//!
+//! Every result folder goes through here or through
+//! [`crate::output::write_files`] (shard folders): staged, each file synced
+//! ([`crate::output::write_staged`]), then published by rename.
+
+use super::ReportError;
 use crate::logs::{LogFormat, LogRuns};
-use crate::output::{publish_folder, run_files};
+use crate::output::{publish_folder, run_files, write_staged};
 use crate::runner::RunResult;
 use crate::scenario::{Override, Scenario};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// Why a run folder was not published; the previous one, if any, is intact.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// The folder or a file in it could not be written.
+    #[error("cannot write results to {}: {why}; choose a writable --out folder", out.display())]
+    Output {
+        /// The `--out` folder.
+        out: PathBuf,
+        /// What failed.
+        why: String,
+    },
+    /// A chart or the report could not be drawn.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// The log's counts disagree with the counters (a bug in ssosim).
+    #[error("the log disagrees with summary.csv (a bug in ssosim; nothing was written):{}", .0.iter().map(|p| format!("\n  {p}")).collect::<String>())]
+    LogDisagrees(Vec<String>),
+}
+
 /// The error for an output folder that cannot be written.
-fn cannot(out: &Path, why: impl std::fmt::Display) -> Error {
-    Error::Failed(format!(
-        "cannot write results to {}: {why}; choose a writable --out folder",
-        out.display()
-    ))
+fn cannot(out: &Path, why: impl std::fmt::Display) -> PublishError {
+    PublishError::Output {
+        out: out.to_path_buf(),
+        why: why.to_string(),
+    }
 }
 
 /// Where results for `--out` go: a link to a folder is followed (results land
@@ -31,8 +55,8 @@ fn cannot(out: &Path, why: impl std::fmt::Display) -> Error {
 /// path, is refused.
 ///
 /// # Errors
-/// [`Error::Failed`] naming the link or the file.
-pub fn target(out: &Path) -> Result<PathBuf, Error> {
+/// [`PublishError::Output`] naming the link or the file.
+pub fn target(out: &Path) -> Result<PathBuf, PublishError> {
     for part in out.ancestors().filter(|a| !a.as_os_str().is_empty()) {
         let is_link = fs::symlink_metadata(part).is_ok_and(|m| m.file_type().is_symlink());
         if is_link && fs::metadata(part).is_err() {
@@ -65,7 +89,8 @@ pub fn target(out: &Path) -> Result<PathBuf, Error> {
 /// ([`publish_folder`]): a failure leaves the previous results as they were.
 ///
 /// # Errors
-/// [`Error::Failed`] naming the folder and the I/O error, or a chart error.
+/// [`PublishError`]: the folder and the I/O error, a chart error, or a log
+/// that disagrees with the counters.
 pub fn publish_run(
     out: &Path,
     s: &Scenario,
@@ -73,12 +98,12 @@ pub fn publish_run(
     result: &RunResult,
     charts: bool,
     log_format: Option<LogFormat>,
-) -> Result<Vec<PathBuf>, Error> {
+) -> Result<Vec<PathBuf>, PublishError> {
     let dir = target(out)?;
-    let fill = |staging: &Path| -> Result<Vec<String>, Error> {
+    let fill = |staging: &Path| -> Result<Vec<String>, PublishError> {
         let mut names = Vec::new();
         for (name, bytes) in run_files(s, overrides, None, result) {
-            fs::write(staging.join(name), bytes).map_err(|e| cannot(out, e))?;
+            write_staged(&staging.join(name), &bytes).map_err(|e| cannot(out, e))?;
             names.push(name.to_string());
         }
         if let (Some(runs), Some(format)) = (&result.logs, log_format) {
@@ -86,18 +111,12 @@ pub fn publish_run(
             let problems = write_log_file(&staging.join(name), runs, format, result)
                 .map_err(|e| cannot(out, e))?;
             if !problems.is_empty() {
-                return Err(Error::Failed(format!(
-                    "the log disagrees with summary.csv (a bug in ssosim; nothing was written):{}",
-                    problems
-                        .iter()
-                        .map(|p| format!("\n  {p}"))
-                        .collect::<String>()
-                )));
+                return Err(PublishError::LogDisagrees(problems));
             }
             names.push(name.to_string());
         }
         if charts {
-            for path in super::chart::draw(staging)? {
+            for path in super::render_run(staging)? {
                 if let Some(n) = path.file_name() {
                     names.push(n.to_string_lossy().into_owned());
                 }
@@ -117,9 +136,9 @@ fn write_log_file(
     format: LogFormat,
     result: &RunResult,
 ) -> std::io::Result<Vec<String>> {
-    // Not synced, like the run's other files: the folder is published by rename.
     let mut w = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
     let (counts, _) = crate::logs::write_log(&runs.runs, &runs.tenant, format, &mut w)?;
+    w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     Ok(match result.replicas.first() {
         Some(m) if runs.complete => crate::logs::check::disagreements(&counts, m),
         _ => Vec::new(),

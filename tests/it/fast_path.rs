@@ -1,0 +1,116 @@
+//! The hop-chain fast path (issue 20) against the reference path: a redirect
+//! chain runs inline when nothing else of the user is due before its next
+//! hop, instead of through the queue; `run --reference-path` queues every
+//! hop, as traces do. Results must be the same bytes. (Random valid
+//! scenarios: `robust_props::the_fast_path_gives_the_reference_bytes`.)
+
+use crate::support::cli::{bundled_scenarios, ssosim, tmp};
+use ssosim::model::{ModelConfig, Simulator};
+use ssosim::scenario::{Override, load};
+use std::path::Path;
+
+/// Every file of a run folder but `run.json` (wall time), logs included.
+const COMPARED: [&str; 8] = [
+    "summary.csv",
+    "replicas.csv",
+    "timeseries.csv",
+    "logins.csv",
+    "load.csv",
+    "distributions.csv",
+    "segments.csv",
+    "logs.jsonl",
+];
+
+fn run(scenario: &Path, out: &Path, extra: &[&str]) {
+    let out = ssosim(&crate::support::cli::root())
+        .args(["run"])
+        .arg(scenario)
+        .args(["--set", "simulation.users=100", "--replicas", "2"])
+        .args([
+            "--set",
+            "simulation.duration=7d",
+            "--set",
+            "simulation.warmup=7d",
+        ])
+        .args(["--no-charts", "--quiet", "--logs", "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("ssosim runs");
+    assert!(
+        out.status.success(),
+        "{} {extra:?}: {}",
+        scenario.display(),
+        crate::support::cli::stderr(&out)
+    );
+}
+
+/// Every bundled scenario, 100 users, 2 replicas, 7 days after a 7-day
+/// warm-up (a visit may straddle its end): the fast path on 2 threads, the
+/// reference path on 1, same bytes.
+#[test]
+fn every_bundled_scenario_gives_the_same_bytes_on_both_paths() {
+    let dir = tmp();
+    for s in bundled_scenarios() {
+        let (fast, reference) = (dir.path().join("fast"), dir.path().join("reference"));
+        run(&s, &fast, &["--threads", "2"]);
+        run(&s, &reference, &["--threads", "1", "--reference-path"]);
+        for f in COMPARED {
+            let a = std::fs::read(fast.join(f)).expect("fast path file");
+            let b = std::fs::read(reference.join(f)).expect("reference file");
+            assert!(a == b, "{}: {f} differs", s.display());
+        }
+        // The same events are handled either way (run.json).
+        let events = |d: &Path| {
+            let j: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(d.join("run.json")).unwrap()).unwrap();
+            j["events_processed"].as_u64().unwrap()
+        };
+        assert_eq!(events(&fast), events(&reference), "{}", s.display());
+        std::fs::remove_dir_all(&fast).unwrap();
+        std::fs::remove_dir_all(&reference).unwrap();
+    }
+}
+
+/// Queue events per user-day of storezero without warm-up, on each path.
+fn queued_per_user_day(inline: bool) -> (f64, u64) {
+    let users = 300;
+    let set = |k: &str, v: &str| Override {
+        key: k.into(),
+        value: v.into(),
+    };
+    let s = load(
+        &crate::support::cli::bundled("storezero"),
+        &[
+            set("simulation.users", &users.to_string()),
+            set("simulation.warmup", "0s"),
+        ],
+    )
+    .unwrap();
+    let mut cfg = ModelConfig::new(&s);
+    cfg.inline_hops = inline;
+    let mut sim = Simulator::new(&cfg, 0);
+    for id in 0..users {
+        sim.simulate(id, cfg.end);
+    }
+    let user_days = users as f64 * s.simulation.duration as f64 / ssosim::time::DAY as f64;
+    let queued = sim.queued_events() as f64 / user_days;
+    (queued, sim.into_metrics().events)
+}
+
+/// The fast path's point: storezero's hops mostly skip the queue (at most 8
+/// queue events per user-day, the issue's target, against one per hop on the
+/// reference path), with the same events handled.
+#[test]
+fn storezero_queues_at_most_8_events_per_user_day() {
+    let (fast, handled_fast) = queued_per_user_day(true);
+    let (reference, handled_reference) = queued_per_user_day(false);
+    assert_eq!(handled_fast, handled_reference);
+    let per_user_day = handled_reference as f64 / (300.0 * 30.0);
+    assert!(
+        (reference - per_user_day).abs() < 1e-9,
+        "{reference} {per_user_day}"
+    );
+    assert!(per_user_day > 20.0, "{per_user_day}");
+    assert!(fast <= 8.0, "{fast} queue events per user-day");
+}
