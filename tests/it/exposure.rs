@@ -81,8 +81,7 @@ fn assert_close(
 fn simulate(s: &Scenario, threads: usize) -> Vec<ssosim::metrics::Metrics> {
     let opts = RunOptions {
         threads,
-        shard: None,
-        logs: None,
+        ..RunOptions::default()
     };
     run(s, &opts, &Progress::default()).expect("run").replicas
 }
