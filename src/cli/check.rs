@@ -190,6 +190,17 @@ pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) 
             pct(u.private_browsing_share)
         );
     }
+    if !s.events.is_empty() {
+        let events: Vec<String> = s
+            .events
+            .iter()
+            .map(|e| format!("at {} {}", Dur(e.at), e.label()))
+            .collect();
+        t += &format!(
+            "  tenant events (from the end of the warm-up; the estimates below leave them out): {}\n",
+            events.join("; ")
+        );
+    }
     let e = estimate(s, threads);
     t += &format!(
         "  expected events (estimate): about {} per replica, {:.1} per user-day\n",

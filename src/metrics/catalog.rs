@@ -96,6 +96,8 @@ metrics! {
     REFRESH_TOKEN_LOGINS = "refresh_token_logins", Count, Sum, "protected visits served by a refresh-token exchange";
     REFRESH_TOKEN_FAILURES = "refresh_token_failures", Count, Sum, "refresh-token exchanges refused (expired, revoked or reused)";
     REFRESH_TOKEN_REUSE_DETECTED = "refresh_token_reuse_detected", Count, Sum, "reuse of a rotated refresh token detected: the family revoked";
+    LOGINS_FAILED_OUTAGE = "logins_failed_outage", Count, Sum, "protected visits not yet decided when the AS refused a request during an outage ([[events]])";
+    VISITS_FAILED_OUTAGE = "visits_failed_outage", Count, Sum, "visits ended by a request the AS refused during an outage ([[events]])";
     REAUTH_RATE = "reauth_rate", Share, Ratio, "re-authentications per protected visit";
     SILENT_AUTH_FAILURE_SHARE = "silent_auth_failure_share", Share, Ratio, "share of silent attempts answered login_required, before-first-login ones left out";
     SSO_SHARE = "sso_share", Share, Ratio, "sso_logins / (sso_logins + interactive_logins): logins that needed no prompt";
@@ -125,6 +127,7 @@ metrics! {
     SESSIONS_ENDED_LOGOUT = "sessions_ended_logout", Count, Sum, "sessions ended by a logout";
     SESSIONS_ENDED_PASSWORD_RESET = "sessions_ended_password_reset", Count, Sum, "sessions ended by a password reset";
     SESSIONS_ENDED_COOKIES_CLEARED = "sessions_ended_cookies_cleared", Count, Sum, "session cookies deleted by the user while valid";
+    SESSIONS_ENDED_REVOKED = "sessions_ended_revoked", Count, Sum, "sessions ended while valid by a revoke_sessions event ([[events]])";
     SESSIONS_ALIVE_AT_END = "sessions_alive_at_end", Count, Sum, "sessions still valid and reachable at the end of the run";
     SESSIONS_ALIVE_AT_WARMUP_END = "sessions_alive_at_warmup_end", Count, Sum, "sessions valid and reachable when the user's warm-up ended";
     AUTHORIZE_REQUESTS_PER_S_MEAN = "authorize_requests_per_s_mean", Decimal, Ratio, "mean /authorize requests per second over the measured window";

@@ -38,11 +38,14 @@ pub enum Cause {
     ThirdPartyCookiesBlocked,
     /// The browser partitions third-party cookies: the iframe's jar has no AS cookie.
     ThirdPartyCookiesPartitioned,
+    /// The tenant revoked it (`revoke_sessions` or `revoke_refresh_tokens`
+    /// events, issue 17).
+    Revoked,
 }
 
 impl Cause {
     /// Number of causes.
-    pub const COUNT: usize = 12;
+    pub const COUNT: usize = 13;
 
     /// How charts and tables name the cause ("AS idle timeout"); the tier a
     /// timeout belongs to is the family's (the AS for logins, the IdP for IdP
@@ -61,6 +64,7 @@ impl Cause {
             Cause::ThirdPartyCookiesBlocked => "third-party cookies blocked",
             Cause::ThirdPartyCookiesPartitioned => "third-party cookies partitioned",
             Cause::StoragePurged => "storage purged",
+            Cause::Revoked => "revoked by the tenant",
         }
     }
 }
@@ -79,7 +83,7 @@ pub enum Family {
 }
 
 /// `(cause, row name)` of interactive logins, in output order.
-const INTERACTIVE_ROWS: [(Cause, &str); 10] = [
+const INTERACTIVE_ROWS: [(Cause, &str); 11] = [
     (Cause::FirstLogin, "interactive_logins_by_first_login"),
     (Cause::IdleTimeout, "interactive_logins_by_as_idle_timeout"),
     (
@@ -99,10 +103,11 @@ const INTERACTIVE_ROWS: [(Cause, &str); 10] = [
         "interactive_logins_by_refresh_token_revoked",
     ),
     (Cause::StoragePurged, "interactive_logins_by_storage_purged"),
+    (Cause::Revoked, "interactive_logins_by_revoked"),
 ];
 
 /// `(cause, row name)` of MFA prompts, in output order.
-const MFA_ROWS: [(Cause, &str); 10] = [
+const MFA_ROWS: [(Cause, &str); 11] = [
     (Cause::FirstLogin, "mfa_prompts_by_first_login"),
     (Cause::IdleTimeout, "mfa_prompts_by_as_idle_timeout"),
     (Cause::AbsoluteTimeout, "mfa_prompts_by_as_absolute_timeout"),
@@ -119,10 +124,11 @@ const MFA_ROWS: [(Cause, &str); 10] = [
         "mfa_prompts_by_refresh_token_revoked",
     ),
     (Cause::StoragePurged, "mfa_prompts_by_storage_purged"),
+    (Cause::Revoked, "mfa_prompts_by_revoked"),
 ];
 
 /// `(cause, row name)` of failed silent authentications, in output order.
-const SILENT_ROWS: [(Cause, &str); 9] = [
+const SILENT_ROWS: [(Cause, &str); 10] = [
     (Cause::FirstLogin, "silent_auth_failures_by_first_login"),
     (
         Cause::ThirdPartyCookiesBlocked,
@@ -147,16 +153,18 @@ const SILENT_ROWS: [(Cause, &str); 9] = [
         "silent_auth_failures_by_password_reset",
     ),
     (Cause::CookieClear, "silent_auth_failures_by_cookie_clear"),
+    (Cause::Revoked, "silent_auth_failures_by_revoked"),
 ];
 
 /// `(cause, row name)` of IdP prompts, in output order.
-const IDP_ROWS: [(Cause, &str); 6] = [
+const IDP_ROWS: [(Cause, &str); 7] = [
     (Cause::FirstLogin, "idp_prompts_by_first_login"),
     (Cause::IdleTimeout, "idp_prompts_by_idle_timeout"),
     (Cause::AbsoluteTimeout, "idp_prompts_by_absolute_timeout"),
     (Cause::Logout, "idp_prompts_by_logout"),
     (Cause::BrowserClose, "idp_prompts_by_browser_close"),
     (Cause::CookieClear, "idp_prompts_by_cookie_clear"),
+    (Cause::Revoked, "idp_prompts_by_revoked"),
 ];
 
 impl Family {
@@ -302,7 +310,7 @@ mod tests {
             }
         }
         assert!(names.contains("interactive_logins_by_as_idle_timeout"));
-        assert_eq!(names.len(), 10 + 10 + 9 + 6);
+        assert_eq!(names.len(), 11 + 11 + 10 + 7);
         assert!(names.contains("interactive_logins_by_storage_purged"));
         assert!(names.contains("idp_prompts_by_idle_timeout"));
         assert!(names.contains("silent_auth_failures_by_third_party_cookies_blocked"));

@@ -54,11 +54,17 @@ pub enum AppCounter {
     RefreshTokenFailures,
     /// Reuse of a rotated refresh token detected: the family is revoked.
     RefreshTokenReuseDetected,
+    /// Protected visits not yet decided when the AS refused one of their
+    /// requests during an outage (tenant events): the user left without a login.
+    LoginsFailedOutage,
+    /// Visits ended by a request the AS refused during an outage (protected
+    /// or not, decided or not).
+    VisitsFailedOutage,
 }
 
 impl AppCounter {
     /// Number of app counters.
-    pub const COUNT: usize = 24;
+    pub const COUNT: usize = 26;
     /// Every counter, in output order.
     pub const ALL: [AppCounter; Self::COUNT] = [
         AppCounter::Users,
@@ -85,6 +91,8 @@ impl AppCounter {
         AppCounter::RefreshTokenLogins,
         AppCounter::RefreshTokenFailures,
         AppCounter::RefreshTokenReuseDetected,
+        AppCounter::LoginsFailedOutage,
+        AppCounter::VisitsFailedOutage,
     ];
 
     /// Metric name (design §9).
@@ -114,6 +122,8 @@ impl AppCounter {
             AppCounter::RefreshTokenLogins => "refresh_token_logins",
             AppCounter::RefreshTokenFailures => "refresh_token_failures",
             AppCounter::RefreshTokenReuseDetected => "refresh_token_reuse_detected",
+            AppCounter::LoginsFailedOutage => "logins_failed_outage",
+            AppCounter::VisitsFailedOutage => "visits_failed_outage",
         }
     }
 
@@ -191,7 +201,7 @@ impl IdpCounter {
 /// Session counters kept per tier (`as`, `idp:*`, `app:*`). A session ends once,
 /// by its first cause; conservation: alive at the end of the warm-up + created
 /// = every ended + alive at end (the design's five causes, plus cookies
-/// cleared by the user, 0 unless enabled).
+/// cleared by the user, 0 unless enabled, and tenant revocations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TierCounter {
     /// Sessions created (a login completed).
@@ -212,11 +222,13 @@ pub enum TierCounter {
     AliveAtEnd,
     /// Valid and reachable when the user's warm-up ended (0 without warm-up).
     AliveAtWarmupEnd,
+    /// Ended by a tenant's `revoke_sessions` event while valid.
+    EndedRevoked,
 }
 
 impl TierCounter {
     /// Number of tier counters.
-    pub const COUNT: usize = 9;
+    pub const COUNT: usize = 10;
     /// Every counter, in output order.
     pub const ALL: [TierCounter; Self::COUNT] = [
         TierCounter::SessionsCreated,
@@ -226,17 +238,19 @@ impl TierCounter {
         TierCounter::EndedLogout,
         TierCounter::EndedPasswordReset,
         TierCounter::EndedCookiesCleared,
+        TierCounter::EndedRevoked,
         TierCounter::AliveAtEnd,
         TierCounter::AliveAtWarmupEnd,
     ];
-    /// The six causes a session ends by.
-    pub const ENDINGS: [TierCounter; 6] = [
+    /// The seven causes a session ends by.
+    pub const ENDINGS: [TierCounter; 7] = [
         TierCounter::EndedIdle,
         TierCounter::EndedAbsolute,
         TierCounter::EndedBrowserClose,
         TierCounter::EndedLogout,
         TierCounter::EndedPasswordReset,
         TierCounter::EndedCookiesCleared,
+        TierCounter::EndedRevoked,
     ];
     /// True for the counters of a session ending.
     #[inline]
@@ -255,6 +269,7 @@ impl TierCounter {
             TierCounter::EndedCookiesCleared => "sessions_ended_cookies_cleared",
             TierCounter::AliveAtEnd => "sessions_alive_at_end",
             TierCounter::AliveAtWarmupEnd => "sessions_alive_at_warmup_end",
+            TierCounter::EndedRevoked => "sessions_ended_revoked",
         }
     }
 }

@@ -60,8 +60,12 @@ use std::fmt;
 /// the messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {
-    /// MFA is on at the authorization server.
+    /// MFA is on at the authorization server (at some time of the run).
     pub mfa: bool,
+    /// The scenario has a `revoke_sessions` event.
+    pub revocations: bool,
+    /// The scenario has an `outage` event.
+    pub outages: bool,
     /// App names, in scenario order.
     pub apps: Vec<String>,
     /// Identity provider names, in scenario order.
@@ -71,8 +75,13 @@ pub struct Facts {
 impl Facts {
     /// The facts of a validated scenario.
     pub fn of(s: &Scenario) -> Self {
+        use crate::scenario::TenantEventKind as K;
+        let has = |f: &dyn Fn(&K) -> bool| s.events.iter().any(|e| f(&e.kind));
         Facts {
-            mfa: s.authorization_server.mfa,
+            mfa: s.authorization_server.mfa
+                || has(&|k| matches!(k, K::Set { then, .. } if then.authorization_server.mfa)),
+            revocations: has(&|k| matches!(k, K::RevokeSessions { .. })),
+            outages: has(&|k| matches!(k, K::Outage { .. })),
             apps: s.apps.iter().map(|a| a.name.clone()).collect(),
             idps: s
                 .identity_providers
@@ -354,6 +363,13 @@ impl Checker<'_> {
                     ),
                 );
             }
+            let revoked = self.tier(t, TierCounter::EndedRevoked);
+            if !self.facts.revocations && revoked > 0 {
+                self.fail(
+                    scope.clone(),
+                    format!("sessions_ended_revoked is {revoked}, but the scenario has no revoke_sessions event"),
+                );
+            }
             let resets = self.tier(t, TierCounter::EndedPasswordReset);
             if t != Layout::AS_TIER && resets > 0 {
                 self.fail(
@@ -413,6 +429,7 @@ impl Checker<'_> {
                 C::RefreshTokenLogins,
                 C::InteractiveLogins,
                 C::LoginsAbandoned,
+                C::LoginsFailedOutage,
             ];
             let decided: u128 = paths.iter().map(|&c| v(c)).sum();
             if protected != decided {
@@ -450,6 +467,8 @@ impl Checker<'_> {
                 (n(C::Users), ("all users", users)),
                 (n(C::Users), n(C::Visits)),
                 (n(C::ProtectedVisits), n(C::Visits)),
+                (n(C::LoginsFailedOutage), n(C::VisitsFailedOutage)),
+                (n(C::VisitsFailedOutage), n(C::Visits)),
                 (n(C::Logouts), n(C::ProtectedVisits)),
                 (
                     n(C::SilentAuthBeforeFirstLogin),
@@ -483,6 +502,15 @@ impl Checker<'_> {
             ];
             for (x, y) in bounds {
                 self.at_most(&scope, x, y);
+            }
+            let failed = v(C::VisitsFailedOutage);
+            if !self.facts.outages && failed > 0 {
+                self.fail(
+                    scope.clone(),
+                    format!(
+                        "visits_failed_outage is {failed}, but the scenario has no outage event"
+                    ),
+                );
             }
             let (prompts, skipped) = (v(C::MfaPrompts), v(C::MfaSkippedRememberedBrowser));
             if !self.facts.mfa {

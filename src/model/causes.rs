@@ -38,6 +38,7 @@ pub(super) fn cause_of(end: EndCause) -> Cause {
         EndCause::Logout => Cause::Logout,
         EndCause::PasswordReset => Cause::PasswordReset,
         EndCause::CookiesCleared => Cause::CookieClear,
+        EndCause::Revoked => Cause::Revoked,
     }
 }
 
@@ -60,6 +61,7 @@ fn describe(l: Lost, what: &str) -> String {
         Cause::Logout => "logout",
         Cause::PasswordReset => "password reset",
         Cause::CookieClear => "cookie clear",
+        Cause::Revoked => "revocation by the tenant",
         Cause::FirstLogin
         | Cause::ThirdPartyCookiesBlocked
         | Cause::ThirdPartyCookiesPartitioned => "?",

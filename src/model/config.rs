@@ -6,7 +6,7 @@ use crate::engine::rng::Z90;
 use crate::metrics::Layout;
 use crate::scenario::{
     AppKind, Connection, CookiePolicy, Delay, RateDistribution, RefreshTokenPolicy, Scenario,
-    SessionPolicy, TokenCache,
+    SessionPolicy, TenantEventKind, TokenCache,
 };
 use crate::time::{DAY, YEAR};
 
@@ -166,6 +166,39 @@ pub struct ModelConfig {
     pub private_share: f64,
     /// Devices per user with cumulative shares (last is 1).
     pub device_cumulative: Vec<(u32, f64)>,
+    /// Tenant events (`[[events]]`), in scenario order, each user's timeline
+    /// schedules them all.
+    pub events: Vec<ModelEvent>,
+}
+
+/// A tenant event as the timelines apply it.
+#[derive(Debug, Clone)]
+pub struct ModelEvent {
+    /// Virtual time: the end of the warm-up plus the event's `at`.
+    pub at: u64,
+    /// What happens.
+    pub kind: ModelEventKind,
+}
+
+/// What a tenant event does to a user timeline.
+#[derive(Debug, Clone)]
+pub enum ModelEventKind {
+    /// Every AS session ends; `idp`, `apps`: IdP and local sessions too.
+    RevokeSessions {
+        /// IdP sessions end too.
+        idp: bool,
+        /// Apps' local sessions end too.
+        apps: bool,
+    },
+    /// Every refresh-token family is revoked.
+    RevokeRefreshTokens,
+    /// The AS refuses every request until `until` (virtual time).
+    Outage {
+        /// End of the outage.
+        until: u64,
+    },
+    /// The configuration in effect from the event on.
+    Set(Box<ModelConfig>),
 }
 
 impl ModelConfig {
@@ -277,6 +310,29 @@ impl ModelConfig {
                     .map(|(d, p)| (d.0, p))
                     .collect()
             },
+            events: s
+                .events
+                .iter()
+                .map(|e| {
+                    let at = s.simulation.warmup.saturating_add(e.at);
+                    let kind = match &e.kind {
+                        TenantEventKind::RevokeSessions { idp, apps } => {
+                            ModelEventKind::RevokeSessions {
+                                idp: *idp,
+                                apps: *apps,
+                            }
+                        }
+                        TenantEventKind::RevokeRefreshTokens => ModelEventKind::RevokeRefreshTokens,
+                        TenantEventKind::Outage { duration } => ModelEventKind::Outage {
+                            until: at.saturating_add(*duration),
+                        },
+                        TenantEventKind::Set { then, .. } => {
+                            ModelEventKind::Set(Box::new(ModelConfig::new(then)))
+                        }
+                    };
+                    ModelEvent { at, kind }
+                })
+                .collect(),
         }
     }
 }

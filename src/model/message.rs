@@ -128,6 +128,13 @@ pub enum Exchanger {
 }
 
 impl Msg {
+    /// True for a request the AS receives (not the `logout_token`s it sends):
+    /// what an outage refuses.
+    #[inline]
+    pub fn to_as(self) -> bool {
+        !matches!(self, Msg::BackchannelLogout { .. }) && self.endpoint().is_some()
+    }
+
     /// The AS endpoint this hop is a request to (or, for a back-channel
     /// `logout_token`, the AS sends), counted in the AS's per-second load.
     #[inline]

@@ -43,6 +43,7 @@ mod auth_server;
 mod browser;
 mod causes;
 mod config;
+mod events;
 mod idp;
 mod logs;
 mod message;

@@ -66,6 +66,9 @@ pub enum Outcome {
     /// A `spa_implicit` token renewal during the visit got `login_required`:
     /// the page holds no tokens until the next visit.
     RenewalFailed,
+    /// The AS refused a request of the visit during an outage (`[[events]]`):
+    /// the user leaves and comes back at the next visit.
+    Refused,
 }
 
 impl Outcome {
@@ -83,7 +86,8 @@ impl Outcome {
     }
 
     /// Machine name (`jsonl`, filters): `anonymous`, `local_session`, `sso`,
-    /// `silent`, `interactive`, `refresh_token`, `abandoned`, `renewal_failed`.
+    /// `silent`, `interactive`, `refresh_token`, `abandoned`, `renewal_failed`,
+    /// `refused`.
     pub fn key(self) -> &'static str {
         match self {
             Outcome::Anonymous => "anonymous",
@@ -94,6 +98,7 @@ impl Outcome {
             Outcome::RefreshToken => "refresh_token",
             Outcome::Abandoned => "abandoned",
             Outcome::RenewalFailed => "renewal_failed",
+            Outcome::Refused => "refused",
         }
     }
 
@@ -110,13 +115,16 @@ impl Outcome {
             Outcome::RenewalFailed => {
                 "token renewal failed: the page has no tokens until the next visit"
             }
+            Outcome::Refused => "the AS refused the request (outage): the user leaves",
         }
     }
 
     /// The text of the outcome line: `served: <words>` for a page served.
     pub fn line(self) -> String {
         match self {
-            Outcome::Abandoned | Outcome::RenewalFailed => self.words().to_string(),
+            Outcome::Abandoned | Outcome::RenewalFailed | Outcome::Refused => {
+                self.words().to_string()
+            }
             served => format!("served: {}", served.words()),
         }
     }

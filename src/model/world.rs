@@ -48,12 +48,22 @@ pub enum Event {
         /// Browser generation of the visit.
         epoch: u32,
     },
+    /// The scenario's tenant event `index` (`[[events]]`, issue 17).
+    Tenant {
+        /// Index in [`ModelConfig::events`].
+        index: u16,
+    },
 }
 
 /// Everything the actors keep about one user, plus the sink of its metrics.
 #[derive(Debug)]
 pub(super) struct UserWorld<'c> {
+    /// The configuration in effect (a `set` event switches it).
     pub cfg: &'c ModelConfig,
+    /// The scenario's configuration at the start of every timeline.
+    pub root: &'c ModelConfig,
+    /// The AS refuses every request until then (an `outage` event; 0: none).
+    pub outage_until: u64,
     pub metrics: Metrics,
     pub replica: u32,
     /// Id of the user simulated.
@@ -116,6 +126,8 @@ impl<'c> UserWorld<'c> {
         let tiers = cfg.layout.tiers();
         UserWorld {
             cfg,
+            root: cfg,
+            outage_until: 0,
             metrics: Metrics::new(cfg.layout),
             replica,
             user_id: 0,
@@ -149,6 +161,8 @@ impl<'c> UserWorld<'c> {
     /// memory). A later device of the same user keeps what is the user's:
     /// the logged-in intervals and the apps visited.
     fn reset(&mut self, id: u64, device: Device) {
+        self.cfg = self.root;
+        self.outage_until = 0;
         let profile = self.script.as_ref().and_then(|s| s.profile);
         self.user = User::new(self.cfg, self.replica, id, device, profile);
         self.user_id = id;
@@ -341,6 +355,11 @@ impl<'c> UserWorld<'c> {
     /// until the page is served.
     fn deliver(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
         self.trace_hop(msg, ctx.now());
+        // A request the AS refuses (outage) is not served: not in its load.
+        if ctx.now() < self.outage_until && msg.to_as() {
+            self.refuse(ctx);
+            return;
+        }
         self.count_request(msg, ctx.now());
         if let Some(v) = &mut self.browser.visit
             && !v.served
@@ -478,6 +497,8 @@ impl<'c> UserWorld<'c> {
                 s.created = t;
                 s.last_activity = t;
                 s.mfa |= mfa;
+                // A new login resets the session: the limits in force now apply.
+                s.bound = None;
             }
         } else {
             self.sessions[tier] = Some(Session::new(t, mfa));
@@ -695,6 +716,7 @@ impl UserWorld<'_> {
             Event::TokenExpiry { epoch } if epoch == self.browser.epoch => {
                 self.on_token_expiry(ctx)
             }
+            Event::Tenant { index } => self.on_tenant_event(index, ctx),
             // A hop or timer of a visit that a browser close (or its end) cut short.
             Event::Deliver { .. } | Event::DwellEnd { .. } | Event::TokenExpiry { .. } => {}
         }
@@ -769,6 +791,7 @@ impl<'c> Simulator<'c> {
         self.sim.reset();
         self.world.reset(id, device);
         self.world.schedule_first_events(&mut self.sim);
+        self.world.schedule_tenant_events(&mut self.sim);
         let before = self.sim.processed();
         let late_before = self.sim.late_events();
         self.run_measured(until);
@@ -818,6 +841,7 @@ impl<'c> Simulator<'c> {
         let device = Device { index, count };
         self.world.reset(id, device);
         self.world.schedule_first_events(&mut self.sim);
+        self.world.schedule_tenant_events(&mut self.sim);
         if self.world.cfg.warmup > 0 {
             let start = self.world.user.start;
             self.world.note(start, || {

@@ -56,6 +56,39 @@ pub struct RunData {
     pub distributions: Vec<Distribution>,
     /// `load.csv`, empty for a folder written before it existed.
     pub load: LoadTable,
+    /// The scenario's tenant events (`[[events]]`), read from `scenario.toml`:
+    /// empty without one.
+    pub events: Vec<EventMark>,
+}
+
+/// A tenant event as charts and the report show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventMark {
+    /// Virtual time, ms (the end of the warm-up plus the event's `at`).
+    pub time_ms: u64,
+    /// Short label: `revoke_sessions`, `outage 2h`, `set KEY = VALUE`.
+    pub label: String,
+}
+
+/// The tenant events of the scenario text `toml` (as `scenario.toml` holds
+/// it), in time order; none when it does not load.
+pub fn event_marks(toml: Option<&str>) -> Vec<EventMark> {
+    let Some(text) = toml else {
+        return Vec::new();
+    };
+    let Ok(s) = crate::scenario::from_str(text, SCENARIO_TOML, &[]) else {
+        return Vec::new();
+    };
+    let mut marks: Vec<EventMark> = s
+        .events
+        .iter()
+        .map(|e| EventMark {
+            time_ms: s.simulation.warmup.saturating_add(e.at),
+            label: e.label(),
+        })
+        .collect();
+    marks.sort_by_key(|m| m.time_ms);
+    marks
 }
 
 impl RunData {
@@ -90,7 +123,9 @@ impl RunData {
             Some(text) => LoadTable::parse(&load_path, &text)?,
             None => LoadTable::default(),
         };
+        let events = event_marks(scenario_toml.as_deref());
         Ok(Self {
+            events,
             dir: dir.to_path_buf(),
             meta,
             summary,
@@ -652,6 +687,9 @@ pub struct LoadHour {
     pub max_per_s: u64,
     /// Busiest minute (largest of any replica).
     pub max_per_min: u64,
+    /// Requests over the series' rate limit (0 without one, or in a file
+    /// written before the column existed).
+    pub throttled: u64,
 }
 
 /// `load.csv`: per series (endpoint or group), its hours in time order.
@@ -669,15 +707,22 @@ impl LoadTable {
     pub fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
         let mut reader = csv_reader(text);
         let header = header(path, &mut reader)?;
-        let expected = ["time_ms", "series", "requests", "max_per_s", "max_per_min"];
-        if header.len() < expected.len() || header[..expected.len()] != expected {
+        let expected = [
+            "time_ms",
+            "series",
+            "requests",
+            "max_per_s",
+            "max_per_min",
+            "throttled",
+        ];
+        if header.len() < 5 || header[..5] != expected[..5] {
             return Err(malformed(
                 path,
                 Some(1),
                 format!(
                     "header is `{}`; expected `{}`",
                     header.join(","),
-                    expected.join(",")
+                    expected[..5].join(",")
                 ),
             ));
         }
@@ -700,6 +745,7 @@ impl LoadTable {
                 requests: number(2)?,
                 max_per_s: number(3)?,
                 max_per_min: number(4)?,
+                throttled: if cell(5).is_empty() { 0 } else { number(5)? },
             };
             table
                 .series

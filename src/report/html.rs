@@ -614,6 +614,7 @@ pub fn run_report(
     figures(&mut out, charts);
     out.push_str("</section>\n");
     super::capacity::section(&mut out, run);
+    super::events::section(&mut out, run);
     sample(&mut out, login);
 
     out.push_str("<section>\n<h2>Scenario as run</h2>\n");

@@ -39,6 +39,7 @@ pub mod comparison;
 pub mod comparison_text;
 pub mod data;
 mod error;
+pub mod events;
 pub mod html;
 pub mod publish;
 pub mod sequence;

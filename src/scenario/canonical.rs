@@ -70,7 +70,8 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
     for app in &s.apps {
         write_app(out, app)?;
     }
-    write_users(out, s)
+    write_users(out, s)?;
+    super::events::write(out, &s.events)
 }
 
 fn write_app(out: &mut String, app: &AppConfig) -> std::fmt::Result {

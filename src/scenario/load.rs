@@ -100,6 +100,7 @@ pub fn from_str(text: &str, file: &str, overrides: &[Override]) -> Result<Scenar
         .unwrap_or("scenario");
     let mut problems = Problems::new(written);
     let scenario = validate(&root, default_name, &mut problems);
+    let scenario = super::events::read(&root, scenario, default_name, &mut problems);
     match scenario {
         Some(s) if problems.is_empty() => Ok(s),
         _ => Err(ScenarioError {

@@ -9,6 +9,7 @@
 mod browsers;
 mod canonical;
 mod error;
+mod events;
 mod load;
 mod overrides;
 pub mod rate_limits;
@@ -20,6 +21,7 @@ mod validate;
 pub use browsers::{DEFAULT_MIX, built_in, built_in_names};
 pub use canonical::to_toml;
 pub use error::{Origin, Place, Problem, ScenarioError};
+pub use events::{MAX_TENANT_EVENTS, SETTABLE, TenantEvent, TenantEventKind};
 pub use load::{MAX_SCENARIO_BYTES, from_str, load};
 pub use overrides::{MAX_KEY_PARTS, Override, parse_override};
 pub use reader::MAX_DURATION;

@@ -20,6 +20,8 @@ pub struct Scenario {
     pub apps: Vec<AppConfig>,
     /// `[users]`.
     pub users: UsersConfig,
+    /// `[[events]]`: tenant events on the timeline, in file order (issue 17).
+    pub events: Vec<super::TenantEvent>,
 }
 
 /// Default `simulation.start`: 2026-01-01T00:00:00Z, in ms since the Unix epoch.

@@ -96,6 +96,8 @@ pub(crate) fn validate(root: &Table, default_name: &str, p: &mut Problems) -> Op
     let users = top
         .section(p, "users")
         .and_then(|s| read_users(p, s, &idp_names, browsers.as_deref()));
+    // Read after the rest (`super::events::read`): a `set` needs the scenario.
+    top.get("events");
     top.finish(p);
     if let (Some(sim), Some(users), Some(apps)) = (&simulation, &users, &apps) {
         check_load(p, sim, users, apps);
@@ -118,6 +120,7 @@ pub(crate) fn validate(root: &Table, default_name: &str, p: &mut Problems) -> Op
         identity_providers,
         apps: apps?,
         users: users?,
+        events: Vec::new(),
     })
 }
 

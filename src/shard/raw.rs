@@ -1,7 +1,7 @@
 //! The raw, mergeable results of one replica of one shard (design §11): every
 //! integer of a [`Metrics`], as a JSON object, and back.
 //!
-//! # Format `ssosim-raw`, version 5
+//! # Format `ssosim-raw`, version 6
 //!
 //! One file `replica-<r>.json` per replica, a JSON object with exactly these
 //! keys (unknown keys are refused). Every number is an integer: nothing is
@@ -35,7 +35,10 @@
 //! [`Layout::seconds`] buckets. Version 3 (issue 17) replaced version 2's
 //! `authorize_per_s` and `token_per_s` by `load`; version 4 (issue 14) added
 //! the causes `storage_purged` to the `causes` counts and the browser
-//! segments; version 5 (issue 16) added `exposure`.
+//! segments; version 5 (issue 17, tenant events) added the app counters
+//! `logins_failed_outage` and `visits_failed_outage`, the tier counter
+//! `sessions_ended_revoked` and the cause `revoked`; version 6 (issue 16)
+//! added `exposure`.
 
 use crate::metrics::per_user::{DISTRIBUTED, TailScope};
 use crate::metrics::{
@@ -47,7 +50,7 @@ use serde::{Deserialize, Serialize};
 /// Value of `format` in a raw file.
 pub const FORMAT: &str = "ssosim-raw";
 /// Version of the raw format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// File name of replica `r`'s raw results inside a shard folder.
 pub fn file_name(replica: u32) -> String {

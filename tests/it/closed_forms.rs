@@ -172,6 +172,15 @@ app_only_logout_share = 0.2
 daily_profile = [1, 1, 1, 1, 1, 1, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 6, 6, 4, 2, 1]
 visit_rate_distribution = "gamma"
 visit_rate_shape = 0.7
+[[events]]
+at = "10d"
+kind = "revoke_sessions"
+idp = true
+apps = true
+[[events]]
+at = "12d"
+kind = "outage"
+duration = "1h"
 "#;
     let storezero = std::fs::read_to_string("scenarios/storezero.toml").unwrap();
     for (name, text) in [("busy", busy), ("storezero", storezero.as_str())] {
@@ -223,6 +232,7 @@ visit_rate_shape = 0.7
                 A::RefreshTokenLogins,
                 A::InteractiveLogins,
                 A::LoginsAbandoned,
+                A::LoginsFailedOutage,
             ]
             .iter()
             .map(|&c| m.app_total(c))

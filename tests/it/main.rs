@@ -7,7 +7,8 @@
 //! - `browsers`: browser kinds, the SDK's token cache, private windows (issue 14);
 //! - `cli`: the real `ssosim` binary, a module per command;
 //! - `report_charts`, `report_runs`: charts and `report.html`;
-//! - `capacity`: AS load per second and rate limits (issue 17);
+//! - `capacity`: AS load per second and rate limits (issue 17); `events`:
+//!   tenant events on the timeline (issue 17);
 //! - `shard`: sharded runs merge into the unsharded bytes;
 //! - `fast_path`: hop chains run inline give the reference path's bytes;
 //! - `logs`: the tenant's log (`run --logs`) against Auth0's schemas;
@@ -20,6 +21,7 @@ mod capacity;
 mod catalog;
 mod cli;
 mod closed_forms;
+mod events;
 mod exposure;
 mod fast_path;
 mod fit;

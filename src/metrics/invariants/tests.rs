@@ -6,7 +6,8 @@ use crate::scenario::from_str;
 
 /// Every feature on, so that every counter moves: MFA with a remembered
 /// browser, an IdP, a code-grant app, a native app and an implicit SPA with
-/// refresh tokens, closes, clears, resets, every kind of logout.
+/// refresh tokens, closes, clears, resets, every kind of logout, and every
+/// kind of tenant event.
 const BUSY: &str = r#"
 [simulation]
 users = 60
@@ -49,6 +50,23 @@ password_resets_per_year = 100.0
 cookie_clears_per_month = 6.0
 third_party_cookies_blocked = 0.3
 visit_length = "20m"
+[[events]]
+at = "2d"
+kind = "revoke_sessions"
+idp = true
+apps = true
+[[events]]
+at = "3d"
+kind = "outage"
+duration = "2h"
+[[events]]
+at = "3d6h"
+kind = "revoke_refresh_tokens"
+[[events]]
+at = "3d12h"
+kind = "set"
+key = "authorization_server.idle_timeout"
+value = "2h"
 "#;
 
 fn busy() -> (Metrics, Facts) {
@@ -88,6 +106,8 @@ fn a_real_run_moves_every_counter_the_checks_rely_on() {
         AppCounter::RefreshTokenFailures,
         AppCounter::BackchannelLogouts,
         AppCounter::SilentAuthBeforeFirstLogin,
+        AppCounter::LoginsFailedOutage,
+        AppCounter::VisitsFailedOutage,
     ] {
         assert!(m.app_total(c) > 0, "{} stays 0 in the test run", c.name());
     }
@@ -106,6 +126,35 @@ fn fires(what: &str, needle: &str, corrupt: impl FnOnce(&mut Metrics)) {
     assert!(
         broken.iter().any(|b| b.to_string().contains(needle)),
         "{what}: expected a broken invariant mentioning {needle:?}, got {broken:#?}"
+    );
+}
+
+#[test]
+fn revocations_and_outages_need_their_events() {
+    let (m, mut facts) = busy();
+    facts.revocations = false;
+    facts.outages = false;
+    let broken: Vec<String> = check(&m, &facts).iter().map(|b| b.to_string()).collect();
+    assert!(
+        broken
+            .iter()
+            .any(|b| b.contains("no revoke_sessions event")),
+        "{broken:#?}"
+    );
+    assert!(
+        broken.iter().any(|b| b.contains("no outage event")),
+        "{broken:#?}"
+    );
+    fires(
+        "a failed login that is no failed visit",
+        "visits_failed_outage",
+        |m| {
+            let (logins, visits) = (
+                app_index(m, 0, AppCounter::LoginsFailedOutage),
+                app_index(m, 0, AppCounter::VisitsFailedOutage),
+            );
+            m.app[logins] += m.app[visits] + 1;
+        },
     );
 }
 

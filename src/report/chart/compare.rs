@@ -80,6 +80,7 @@ impl Figure for CompareSeries<'_> {
             x_range: 0.0..unit.of(self.longest()),
             percent: false,
             empty_note: "no run has this series",
+            marks: Vec::new(),
         };
         draw_lines(plot, &axes, &self.lines())
     }

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{DrawResult, Glyph, Key, Legend, LegendEntry, dash_of, no_data};
 use crate::report::data::Sample;
@@ -61,6 +62,51 @@ pub struct Axes<'a> {
     pub percent: bool,
     /// Text shown when no line has a point.
     pub empty_note: &'a str,
+    /// Tenant events: a dashed vertical line with its label at each x.
+    pub marks: Vec<(f64, String)>,
+}
+
+/// Draws tenant events `marks` within `x_range` as dashed vertical lines up
+/// to `y_top`, each labelled at the top, on the side with more room.
+pub fn draw_marks<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    marks: &[(f64, String)],
+    x_range: &Range<f64>,
+    y_top: f64,
+) -> DrawResult {
+    let font = (FONT, style::NOTE_SIZE).into_font().color(&BLACK);
+    for (x, label) in marks.iter().filter(|m| x_range.contains(&m.0)) {
+        chart.draw_series(DashedLineSeries::new(
+            [(*x, 0.0), (*x, y_top)],
+            6,
+            4,
+            BLACK.stroke_width(2),
+        ))?;
+        // Right of the line in the left half of the plot, left of it beyond.
+        let (text, side) = if *x < (x_range.start + x_range.end) / 2.0 {
+            (format!(" {label}"), HPos::Left)
+        } else {
+            (format!("{label} "), HPos::Right)
+        };
+        chart.draw_series(std::iter::once(Text::new(
+            text,
+            (*x, y_top),
+            font.clone().pos(Pos::new(side, VPos::Top)),
+        )))?;
+    }
+    Ok(())
+}
+
+/// The run's tenant events as marks on a time axis in `unit`.
+pub fn marks(run: &crate::report::data::RunData, unit: style::TimeUnit) -> Vec<(f64, String)> {
+    run.events
+        .iter()
+        .map(|e| (unit.of(e.time_ms), e.label.clone()))
+        .collect()
 }
 
 /// The lines worth drawing: those with a point other than zero (a line along
@@ -133,7 +179,7 @@ pub fn draw_lines<DB: DrawingBackend>(
         .margin_right(20)
         .x_label_area_size(56)
         .y_label_area_size(76)
-        .build_cartesian_2d(x_range, 0.0..y_top)?;
+        .build_cartesian_2d(x_range.clone(), 0.0..y_top)?;
     chart
         .configure_mesh()
         .light_line_style(WHITE)
@@ -177,7 +223,7 @@ pub fn draw_lines<DB: DrawingBackend>(
             marker_points(&line.points, i, lines.len()).map(|p| Glyph::marker(p, line.style)),
         )?;
     }
-    Ok(())
+    draw_marks(&mut chart, &axes.marks, &x_range, y_top)
 }
 
 /// About ten markers per line, shifted between lines so they do not sit on

@@ -8,7 +8,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::lines::{Axes, Line, draw_lines, legend_of};
+use super::lines::{Axes, Line, draw_lines, legend_of, marks};
 use super::{DrawResult, Figure, Legend};
 use crate::report::data::{LoadHour, RunData};
 use crate::report::style::{self, Dash, TimeUnit, line_style};
@@ -104,6 +104,7 @@ impl Figure for AsLoad<'_> {
             x_range: unit.of(start)..unit.of(meta.end_ms()),
             percent: false,
             empty_note: "no AS request in load.csv",
+            marks: marks(self.run, unit),
         };
         draw_lines(plot, &axes, &self.lines())
     }
@@ -197,6 +198,7 @@ mod tests {
             requests: 0,
             max_per_s,
             max_per_min: 0,
+            throttled: 0,
         }
     }
 

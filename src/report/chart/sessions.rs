@@ -66,6 +66,7 @@ impl ValidSessions<'_> {
             x_range: 0.0..unit.of(self.run.meta.end_ms()),
             percent: false,
             empty_note,
+            marks: super::lines::marks(self.run, unit),
         }
     }
 }

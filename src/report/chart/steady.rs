@@ -168,7 +168,13 @@ impl Figure for ReauthOverTime<'_> {
         ))?;
         let step = (points.len() / 10).max(1);
         chart.draw_series(points.iter().step_by(step).map(|&p| Glyph::marker(p, s)))?;
-        Ok(())
+        let marks: Vec<(f64, String)> = self
+            .run
+            .events
+            .iter()
+            .map(|e| (e.time_ms as f64 / DAY_MS as f64, e.label.clone()))
+            .collect();
+        super::lines::draw_marks(&mut chart, &marks, &(0.0..end.max(1.0)), top)
     }
 }
 

@@ -107,6 +107,7 @@ impl Figure for PromptTails<'_> {
                 x_range: 0.0..top,
                 percent: true,
                 empty_note: "no distributions.csv in the run folder",
+                marks: Vec::new(),
             },
             &lines,
         )

@@ -99,6 +99,7 @@ impl Figure for LoggedInUsers<'_> {
             x_range: 0.0..unit.of(self.run.meta.end_ms()),
             percent,
             empty_note: "no logged_in_users series in timeseries.csv",
+            marks: super::lines::marks(self.run, unit),
         };
         draw_lines(plot, &axes, &self.lines())
     }

@@ -27,6 +27,7 @@ fn every_bundled_scenario_runs() {
         [
             "browsers",
             "enterprise",
+            "incident",
             "mfa",
             "multi_app",
             "shared_computers",
