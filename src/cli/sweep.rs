@@ -1,5 +1,5 @@
 //! `ssosim sweep SCENARIO --vary KEY=V1,V2,... [--vary ...] [--set ...] [--out DIR]
-//! [--replicas N] [--threads N] [--list] [--quiet]`.
+//! [--replicas N] [--threads N] [--list] [--quiet] [--wide] [--frontier FRICTION,EXPOSURE]`.
 //!
 //! Runs the scenario at every point of the cartesian product of the `--vary`
 //! values (the first `--vary` varies slowest), each point a `--set` of its
@@ -17,6 +17,14 @@
 //! than ASCII letters, digits, `.`, `_` and `-` become `_`, a leading `.`
 //! becomes `_`, each value is cut to 64 characters, and a name already taken
 //! gets `-2`, `-3`, ….
+//!
+//! `--wide` also writes `sweep_wide.csv`: the varied keys, then one column
+//! per `summary.csv` row (`METRIC` for scope `all`, `METRIC@SCOPE` otherwise,
+//! in order of first appearance), one row per point, each cell the point's
+//! `value` exactly as its `summary.csv` writes it (empty when the point has
+//! no such row). `--frontier FRICTION,EXPOSURE` adds `frontier.{png,svg}` to
+//! the comparison charts and `comparison.html`: each point's friction
+//! against its exposure, the Pareto-optimal points marked.
 //!
 //! `--list` prints one `ssosim run` command line per point instead (for cluster
 //! schedulers) and writes nothing. `--collect` runs nothing: it builds
@@ -70,6 +78,25 @@ pub struct SweepArgs {
     /// Run even when a point's estimated events or memory are beyond the limits.
     #[arg(long)]
     pub force: bool,
+    /// Draw friction against exposure per point, the Pareto-optimal points
+    /// marked, into comparison.html (`frontier.{png,svg}`); each metric is
+    /// a summary.csv metric, optionally `@SCOPE`, e.g.
+    /// `--frontier reauth_rate,valid_session_hours_per_user_day`.
+    #[arg(long, value_name = "FRICTION,EXPOSURE")]
+    pub frontier: Option<String>,
+    /// Also write `sweep_wide.csv`: one row per point, one column per metric
+    /// (`METRIC` for scope `all`, else `METRIC@SCOPE`), for spreadsheets.
+    #[arg(long)]
+    pub wide: bool,
+}
+
+/// What `collect` writes besides `sweep.csv` and the comparison charts.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Extras {
+    /// The axes of the frontier chart, when asked for.
+    pub(super) frontier: Option<crate::report::comparison::FrontierAxes>,
+    /// Write `sweep_wide.csv`.
+    pub(super) wide: bool,
 }
 
 /// One `--vary`: a key and its values.
@@ -309,9 +336,45 @@ fn plan(args: &SweepArgs) -> Result<(Vec<Vary>, Vec<Point>), Error> {
     }
 }
 
+/// Parses `--frontier` and checks any `@SCOPE` against the scenario's
+/// scopes (`all`, `as`, `app:<name>`, `idp:<name>`), before anything runs.
+fn frontier_axes(
+    args: &SweepArgs,
+    scenario: Option<&Scenario>,
+) -> Result<Option<crate::report::comparison::FrontierAxes>, Error> {
+    let Some(text) = &args.frontier else {
+        return Ok(None);
+    };
+    let axes = crate::report::comparison::parse_frontier(text).map_err(refuse)?;
+    if let Some(s) = scenario {
+        let mut scopes = vec!["all".to_string(), "as".to_string()];
+        scopes.extend(s.apps.iter().map(|a| format!("app:{}", a.name)));
+        scopes.extend(
+            s.identity_providers
+                .iter()
+                .map(|i| format!("idp:{}", i.name)),
+        );
+        for axis in [&axes.friction, &axes.exposure] {
+            if let Some(scope) = &axis.scope
+                && !scopes.contains(scope)
+            {
+                return Err(refuse(format!(
+                    "--frontier {text}: unknown scope \"{scope}\"; this scenario's scopes: {}",
+                    scopes.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(Some(axes))
+}
+
 /// Runs the sweep (or lists it).
 pub fn exec(args: SweepArgs) -> Result<(), Error> {
     let (varies, points) = plan(&args)?;
+    let extras = Extras {
+        frontier: frontier_axes(&args, points.first().map(|p| &p.scenario))?,
+        wide: args.wide,
+    };
     let name = points
         .first()
         .map_or("scenario", |p| p.scenario.name.as_str());
@@ -328,7 +391,7 @@ pub fn exec(args: SweepArgs) -> Result<(), Error> {
     } else {
         run_points(&args, &points, &out)?;
     }
-    collect(&varies, &points, &out, args.quiet)
+    collect(&varies, &points, &out, args.quiet, &extras)
 }
 
 /// Runs every point into its folder of `out`.

@@ -4,7 +4,7 @@
 //! `compare SWEEP_DIR`, and for `chart` to recognise one).
 
 use super::Error;
-use super::sweep::{Point, Vary, csv_field, labels, point_names, refuse};
+use super::sweep::{Extras, Point, Vary, csv_field, labels, point_names, refuse};
 use crate::metrics::catalog;
 use crate::metrics::stats::Estimate;
 use crate::output::{SCENARIO_TOML, SUMMARY_CSV, write_atomic};
@@ -48,6 +48,7 @@ pub(super) fn collect(
     points: &[Point],
     out: &Path,
     quiet: bool,
+    extras: &Extras,
 ) -> Result<(), Error> {
     let mut csv = varies
         .iter()
@@ -56,11 +57,15 @@ pub(super) fn collect(
         .join(",");
     csv.push_str(",metric,scope,value,ci95_low,ci95_high\n");
     let mut headline = Vec::new();
+    let mut summaries = Vec::new();
     for p in points {
         let dir = out.join(&p.name);
         let path = dir.join("summary.csv");
         let text = std::fs::read_to_string(&path)
             .map_err(|e| Error::Failed(format!("{}: cannot read: {e}", path.display())))?;
+        if extras.wide {
+            summaries.push((p.values.clone(), text.clone()));
+        }
         let prefix: String = p.values.iter().map(|v| csv_field(v) + ",").collect();
         for line in text.lines().skip(1) {
             csv.push_str(&prefix);
@@ -75,20 +80,105 @@ pub(super) fn collect(
     let path = out.join("sweep.csv");
     write_atomic(&path, csv.as_bytes())
         .map_err(|e| Error::Failed(format!("cannot write {}: {e}", path.display())))?;
+    if extras.wide {
+        let keys: Vec<&str> = varies.iter().map(|v| v.key.as_str()).collect();
+        let wide = wide_csv(&keys, &summaries);
+        let wide_path = out.join(SWEEP_WIDE_CSV);
+        write_atomic(&wide_path, wide.as_bytes())
+            .map_err(|e| Error::Failed(format!("cannot write {}: {e}", wide_path.display())))?;
+    }
     // The points overlaid on one chart each, with a legend, beside sweep.csv.
     let runs: Vec<(String, PathBuf)> = points
         .iter()
         .map(|p| (p.name.clone(), out.join(&p.name)))
         .collect();
-    crate::report::render_comparison(&runs, out).map_err(|e| Error::failed(e.to_string()))?;
+    crate::report::render_comparison_with(&runs, out, extras.frontier.as_ref())
+        .map_err(|e| Error::failed(e.to_string()))?;
     if !quiet {
         eprintln!("sweep: {} points in {}", points.len(), out.display());
         for line in headline {
             eprintln!("{line}");
         }
         eprintln!("  all rows in {}", path.display());
+        if extras.wide {
+            eprintln!(
+                "  one row per point in {}",
+                out.join(SWEEP_WIDE_CSV).display()
+            );
+        }
+        if extras.frontier.is_some() {
+            eprintln!(
+                "  friction against exposure in {}",
+                out.join("frontier.svg").display()
+            );
+        }
     }
     Ok(())
+}
+
+/// File name of the wide form of `sweep.csv` (`sweep --wide`).
+pub(super) const SWEEP_WIDE_CSV: &str = "sweep_wide.csv";
+
+/// The wide form of a sweep: a header of the varied `keys`, then one column
+/// per (metric, scope) of the points' `summary.csv` texts (`METRIC` for
+/// scope `all`, `METRIC@SCOPE` otherwise, in order of first appearance);
+/// one row per point (`values`, `summary`), each cell the `value` field as
+/// the summary writes it, empty where the point has no such row.
+fn wide_csv(keys: &[&str], points: &[(Vec<String>, String)]) -> String {
+    let fields = |line: &str| -> Vec<String> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes());
+        reader
+            .records()
+            .next()
+            .and_then(Result::ok)
+            .map(|r| r.iter().map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let rows: Vec<Vec<(String, String)>> = points
+        .iter()
+        .map(|(_, summary)| {
+            summary
+                .lines()
+                .skip(1)
+                .filter_map(|line| {
+                    let f = fields(line);
+                    let column = match (f.first(), f.get(1)) {
+                        (Some(m), Some(s)) if s == "all" => m.clone(),
+                        (Some(m), Some(s)) => format!("{m}@{s}"),
+                        _ => return None,
+                    };
+                    Some((column, f.get(2).cloned().unwrap_or_default()))
+                })
+                .collect()
+        })
+        .collect();
+    let mut columns: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for row in &rows {
+        for (c, _) in row {
+            if seen.insert(c.as_str()) {
+                columns.push(c);
+            }
+        }
+    }
+    let mut out: Vec<String> = keys.iter().map(|k| csv_field(k)).collect();
+    out.extend(columns.iter().map(|c| csv_field(c)));
+    let mut text = out.join(",") + "\n";
+    for ((values, _), row) in points.iter().zip(&rows) {
+        let by_column: std::collections::HashMap<&str, &str> =
+            row.iter().map(|(c, v)| (c.as_str(), v.as_str())).collect();
+        let mut line: Vec<String> = values.iter().map(|v| csv_field(v)).collect();
+        line.extend(
+            columns
+                .iter()
+                .map(|c| csv_field(by_column.get(c).copied().unwrap_or(""))),
+        );
+        text.push_str(&line.join(","));
+        text.push('\n');
+    }
+    text
 }
 
 /// A point's line of the sweep summary: its `reauth_rate` and `sso_share`
@@ -173,4 +263,33 @@ pub(super) fn point_folders(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         )));
     }
     Ok(folders)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wide_form_has_one_row_per_point_and_one_column_per_row() {
+        let a = "metric,scope,value,ci95_low,ci95_high\n\
+                 reauth_rate,all,0.1,0.09,0.11\n\
+                 sessions_created,as,5,,\n\
+                 sessions_created,\"app:a,b\",3,,\n";
+        let b = "metric,scope,value,ci95_low,ci95_high\n\
+                 reauth_rate,all,0.2,,\n\
+                 sessions_created,idp:fb,7,,\n";
+        let text = wide_csv(
+            &["authorization_server.idle_timeout"],
+            &[
+                (vec!["1h".into()], a.into()),
+                (vec!["1,5".into()], b.into()),
+            ],
+        );
+        assert_eq!(
+            text,
+            "authorization_server.idle_timeout,reauth_rate,sessions_created@as,\"sessions_created@app:a,b\",sessions_created@idp:fb\n\
+             1h,0.1,5,3,\n\
+             \"1,5\",0.2,,,7\n"
+        );
+    }
 }

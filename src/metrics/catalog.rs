@@ -139,6 +139,31 @@ metrics! {
     INTERACTIVE_LOGINS_PER_USER_MONTH = "interactive_logins_per_user_month", Decimal, Ratio, "interactive logins per user and 30 days of measured time (segments.csv)";
     SILENT_AUTH_FAILURES_PER_USER_MONTH = "silent_auth_failures_per_user_month", Decimal, Ratio, "failed silent authentications per user and 30 days of measured time (segments.csv)";
     SESSIONS_LOST_PER_USER_MONTH = "sessions_lost_per_user_month", Decimal, Ratio, "AS sessions lost per user and 30 days of measured time (segments.csv)";
+    VALID_SESSION_HOURS_PER_USER_DAY = "valid_session_hours_per_user_day", Decimal, Ratio, "hours of valid, reachable AS sessions per user and day of the measured window";
+    ORPHANED_SESSION_HOURS_PER_USER_DAY = "orphaned_session_hours_per_user_day", Decimal, Ratio, "hours of orphaned AS sessions (cookie lost, alive server-side) per user and day of the measured window";
+    VALID_SESSION_AGE_HOURS_MEAN = "valid_session_age_hours_mean", Decimal, Ratio, "mean age (time since its absolute timeout started) of valid AS sessions, over valid session-time in the measured window, hours";
+    VALID_SESSION_AGE_HOURS_P95 = "valid_session_age_hours_p95", Decimal, Histogram, "95th percentile age of valid AS sessions over valid session-time, hours (to 1/64 of the age)";
+    VALID_SESSION_SHARE_OLDER_1D = "valid_session_share_older_1d", Share, Ratio, "share of valid AS session-time at an age of at least 1 day";
+    VALID_SESSION_SHARE_OLDER_7D = "valid_session_share_older_7d", Share, Ratio, "share of valid AS session-time at an age of at least 7 days";
+}
+
+/// The metrics where more is better (logins without a prompt); for every
+/// other metric less is better (prompts, failures, exposure). The frontier of
+/// `sweep --frontier` follows this.
+const HIGHER_IS_BETTER: [&str; 8] = [
+    SSO_SHARE.name,
+    SSO_LOGINS.name,
+    SILENT_AUTH_SUCCESSES.name,
+    PROTECTED_SILENT_LOGINS.name,
+    REFRESH_TOKEN_LOGINS.name,
+    LOCAL_SESSION_HITS.name,
+    MFA_SKIPPED_REMEMBERED_BROWSER.name,
+    IDP_SSO_LOGINS.name,
+];
+
+/// True unless more of the metric `name` is better ([`HIGHER_IS_BETTER`]).
+pub fn lower_is_better(name: &str) -> bool {
+    !HIGHER_IS_BETTER.contains(&name)
 }
 
 /// Names of the per-user statistics (`<metric>_per_user_month_<stat>`) and

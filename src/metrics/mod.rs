@@ -9,6 +9,7 @@ pub mod catalog;
 mod causes;
 mod counters;
 mod endpoints;
+pub mod exposure;
 pub mod invariants;
 mod load;
 pub mod load_stats;
@@ -101,6 +102,9 @@ pub struct Metrics {
     pub causes: Causes,
     /// Per-user histograms and segment sums.
     pub per_user: per_user::PerUser,
+    /// Valid and orphaned AS session-time and the age of valid AS sessions
+    /// over the measured window (issue 16).
+    pub exposure: exposure::Exposure,
     /// Whether events count: false during a user's warm-up, true from the
     /// end of its warm-up on (and whenever there is no warm-up). Not an
     /// output: the model switches it for each user.
@@ -138,6 +142,7 @@ impl Metrics {
             series: Series::new(&layout),
             causes: Causes::new(layout.apps, layout.idps),
             per_user: per_user::PerUser::new(layout.apps, layout.segments),
+            exposure: exposure::Exposure::default(),
             measuring: true,
             events: 0,
             anomalies: Anomalies::default(),
@@ -162,6 +167,7 @@ impl Metrics {
         self.series.merge(&other.series);
         self.causes.merge(&other.causes);
         self.per_user.merge(&other.per_user);
+        self.exposure.merge(&other.exposure);
         self.events += other.events;
         self.anomalies.late_events += other.anomalies.late_events;
         self.anomalies.expired_session_uses += other.anomalies.expired_session_uses;
@@ -273,6 +279,33 @@ impl Metrics {
             _ => return,
         };
         self.per_user.tally(c, Some(scope));
+    }
+
+    /// A stretch of a valid session of `tier`, created (its absolute timeout
+    /// started) at `created`, valid until `until`, with `created` unchanged
+    /// over it: an AS session's piece goes to the exposure sums, clipped to
+    /// the measured window (whatever `measuring` says: like the time series).
+    #[inline]
+    pub fn valid_piece(&mut self, tier: usize, created: u64, until: u64) {
+        if tier != Layout::AS_TIER {
+            return;
+        }
+        let from = created.max(self.layout.warmup);
+        let to = until.min(self.layout.end());
+        if from < to {
+            self.exposure.add_valid(from - created, to - created);
+        }
+    }
+
+    /// An orphaned session of `tier` alive server-side on `[from, until)`:
+    /// an AS one counts in the exposure sums, clipped to the measured window.
+    #[inline]
+    pub fn orphaned(&mut self, tier: usize, from: u64, until: u64) {
+        if tier == Layout::AS_TIER {
+            let to = until.min(self.layout.end());
+            self.exposure
+                .add_orphaned(to.saturating_sub(from.max(self.layout.warmup)));
+        }
     }
 
     /// Applies buffered writes, so that every figure can be read.

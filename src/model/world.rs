@@ -493,6 +493,7 @@ impl<'c> UserWorld<'c> {
             // A new interactive login within a valid session starts it anew
             // (design §4): `created` resets; the session is not counted twice.
             if let Some(s) = &mut self.sessions[tier] {
+                self.metrics.valid_piece(tier, s.created, t);
                 s.created = t;
                 s.last_activity = t;
                 s.mfa |= mfa;
@@ -533,6 +534,7 @@ impl<'c> UserWorld<'c> {
         self.metrics.count_tier(tier, cause.counter());
         self.session_lost(tier, cause, at);
         self.valid_until(tier, s.since, at);
+        self.metrics.valid_piece(tier, s.created, at);
         self.mark(at, || {
             let scope = self.cfg.tier_name(tier);
             let what = format!("{scope} session ends: {}", cause.name());
@@ -588,6 +590,7 @@ impl<'c> UserWorld<'c> {
                 self.sessions[tier] = None;
                 self.metrics.count_tier(tier, TierCounter::AliveAtEnd);
                 self.valid_until(tier, s.since, expiry);
+                self.metrics.valid_piece(tier, s.created, expiry);
             } else {
                 self.end_naturally(tier);
             }
@@ -596,6 +599,7 @@ impl<'c> UserWorld<'c> {
             self.metrics
                 .series
                 .interval_in(&layout, Series::ORPHANED, tier, from, until);
+            self.metrics.orphaned(tier, from, until);
         }
         // Logged-in users: union of the reachable AS and app validity
         // intervals and of the usable refresh tokens, over the devices.

@@ -169,6 +169,44 @@ fn sessions_lost_values(m: &Metrics) -> Values {
     tail_names(c).into_iter().zip(stats).collect()
 }
 
+/// Exposure of the AS sessions over the measured window (scope `as`, issue
+/// 16): valid and orphaned session-hours per user and day, and the age of
+/// valid session-time ([`crate::metrics::exposure`]).
+fn exposure_values(m: &Metrics) -> Values {
+    let e = &m.exposure;
+    let user_days = m.global_value(GlobalCounter::Users) as f64 * m.layout.duration as f64
+        / crate::time::DAY as f64;
+    let hours = |ms: u128| ms as f64 / crate::time::HOUR as f64;
+    let per_user_day = |ms: u128| {
+        if user_days > 0.0 {
+            hours(ms) / user_days
+        } else {
+            0.0
+        }
+    };
+    let h = crate::time::HOUR as f64;
+    vec![
+        (
+            catalog::VALID_SESSION_HOURS_PER_USER_DAY.name,
+            per_user_day(e.valid_ms()),
+        ),
+        (
+            catalog::ORPHANED_SESSION_HOURS_PER_USER_DAY.name,
+            per_user_day(e.orphaned_ms()),
+        ),
+        (
+            catalog::VALID_SESSION_AGE_HOURS_MEAN.name,
+            e.mean_age_ms() / h,
+        ),
+        (
+            catalog::VALID_SESSION_AGE_HOURS_P95.name,
+            e.age_quantile_ms(0.95) / h,
+        ),
+        (catalog::VALID_SESSION_SHARE_OLDER_1D.name, e.older_share(0)),
+        (catalog::VALID_SESSION_SHARE_OLDER_7D.name, e.older_share(1)),
+    ]
+}
+
 fn global_values(m: &Metrics) -> Values {
     let mut v: Values = vec![
         ("devices", m.global_value(GlobalCounter::Devices) as f64),
@@ -346,6 +384,7 @@ fn scopes(s: &Scenario, m: &Metrics, load: &LoadStats) -> Vec<(String, Values)> 
     as_v.extend(as_load_values(m, load));
     as_v.extend(rate_limit_values(load));
     as_v.extend(sessions_lost_values(m));
+    as_v.extend(exposure_values(m));
     out.push(("as".to_string(), as_v));
     for (i, idp) in s.identity_providers.iter().enumerate() {
         let mut v: Values = IdpCounter::ALL

@@ -303,6 +303,195 @@ fn signed(v: f64) -> String {
     if v > 0.0 { format!("+{text}") } else { text }
 }
 
+/// One axis of a friction–exposure frontier (`sweep --frontier`): a
+/// `summary.csv` metric, at a scope, and which way is better.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Axis {
+    /// Metric name.
+    pub metric: String,
+    /// The scope written after `@` (`reauth_rate@app:spa`); otherwise the
+    /// runs' `all` row, else the first scope whose row has the metric.
+    pub scope: Option<String>,
+    /// Lower values are better ([`catalog::lower_is_better`]).
+    pub lower_is_better: bool,
+}
+
+/// The two axes of `--frontier FRICTION,EXPOSURE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontierAxes {
+    /// The friction metric (x).
+    pub friction: Axis,
+    /// The exposure metric (y).
+    pub exposure: Axis,
+}
+
+/// Parses `FRICTION,EXPOSURE` (each `METRIC` or `METRIC@SCOPE`), checking
+/// both names against the metric catalog.
+///
+/// # Errors
+/// The text is not two metrics, or a name is not a `summary.csv` metric: the
+/// message lists the accepted names.
+pub fn parse_frontier(text: &str) -> Result<FrontierAxes, String> {
+    let example = "e.g. --frontier reauth_rate,valid_session_hours_per_user_day";
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let [friction, exposure] = parts.as_slice() else {
+        return Err(format!(
+            "--frontier {text}: give two metrics, FRICTION,EXPOSURE (each METRIC or METRIC@SCOPE), {example}"
+        ));
+    };
+    let axis = |part: &str| {
+        let (metric, scope) = match part.split_once('@') {
+            Some((m, s)) => (m.trim(), Some(s.trim().to_string())),
+            None => (part, None),
+        };
+        if catalog::describe(metric).is_none() {
+            let names: Vec<&str> = catalog::ALL.iter().map(|m| m.name).collect();
+            return Err(format!(
+                "--frontier {text}: unknown metric \"{metric}\"; accepted: {}, and the rows named by rule \
+                 (<family>_by_<cause>, <metric>_per_user_month_<stat>, load_<series>_<stat>, \
+                 rate_limit_<series>_<figure>; see the README's glossary)",
+                names.join(", ")
+            ));
+        }
+        if scope.as_deref() == Some("") {
+            return Err(format!(
+                "--frontier {text}: an empty scope after @; give all, as, app:<name> or idp:<name>"
+            ));
+        }
+        Ok(Axis {
+            metric: metric.to_string(),
+            scope,
+            lower_is_better: catalog::lower_is_better(metric),
+        })
+    };
+    Ok(FrontierAxes {
+        friction: axis(friction)?,
+        exposure: axis(exposure)?,
+    })
+}
+
+/// One point of a frontier: a run's friction and exposure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontierPoint {
+    /// The run's label.
+    pub label: String,
+    /// Its friction (x).
+    pub friction: Value,
+    /// Its exposure (y).
+    pub exposure: Value,
+    /// No other run is at least as good on both and better on one.
+    pub optimal: bool,
+}
+
+/// Friction against exposure for every run, the Pareto-optimal ones marked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frontier {
+    /// The friction metric, its scope and direction.
+    pub friction: Axis,
+    /// The exposure metric, its scope and direction.
+    pub exposure: Axis,
+    /// One point per run, in the order given.
+    pub points: Vec<FrontierPoint>,
+}
+
+/// Why a frontier cannot be drawn: a metric missing from a run (`run`, its
+/// index), or from every run (`run` = `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontierError {
+    /// The run at fault, when one is.
+    pub run: Option<usize>,
+    /// What is missing, in words.
+    pub message: String,
+}
+
+/// The frontier of `runs` (labelled `labels`) on `axes`: each axis's scope
+/// resolved on the runs' summaries, optimality judged on the means.
+///
+/// # Errors
+/// [`FrontierError`]: a run without the metric at that scope.
+pub fn frontier(
+    axes: &FrontierAxes,
+    labels: &[String],
+    runs: &[Tables<'_>],
+) -> Result<Frontier, FrontierError> {
+    let resolve = |axis: &Axis| -> Result<Axis, FrontierError> {
+        let scope = match &axis.scope {
+            Some(s) => s.clone(),
+            None => runs
+                .iter()
+                .find_map(|r| {
+                    let rows = r.summary.rows.iter().filter(|x| x.metric == axis.metric);
+                    rows.clone()
+                        .find(|x| x.scope == "all")
+                        .or_else(|| rows.clone().next())
+                        .map(|x| x.scope.clone())
+                })
+                .ok_or_else(|| FrontierError {
+                    run: None,
+                    message: format!("no run has the metric {}", axis.metric),
+                })?,
+        };
+        Ok(Axis {
+            scope: Some(scope),
+            ..axis.clone()
+        })
+    };
+    let (friction, exposure) = (resolve(&axes.friction)?, resolve(&axes.exposure)?);
+    let value = |i: usize, axis: &Axis| {
+        let scope = axis.scope.as_deref().unwrap_or("all");
+        runs[i]
+            .summary
+            .get(&axis.metric, scope)
+            .map(Value::from)
+            .ok_or_else(|| FrontierError {
+                run: Some(i),
+                message: format!("run {} has no row {},{scope}", labels[i], axis.metric),
+            })
+    };
+    let mut points = Vec::new();
+    for (i, label) in labels.iter().enumerate().take(runs.len()) {
+        points.push(FrontierPoint {
+            label: label.clone(),
+            friction: value(i, &friction)?,
+            exposure: value(i, &exposure)?,
+            optimal: false,
+        });
+    }
+    let means: Vec<(f64, f64)> = points
+        .iter()
+        .map(|p| (p.friction.value, p.exposure.value))
+        .collect();
+    let optimal = pareto_optimal(&means, (friction.lower_is_better, exposure.lower_is_better));
+    for (p, o) in points.iter_mut().zip(optimal) {
+        p.optimal = o;
+    }
+    Ok(Frontier {
+        friction,
+        exposure,
+        points,
+    })
+}
+
+/// For each point `(x, y)`, whether it is Pareto-optimal: no other point is
+/// at least as good on both and strictly better on one. `lower` says, per
+/// coordinate, whether lower is better. Equal points are all optimal or all
+/// not; a NaN coordinate is never optimal and dominates nothing.
+pub fn pareto_optimal(points: &[(f64, f64)], lower: (bool, bool)) -> Vec<bool> {
+    let sign = |better_low: bool| if better_low { 1.0 } else { -1.0 };
+    let (sx, sy) = (sign(lower.0), sign(lower.1));
+    let costs: Vec<(f64, f64)> = points.iter().map(|&(x, y)| (sx * x, sy * y)).collect();
+    costs
+        .iter()
+        .map(|p| {
+            !p.0.is_nan()
+                && !p.1.is_nan()
+                && !costs
+                    .iter()
+                    .any(|q| q.0 <= p.0 && q.1 <= p.1 && (q.0 < p.0 || q.1 < p.1))
+        })
+        .collect()
+}
+
 /// What tells the compared runs apart: the scenario keys whose values differ
 /// between their `scenario.toml` files (a sweep's `--vary` keys), and each
 /// run's values of them.
@@ -525,6 +714,90 @@ mod tests {
             rows.iter()
                 .any(|r| r.metric == "sso_share" && r.runs.iter().all(|c| c.value.is_none()))
         );
+    }
+
+    #[test]
+    fn pareto_points_are_those_no_other_beats_on_both() {
+        // Lower is better on both: (1, 5), (2, 3), (4, 1) trade off; (3, 4)
+        // is beaten by (2, 3); (4, 2) by (4, 1) (equal x, lower y); the
+        // duplicate (2, 3) is optimal as its twin.
+        let pts = [
+            (1.0, 5.0),
+            (2.0, 3.0),
+            (3.0, 4.0),
+            (4.0, 1.0),
+            (4.0, 2.0),
+            (2.0, 3.0),
+        ];
+        assert_eq!(
+            pareto_optimal(&pts, (true, true)),
+            [true, true, false, true, false, true]
+        );
+        // Higher is better on x (an SSO share): (4, 1) has the highest x
+        // and the lowest y, so it alone is optimal.
+        assert_eq!(
+            pareto_optimal(&pts, (false, true)),
+            [false, false, false, true, false, false]
+        );
+        // Higher is better on both: (1, 5) has the highest y, (4, 2) the
+        // highest y at the highest x, (3, 4) beats (2, 3).
+        assert_eq!(
+            pareto_optimal(&pts, (false, false)),
+            [true, false, true, false, true, false]
+        );
+        assert_eq!(pareto_optimal(&[], (true, true)), Vec::<bool>::new());
+        assert_eq!(
+            pareto_optimal(&[(f64::NAN, 0.0), (1.0, 1.0)], (true, true)),
+            [false, true]
+        );
+    }
+
+    #[test]
+    fn frontier_axes_are_catalog_metrics_with_a_scope() {
+        let a = parse_frontier("reauth_rate, valid_session_hours_per_user_day@as").unwrap();
+        assert_eq!(a.friction.metric, "reauth_rate");
+        assert_eq!(a.friction.scope, None);
+        assert_eq!(a.exposure.scope.as_deref(), Some("as"));
+        assert!(a.friction.lower_is_better && a.exposure.lower_is_better);
+        assert!(
+            !parse_frontier("sso_share,orphaned_session_hours_per_user_day")
+                .unwrap()
+                .friction
+                .lower_is_better
+        );
+        let e = parse_frontier("reauth_rat,valid_session_hours_per_user_day").unwrap_err();
+        assert!(e.contains("unknown metric \"reauth_rat\""), "{e}");
+        assert!(e.contains("reauth_rate, silent_auth_failure_share"), "{e}");
+        assert!(
+            parse_frontier("reauth_rate")
+                .unwrap_err()
+                .contains("two metrics")
+        );
+        assert!(parse_frontier("reauth_rate,sso_share,visits").is_err());
+        assert!(parse_frontier("reauth_rate@,sso_share").is_err());
+        // Scopes resolve on the runs: `all` first, else where the row is.
+        let a_run =
+            summary("reauth_rate,all,0.2,0.1,0.3\nvalid_session_hours_per_user_day,as,10,,\n");
+        let b_run = summary("reauth_rate,all,0.1,,\nvalid_session_hours_per_user_day,as,12,,\n");
+        let c_run = summary("reauth_rate,all,0.3,,\nvalid_session_hours_per_user_day,as,11,,\n");
+        let none = Segments::default();
+        let runs = [
+            tables(&a_run, &none),
+            tables(&b_run, &none),
+            tables(&c_run, &none),
+        ];
+        let labels: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let axes = parse_frontier("reauth_rate,valid_session_hours_per_user_day").unwrap();
+        let f = frontier(&axes, &labels, &runs).unwrap();
+        assert_eq!(f.exposure.scope.as_deref(), Some("as"));
+        assert_eq!(f.friction.scope.as_deref(), Some("all"));
+        let optimal: Vec<bool> = f.points.iter().map(|p| p.optimal).collect();
+        assert_eq!(optimal, [true, true, false], "c is beaten by a on both");
+        assert_eq!(f.points[0].friction.ci95_low, Some(0.1));
+        let wrong = parse_frontier("reauth_rate@as,valid_session_hours_per_user_day").unwrap();
+        let e = frontier(&wrong, &labels, &runs).unwrap_err();
+        assert_eq!(e.run, Some(0));
+        assert_eq!(e.message, "run a has no row reauth_rate,as");
     }
 
     #[test]

@@ -20,7 +20,8 @@
 //! [`render_comparison`] overlays several runs (`ssosim compare`, `ssosim sweep`)
 //! and writes `compare_as_sessions`, `compare_logged_in_users`, `compare_rates`
 //! (PNG and SVG) and `comparison.html`, naming each run by the scenario keys
-//! that vary between them ([`comparison::points`]) and linking its report.
+//! that vary between them ([`comparison::points`]) and linking its report;
+//! [`render_comparison_with`] adds `frontier` (`sweep --frontier`).
 //!
 //! # Determinism
 //! Only the input files decide the output: the font is embedded, PNGs are
@@ -51,9 +52,9 @@ pub use data::RunData;
 pub use error::ReportError;
 
 use chart::{
-    AsLoad, BrowserPrompts, CompareRates, CompareSeries, LoggedInUsers, LoginLatency, LoginPaths,
-    PromptCauses, PromptTails, ReauthOverTime, Rendered, SessionEndings, ValidSessions,
-    rate_curves, render,
+    AsLoad, BrowserPrompts, CompareRates, CompareSeries, FrontierChart, LoggedInUsers,
+    LoginLatency, LoginPaths, PromptCauses, PromptTails, ReauthOverTime, Rendered, SessionEndings,
+    ValidSessions, rate_curves, render,
 };
 
 /// Name of the report page in a run folder.
@@ -114,6 +115,21 @@ pub fn render_comparison(
     runs: &[(String, PathBuf)],
     out: &Path,
 ) -> Result<Vec<PathBuf>, ReportError> {
+    render_comparison_with(runs, out, None)
+}
+
+/// [`render_comparison`], plus, with `frontier`, the friction–exposure chart
+/// `frontier.{png,svg}` ([`chart::FrontierChart`]) after the others, each
+/// run labelled with its values of the varied keys.
+///
+/// # Errors
+/// As [`render_comparison`]; a run without one of the frontier's metrics is
+/// [`ReportError::Malformed`] naming its `summary.csv`.
+pub fn render_comparison_with(
+    runs: &[(String, PathBuf)],
+    out: &Path,
+    frontier: Option<&comparison::FrontierAxes>,
+) -> Result<Vec<PathBuf>, ReportError> {
     if runs.is_empty() {
         return Err(ReportError::NoRuns);
     }
@@ -148,11 +164,25 @@ pub fn render_comparison(
             x_desc: &x_desc,
         })?,
     };
-    let charts = vec![
+    let mut charts = vec![
         render(&CompareSeries::as_sessions(&by_point))?,
         render(&CompareSeries::logged_in_users(&by_point))?,
         rates,
     ];
+    if let Some(axes) = frontier {
+        let tables: Vec<comparison::Tables<'_>> = loaded.iter().map(|(_, r)| r.into()).collect();
+        let f = comparison::frontier(axes, &points.labels, &tables).map_err(|e| {
+            ReportError::Malformed {
+                path: runs[e.run.unwrap_or(0)].1.join("summary.csv"),
+                line: None,
+                message: format!("--frontier: {}", e.message),
+            }
+        })?;
+        charts.push(render(&FrontierChart {
+            frontier: &f,
+            labels: &points.values,
+        })?);
+    }
     fs::create_dir_all(out).map_err(|source| ReportError::Write {
         path: out.to_path_buf(),
         source,

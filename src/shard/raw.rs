@@ -1,7 +1,7 @@
 //! The raw, mergeable results of one replica of one shard (design §11): every
 //! integer of a [`Metrics`], as a JSON object, and back.
 //!
-//! # Format `ssosim-raw`, version 5
+//! # Format `ssosim-raw`, version 6
 //!
 //! One file `replica-<r>.json` per replica, a JSON object with exactly these
 //! keys (unknown keys are refused). Every number is an integer: nothing is
@@ -26,6 +26,7 @@
 //! | `causes` | [u64] | `[app][interactive, mfa, silent failures][Cause]`, then `[idp][Cause]` |
 //! | `distributions` | [[metric, scope, count, users]] | per-user histograms; `scope` is `all` or an app index |
 //! | `segments` | [u64] | `[segment][users, UserCounter…]` |
+//! | `exposure` | [buckets, age_sq, [older_1d, older_7d], orphaned] | AS exposure sums ([`crate::metrics::exposure`]): `buckets` = `[[index, full, part]]` for the age buckets where either is not zero, by index; the others are integers (ms, ms²), possibly above 2^64 |
 //!
 //! A *zero-run list* is the per-second array with each run of `k` zero buckets
 //! written as the single number `-k` (counts are never negative, so this is
@@ -36,7 +37,8 @@
 //! the causes `storage_purged` to the `causes` counts and the browser
 //! segments; version 5 (issue 17, tenant events) added the app counters
 //! `logins_failed_outage` and `visits_failed_outage`, the tier counter
-//! `sessions_ended_revoked` and the cause `revoked`.
+//! `sessions_ended_revoked` and the cause `revoked`; version 6 (issue 16)
+//! added `exposure`.
 
 use crate::metrics::per_user::{DISTRIBUTED, TailScope};
 use crate::metrics::{
@@ -48,7 +50,7 @@ use serde::{Deserialize, Serialize};
 /// Value of `format` in a raw file.
 pub const FORMAT: &str = "ssosim-raw";
 /// Version of the raw format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// File name of replica `r`'s raw results inside a shard folder.
 pub fn file_name(replica: u32) -> String {
@@ -122,6 +124,8 @@ pub struct RawReplica {
     pub distributions: Vec<(String, String, u64, u64)>,
     /// Segment sums.
     pub segments: Vec<u64>,
+    /// AS exposure sums.
+    pub exposure: crate::metrics::exposure::RawExposure,
 }
 
 impl RawReplica {
@@ -163,6 +167,7 @@ impl RawReplica {
                 })
                 .collect(),
             segments: m.per_user.raw_segments().to_vec(),
+            exposure: m.exposure.raw(),
         }
     }
 
@@ -266,6 +271,7 @@ impl RawReplica {
         if !m.per_user.set_raw_segments(self.segments) {
             return Err("segments: array length does not match the scenario's segments".into());
         }
+        m.exposure = crate::metrics::exposure::Exposure::from_raw(self.exposure)?;
         Ok(m)
     }
 }
@@ -392,6 +398,9 @@ mod tests {
             Some(1),
         );
         m.per_user.end_user(Default::default());
+        m.valid_piece(Layout::AS_TIER, 100, 9000);
+        m.exposure.add_valid(0, u64::MAX >> 20);
+        m.orphaned(Layout::AS_TIER, 500, 700);
         m.flush();
         let raw = RawReplica::from_metrics(0, &m);
         let text = serde_json::to_string(&raw).unwrap();

@@ -3,6 +3,7 @@
 //!
 //! - `flows`: the seeds' flows hop by hop; `closed_forms`, `breadth`,
 //!   `steady_state`: the model against closed forms and exact comparisons;
+//! - `exposure`: AS session-hours and ages against closed forms (issue 16);
 //! - `browsers`: browser kinds, the SDK's token cache, private windows (issue 14);
 //! - `cli`: the real `ssosim` binary, a module per command;
 //! - `report_charts`, `report_runs`: charts and `report.html`;
@@ -21,6 +22,7 @@ mod catalog;
 mod cli;
 mod closed_forms;
 mod events;
+mod exposure;
 mod fast_path;
 mod fit;
 mod flows;

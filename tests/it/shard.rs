@@ -231,6 +231,18 @@ fn storezero_with_two_replicas_merges_exactly() {
 fn multi_app_spa_implicit_shards_merge_exactly() {
     let tmp = tempfile::tempdir().unwrap();
     check_exact(&Case::multi(tmp.path(), 1), tmp.path(), "multi");
+    // The exposure sums (raw format version 5) are among the bytes compared:
+    // this tenant's session-only AS cookie and browser closes give orphans.
+    let summary = fs::read_to_string(tmp.path().join("full/summary.csv")).unwrap();
+    for metric in [
+        "valid_session_hours_per_user_day",
+        "orphaned_session_hours_per_user_day",
+        "valid_session_age_hours_p95",
+        "valid_session_share_older_1d",
+    ] {
+        let v = crate::support::cli::metric(&summary, metric, "as");
+        assert!(v > 0.0, "{metric} = {v}");
+    }
 }
 
 /// The bundled browser mix, with private windows and SPA tokens in local

@@ -344,3 +344,224 @@ fn summary_is_rounded_and_collect_rebuilds_the_sweep_files_byte_for_byte() {
     let out = ssosim(dir.path()).args(["compare", "sw"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "a point is missing");
 }
+
+/// The circles of an SVG as `(cx, cy, fill, stroke)`.
+fn circles(svg: &str) -> Vec<(f64, f64, String, String)> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .map(|n| {
+            let num = |a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+            let text = |a: &str| n.attribute(a).unwrap_or("").to_string();
+            (num("cx"), num("cy"), text("fill"), text("stroke"))
+        })
+        .collect()
+}
+
+/// The `(x, y)` of the SVG `<text>` whose trimmed text is `label`.
+fn text_at(svg: &str, label: &str) -> (f64, f64) {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let n = doc
+        .descendants()
+        .find(|n| n.has_tag_name("text") && n.text().map(str::trim) == Some(label))
+        .unwrap_or_else(|| panic!("no text {label}"));
+    let num = |a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+    (num("x"), num("y"))
+}
+
+/// Per point of `sweep_wide.csv`, its first column and the values of `columns`.
+fn wide_values(wide: &str, columns: [&str; 2]) -> Vec<(String, [f64; 2])> {
+    let mut reader = csv::Reader::from_reader(wide.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let at = columns.map(|c| {
+        header
+            .iter()
+            .position(|h| h == c)
+            .unwrap_or_else(|| panic!("no column {c}"))
+    });
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), at.map(|i| r[i].parse::<f64>().unwrap()))
+        })
+        .collect()
+}
+
+/// Checks `frontier.svg` against the Pareto set computed from the wide
+/// form: filled vermillion circles at the optimal points' labels, hollow grey
+/// ones at the others (plus one of each in the legend).
+fn check_frontier_svg(sweep: &std::path::Path, points: &[(String, [f64; 2])], optimal: &[bool]) {
+    let svg = std::fs::read_to_string(sweep.join("frontier.svg")).unwrap();
+    let all = circles(&svg);
+    let filled = all.iter().filter(|c| c.2 == "#D55E00").count();
+    let hollow = all.iter().filter(|c| c.3 == "#969696").count();
+    let n_opt = optimal.iter().filter(|&&o| o).count();
+    assert_eq!(
+        filled,
+        n_opt + 1,
+        "optimal points and the legend's: {all:?}"
+    );
+    assert_eq!(hollow, points.len() - n_opt + 1, "{all:?}");
+    for ((label, _), &opt) in points.iter().zip(optimal) {
+        let (x, y) = text_at(&svg, label);
+        let nearest = all
+            .iter()
+            .min_by(|a, b| {
+                let d = |c: &(f64, f64, String, String)| (c.0 - x).powi(2) + (c.1 - y).powi(2);
+                d(a).total_cmp(&d(b))
+            })
+            .unwrap();
+        assert_eq!(nearest.2 == "#D55E00", opt, "{label}: {nearest:?}");
+    }
+}
+
+#[test]
+fn frontier_marks_the_pareto_points_and_wide_has_one_row_per_point() {
+    let dir = tmp();
+    let sweep_with = |extra: &[&str]| {
+        ssosim(dir.path())
+            .arg("sweep")
+            .arg(bundled("storezero"))
+            .args(SMALL)
+            .args([
+                "--set",
+                "simulation.warmup=5d",
+                "--vary",
+                "authorization_server.idle_timeout=1h,1d,3d",
+                "--replicas",
+                "2",
+                "--out",
+                "sw",
+                "--quiet",
+                "--wide",
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = sweep_with(&["--frontier", "reauth_rate,valid_session_hours_per_user_day"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sweep = dir.path().join("sw");
+
+    // The wide form holds every value of the long form, one row per point.
+    let long = std::fs::read_to_string(sweep.join("sweep.csv")).unwrap();
+    let wide = std::fs::read_to_string(sweep.join("sweep_wide.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(wide.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    assert_eq!(header[0], "authorization_server.idle_timeout");
+    let keys: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(keys, ["1h", "1d", "3d"]);
+    let mut cells = 0;
+    for line in long.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let column = if f[2] == "all" {
+            f[1].to_string()
+        } else {
+            format!("{}@{}", f[1], f[2])
+        };
+        let c = header.iter().position(|h| *h == column).unwrap();
+        let row = rows.iter().find(|r| r[0] == f[0]).unwrap();
+        assert_eq!(row[c], f[3], "{line}");
+        cells += 1;
+    }
+    let filled: usize = rows.iter().map(|r| r[1..].len()).sum();
+    assert_eq!(filled, cells, "no cell the long form lacks");
+    assert_eq!(
+        header.len() - 1,
+        cells / 3,
+        "one column per metric and scope"
+    );
+    assert!(header.contains(&"valid_session_hours_per_user_day@as".to_string()));
+
+    // The frontier: a longer idle timeout prompts less and exposes more, so
+    // the three points trade off and all are optimal.
+    let html = std::fs::read_to_string(sweep.join("comparison.html")).unwrap();
+    assert!(html.contains("<figure id=\"frontier\">"), "embedded");
+    assert!(sweep.join("frontier.png").is_file());
+    let points = wide_values(
+        &wide,
+        ["reauth_rate", "valid_session_hours_per_user_day@as"],
+    );
+    let means: Vec<(f64, f64)> = points.iter().map(|p| (p.1[0], p.1[1])).collect();
+    assert!(
+        means[0].0 > means[1].0 && means[1].0 > means[2].0,
+        "{means:?}"
+    );
+    assert!(
+        means[0].1 < means[1].1 && means[1].1 < means[2].1,
+        "{means:?}"
+    );
+    let optimal = ssosim::report::comparison::pareto_optimal(&means, (true, true));
+    assert_eq!(optimal, [true, true, true]);
+    check_frontier_svg(&sweep, &points, &optimal);
+    let svg = std::fs::read_to_string(sweep.join("frontier.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    for wanted in [
+        "reauth_rate (friction)",
+        "valid_session_hours_per_user_day (exposure)",
+        "Pareto-optimal",
+        "beaten on both",
+    ] {
+        assert!(texts.contains(&wanted.to_string()), "{wanted}: {texts:?}");
+    }
+
+    // Another frontier from the same points: interactive logins fall with
+    // reauth_rate, so the 3-day point beats the others on both.
+    let out = sweep_with(&["--collect", "--frontier", "reauth_rate,interactive_logins"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let wide = std::fs::read_to_string(sweep.join("sweep_wide.csv")).unwrap();
+    let points = wide_values(&wide, ["reauth_rate", "interactive_logins"]);
+    let means: Vec<(f64, f64)> = points.iter().map(|p| (p.1[0], p.1[1])).collect();
+    let optimal = ssosim::report::comparison::pareto_optimal(&means, (true, true));
+    assert_eq!(optimal, [false, false, true], "{means:?}");
+    check_frontier_svg(&sweep, &points, &optimal);
+
+    // An unknown metric is refused before anything runs, naming the
+    // accepted ones; so is an unknown scope.
+    let out = ssosim(dir.path())
+        .arg("sweep")
+        .arg(bundled("storezero"))
+        .args(SMALL)
+        .args([
+            "--vary",
+            "authorization_server.idle_timeout=1h,1d",
+            "--out",
+            "sw2",
+        ])
+        .args(["--frontier", "reauth_rat,valid_session_hours_per_user_day"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("unknown metric \"reauth_rat\""), "{err}");
+    assert!(err.contains("accepted: users, visits,"), "{err}");
+    assert!(err.contains("valid_session_hours_per_user_day"), "{err}");
+    let out = ssosim(dir.path())
+        .arg("sweep")
+        .arg(bundled("storezero"))
+        .args(SMALL)
+        .args([
+            "--vary",
+            "authorization_server.idle_timeout=1h,1d",
+            "--out",
+            "sw2",
+        ])
+        .args([
+            "--frontier",
+            "reauth_rate@app:nope,valid_session_hours_per_user_day",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown scope \"app:nope\"; this scenario's scopes: all, as, app:storezero, idp:facebook"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("sw2").exists(), "nothing written");
+}
