@@ -22,7 +22,7 @@ pub struct ChartArgs {
 }
 
 /// Redraws the charts and report, then lists them.
-pub fn exec(args: ChartArgs) -> Result<(), Error> {
+pub(super) fn exec(args: ChartArgs) -> Result<(), Error> {
     let dir = &args.run_dir;
     if let Some(why) = not_a_run_folder(dir) {
         return Err(Error::refused(format!("{}: {why}", dir.display())));
@@ -66,7 +66,7 @@ fn not_a_run_folder(dir: &Path) -> Option<String> {
 
 /// Draws the charts and report of a run folder; refused when its files are
 /// missing or malformed.
-pub fn draw(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+pub(super) fn draw(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     crate::report::render_run(dir).map_err(|e| match e {
         crate::report::ReportError::Write { .. } => Error::failed(e.to_string()),
         _ => Error::refused(format!("{e}")),

@@ -31,7 +31,7 @@ pub struct CheckArgs {
 }
 
 /// Validates and prints.
-pub fn exec(args: CheckArgs) -> Result<(), Error> {
+pub(super) fn exec(args: CheckArgs) -> Result<(), Error> {
     let (s, overrides) = args.scenario.load(&replicas_override(args.replicas))?;
     let text = if args.toml {
         to_toml(&s)
@@ -89,7 +89,7 @@ fn bytes(b: u64) -> String {
 }
 
 /// The overview `check` prints.
-pub fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) -> String {
+pub(super) fn overview(s: &Scenario, file: &str, overrides: &[String], threads: usize) -> String {
     let sim = &s.simulation;
     let mut t = format!("{file}: valid scenario \"{}\"\n", s.name);
     if !overrides.is_empty() {

@@ -63,7 +63,7 @@ pub(super) fn read_tables(dir: &Path) -> Result<(Summary, Segments), Error> {
 }
 
 /// Reads the folders and prints the comparison.
-pub fn exec(args: CompareArgs) -> Result<(), Error> {
+pub(super) fn exec(args: CompareArgs) -> Result<(), Error> {
     let dirs = match args.runs.as_slice() {
         [one] if super::sweep_folder::is_sweep_folder(one) => {
             super::sweep_folder::point_folders(one)?

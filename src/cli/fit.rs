@@ -26,7 +26,7 @@ pub struct FitArgs {
 }
 
 /// Fits, writes the scenario and prints the report.
-pub fn exec(args: FitArgs) -> Result<(), Error> {
+pub(super) fn exec(args: FitArgs) -> Result<(), Error> {
     let base = match &args.base {
         Some(path) => Some(scenario::load(path, &[])?),
         None => None,

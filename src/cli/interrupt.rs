@@ -16,7 +16,7 @@ static INSTALL: Once = Once::new();
 /// Installs the handler (once per process). If it cannot be installed, the
 /// default behaviour stays: the signal kills the process, and atomic writes
 /// still leave either the old files or the new ones.
-pub fn install() {
+pub(super) fn install() {
     INSTALL.call_once(|| {
         let _ = ctrlc::set_handler(|| {
             if REQUESTED.swap(true, Ordering::SeqCst) {
@@ -27,13 +27,13 @@ pub fn install() {
 }
 
 /// True once Ctrl-C or SIGTERM was received.
-pub fn requested() -> bool {
+pub(super) fn requested() -> bool {
     REQUESTED.load(Ordering::SeqCst)
 }
 
 /// Copies a stop request into `progress.cancel` until `done` is set. Meant to
 /// run on a scoped thread beside the run.
-pub fn watch(progress: &Progress, done: &AtomicBool) {
+pub(super) fn watch(progress: &Progress, done: &AtomicBool) {
     while !done.load(Ordering::Relaxed) {
         if requested() {
             progress.cancel.store(true, Ordering::Relaxed);

@@ -26,7 +26,7 @@ pub struct MergeArgs {
 }
 
 /// Merges the shards and writes the run folder.
-pub fn exec(args: MergeArgs) -> Result<(), Error> {
+pub(super) fn exec(args: MergeArgs) -> Result<(), Error> {
     let m = shard::merge(&args.shards)?;
     // Published as an unsharded run's folder, charts and report included.
     publish_run(

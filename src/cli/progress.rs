@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 /// A progress bar over a number of simulated users, or nothing.
 #[derive(Debug)]
-pub struct Display {
+pub(super) struct Display {
     bar: Option<ProgressBar>,
     start: Instant,
 }
@@ -22,7 +22,7 @@ pub struct Display {
 impl Display {
     /// A bar over `total` user timelines, labelled `unit` (see [`unit`]), when
     /// `quiet` is false and stderr is a terminal.
-    pub fn new(quiet: bool, total: u64, unit: &str) -> Self {
+    pub(super) fn new(quiet: bool, total: u64, unit: &str) -> Self {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar =
                 ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(10));
@@ -41,7 +41,7 @@ impl Display {
     }
 
     /// Text shown before the bar (e.g. the sweep point).
-    pub fn set_prefix(&self, prefix: String) {
+    pub(super) fn set_prefix(&self, prefix: String) {
         if let Some(bar) = &self.bar {
             bar.set_prefix(prefix);
         }
@@ -60,7 +60,7 @@ impl Display {
     }
 
     /// Removes the bar from the terminal.
-    pub fn clear(&self) {
+    pub(super) fn clear(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -70,7 +70,7 @@ impl Display {
 /// The bar's label for `users` simulated `replicas` times: plain "users" for one
 /// replica, else what the total counts, e.g. `user timelines (200,000 users x 5
 /// replicas)` beside `0/1,000,000`.
-pub fn unit(users: u64, replicas: u32) -> String {
+pub(super) fn unit(users: u64, replicas: u32) -> String {
     if replicas == 1 {
         "users".to_string()
     } else {
@@ -99,7 +99,7 @@ fn grouped(n: u64) -> String {
 ///
 /// # Errors
 /// As [`runner::run`]; [`RunError::Interrupted`] after Ctrl-C or SIGTERM.
-pub fn run_watched(
+pub(super) fn run_watched(
     scenario: &Scenario,
     opts: &RunOptions,
     progress: &Progress,

@@ -95,7 +95,7 @@ impl RunArgs {
 }
 
 /// Runs the scenario and writes its folder.
-pub fn exec(args: RunArgs) -> Result<(), Error> {
+pub(super) fn exec(args: RunArgs) -> Result<(), Error> {
     let (s, overrides) = args.scenario.load(&replicas_override(args.replicas))?;
     let shard = super::merge::shard_flag(args.shard.as_deref())?;
     let out = args.out.clone().unwrap_or_else(|| match shard {

@@ -12,7 +12,7 @@ use crate::time::{DAY, Dur};
 const SHORT_WINDOW_DIVISOR: u64 = 4;
 
 /// The longest credential lifetime of the scenario and the key that sets it.
-pub fn longest_lifetime(s: &Scenario) -> (u64, String) {
+pub(super) fn longest_lifetime(s: &Scenario) -> (u64, String) {
     let mut best = (
         s.authorization_server.session.absolute_timeout,
         "authorization_server.absolute_timeout".to_string(),
@@ -42,7 +42,7 @@ pub fn longest_lifetime(s: &Scenario) -> (u64, String) {
 
 /// Warnings about the warm-up and the measured window, each with a
 /// suggested value; empty when both are long enough.
-pub fn warnings(s: &Scenario) -> Vec<String> {
+pub(super) fn warnings(s: &Scenario) -> Vec<String> {
     let (longest, key) = longest_lifetime(s);
     let sim = &s.simulation;
     let mut out = Vec::new();

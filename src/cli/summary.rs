@@ -34,7 +34,7 @@ pub(super) fn show(e: Estimate) -> String {
 }
 
 /// The summary text, one item per line.
-pub fn text(s: &Scenario, result: &RunResult, out: &Path) -> String {
+pub(super) fn text(s: &Scenario, result: &RunResult, out: &Path) -> String {
     let loads = result.load_stats(&limits(s));
     let rows = rows_with(s, &result.replicas, loads);
     let est = |metric: &str, scope: &str| Estimate::from_replicas(values(&rows, metric, scope));
@@ -85,7 +85,7 @@ fn header(s: &Scenario, users: &str, result: &RunResult) -> String {
 
 /// The summary of a shard: the users it simulated, the files its folder holds
 /// (`files`, as written) and the merge that turns the shards into a run folder.
-pub fn shard_text(
+pub(super) fn shard_text(
     s: &Scenario,
     result: &RunResult,
     (i, n): (u64, u64),

@@ -369,7 +369,7 @@ fn frontier_axes(
 }
 
 /// Runs the sweep (or lists it).
-pub fn exec(args: SweepArgs) -> Result<(), Error> {
+pub(super) fn exec(args: SweepArgs) -> Result<(), Error> {
     let (varies, points) = plan(&args)?;
     let extras = Extras {
         frontier: frontier_axes(&args, points.first().map(|p| &p.scenario))?,

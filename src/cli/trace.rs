@@ -78,7 +78,7 @@ pub struct TraceArgs {
 }
 
 /// Prints the trace on stdout.
-pub fn exec(args: TraceArgs) -> Result<(), Error> {
+pub(super) fn exec(args: TraceArgs) -> Result<(), Error> {
     let overrides = parse_overrides(&args.sets)?;
     let s = scenario::load(&args.scenario, &overrides)?;
     if args.user >= s.simulation.users {

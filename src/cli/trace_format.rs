@@ -23,7 +23,7 @@ use serde::Serialize;
 
 /// The user a trace follows, in words.
 #[derive(Debug, Serialize)]
-pub struct Header {
+pub(super) struct Header {
     /// User id.
     pub user: u64,
     /// `K of N` when the user has several devices (`users.devices`).
@@ -50,7 +50,7 @@ pub struct Header {
 impl Header {
     /// The header of device `device` of user `user` of `s`, whose drawn
     /// profile is `profile`.
-    pub fn new(
+    pub(super) fn new(
         s: &Scenario,
         cfg: &ModelConfig,
         user: u64,
@@ -97,7 +97,7 @@ impl Header {
 }
 
 /// Aligned text.
-pub fn text(h: &Header, lines: &[&TraceLine], until: u64, valid: &[String]) -> String {
+pub(super) fn text(h: &Header, lines: &[&TraceLine], until: u64, valid: &[String]) -> String {
     let mut out = format!(
         "user {} of {}: {}connection {}; third-party cookies {}; AS cookie {}; visit rate {}/day\n",
         h.user,
@@ -138,7 +138,7 @@ fn mermaid_text(s: &str) -> String {
 }
 
 /// A Mermaid `sequenceDiagram`.
-pub fn mermaid(h: &Header, lines: &[&TraceLine], until: u64, valid: &[String]) -> String {
+pub(super) fn mermaid(h: &Header, lines: &[&TraceLine], until: u64, valid: &[String]) -> String {
     let mut actors: Vec<&str> = vec!["browser"];
     for l in lines {
         let named: Vec<&str> = match (&l.hop, &l.kind) {
@@ -205,7 +205,7 @@ struct JsonLine<'a> {
 }
 
 /// One JSON object per line.
-pub fn jsonl(h: &Header, lines: &[&TraceLine], until: u64, valid: &[String]) -> String {
+pub(super) fn jsonl(h: &Header, lines: &[&TraceLine], until: u64, valid: &[String]) -> String {
     #[derive(Serialize)]
     struct User<'a> {
         kind: &'static str,

@@ -122,7 +122,7 @@ fn scope_of(rows: &[summary::Row], metric: &str, wanted: Option<&str>) -> Result
 }
 
 /// Runs the search and writes the tune folder.
-pub fn exec(args: TuneArgs) -> Result<(), Error> {
+pub(super) fn exec(args: TuneArgs) -> Result<(), Error> {
     let range = Range::parse(&args.vary).map_err(refused)?;
     let target = Target::parse(&args.target).map_err(refused)?;
     if !(args.tolerance > 0.0 && args.tolerance < 1.0) {

@@ -20,7 +20,7 @@ impl UserWorld<'_> {
     }
 
     /// `GET /page`.
-    pub fn app_page_request(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn app_page_request(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         if !self.cfg.apps[app as usize].kind.uses_code_grant() {
             self.send(ctx, Msg::SpaShell { app });
@@ -52,7 +52,7 @@ impl UserWorld<'_> {
     }
 
     /// A native app's refresh token was exchanged: a new local session.
-    pub fn app_refresh_granted(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn app_refresh_granted(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         self.store_refresh_token(app, ctx.now());
         let tier = self.app_tier(app);
         self.create_session(tier, ctx.now(), false);
@@ -61,7 +61,7 @@ impl UserWorld<'_> {
 
     /// A native app's refresh token was refused: it forgets it and sends the
     /// user to `/authorize`.
-    pub fn app_refresh_denied(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn app_refresh_denied(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         self.forget_refresh_token(app, ctx.now());
         self.note(ctx.now(), || {
             "refresh token refused: the app sends the user to /authorize".to_string()
@@ -73,7 +73,7 @@ impl UserWorld<'_> {
     /// so the app ends every session it holds for them: the reachable one
     /// (counted in `backchannel_logouts`) and the server-side remainders of
     /// sessions whose cookie was lost (orphaned; already counted as ended).
-    pub fn app_backchannel_logout(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn app_backchannel_logout(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let tier = self.app_tier(app);
         let now = ctx.now();
         if self.session_valid(tier, now) {
@@ -92,7 +92,7 @@ impl UserWorld<'_> {
 
     /// `GET /callback`: exchange the code (code grant) or read the tokens from
     /// the fragment (implicit grant).
-    pub fn app_callback(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn app_callback(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         if self.cfg.apps[app as usize].kind.uses_code_grant() {
             self.send(ctx, Msg::TokenRequest { app });
         } else {
@@ -106,7 +106,7 @@ impl UserWorld<'_> {
     }
 
     /// Tokens from the back-channel exchange: the app creates its local session.
-    pub fn app_token_response(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn app_token_response(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let tier = self.app_tier(app);
         self.create_session(tier, ctx.now(), false);
         self.issue_refresh_token(app, ctx.now());
@@ -115,7 +115,7 @@ impl UserWorld<'_> {
 
     /// `GET /logout`: the app ends its local session, then sends the browser
     /// to the AS's `/v2/logout` — or back to itself for an app-only logout.
-    pub fn app_logout(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn app_logout(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let tier = self.app_tier(app);
         self.end_session(tier, ctx.now(), EndCause::Logout);
         let app_only = self

@@ -36,7 +36,7 @@ impl UserWorld<'_> {
     }
 
     /// Top-level `GET /authorize`.
-    pub fn as_authorize(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn as_authorize(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.count(app, AppCounter::AuthorizeRequests, now);
         if self.as_usable_session(now) {
@@ -56,7 +56,12 @@ impl UserWorld<'_> {
     }
 
     /// Hidden-iframe `GET /authorize?prompt=none&response_mode=web_message`.
-    pub fn as_silent_authorize(&mut self, app: u16, renewal: bool, ctx: &mut Context<'_, Event>) {
+    pub(super) fn as_silent_authorize(
+        &mut self,
+        app: u16,
+        renewal: bool,
+        ctx: &mut Context<'_, Event>,
+    ) {
         let now = ctx.now();
         self.count(app, AppCounter::AuthorizeRequests, now);
         // The AS cookie is third-party in the iframe unless the tenant is on a
@@ -94,7 +99,7 @@ impl UserWorld<'_> {
     /// Credentials accepted (password, or back from the IdP): MFA when on and
     /// the browser is not remembered (by way of `/authorize/resume`),
     /// otherwise the login completes.
-    pub fn as_credentials_accepted(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn as_credentials_accepted(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         if self.cfg.mfa && now < self.browser.mfa_remembered_until {
             self.count(app, AppCounter::MfaSkippedRememberedBrowser, now);
@@ -108,7 +113,7 @@ impl UserWorld<'_> {
 
     /// `GET /authorize/resume`: on to the MFA prompt when it is due, else to
     /// the app's callback.
-    pub fn as_resume(&mut self, app: u16, mfa: bool, ctx: &mut Context<'_, Event>) {
+    pub(super) fn as_resume(&mut self, app: u16, mfa: bool, ctx: &mut Context<'_, Event>) {
         if mfa {
             let now = ctx.now();
             self.count(app, AppCounter::MfaPrompts, now);
@@ -122,7 +127,7 @@ impl UserWorld<'_> {
 
     /// `POST /mfa`: the second factor is done; with "remember this browser"
     /// the browser keeps a persistent cookie that skips MFA for a while.
-    pub fn as_mfa_done(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn as_mfa_done(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         self.log(ctx.now(), LogKind::MfaSucceeded, app, 0, 0);
         if self.cfg.mfa_remember > 0 {
             self.browser.mfa_remembered_until = ctx.now().saturating_add(self.cfg.mfa_remember);
@@ -132,7 +137,7 @@ impl UserWorld<'_> {
 
     /// The interactive login completes: the AS session is created (or started
     /// anew), remembering MFA; first login or re-authentication of this user.
-    pub fn as_complete_login(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn as_complete_login(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.count_login_cause(Family::InteractiveLogins, app, now);
         self.create_session(AS, now, self.cfg.mfa);
@@ -155,7 +160,7 @@ impl UserWorld<'_> {
     }
 
     /// Back-channel `POST /oauth/token`.
-    pub fn as_token(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn as_token(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.count(app, AppCounter::TokenRequests, now);
         self.log(now, LogKind::CodeExchange, app, 0, 0);
@@ -167,7 +172,7 @@ impl UserWorld<'_> {
     /// session of the user — reachable, or orphaned by a lost cookie and
     /// alive server-side — server to server, so a browser close does not
     /// stop it; federated, on to the IdP's logout.
-    pub fn as_logout(&mut self, app: u16, federated: bool, ctx: &mut Context<'_, Event>) {
+    pub(super) fn as_logout(&mut self, app: u16, federated: bool, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         let since = self.as_session_since();
         self.log(now, LogKind::Logout, app, since, u32::from(federated));
@@ -192,7 +197,7 @@ impl UserWorld<'_> {
 impl UserWorld<'_> {
     /// A password reset: every AS session of the user expires at once; local
     /// and IdP sessions live on (design §4, §6).
-    pub fn on_password_reset(&mut self, ctx: &mut Context<'_, Event>) {
+    pub(super) fn on_password_reset(&mut self, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         if let Some(d) = exponential_ms(&mut self.user.resets, self.cfg.reset_rate) {
             ctx.schedule_in(d, Event::PasswordReset);
@@ -209,7 +214,7 @@ impl UserWorld<'_> {
 
     /// Password reset at `t`: every AS session of the user expires, the
     /// reachable one (counted) and the orphaned ones (series only).
-    pub fn expire_as_sessions(&mut self, t: u64) {
+    pub(super) fn expire_as_sessions(&mut self, t: u64) {
         self.end_session(Layout::AS_TIER, t, EndCause::PasswordReset);
         self.end_orphans(Layout::AS_TIER, t);
     }

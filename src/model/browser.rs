@@ -82,7 +82,7 @@ pub(super) struct Browser {
 impl UserWorld<'_> {
     /// Starts a visit: picks the app and whether the page is protected, and
     /// navigates.
-    pub fn start_visit(&mut self, ctx: &mut Context<'_, Event>) {
+    pub(super) fn start_visit(&mut self, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         let (app, protected) = match &self.script {
             Some(s) => match s.visits.get(self.script_started) {
@@ -137,7 +137,7 @@ impl UserWorld<'_> {
 
     /// The page is served: records the login flow that led here, starts the
     /// dwell, and for a `spa_implicit` app holding tokens, the renewal timer.
-    pub fn page_served(&mut self, ctx: &mut Context<'_, Event>) {
+    pub(super) fn page_served(&mut self, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         let epoch = self.browser.epoch;
         let Some(v) = &mut self.browser.visit else {
@@ -172,7 +172,7 @@ impl UserWorld<'_> {
 
     /// The access token expired during the visit: renew it with the refresh
     /// token when the app holds one, otherwise by silent authentication.
-    pub fn on_token_expiry(&mut self, ctx: &mut Context<'_, Event>) {
+    pub(super) fn on_token_expiry(&mut self, ctx: &mut Context<'_, Event>) {
         if let Some(v) = self.browser.visit {
             let app = v.app;
             self.count(app, AppCounter::TokenRenewals, ctx.now());
@@ -196,7 +196,7 @@ impl UserWorld<'_> {
     /// cache, no hint cookie: a protected page goes to a top-level
     /// `/authorize`, an anonymous one is served without tokens), it runs
     /// silent authentication in a hidden iframe.
-    pub fn browser_spa_loaded(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn browser_spa_loaded(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         self.spa_page_load(app, now);
         if self.rt_client[app as usize].is_some() {
@@ -228,7 +228,7 @@ impl UserWorld<'_> {
     }
 
     /// Tokens and a rotated refresh token arrived at the single-page app.
-    pub fn browser_refresh_granted(
+    pub(super) fn browser_refresh_granted(
         &mut self,
         app: u16,
         renewal: bool,
@@ -254,7 +254,7 @@ impl UserWorld<'_> {
 
     /// The refresh token was refused: the app forgets it and falls back to
     /// silent authentication (which then may lead to an interactive login).
-    pub fn browser_refresh_denied(
+    pub(super) fn browser_refresh_denied(
         &mut self,
         app: u16,
         renewal: bool,
@@ -269,7 +269,7 @@ impl UserWorld<'_> {
 
     /// The AS login prompt is shown: the user answers it after the think time,
     /// with a password or by picking their identity provider (one click).
-    pub fn browser_login_prompt(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn browser_login_prompt(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let next = match self.user.profile.connection {
             Connection::Password => Msg::PostCredentials { app },
             Connection::Idp(_) => Msg::ChooseIdp { app },
@@ -280,7 +280,7 @@ impl UserWorld<'_> {
 
     /// Tokens arrived by `postMessage` (with a new refresh-token family when
     /// the app uses refresh tokens).
-    pub fn browser_tokens(&mut self, app: u16, renewal: bool, ctx: &mut Context<'_, Event>) {
+    pub(super) fn browser_tokens(&mut self, app: u16, renewal: bool, ctx: &mut Context<'_, Event>) {
         self.issue_refresh_token(app, ctx.now());
         self.tokens_received(app, renewal, ctx);
     }
@@ -288,7 +288,7 @@ impl UserWorld<'_> {
     /// `login_required` arrived by `postMessage`: a protected page goes on to a
     /// top-level `/authorize`; an anonymous page is served without tokens; a
     /// failed renewal leaves the page without tokens until the next visit.
-    pub fn browser_login_required(
+    pub(super) fn browser_login_required(
         &mut self,
         app: u16,
         renewal: bool,
@@ -313,7 +313,7 @@ impl UserWorld<'_> {
     /// End of the dwell: after a protected visit the user may log out —
     /// app only, app then AS (`/v2/logout`), or federated (IdP users) — with
     /// the shares of the scenario; otherwise the visit ends.
-    pub fn on_dwell_end(&mut self, ctx: &mut Context<'_, Event>) {
+    pub(super) fn on_dwell_end(&mut self, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         let Some(v) = self.browser.visit else { return };
         if !(v.protected && rng::bernoulli(&mut self.user.choices, self.cfg.logout_share)) {
@@ -356,14 +356,14 @@ impl UserWorld<'_> {
     }
 
     /// The visit is over: later hops of it are dropped, a waiting visit starts.
-    pub fn end_visit(&mut self, ctx: &mut Context<'_, Event>) {
+    pub(super) fn end_visit(&mut self, ctx: &mut Context<'_, Event>) {
         self.cut_visit(ctx.now());
         self.start_pending_visit(ctx);
     }
 
     /// Ends the visit under way, if any; a protected visit not yet decided
     /// counts as abandoned (see [`UserWorld::visit_stopped`]).
-    pub fn cut_visit(&mut self, now: u64) {
+    pub(super) fn cut_visit(&mut self, now: u64) {
         if let Some(v) = self.browser.visit.take() {
             self.spa_page_left(v.app, now);
             self.visit_stopped(v, now, "the browser closed");
@@ -372,7 +372,7 @@ impl UserWorld<'_> {
     }
 
     /// Starts the next visit that arrived during the last one.
-    pub fn start_pending_visit(&mut self, ctx: &mut Context<'_, Event>) {
+    pub(super) fn start_pending_visit(&mut self, ctx: &mut Context<'_, Event>) {
         if self.browser.visit.is_none() && self.browser.pending_visits > 0 {
             self.browser.pending_visits -= 1;
             self.start_visit(ctx);
@@ -380,7 +380,7 @@ impl UserWorld<'_> {
     }
 
     /// Marks how the current protected visit got the user in.
-    pub fn resolve_visit(&mut self, login: Option<LoginKind>) {
+    pub(super) fn resolve_visit(&mut self, login: Option<LoginKind>) {
         if let Some(v) = &mut self.browser.visit {
             v.resolved = true;
             if login.is_some() {
@@ -396,7 +396,7 @@ impl UserWorld<'_> {
 impl UserWorld<'_> {
     /// The browser closes: the visit under way ends at once (hops in flight are
     /// dropped, a login under way is abandoned) and session-only cookies go.
-    pub fn on_browser_close(&mut self, ctx: &mut Context<'_, Event>) {
+    pub(super) fn on_browser_close(&mut self, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         if let Some(d) = exponential_ms(&mut self.user.closes, self.cfg.close_rate) {
             ctx.schedule_in(d, Event::BrowserClose);
@@ -421,7 +421,7 @@ impl UserWorld<'_> {
     /// reached ends (`cookies_cleared`), orphaned server-side; the MFA
     /// "remember this browser" cookie and SPAs' stored refresh tokens go too.
     /// A visit under way goes on.
-    pub fn on_cookie_clear(&mut self, ctx: &mut Context<'_, Event>) {
+    pub(super) fn on_cookie_clear(&mut self, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         if let Some(d) = exponential_ms(&mut self.user.clears, self.cfg.clear_rate) {
             ctx.schedule_in(d, Event::CookieClear);
@@ -452,7 +452,7 @@ impl UserWorld<'_> {
     /// orphaned, until its natural expiry; it is never counted again. A
     /// native app's session lives in the app, not in the browser: neither
     /// reaches it.
-    pub fn drop_cookies(&mut self, t: u64, all: bool, cause: EndCause) {
+    pub(super) fn drop_cookies(&mut self, t: u64, all: bool, cause: EndCause) {
         for tier in 0..self.sessions.len() {
             if !self.cfg.browser_held[tier] {
                 continue;

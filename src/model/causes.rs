@@ -72,7 +72,7 @@ fn describe(l: Lost, what: &str) -> String {
 impl UserWorld<'_> {
     /// The session of `tier` ended at `at` by `end`: remembered when it is the
     /// AS's or the user's IdP's.
-    pub fn session_lost(&mut self, tier: usize, end: EndCause, at: u64) {
+    pub(super) fn session_lost(&mut self, tier: usize, end: EndCause, at: u64) {
         let lost = Lost {
             cause: cause_of(end),
             at,
@@ -86,7 +86,7 @@ impl UserWorld<'_> {
 
     /// App `app`'s refresh token stopped working at `at` (expired, revoked,
     /// or dropped by a logout or a cookie clear), if the app held one.
-    pub fn refresh_token_lost(&mut self, app: u16, cause: Cause, at: u64) {
+    pub(super) fn refresh_token_lost(&mut self, app: u16, cause: Cause, at: u64) {
         if self.rt_client[app as usize].is_some() {
             self.rt_lost[app as usize] = Some(Lost { cause, at });
         }
@@ -107,7 +107,7 @@ impl UserWorld<'_> {
     }
 
     /// Counts an interactive login (or its MFA prompt) of `app` under its cause.
-    pub fn count_login_cause(&mut self, family: Family, app: u16, t: u64) {
+    pub(super) fn count_login_cause(&mut self, family: Family, app: u16, t: u64) {
         let lost = self.login_lost(app);
         let cause = lost.map_or(Cause::FirstLogin, |l| l.cause);
         self.metrics.count_cause(family, app as usize, cause);
@@ -121,7 +121,7 @@ impl UserWorld<'_> {
 
     /// Counts a `login_required` answer to `app`'s silent authentication
     /// under its cause; `cookie_sent` tells whether the iframe carried the AS cookie.
-    pub fn count_silent_failure_cause(&mut self, app: u16, cookie_sent: bool) {
+    pub(super) fn count_silent_failure_cause(&mut self, app: u16, cookie_sent: bool) {
         let cause = match (cookie_sent, self.user.profile.third_party_cookies) {
             (false, ThirdPartyCookies::Partitioned) => Cause::ThirdPartyCookiesPartitioned,
             (false, _) => Cause::ThirdPartyCookiesBlocked,
@@ -134,7 +134,7 @@ impl UserWorld<'_> {
 
     /// Counts an IdP prompt under its cause: the user's first login at that
     /// IdP, or how its last IdP session ended.
-    pub fn count_idp_prompt_cause(&mut self, idp: usize, t: u64) {
+    pub(super) fn count_idp_prompt_cause(&mut self, idp: usize, t: u64) {
         let lost = if self.idp_ever_logged_in {
             self.idp_lost
         } else {

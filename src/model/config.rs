@@ -419,7 +419,7 @@ fn cumulative(shares: impl Iterator<Item = f64>) -> Vec<f64> {
 
 /// Index of the first cumulative share above `u`.
 #[inline]
-pub fn pick(cumulative: impl IntoIterator<Item = f64>, u: f64) -> usize {
+pub(super) fn pick(cumulative: impl IntoIterator<Item = f64>, u: f64) -> usize {
     let mut last = 0;
     for (i, c) in cumulative.into_iter().enumerate() {
         last = i;

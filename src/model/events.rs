@@ -27,7 +27,7 @@ use crate::time::Clock;
 
 impl<'c> UserWorld<'c> {
     /// Schedules the scenario's tenant events on this timeline.
-    pub fn schedule_tenant_events(&mut self, sim: &mut Simulation<Event>) {
+    pub(super) fn schedule_tenant_events(&mut self, sim: &mut Simulation<Event>) {
         for (i, e) in self.root.events.iter().enumerate() {
             // Validation keeps events within the run and at most 1 000.
             sim.schedule_at(e.at, Event::Tenant { index: i as u16 });
@@ -35,7 +35,7 @@ impl<'c> UserWorld<'c> {
     }
 
     /// Tenant event `index` happens now.
-    pub fn on_tenant_event(&mut self, index: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn on_tenant_event(&mut self, index: u16, ctx: &mut Context<'_, Event>) {
         let root: &'c ModelConfig = self.root;
         let Some(e) = root.events.get(index as usize) else {
             return;
@@ -109,7 +109,7 @@ impl<'c> UserWorld<'c> {
     /// now, counted; a protected visit not yet decided failed its login.
     #[cold]
     #[inline(never)]
-    pub fn refuse(&mut self, ctx: &mut Context<'_, Event>) {
+    pub(super) fn refuse(&mut self, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         let Some(v) = self.browser.visit.take() else {
             return;

@@ -21,7 +21,7 @@ impl UserWorld<'_> {
     }
 
     /// `GET /dialog`.
-    pub fn idp_dialog(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn idp_dialog(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
         let Some((tier, idp)) = self.idp_of_user() else {
             return;
@@ -39,7 +39,7 @@ impl UserWorld<'_> {
     }
 
     /// `POST /login` at the IdP: its session is created.
-    pub fn idp_login(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn idp_login(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         let Some((tier, _)) = self.idp_of_user() else {
             return;
         };
@@ -49,7 +49,7 @@ impl UserWorld<'_> {
     }
 
     /// `GET /logout` at the IdP (federated logout).
-    pub fn idp_logout(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
+    pub(super) fn idp_logout(&mut self, app: u16, ctx: &mut Context<'_, Event>) {
         if let Some((tier, _)) = self.idp_of_user() {
             self.end_session(tier, ctx.now(), EndCause::Logout);
         }

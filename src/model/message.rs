@@ -18,6 +18,11 @@ pub enum Actor {
 }
 
 /// One hop. Named after the request or response it carries.
+///
+/// Every variant's `app` is the index of the app whose flow the hop belongs
+/// to; its other field (`renewal`, `mfa`, `federated`, `by`) is the one the
+/// variant's doc explains.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
     // browser → app

@@ -48,12 +48,12 @@ enum Exchange {
 
 impl UserWorld<'_> {
     /// True when app `app` asks for refresh tokens.
-    pub fn uses_refresh_tokens(&self, app: u16) -> bool {
+    pub(super) fn uses_refresh_tokens(&self, app: u16) -> bool {
         self.cfg.apps[app as usize].refresh_tokens.enabled
     }
 
     /// A login gave app `app` tokens at `t`: a new family, held by the app.
-    pub fn issue_refresh_token(&mut self, app: u16, t: u64) {
+    pub(super) fn issue_refresh_token(&mut self, app: u16, t: u64) {
         if !self.uses_refresh_tokens(app) {
             return;
         }
@@ -68,14 +68,14 @@ impl UserWorld<'_> {
     }
 
     /// The app stores the token the AS just returned (at `t`).
-    pub fn store_refresh_token(&mut self, app: u16, t: u64) {
+    pub(super) fn store_refresh_token(&mut self, app: u16, t: u64) {
         self.rt_client[app as usize] = self.rt_server[app as usize].map(|f| f.version);
         self.refresh_reach(app, t);
     }
 
     /// The app forgets its refresh token at `t` (logout, refused exchange,
     /// cleared site data).
-    pub fn forget_refresh_token(&mut self, app: u16, t: u64) {
+    pub(super) fn forget_refresh_token(&mut self, app: u16, t: u64) {
         self.rt_client[app as usize] = None;
         self.refresh_reach(app, t);
     }
@@ -95,7 +95,7 @@ impl UserWorld<'_> {
     /// Until when the AS would accept the token app `app` holds, by the
     /// family's lifetimes and, for the token a rotation just replaced, the
     /// reuse interval; `None` when it holds none or one already reused.
-    pub fn token_alive_until(&self, app: u16) -> Option<u64> {
+    pub(super) fn token_alive_until(&self, app: u16) -> Option<u64> {
         let a = app as usize;
         let (f, presented) = (self.rt_server[a]?, self.rt_client[a]?);
         let policy = self.cfg.apps[a].refresh_tokens;
@@ -114,7 +114,7 @@ impl UserWorld<'_> {
 
     /// Keeps the logged-in interval of app `app`'s refresh token in step with
     /// what the app holds and the AS keeps, after a change at `t`.
-    pub fn refresh_reach(&mut self, app: u16, t: u64) {
+    pub(super) fn refresh_reach(&mut self, app: u16, t: u64) {
         let a = app as usize;
         let now = self.usable_until(app, t);
         let open = self.rt_reach[a];
@@ -185,7 +185,7 @@ impl UserWorld<'_> {
     }
 
     /// `POST /oauth/token` with `grant_type=refresh_token` at the AS.
-    pub fn as_refresh(&mut self, app: u16, by: Exchanger, ctx: &mut Context<'_, Event>) {
+    pub(super) fn as_refresh(&mut self, app: u16, by: Exchanger, ctx: &mut Context<'_, Event>) {
         let renewal = by == Exchanger::SpaRenewal;
         let now = ctx.now();
         self.count(app, AppCounter::RefreshTokenExchanges, now);

@@ -26,7 +26,7 @@ use crate::scenario::TokenCache;
 
 impl UserWorld<'_> {
     /// The browser kind of this user's browser, when the profile has one.
-    pub fn browser_kind(&self) -> Option<&BrowserModel> {
+    pub(super) fn browser_kind(&self) -> Option<&BrowserModel> {
         self.user
             .profile
             .browser
@@ -35,7 +35,7 @@ impl UserWorld<'_> {
 
     /// Until when app `app`'s stored tokens escape the script-storage cap:
     /// its last page load plus the cap; `None` without a cap or a stored cache.
-    pub fn storage_deadline(&self, app: u16) -> Option<u64> {
+    pub(super) fn storage_deadline(&self, app: u16) -> Option<u64> {
         let a = app as usize;
         if self.cfg.apps[a].token_cache != TokenCache::LocalStorage {
             return None;
@@ -47,7 +47,7 @@ impl UserWorld<'_> {
     /// The SPA's page loads at `now`: storage left unvisited past the cap was
     /// deleted at the cap (its refresh token with it, `storage_purged`, unless
     /// it had expired before); then this load is a visit of the site.
-    pub fn spa_page_load(&mut self, app: u16, now: u64) {
+    pub(super) fn spa_page_load(&mut self, app: u16, now: u64) {
         if let Some(deadline) = self.storage_deadline(app)
             && now >= deadline
             && self.rt_client[app as usize].is_some()
@@ -69,14 +69,14 @@ impl UserWorld<'_> {
 
     /// True when the SDK skips its session check on this load: a `memory`
     /// cache and no `auth0.is.authenticated` cookie.
-    pub fn session_check_skipped(&self, app: u16, now: u64) -> bool {
+    pub(super) fn session_check_skipped(&self, app: u16, now: u64) -> bool {
         self.cfg.apps[app as usize].token_cache == TokenCache::Memory
             && self.hint_until[app as usize] <= now
     }
 
     /// Tokens reached the SPA at `now`: the SDK sets its hint cookie for
     /// `session_check_expiry`, at most the browser's script-cookie cap.
-    pub fn set_hint_cookie(&mut self, app: u16, now: u64) {
+    pub(super) fn set_hint_cookie(&mut self, app: u16, now: u64) {
         let mut life = self.cfg.apps[app as usize].session_check_expiry;
         if let Some(cap) = self.browser_kind().and_then(|b| b.cookie_cap) {
             life = life.min(cap);
@@ -86,14 +86,14 @@ impl UserWorld<'_> {
 
     /// The SDK's local logout (a logout, a `login_required` answer) or lost
     /// browser data remove the hint cookie.
-    pub fn clear_hint_cookie(&mut self, app: u16) {
+    pub(super) fn clear_hint_cookie(&mut self, app: u16) {
         self.hint_until[app as usize] = 0;
     }
 
     /// The visit of app `app` ends at `t`: a `memory` cache goes with the
     /// page, refresh token included (not a cause of later prompts: it never
     /// kept the user logged in between visits).
-    pub fn spa_page_left(&mut self, app: u16, t: u64) {
+    pub(super) fn spa_page_left(&mut self, app: u16, t: u64) {
         let a = app as usize;
         if !self.cfg.apps[a].kind.uses_code_grant()
             && self.cfg.apps[a].token_cache == TokenCache::Memory

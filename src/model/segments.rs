@@ -12,7 +12,7 @@ use crate::scenario::{Connection, RateDistribution};
 
 /// Segment dimensions of a scenario with `idps` IdPs and `browsers` kinds
 /// in its `users.browsers` mix (0 without one).
-pub fn shape(idps: usize, rates: RateDistribution, browsers: usize) -> SegmentShape {
+pub(super) fn shape(idps: usize, rates: RateDistribution, browsers: usize) -> SegmentShape {
     SegmentShape {
         browsers,
         connections: 1 + idps,
@@ -26,7 +26,7 @@ pub fn shape(idps: usize, rates: RateDistribution, browsers: usize) -> SegmentSh
 
 /// Quartile thresholds (25, 50, 75 %) of visits per day when they are
 /// gamma-distributed with this shape and mean; empty otherwise.
-pub fn quartile_thresholds(rates: RateDistribution, mean: f64) -> Vec<f64> {
+pub(super) fn quartile_thresholds(rates: RateDistribution, mean: f64) -> Vec<f64> {
     match rates {
         RateDistribution::Gamma { shape } => [0.25, 0.5, 0.75]
             .iter()
@@ -38,7 +38,7 @@ pub fn quartile_thresholds(rates: RateDistribution, mean: f64) -> Vec<f64> {
 
 impl UserWorld<'_> {
     /// The user's segments.
-    pub fn segments(&self) -> UserSegments {
+    pub(super) fn segments(&self) -> UserSegments {
         let p = self.user.profile;
         UserSegments {
             connection: match p.connection {

@@ -64,7 +64,7 @@ impl Device {
 
 /// How many devices user `id` has: drawn from its own stream when
 /// `users.devices` has several counts, else the only one.
-pub fn device_count(cfg: &ModelConfig, replica: u32, id: u64) -> u32 {
+pub(super) fn device_count(cfg: &ModelConfig, replica: u32, id: u64) -> u32 {
     match cfg.device_cumulative.as_slice() {
         [] => 1,
         [(count, _)] => *count,
@@ -161,7 +161,7 @@ pub(super) struct User {
 /// many users are at each point of their cycle — a 30 % dip in prompts for
 /// the first days of the window when W = 2.8 C. A smooth age density has no
 /// step: the phases are flat within a few percent from W ≈ 2.5 C on.
-pub fn start_in_warmup(r: &mut ChaCha8Rng, warmup: u64) -> u64 {
+pub(super) fn start_in_warmup(r: &mut ChaCha8Rng, warmup: u64) -> u64 {
     let mean = (rng::unit(r) + rng::unit(r) + rng::unit(r)) / 3.0;
     let age = ((mean * warmup as f64) as u64).clamp(1, warmup);
     warmup - age
@@ -194,7 +194,7 @@ impl User {
     /// what belongs to the device from the device's (browser kind, private
     /// window, visits, closes, choices, clears, delays). The device sees the
     /// user's visit rate divided by the number of devices.
-    pub fn new(
+    pub(super) fn new(
         cfg: &ModelConfig,
         replica: u32,
         id: u64,
@@ -241,7 +241,7 @@ impl User {
     /// The next visit after `t`: Poisson at the user's rate, shaped by the
     /// daily profile by thinning (candidates at the peak rate, each kept with
     /// the probability of its hour's intensity over the peak).
-    pub fn next_visit(&mut self, cfg: &ModelConfig, t: u64) -> Option<u64> {
+    pub(super) fn next_visit(&mut self, cfg: &ModelConfig, t: u64) -> Option<u64> {
         let mut at = t;
         loop {
             at = at.checked_add(exponential_ms(&mut self.arrivals, self.visit_rate_peak)?)?;
@@ -258,7 +258,7 @@ impl User {
     }
 
     /// Index of the user's IdP (0 for password users: only used in trace labels).
-    pub fn idp_index(&self) -> u16 {
+    pub(super) fn idp_index(&self) -> u16 {
         match self.profile.connection {
             Connection::Idp(i) => i as u16,
             Connection::Password => 0,
@@ -269,7 +269,7 @@ impl User {
 impl UserWorld<'_> {
     /// First visit, first close and first reset of the timeline, drawn from
     /// the user's start.
-    pub fn schedule_first_events(&mut self, sim: &mut Simulation<Event>) {
+    pub(super) fn schedule_first_events(&mut self, sim: &mut Simulation<Event>) {
         let start = self.user.start;
         let first_visit = match &self.script {
             Some(s) => s.visits.first().map(|v| v.at),
@@ -294,7 +294,7 @@ impl UserWorld<'_> {
 
     /// A visit arrives: the next one is drawn from this arrival (Poisson); one
     /// arriving during another visit starts when that one ends.
-    pub fn on_visit_arrival(&mut self, ctx: &mut Context<'_, Event>) {
+    pub(super) fn on_visit_arrival(&mut self, ctx: &mut Context<'_, Event>) {
         let next = match &self.script {
             Some(s) => {
                 self.script_next += 1;

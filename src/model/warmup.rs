@@ -12,7 +12,7 @@ impl UserWorld<'_> {
     /// The warm-up ends at `t`: measuring starts. `busy` when the browser
     /// was still in a visit at the end of the run: that visit belongs to the
     /// warm-up and is not counted as abandoned.
-    pub fn end_warmup(&mut self, t: u64, busy: bool) {
+    pub(super) fn end_warmup(&mut self, t: u64, busy: bool) {
         for tier in 0..self.sessions.len() {
             self.session_valid(tier, t);
         }

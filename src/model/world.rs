@@ -194,7 +194,7 @@ impl<'c> UserWorld<'c> {
 
     /// Sends a hop now; it arrives after the network latency.
     #[inline(always)]
-    pub fn send(&mut self, ctx: &mut Context<'_, Event>, msg: Msg) {
+    pub(super) fn send(&mut self, ctx: &mut Context<'_, Event>, msg: Msg) {
         self.send_after(ctx, 0, msg);
     }
 
@@ -208,7 +208,7 @@ impl<'c> UserWorld<'c> {
     /// same time, same draws in the same order, so the same results. The
     /// reference path (`inline_hops` off, and every trace) queues each hop.
     #[inline(always)]
-    pub fn send_after(&mut self, ctx: &mut Context<'_, Event>, delay: u64, msg: Msg) {
+    pub(super) fn send_after(&mut self, ctx: &mut Context<'_, Event>, delay: u64, msg: Msg) {
         if delay > 0 {
             self.note(ctx.now(), || {
                 format!("user completes the prompt in {}", crate::time::Dur(delay))
@@ -227,7 +227,7 @@ impl<'c> UserWorld<'c> {
     /// Sends app `app` a back-channel `logout_token` now, server to server:
     /// it arrives after the network latency (and the AS's processing time)
     /// whatever the browser does meanwhile.
-    pub fn send_logout_token(&mut self, ctx: &mut Context<'_, Event>, app: u16) {
+    pub(super) fn send_logout_token(&mut self, ctx: &mut Context<'_, Event>, app: u16) {
         let hop = self.hop_delay(Msg::BackchannelLogout { app });
         ctx.schedule_in(hop, Event::LogoutToken { app });
     }
@@ -236,7 +236,7 @@ impl<'c> UserWorld<'c> {
     /// used), else log-normal from the user's delay stream, rounded to the
     /// millisecond and at most [`MAX_DURATION`] (100 years).
     #[inline]
-    pub fn draw(&mut self, d: DelayModel) -> u64 {
+    pub(super) fn draw(&mut self, d: DelayModel) -> u64 {
         if d.sigma == 0.0 {
             return d.median;
         }
@@ -250,7 +250,7 @@ impl<'c> UserWorld<'c> {
 
     /// The time the user takes to answer one prompt.
     #[inline]
-    pub fn think_time(&mut self) -> u64 {
+    pub(super) fn think_time(&mut self) -> u64 {
         self.draw(self.cfg.think)
     }
 
@@ -281,19 +281,19 @@ impl<'c> UserWorld<'c> {
 
     /// Counts one app counter at the current time.
     #[inline]
-    pub fn count(&mut self, app: u16, c: AppCounter, t: u64) {
+    pub(super) fn count(&mut self, app: u16, c: AppCounter, t: u64) {
         self.metrics.count_app(app as usize, c, t);
     }
 
     /// Adds a free-text line to the trace, when tracing.
     #[inline]
-    pub fn note(&mut self, t: u64, text: impl FnOnce() -> String) {
+    pub(super) fn note(&mut self, t: u64, text: impl FnOnce() -> String) {
         self.mark(t, || (LineKind::Note, text()));
     }
 
     /// Adds a line of the kind and text `line` gives to the trace, when tracing.
     #[inline]
-    pub fn mark(&mut self, t: u64, line: impl FnOnce() -> (LineKind, String)) {
+    pub(super) fn mark(&mut self, t: u64, line: impl FnOnce() -> (LineKind, String)) {
         if let Some(trace) = &mut self.trace {
             let (kind, what) = line();
             trace.push(TraceLine {
@@ -307,14 +307,14 @@ impl<'c> UserWorld<'c> {
 
     /// Adds the outcome of the visit under way to the trace, when tracing.
     #[inline]
-    pub fn mark_outcome(&mut self, t: u64, outcome: Outcome) {
+    pub(super) fn mark_outcome(&mut self, t: u64, outcome: Outcome) {
         self.mark(t, || (LineKind::Outcome(outcome), outcome.line()));
     }
 
     /// The visit `v` stops at `t` before its page arrived (`why`): a protected
     /// visit not yet decided is abandoned (counted); one already decided keeps
     /// its outcome (counted when decided), which the trace notes with `why`.
-    pub fn visit_stopped(&mut self, v: Visit, t: u64, why: &str) {
+    pub(super) fn visit_stopped(&mut self, v: Visit, t: u64, why: &str) {
         if v.protected && !v.resolved {
             self.count(v.app, AppCounter::LoginsAbandoned, t);
             self.mark_outcome(t, Outcome::Abandoned);
@@ -464,7 +464,7 @@ impl<'c> UserWorld<'c> {
 
     /// Is the session of `tier` reachable and valid at `t`? One found expired
     /// ends there, by whichever timeout came first.
-    pub fn session_valid(&mut self, tier: usize, t: u64) -> bool {
+    pub(super) fn session_valid(&mut self, tier: usize, t: u64) -> bool {
         match self.sessions[tier] {
             Some(s) if s.is_valid(&self.cfg.policies[tier], t) => true,
             Some(_) => {
@@ -478,7 +478,7 @@ impl<'c> UserWorld<'c> {
     /// Records activity on a valid session: resets its idle timer. Every
     /// caller checked [`UserWorld::session_valid`] at `t` just before; a use
     /// past the expiry would be a bug, counted for the run's invariants.
-    pub fn touch(&mut self, tier: usize, t: u64) {
+    pub(super) fn touch(&mut self, tier: usize, t: u64) {
         if let Some(s) = &mut self.sessions[tier] {
             let expired = !s.is_valid(&self.cfg.policies[tier], t);
             self.metrics.anomalies.expired_session_uses += u64::from(expired);
@@ -488,7 +488,7 @@ impl<'c> UserWorld<'c> {
 
     /// A login completed at `t` creates the tier's session (the slot was
     /// emptied by the validity check that led to the login).
-    pub fn create_session(&mut self, tier: usize, t: u64, mfa: bool) {
+    pub(super) fn create_session(&mut self, tier: usize, t: u64, mfa: bool) {
         if self.session_valid(tier, t) {
             // A new interactive login within a valid session starts it anew
             // (design §4): `created` resets; the session is not counted twice.
@@ -513,7 +513,7 @@ impl<'c> UserWorld<'c> {
 
     /// Ends the tier's session at `t` by an explicit cause (logout, password
     /// reset); one already expired ends by its timeout instead.
-    pub fn end_session(&mut self, tier: usize, t: u64, cause: EndCause) {
+    pub(super) fn end_session(&mut self, tier: usize, t: u64, cause: EndCause) {
         if self.session_valid(tier, t) {
             self.close(tier, t, cause);
         }
@@ -554,7 +554,7 @@ impl<'c> UserWorld<'c> {
 
     /// Ends at `t` the server-side remainders of `tier`'s orphaned sessions;
     /// returns how many were still alive.
-    pub fn end_orphans(&mut self, tier: usize, t: u64) -> usize {
+    pub(super) fn end_orphans(&mut self, tier: usize, t: u64) -> usize {
         let mut ended = 0;
         for o in &mut self.orphans {
             if o.0 == tier && o.2 > t {
@@ -566,7 +566,7 @@ impl<'c> UserWorld<'c> {
     }
 
     /// True when `tier` has an orphaned session alive server-side at `t`.
-    pub fn has_orphan(&self, tier: usize, t: u64) -> bool {
+    pub(super) fn has_orphan(&self, tier: usize, t: u64) -> bool {
         self.orphans
             .iter()
             .any(|o| o.0 == tier && o.1 <= t && t < o.2)
@@ -640,7 +640,7 @@ impl<'c> UserWorld<'c> {
     }
 
     /// Names of the tiers with a reachable valid session at `t` (traces, tests).
-    pub fn valid_scopes(&self, t: u64) -> Vec<String> {
+    pub(super) fn valid_scopes(&self, t: u64) -> Vec<String> {
         (0..self.sessions.len())
             .filter(|&tier| {
                 self.sessions[tier].is_some_and(|s| s.is_valid(&self.cfg.policies[tier], t))

@@ -13,7 +13,7 @@ use crate::metrics::load_stats::{HOUR_SECONDS, LoadStats};
 use crate::metrics::{Metrics, SERIES, series_name};
 
 /// `load.csv` bytes.
-pub fn to_csv(replicas: &[Metrics], loads: &[LoadStats]) -> Vec<u8> {
+pub(super) fn to_csv(replicas: &[Metrics], loads: &[LoadStats]) -> Vec<u8> {
     let mut out =
         String::from("time_ms,series,requests,max_per_s,max_per_min,throttled,seconds_throttled\n");
     let warmup = replicas.first().map_or(0, |m| m.layout.warmup);

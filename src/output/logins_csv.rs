@@ -4,7 +4,7 @@
 use crate::metrics::{Logins, Metrics};
 
 /// `logins.csv` bytes.
-pub fn to_csv(replicas: &[Metrics]) -> Vec<u8> {
+pub(super) fn to_csv(replicas: &[Metrics]) -> Vec<u8> {
     let mut all = Logins::default();
     for m in replicas {
         all.merge(&m.logins);

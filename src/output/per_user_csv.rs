@@ -22,7 +22,7 @@ use crate::metrics::stats::{Estimate, fmt_num};
 use crate::scenario::Scenario;
 
 /// `distributions.csv` bytes.
-pub fn distributions_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
+pub(super) fn distributions_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
     let mut all: Option<PerUser> = None;
     for m in replicas {
         match &mut all {
@@ -45,7 +45,7 @@ pub fn distributions_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
 }
 
 /// Names of the segments, in the order of [`PerUser::segment`] ids.
-pub fn segment_names(s: &Scenario, m: &Metrics) -> Vec<String> {
+pub(super) fn segment_names(s: &Scenario, m: &Metrics) -> Vec<String> {
     let shape = m.per_user.shape();
     let mut names = vec!["connection=password".to_string()];
     names.extend(
@@ -111,7 +111,7 @@ fn segment_values(m: &Metrics, id: usize) -> (u64, [(&'static str, f64); 7]) {
 }
 
 /// `segments.csv` bytes.
-pub fn segments_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
+pub(super) fn segments_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
     let mut out = String::from("segment,metric,scope,value,ci95_low,ci95_high\n");
     let Some(first) = replicas.first() else {
         return out.into_bytes();

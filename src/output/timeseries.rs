@@ -90,7 +90,7 @@ enum Scope {
 }
 
 /// `timeseries.csv` bytes.
-pub fn to_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
+pub(super) fn to_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
     let Some(first) = replicas.first() else {
         return Vec::new();
     };

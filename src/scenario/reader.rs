@@ -13,7 +13,7 @@ use super::types::Delay;
 use crate::time::{DURATION_FORMS, Dur, DurationError, parse_duration};
 
 /// The forms a delay may take, quoted in every error about one.
-pub const DELAY_FORMS: &str = "a string such as \"40ms\" or \"8s\" (a constant) or a table { median = \"8s\", p90 = \"30s\" } (log-normal: both durations, p90 at least the median)";
+pub(super) const DELAY_FORMS: &str = "a string such as \"40ms\" or \"8s\" (a constant) or a table { median = \"8s\", p90 = \"30s\" } (log-normal: both durations, p90 at least the median)";
 use toml::{Table, Value};
 
 /// Collects problems, attributing each to the file or to the `--set` flag that wrote

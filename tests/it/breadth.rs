@@ -12,7 +12,7 @@ use ssosim::scenario::{Scenario, from_str};
 /// `m` without what is split by the users' third-party cookie policy (their
 /// segments, and the cause of failed silent authentications), for tests
 /// that compare runs differing only in that policy.
-pub fn without_cookie_split(mut m: Metrics) -> Metrics {
+pub(crate) fn without_cookie_split(mut m: Metrics) -> Metrics {
     m.per_user = PerUser::new(m.layout.apps, m.layout.segments);
     m.causes = Causes::new(m.layout.apps, m.layout.idps);
     m

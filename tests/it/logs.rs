@@ -14,7 +14,7 @@ use std::path::Path;
 /// A scenario whose users do most of what Auth0 logs: MFA, two connections,
 /// a code-grant app and an SPA with rotating refresh tokens, logouts,
 /// password resets, browser closes, blocked third-party cookies.
-pub const BUSY: &str = r#"name = "Busy Tenant"
+pub(crate) const BUSY: &str = r#"name = "Busy Tenant"
 [simulation]
 users = 120
 duration = "4d"

@@ -10,7 +10,7 @@ use crate::report::style::{self, AXIS_SIZE, FONT, GRID, LABEL_SIZE, NOTE_SIZE};
 
 /// One horizontal bar: a category and the size of each part in it.
 #[derive(Debug, Clone)]
-pub struct Stack {
+pub(super) struct Stack {
     /// Category label, drawn on the y axis.
     pub label: String,
     /// Size of each part, in the order of [`StackedBars::parts`].
@@ -19,7 +19,7 @@ pub struct Stack {
 
 /// Horizontal bars, each split into parts shown as a share of the bar's sum.
 #[derive(Debug, Clone)]
-pub struct StackedBars<'a> {
+pub(super) struct StackedBars<'a> {
     /// Part names and colours.
     pub parts: &'a [(String, RGBColor)],
     /// Bars, top to bottom.
@@ -34,7 +34,7 @@ pub struct StackedBars<'a> {
 
 /// Leaves out the parts that are zero in every bar: a legend entry for a
 /// category this run never had is noise.
-pub fn drop_zero_parts(
+pub(super) fn drop_zero_parts(
     parts: Vec<(String, RGBColor)>,
     bars: Vec<Stack>,
 ) -> (Vec<(String, RGBColor)>, Vec<Stack>) {
@@ -65,7 +65,7 @@ pub fn drop_zero_parts(
 }
 
 /// The legend of stacked bars: one filled box per part.
-pub fn stacked_legend(heading: &str, parts: &[(String, RGBColor)]) -> Legend {
+pub(super) fn stacked_legend(heading: &str, parts: &[(String, RGBColor)]) -> Legend {
     Legend::new(
         heading,
         parts
@@ -86,13 +86,13 @@ fn text_colour(fill: RGBColor) -> RGBColor {
 
 /// Plot height for `bars` stacked bars: 80 px per bar (its name, then the
 /// bar) plus the x axis.
-pub fn stacked_height(bars: usize) -> u32 {
+pub(super) fn stacked_height(bars: usize) -> u32 {
     24 + 80 * bars.max(1) as u32 + 56
 }
 
 /// Draws `bars` in `plot`, each bar's name above it at the left, so the bars
 /// get the whole width.
-pub fn draw_stacked<DB: DrawingBackend>(
+pub(super) fn draw_stacked<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     bars: &StackedBars<'_>,
 ) -> DrawResult {
@@ -182,7 +182,7 @@ pub fn draw_stacked<DB: DrawingBackend>(
 /// A caption sentence naming the segments too thin to carry their percentage
 /// (under 4 %), so no share is only guessable from the picture:
 /// ` Thin segments: app a (10): first login 2.2%, abandoned 0.01%.`
-pub fn thin_parts(parts: &[(String, RGBColor)], bars: &[Stack]) -> String {
+pub(super) fn thin_parts(parts: &[(String, RGBColor)], bars: &[Stack]) -> String {
     let mut notes = Vec::new();
     for bar in bars {
         let total: f64 = bar.parts.iter().filter(|v| **v > 0.0).sum();
@@ -209,7 +209,7 @@ pub fn thin_parts(parts: &[(String, RGBColor)], bars: &[Stack]) -> String {
 
 /// One bar's value: its height and its interval, if known.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BarValue {
+pub(super) struct BarValue {
     /// Height.
     pub value: f64,
     /// 95 % interval.
@@ -219,7 +219,7 @@ pub struct BarValue {
 /// One vertical bar: its label under the axis, its value, and a note printed
 /// above its value (e.g. the difference to the first bar).
 #[derive(Debug, Clone)]
-pub struct Bar {
+pub(super) struct Bar {
     /// Label under the bar.
     pub label: String,
     /// Value; `None` leaves the slot empty.
@@ -230,7 +230,7 @@ pub struct Bar {
 
 /// Vertical bars of one quantity, one per run, with whiskers for intervals.
 #[derive(Debug, Clone)]
-pub struct Bars<'a> {
+pub(super) struct Bars<'a> {
     /// Bars, left to right.
     pub bars: &'a [Bar],
     /// Colour of every bar.
@@ -248,7 +248,10 @@ pub struct Bars<'a> {
 }
 
 /// Draws `bars` in `plot`.
-pub fn draw_bars<DB: DrawingBackend>(plot: &DrawingArea<DB, Shift>, bars: &Bars<'_>) -> DrawResult {
+pub(super) fn draw_bars<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    bars: &Bars<'_>,
+) -> DrawResult {
     let top = bars
         .bars
         .iter()

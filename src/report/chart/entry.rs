@@ -17,7 +17,7 @@ use crate::report::style::{self, FILL_COLOURS};
 /// `protected_silent_logins` counts only the silent logins of protected page
 /// loads; `silent_auth_successes` also counts anonymous loads and token
 /// renewals, so it does not belong here.
-pub const PATHS: [(&str, &str); 7] = [
+pub(super) const PATHS: [(&str, &str); 7] = [
     (catalog::LOCAL_SESSION_HITS.name, "local session"),
     (catalog::SSO_LOGINS.name, "SSO"),
     (catalog::PROTECTED_SILENT_LOGINS.name, "silent auth"),

@@ -15,7 +15,7 @@ use crate::report::style::{
 
 /// One line of a plot.
 #[derive(Debug, Clone)]
-pub struct Line {
+pub(super) struct Line {
     /// Legend text.
     pub label: String,
     /// (x, y) points in plot units.
@@ -28,7 +28,7 @@ pub struct Line {
 
 impl Line {
     /// A line from time-series samples, time in `unit`, value scaled by `scale`.
-    pub fn from_samples(
+    pub(super) fn from_samples(
         label: impl Into<String>,
         samples: &[Sample],
         unit: TimeUnit,
@@ -51,7 +51,7 @@ impl Line {
 
 /// What a line plot needs besides its lines.
 #[derive(Debug, Clone)]
-pub struct Axes<'a> {
+pub(super) struct Axes<'a> {
     /// X axis description.
     pub x_desc: &'a str,
     /// Y axis description.
@@ -68,7 +68,7 @@ pub struct Axes<'a> {
 
 /// Draws tenant events `marks` within `x_range` as dashed vertical lines up
 /// to `y_top`, each labelled at the top, on the side with more room.
-pub fn draw_marks<DB: DrawingBackend>(
+pub(super) fn draw_marks<DB: DrawingBackend>(
     chart: &mut ChartContext<
         '_,
         DB,
@@ -102,7 +102,10 @@ pub fn draw_marks<DB: DrawingBackend>(
 }
 
 /// The run's tenant events as marks on a time axis in `unit`.
-pub fn marks(run: &crate::report::data::RunData, unit: style::TimeUnit) -> Vec<(f64, String)> {
+pub(super) fn marks(
+    run: &crate::report::data::RunData,
+    unit: style::TimeUnit,
+) -> Vec<(f64, String)> {
     run.events
         .iter()
         .map(|e| (unit.of(e.time_ms), e.label.clone()))
@@ -111,7 +114,7 @@ pub fn marks(run: &crate::report::data::RunData, unit: style::TimeUnit) -> Vec<(
 
 /// The lines worth drawing: those with a point other than zero (a line along
 /// the axis would only hide it, and its legend entry would be noise).
-pub fn visible(lines: &[Line]) -> Vec<&Line> {
+pub(super) fn visible(lines: &[Line]) -> Vec<&Line> {
     lines
         .iter()
         .filter(|l| {
@@ -121,7 +124,7 @@ pub fn visible(lines: &[Line]) -> Vec<&Line> {
 }
 
 /// The legend of the [`visible`] lines of `lines`.
-pub fn legend_of(heading: &str, lines: &[Line]) -> Legend {
+pub(super) fn legend_of(heading: &str, lines: &[Line]) -> Legend {
     Legend::new(
         heading,
         visible(lines)
@@ -135,7 +138,7 @@ pub fn legend_of(heading: &str, lines: &[Line]) -> Legend {
 }
 
 /// Draws the [`visible`] lines of `lines` in `plot`.
-pub fn draw_lines<DB: DrawingBackend>(
+pub(super) fn draw_lines<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     axes: &Axes<'_>,
     lines: &[Line],

@@ -166,7 +166,7 @@ impl AsLoad<'_> {
 
 /// Hours per window for a measured window of `duration_ms`: the shortest
 /// nice length leaving at most [`MAX_WINDOWS`] windows.
-pub fn window_hours(duration_ms: u64) -> u64 {
+pub(super) fn window_hours(duration_ms: u64) -> u64 {
     let hours = duration_ms.div_ceil(3_600_000).max(1);
     NICE_HOURS
         .into_iter()
@@ -175,7 +175,7 @@ pub fn window_hours(duration_ms: u64) -> u64 {
 }
 
 /// The busiest second of each window of `hours` hours, as a step line.
-pub fn peak_steps(rows: &[LoadHour], hours: u64, unit: TimeUnit) -> Vec<(f64, f64)> {
+pub(super) fn peak_steps(rows: &[LoadHour], hours: u64, unit: TimeUnit) -> Vec<(f64, f64)> {
     let mut points = Vec::new();
     for group in rows.chunks(hours.max(1) as usize) {
         let (Some(first), Some(last)) = (group.first(), group.last()) else {

@@ -27,7 +27,7 @@ pub struct ReauthOverTime<'a> {
 
 /// The rate series: (bucket start in days, rate), measured buckets only, and
 /// the bucket length in days.
-pub fn reauth_buckets(run: &RunData) -> (Vec<(f64, f64)>, u64) {
+pub(super) fn reauth_buckets(run: &RunData) -> (Vec<(f64, f64)>, u64) {
     let end = run.meta.warmup_ms + run.meta.duration_ms;
     let bucket = if end > 120 * DAY_MS { 7 } else { 1 };
     let reauth = run.series.get("all", catalog::REAUTHENTICATIONS.name);
@@ -59,7 +59,7 @@ pub fn reauth_buckets(run: &RunData) -> (Vec<(f64, f64)>, u64) {
 /// number of leading observations whose removal minimises the variance of
 /// the remaining batch means over the square of their count; searched over
 /// the first half of the batches. `None` with fewer than 4 batches.
-pub fn mser5(ys: &[f64]) -> Option<usize> {
+pub(super) fn mser5(ys: &[f64]) -> Option<usize> {
     let batches: Vec<f64> = ys
         .chunks_exact(5)
         .map(|c| c.iter().sum::<f64>() / 5.0)

@@ -30,7 +30,7 @@ pub struct PromptTails<'a> {
 
 /// The (count, % of users) points of `metric` at `scope`, counts above
 /// [`TAIL_CAP`] folded into it.
-pub fn shares(rows: &[Distribution], metric: &str, scope: &str) -> Vec<(f64, f64)> {
+pub(super) fn shares(rows: &[Distribution], metric: &str, scope: &str) -> Vec<(f64, f64)> {
     let rows: Vec<&Distribution> = rows
         .iter()
         .filter(|r| r.metric == metric && r.scope == scope)

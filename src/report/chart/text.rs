@@ -31,7 +31,7 @@ fn face(style: FontStyle) -> Option<&'static FontRef<'static>> {
 
 /// A backend that draws text with correct glyph spacing (see the module doc).
 #[derive(Debug)]
-pub struct TextFix<B>(pub B);
+pub(super) struct TextFix<B>(pub B);
 
 impl<B: DrawingBackend> DrawingBackend for TextFix<B> {
     type ErrorType = B::ErrorType;

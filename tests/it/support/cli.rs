@@ -6,24 +6,24 @@ use std::path::{Path, PathBuf};
 
 /// The `ssosim` binary built by Cargo for this test run, with a clean
 /// environment and the working directory set to `cwd`.
-pub fn ssosim(cwd: &Path) -> Command {
+pub(crate) fn ssosim(cwd: &Path) -> Command {
     let mut cmd = Command::cargo_bin("ssosim").expect("the ssosim binary is built");
     cmd.current_dir(cwd);
     cmd
 }
 
 /// The repository root (bundled scenarios live in `scenarios/`).
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A bundled scenario by file stem.
-pub fn bundled(name: &str) -> PathBuf {
+pub(crate) fn bundled(name: &str) -> PathBuf {
     root().join("scenarios").join(format!("{name}.toml"))
 }
 
 /// Flags that make any bundled scenario small and fast.
-pub const SMALL: [&str; 4] = [
+pub(crate) const SMALL: [&str; 4] = [
     "--set",
     "simulation.users=200",
     "--set",
@@ -31,7 +31,7 @@ pub const SMALL: [&str; 4] = [
 ];
 
 /// A small valid scenario: one regular web app, password and Facebook users.
-pub const BASE: &str = r#"name = "t"
+pub(crate) const BASE: &str = r#"name = "t"
 [simulation]
 users = 200
 duration = "7d"
@@ -47,29 +47,29 @@ connections = { password = 0.5, facebook = 0.5 }
 "#;
 
 /// Writes `text` as `dir/name` and returns its path.
-pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("temporary scenario is written");
     path
 }
 
 /// A temporary folder.
-pub fn tmp() -> tempfile::TempDir {
+pub(crate) fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary folder")
 }
 
 /// Stdout of a finished command, as text.
-pub fn stdout(out: &std::process::Output) -> String {
+pub(crate) fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Stderr of a finished command, as text.
-pub fn stderr(out: &std::process::Output) -> String {
+pub(crate) fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Every entry of `dir`, sorted, as names.
-pub fn entries(dir: &Path) -> Vec<String> {
+pub(crate) fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(Result::ok)
@@ -82,7 +82,7 @@ pub fn entries(dir: &Path) -> Vec<String> {
 }
 
 /// Every file of a run folder with its bytes, sorted by name.
-pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     entries(dir)
         .into_iter()
         .map(|n| {
@@ -93,7 +93,7 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Every bundled scenario file (`scenarios/*.toml`), sorted.
-pub fn bundled_scenarios() -> Vec<PathBuf> {
+pub(crate) fn bundled_scenarios() -> Vec<PathBuf> {
     let dir = root().join("scenarios");
     let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
@@ -106,7 +106,7 @@ pub fn bundled_scenarios() -> Vec<PathBuf> {
 }
 
 /// `value` of `metric,scope` in a summary.csv text.
-pub fn metric(summary: &str, metric: &str, scope: &str) -> f64 {
+pub(crate) fn metric(summary: &str, metric: &str, scope: &str) -> f64 {
     summary
         .lines()
         .find_map(|l| {
@@ -117,7 +117,7 @@ pub fn metric(summary: &str, metric: &str, scope: &str) -> f64 {
 }
 
 /// Asserts that a finished command did not panic (its stderr says so if it did).
-pub fn no_panic(out: &std::process::Output) {
+pub(crate) fn no_panic(out: &std::process::Output) {
     let err = stderr(out);
     assert!(!err.contains("panicked"), "panic: {err}");
 }
@@ -127,7 +127,7 @@ pub fn no_panic(out: &std::process::Output) {
 /// `signals` (`"-TERM"`, `"-INT"`) with `kill`, and waits for it (at most
 /// 30 s, then kills it and fails). Returns its output.
 #[cfg(target_os = "linux")]
-pub fn interrupted<S: AsRef<std::ffi::OsStr>>(
+pub(crate) fn interrupted<S: AsRef<std::ffi::OsStr>>(
     cwd: &Path,
     args: &[S],
     signals: &[&str],
@@ -188,7 +188,7 @@ pub fn interrupted<S: AsRef<std::ffi::OsStr>>(
 /// signal sent after it asks the run to stop instead of killing the process.
 /// Fails if the process exits first or is not ready within 30 s.
 #[cfg(target_os = "linux")]
-pub fn wait_until_catching(child: &mut std::process::Child) {
+pub(crate) fn wait_until_catching(child: &mut std::process::Child) {
     use std::time::{Duration, Instant};
     const WANTED: u64 = (1 << (2 - 1)) | (1 << (15 - 1)); // SIGINT, SIGTERM
     let status = format!("/proc/{}/status", child.id());

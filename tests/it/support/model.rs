@@ -5,7 +5,7 @@ use ssosim::runner::{Progress, RunOptions, run};
 use ssosim::scenario::Scenario;
 
 /// Runs one replica of `s` on `threads` threads (0: all cores).
-pub fn simulate(s: &Scenario, threads: usize) -> Metrics {
+pub(crate) fn simulate(s: &Scenario, threads: usize) -> Metrics {
     let opts = RunOptions {
         threads,
         shard: None,
@@ -17,7 +17,7 @@ pub fn simulate(s: &Scenario, threads: usize) -> Metrics {
 }
 
 /// Silent failures and attempts of the first app from sample `from` to the end.
-pub fn silent_after(m: &Metrics, from: usize) -> (f64, f64) {
+pub(crate) fn silent_after(m: &Metrics, from: usize) -> (f64, f64) {
     let ok = m.series.counter(0, SeriesCounter::SilentAuthSuccesses);
     let ko = m.series.counter(0, SeriesCounter::SilentAuthLoginRequired);
     let last = ok.len() - 1;
@@ -27,7 +27,7 @@ pub fn silent_after(m: &Metrics, from: usize) -> (f64, f64) {
 }
 
 /// Asserts that `hits` out of `n` is within 4 standard errors of share `p`.
-pub fn assert_share(hits: f64, n: f64, p: f64, what: &str) {
+pub(crate) fn assert_share(hits: f64, n: f64, p: f64, what: &str) {
     let share = hits / n;
     let se = (p * (1.0 - p) / n).sqrt();
     assert!(
