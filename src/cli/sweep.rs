@@ -40,6 +40,7 @@ use super::{
     Error, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
     threads_or_all,
 };
+use crate::decide::grid::{Vary, grid, labels, parse_vary, point_names};
 use crate::report::publish::publish_run;
 use crate::runner::{Progress, RunError, RunOptions};
 use crate::scenario::{Override, Scenario, ScenarioError};
@@ -99,13 +100,6 @@ pub(super) struct Extras {
     pub(super) wide: bool,
 }
 
-/// One `--vary`: a key and its values.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct Vary {
-    pub(super) key: String,
-    values: Vec<String>,
-}
-
 /// One point of the grid.
 #[derive(Debug)]
 pub(super) struct Point {
@@ -120,145 +114,6 @@ pub(super) struct Point {
 
 pub(super) fn refuse(message: String) -> Error {
     Error::refused(message)
-}
-
-/// Splits `text` at commas that are not inside brackets, braces or quotes, so
-/// that TOML arrays and inline tables can be values.
-fn split_values(text: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let (mut depth, mut quote) = (0i32, None::<char>);
-    for c in text.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '[' | '{') => depth += 1,
-            (None, ']' | '}') => depth -= 1,
-            (None, ',') if depth <= 0 => {
-                parts.push(current.trim().to_string());
-                current.clear();
-                continue;
-            }
-            _ => {}
-        }
-        current.push(c);
-    }
-    parts.push(current.trim().to_string());
-    parts
-}
-
-/// Parses `KEY=V1,V2,...`.
-fn parse_vary(text: &str) -> Result<Vary, Error> {
-    let example =
-        "use --vary KEY=V1,V2,..., e.g. --vary authorization_server.idle_timeout=1h,1d,3d";
-    let Some((key, values)) = text.split_once('=') else {
-        return Err(refuse(format!(
-            "--vary {text}: no \"=\" in the flag; {example}"
-        )));
-    };
-    let key = key.trim();
-    if key.is_empty() || key.split('.').any(|p| p.trim().is_empty()) {
-        return Err(refuse(format!(
-            "--vary {text}: \"{key}\" is not a dotted key; {example}"
-        )));
-    }
-    let values = split_values(values);
-    if values.iter().any(String::is_empty) {
-        return Err(refuse(format!(
-            "--vary {text}: an empty value; give one or more comma-separated values, {example}"
-        )));
-    }
-    for (i, v) in values.iter().enumerate() {
-        if values[..i].contains(v) {
-            return Err(refuse(format!(
-                "--vary {text}: the value {v} is given twice; give each value once"
-            )));
-        }
-    }
-    Ok(Vary {
-        key: key.to_string(),
-        values,
-    })
-}
-
-/// For each key, the shortest suffix of its dotted parts that no other key ends with.
-pub(super) fn labels(keys: &[&str]) -> Vec<String> {
-    let parts: Vec<Vec<&str>> = keys.iter().map(|k| k.split('.').collect()).collect();
-    parts
-        .iter()
-        .map(|mine| {
-            let suffix = |p: &[&str], n: usize| p[p.len().saturating_sub(n)..].join(".");
-            (1..=mine.len())
-                .map(|n| suffix(mine, n))
-                .find(|s| {
-                    parts
-                        .iter()
-                        .filter(|other| suffix(other, s.matches('.').count() + 1) == *s)
-                        .count()
-                        == 1
-                })
-                .unwrap_or_else(|| mine.join("."))
-        })
-        .collect()
-}
-
-/// A value made safe as part of a folder name.
-fn safe(value: &str) -> String {
-    let mut s: String = value
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(64)
-        .collect();
-    if s.starts_with('.') || s.is_empty() {
-        s.insert(0, '_');
-    }
-    s
-}
-
-/// Folder names of the points, unique.
-pub(super) fn point_names(labels: &[String], points: &[Vec<String>]) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for values in points {
-        let base = labels
-            .iter()
-            .zip(values)
-            .map(|(l, v)| format!("{}-{}", safe(l), safe(v)))
-            .collect::<Vec<_>>()
-            .join("_");
-        let mut name = base.clone();
-        let mut n = 2;
-        while names.contains(&name) {
-            name = format!("{base}-{n}");
-            n += 1;
-        }
-        names.push(name);
-    }
-    names
-}
-
-/// The cartesian product, first key slowest.
-fn grid(varies: &[Vary]) -> Vec<Vec<String>> {
-    let mut points: Vec<Vec<String>> = vec![Vec::new()];
-    for v in varies {
-        points = points
-            .iter()
-            .flat_map(|p| {
-                v.values.iter().map(move |x| {
-                    let mut q = p.clone();
-                    q.push(x.clone());
-                    q
-                })
-            })
-            .collect();
-    }
-    points
 }
 
 /// A CSV field, quoted when needed.
@@ -287,7 +142,7 @@ fn plan(args: &SweepArgs) -> Result<(Vec<Vary>, Vec<Point>), Error> {
     let varies: Vec<Vary> = args
         .vary
         .iter()
-        .map(|v| parse_vary(v))
+        .map(|v| parse_vary(v).map_err(|e| refuse(e.to_string())))
         .collect::<Result<_, _>>()?;
     for (i, v) in varies.iter().enumerate() {
         if varies[..i].iter().any(|w| w.key == v.key) {
@@ -467,59 +322,6 @@ fn list(args: &SweepArgs, points: &[Point], out: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn values_split_at_top_level_commas() {
-        assert_eq!(split_values("1h, 1d,3d"), ["1h", "1d", "3d"]);
-        assert_eq!(
-            split_values("{ password = 0.5, facebook = 0.5 },{ password = 1.0 }"),
-            ["{ password = 0.5, facebook = 0.5 }", "{ password = 1.0 }"]
-        );
-        assert_eq!(split_values("\"a,b\",c"), ["\"a,b\"", "c"]);
-    }
-
-    #[test]
-    fn labels_are_the_shortest_unique_suffix() {
-        assert_eq!(
-            labels(&["authorization_server.idle_timeout", "users.visits_per_day"]),
-            ["idle_timeout", "visits_per_day"]
-        );
-        assert_eq!(
-            labels(&[
-                "authorization_server.idle_timeout",
-                "identity_providers.facebook.idle_timeout"
-            ]),
-            ["authorization_server.idle_timeout", "facebook.idle_timeout"]
-        );
-    }
-
-    #[test]
-    fn names_are_safe_and_unique() {
-        let labels = vec!["connections".to_string()];
-        let points = vec![
-            vec!["{ a = 1 }".to_string()],
-            vec!["{_a_=_1_}".to_string()],
-            vec!["..".to_string()],
-        ];
-        assert_eq!(
-            point_names(&labels, &points),
-            [
-                "connections-__a___1__",
-                "connections-__a___1__-2",
-                "connections-_.."
-            ]
-        );
-    }
-
-    #[test]
-    fn vary_refusals() {
-        assert!(parse_vary("a.b").is_err());
-        assert!(parse_vary("=1,2").is_err());
-        assert!(parse_vary("a..b=1").is_err());
-        assert!(parse_vary("a.b=1,,2").is_err());
-        assert!(parse_vary("a.b=1,1").is_err());
-        assert_eq!(parse_vary("a.b=1,2").unwrap().values, ["1", "2"]);
-    }
 
     #[test]
     fn shell_words() {

@@ -4,7 +4,8 @@
 //! `compare SWEEP_DIR`, and for `chart` to recognise one).
 
 use super::Error;
-use super::sweep::{Extras, Point, Vary, csv_field, labels, point_names, refuse};
+use super::sweep::{Extras, Point, csv_field, refuse};
+use crate::decide::grid::{Vary, labels, point_names};
 use crate::metrics::catalog;
 use crate::metrics::stats::Estimate;
 use crate::output::{SCENARIO_TOML, SUMMARY_CSV, write_atomic};

@@ -15,12 +15,12 @@
 
 use super::progress::{Display, run_watched};
 use super::summary::show;
-use super::sweep::{labels, point_names};
 use super::{
     Error, REPLICAS_RANGE, ScenarioArgs, THREADS_RANGE, refuse_if_too_big, replicas_override,
     threads_or_all,
 };
 use crate::decide::axis::Range;
+use crate::decide::grid::{labels, point_names};
 use crate::decide::target::Target;
 use crate::decide::tune::{Measure, Tuning, Verdict, tune};
 use crate::output::{summary, write_atomic};

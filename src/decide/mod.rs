@@ -3,6 +3,7 @@
 //!
 //! - [`axis`]: the key `tune` varies, its range (`KEY=LOW..HIGH`, durations or
 //!   numbers) and the values it may try, rounded in the key's own syntax;
+//! - [`grid`]: a sweep's grid of `--vary` values and its points' names;
 //! - [`target`]: `METRIC<=VALUE` or `METRIC>=VALUE`;
 //! - [`tune`]: bisection on the replicated mean of a monotone response, every
 //!   candidate run with the same seeds (common random numbers), the answer's
@@ -10,6 +11,7 @@
 //!   points that contradict monotonicity.
 
 pub mod axis;
+pub mod grid;
 pub mod target;
 pub mod tune;
 
