@@ -6,7 +6,10 @@
 //! Headline metrics ([`HEADLINE`]): `reauth_rate`, `sso_share`,
 //! `interactive_logins`, `sso_logins`, `silent_auth_failure_share` (scope
 //! `all`), `sessions_alive_at_end` of every tier found in any run,
-//! `authorize_requests_per_s_peak` (`as`) and `login_latency_ms_mean` (`all`),
+//! `authorize_requests_per_s_peak` (`as`), `login_latency_ms_mean` (`all`),
+//! the exposure side ([`EXPOSURE`], `as`, when some run has it):
+//! `valid_session_hours_per_user_day`, `orphaned_session_hours_per_user_day`
+//! and `valid_session_age_hours_mean`,
 //! then every `interactive_logins_by_<cause>` (scope `all`) that is not zero
 //! in every run, then [`SEGMENT_METRICS`] of every segment of users
 //! (`segments.csv`) that some run has, the segment as the scope
@@ -40,6 +43,14 @@ pub const HEADLINE: &Metrics = &[
     (catalog::SESSIONS_ALIVE_AT_END.name, None),
     (catalog::AUTHORIZE_REQUESTS_PER_S_PEAK.name, Some("as")),
     (catalog::LOGIN_LATENCY_MS_MEAN.name, Some("all")),
+];
+
+/// The exposure side (scope `as`), compared when some run has it (run
+/// folders written before these rows existed do not).
+pub const EXPOSURE: [&str; 3] = [
+    catalog::VALID_SESSION_HOURS_PER_USER_DAY.name,
+    catalog::ORPHANED_SESSION_HOURS_PER_USER_DAY.name,
+    catalog::VALID_SESSION_AGE_HOURS_MEAN.name,
 ];
 
 /// The metrics of `segments.csv` compared, segment by segment.
@@ -190,6 +201,11 @@ pub fn compare(labels: &[String], runs: &[Tables<'_>]) -> Vec<Row> {
             && !keys.iter().any(|k| k.0 == *metric && k.1 == *scope)
         {
             keys.push((metric.to_string(), scope.to_string()));
+        }
+    }
+    for metric in EXPOSURE {
+        if runs.iter().any(|r| r.summary.value(metric, "as").is_some()) {
+            keys.push((metric.to_string(), "as".to_string()));
         }
     }
     // Why users typed their credentials: each cause of interactive logins

@@ -362,3 +362,23 @@ fn paired_intervals_are_narrow_for_common_random_numbers() {
         line("other_seed")
     );
 }
+
+/// The exposure rows are compared when some run has them, after the
+/// headline metrics; folders written before they existed show `-`.
+#[test]
+fn exposure_rows_when_some_run_has_them() {
+    let dir = tmp();
+    let with = format!("{A}valid_session_hours_per_user_day,as,12.5,12.4,12.6\n");
+    for (name, text) in [("a", A), ("b", with.as_str())] {
+        std::fs::create_dir(dir.path().join(name)).unwrap();
+        write(&dir.path().join(name), "summary.csv", text);
+    }
+    let text = compare(dir.path(), "csv");
+    assert!(
+        text.contains("valid_session_hours_per_user_day,as,a,,,,,false,,,\n")
+            && text.contains("valid_session_hours_per_user_day,as,b,12.5,12.4,12.6,,false,,,\n"),
+        "{text}"
+    );
+    assert!(!text.contains("orphaned_session_hours"), "{text}");
+    assert!(!compare(runs().path(), "csv").contains("valid_session"));
+}
