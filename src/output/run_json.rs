@@ -87,3 +87,68 @@ pub fn peak_rss_bytes() -> Option<u64> {
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }
+
+use super::read::{ReadError, malformed};
+use serde::Deserialize;
+use std::path::Path;
+
+/// `run.json`: the fields the report shows. Unknown fields are ignored.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RunMeta {
+    /// Scenario name.
+    pub scenario: String,
+    /// SHA-256 of the scenario text as run.
+    #[serde(default)]
+    pub scenario_sha256: Option<String>,
+    /// Seed.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Number of replicas (1 when absent).
+    #[serde(default = "one")]
+    pub replicas: u64,
+    /// Number of users.
+    #[serde(default)]
+    pub users: Option<u64>,
+    /// Virtual duration of the run, ms.
+    pub duration_ms: u64,
+    /// Warm-up before the measured window, ms (0 when absent): the time
+    /// series start at its beginning.
+    #[serde(default)]
+    pub warmup_ms: u64,
+    /// Sampling period of `timeseries.csv`, ms.
+    #[serde(default)]
+    pub sample_every_ms: Option<u64>,
+    /// ssosim version that ran it.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Events processed.
+    #[serde(default)]
+    pub events_processed: Option<u64>,
+}
+
+fn one() -> u64 {
+    1
+}
+
+impl RunMeta {
+    /// End of the time series, ms: warm-up plus measured window.
+    pub fn end_ms(&self) -> u64 {
+        self.warmup_ms.saturating_add(self.duration_ms)
+    }
+
+    /// Parses the text of `run.json`; `path` only names it in errors.
+    ///
+    /// # Errors
+    /// [`ReadError::Malformed`] naming the line.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ReadError> {
+        serde_json::from_str(text).map_err(|e| {
+            malformed(
+                path,
+                Some(e.line() as u64),
+                format!(
+                    "{e}; expected an object with at least scenario (string) and duration_ms (integer)"
+                ),
+            )
+        })
+    }
+}

@@ -472,3 +472,274 @@ pub fn to_replicas_csv(rows: &[Row]) -> Vec<u8> {
     }
     out.into_bytes()
 }
+
+// ---- reading summary.csv and replicas.csv back ----------------------------
+
+use super::read::{
+    ReadError, csv_error, csv_reader, expect_header, line_of, malformed, number, optional_number,
+    read,
+};
+use super::run_json::RunMeta;
+use super::{REPLICAS_CSV, RUN_JSON};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// One row of `summary.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    /// Metric name (design §9).
+    pub metric: String,
+    /// `all`, `as`, `app:<name>` or `idp:<name>`.
+    pub scope: String,
+    /// Mean over replicas.
+    pub value: f64,
+    /// 95 % confidence interval, with replicas.
+    pub ci95: Option<(f64, f64)>,
+}
+
+/// `summary.csv`, rows in file order.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// The rows, in file order.
+    pub rows: Vec<SummaryRow>,
+}
+
+const SUMMARY_HEADER: [&str; 5] = ["metric", "scope", "value", "ci95_low", "ci95_high"];
+
+impl Summary {
+    /// Parses the text of `summary.csv`; `path` only names it in errors.
+    ///
+    /// # Errors
+    /// [`ReadError::Malformed`] on a wrong header, a missing field or a number
+    /// that does not parse.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ReadError> {
+        let mut reader = csv_reader(text);
+        expect_header(path, &mut reader, &SUMMARY_HEADER)?;
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(path, &e))?;
+            rows.push(summary_row(path, &record, 0)?);
+        }
+        Ok(Self { rows })
+    }
+
+    /// The row of `metric` at `scope`, if the run has it.
+    pub fn get(&self, metric: &str, scope: &str) -> Option<&SummaryRow> {
+        self.rows
+            .iter()
+            .find(|r| r.metric == metric && r.scope == scope)
+    }
+
+    /// The value of `metric` at `scope`, if the run has it.
+    pub fn value(&self, metric: &str, scope: &str) -> Option<f64> {
+        self.get(metric, scope).map(|r| r.value)
+    }
+
+    /// Scopes in the order tiers are shown: `as`, then `idp:*`, then `app:*`,
+    /// each group in order of first appearance.
+    pub fn tiers(&self) -> Vec<String> {
+        order_tiers(self.rows.iter().map(|r| r.scope.as_str()))
+    }
+
+    /// `app:*` scopes in order of first appearance.
+    pub fn apps(&self) -> Vec<String> {
+        self.tiers()
+            .into_iter()
+            .filter(|s| s.starts_with("app:"))
+            .collect()
+    }
+}
+
+/// `replicas.csv` (`replica,metric,scope,value`) with the seed of `run.json`:
+/// every summary row's value in each replica. Two runs with the same seed and
+/// replica count share their random numbers replica by replica, so they can
+/// be compared pair by pair ([`Replicas::pairs_with`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Replicas {
+    /// The seed of `run.json`, when it has one.
+    pub seed: Option<u64>,
+    /// Number of replicas (rows per (metric, scope)).
+    pub count: usize,
+    values: BTreeMap<(String, String), Vec<f64>>,
+}
+
+const REPLICAS_HEADER: [&str; 4] = ["replica", "metric", "scope", "value"];
+
+impl Replicas {
+    /// Reads `dir/replicas.csv` and the seed of `dir/run.json`; `None` when
+    /// either file is missing (a folder written before replicas were kept).
+    ///
+    /// # Errors
+    /// [`ReadError`] when a file is there but unreadable or malformed.
+    pub fn load(dir: &Path) -> Result<Option<Self>, ReadError> {
+        let (csv, json) = (dir.join(REPLICAS_CSV), dir.join(RUN_JSON));
+        if !csv.is_file() || !json.is_file() {
+            return Ok(None);
+        }
+        let meta = RunMeta::parse(&json, &read(&json)?)?;
+        Self::parse(&csv, &read(&csv)?, meta.seed).map(Some)
+    }
+
+    /// Parses the text of `replicas.csv`; `path` only names it in errors.
+    /// Replicas must be numbered 0, 1, … and every row must have one value
+    /// per replica.
+    ///
+    /// # Errors
+    /// [`ReadError::Malformed`] on a wrong header, a number that does not
+    /// parse, or a row missing from a replica.
+    pub fn parse(path: &Path, text: &str, seed: Option<u64>) -> Result<Self, ReadError> {
+        let mut reader = csv_reader(text);
+        expect_header(path, &mut reader, &REPLICAS_HEADER)?;
+        let mut values: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(path, &e))?;
+            let line = line_of(&record);
+            let field = |i: usize| record.get(i).unwrap_or("").trim();
+            let replica = field(0).parse::<usize>().map_err(|_| {
+                malformed(
+                    path,
+                    line,
+                    format!("replica \"{}\" is not a whole number", field(0)),
+                )
+            })?;
+            let value = number(path, line, "value", field(3))?;
+            let slot = values
+                .entry((field(1).to_string(), field(2).to_string()))
+                .or_default();
+            if slot.len() != replica {
+                return Err(malformed(
+                    path,
+                    line,
+                    format!(
+                        "replica {replica} of {} at {}: expected replica {}; replicas are numbered from 0, each row once per replica",
+                        field(1),
+                        field(2),
+                        slot.len()
+                    ),
+                ));
+            }
+            slot.push(value);
+        }
+        let count = values.values().map(Vec::len).max().unwrap_or(0);
+        if let Some(((metric, scope), _)) = values.iter().find(|(_, v)| v.len() != count) {
+            return Err(malformed(
+                path,
+                None,
+                format!("{metric} at {scope} lacks a value in some of the {count} replicas"),
+            ));
+        }
+        Ok(Self {
+            seed,
+            count,
+            values,
+        })
+    }
+
+    /// The value of `metric` at `scope` in each replica.
+    pub fn values(&self, metric: &str, scope: &str) -> Option<&[f64]> {
+        self.values
+            .get(&(metric.to_string(), scope.to_string()))
+            .map(Vec::as_slice)
+    }
+
+    /// True when `self` and `other` share their random numbers replica by
+    /// replica: the same seed (both known) and the same number of replicas,
+    /// at least 2 (a paired interval needs two differences).
+    pub fn pairs_with(&self, other: &Replicas) -> bool {
+        self.seed.is_some()
+            && self.seed == other.seed
+            && self.count == other.count
+            && self.count >= 2
+    }
+}
+
+/// The `metric,scope,value,ci95_low,ci95_high` fields of `record` from column `at` on.
+pub(crate) fn summary_row(
+    path: &Path,
+    record: &csv::StringRecord,
+    at: usize,
+) -> Result<SummaryRow, ReadError> {
+    let line = line_of(record);
+    let field = |i: usize| record.get(at + i).unwrap_or("").trim();
+    let value = number(path, line, "value", field(2))?;
+    let low = optional_number(path, line, "ci95_low", field(3))?;
+    let high = optional_number(path, line, "ci95_high", field(4))?;
+    Ok(SummaryRow {
+        metric: field(0).to_string(),
+        scope: field(1).to_string(),
+        value,
+        ci95: low.zip(high),
+    })
+}
+
+/// Keeps the tier scopes (`as`, `idp:*`, `app:*`) of `scopes`, deduplicated, as,
+/// then IdPs, then apps, each group in order of first appearance.
+pub fn order_tiers<'a>(scopes: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut seen: Vec<&str> = Vec::new();
+    for s in scopes {
+        if !seen.contains(&s) {
+            seen.push(s);
+        }
+    }
+    let group = |p: fn(&str) -> bool| seen.iter().filter(move |s| p(s)).map(|s| s.to_string());
+    group(|s| s == "as")
+        .chain(group(|s| s.starts_with("idp:")))
+        .chain(group(|s| s.starts_with("app:")))
+        .collect()
+}
+
+#[cfg(test)]
+mod read_tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn p() -> PathBuf {
+        PathBuf::from("run/summary.csv")
+    }
+
+    #[test]
+    fn summary_reads_values_and_intervals() {
+        let s = Summary::parse(
+            &p(),
+            "metric,scope,value,ci95_low,ci95_high\nvisits,all,10,,\nreauth_rate,app:a,0.5,0.4,0.6\n",
+        )
+        .unwrap();
+        assert_eq!(s.value("visits", "all"), Some(10.0));
+        assert_eq!(
+            s.get("reauth_rate", "app:a").unwrap().ci95,
+            Some((0.4, 0.6))
+        );
+        assert_eq!(s.get("visits", "as"), None);
+    }
+
+    #[test]
+    fn summary_errors_name_file_and_line() {
+        let e = Summary::parse(
+            &p(),
+            "metric,scope,value,ci95_low,ci95_high\nvisits,all,ten,,\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(e, "run/summary.csv: line 2: value `ten` is not a number");
+        let e = Summary::parse(&p(), "a,b\n").unwrap_err().to_string();
+        assert!(
+            e.starts_with("run/summary.csv: line 1: header is `a,b`"),
+            "{e}"
+        );
+        let e = Summary::parse(&p(), "").unwrap_err().to_string();
+        assert!(e.contains("empty"), "{e}");
+        let e = Summary::parse(&p(), "metric,scope,value,ci95_low,ci95_high\nvisits,all\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2") && e.contains("2 fields"), "{e}");
+    }
+
+    #[test]
+    fn tiers_are_as_then_idps_then_apps() {
+        let scopes = ["all", "app:b", "idp:fb", "as", "app:a", "app:b"];
+        assert_eq!(
+            order_tiers(scopes.into_iter()),
+            vec!["as", "idp:fb", "app:b", "app:a"]
+        );
+    }
+}

@@ -1,5 +1,8 @@
 //! Reading a run folder (design §9): `summary.csv`, `timeseries.csv`, `logins.csv`,
-//! `run.json` and `scenario.toml`, into plain data the charts draw.
+//! `run.json` and `scenario.toml`, into plain data the charts draw. The
+//! readers of `summary.csv`, `replicas.csv` and `run.json` live beside their
+//! writers in [`crate::output`] (re-exported here), with the errors and CSV
+//! helpers every reader shares ([`crate::output::read`]).
 //!
 //! The reader is strict about what it needs (file present, header columns, numbers
 //! that parse) and lenient about the rest: unknown metrics, scopes and columns are
@@ -7,12 +10,15 @@
 //! Every error names the file and, where it applies, the line.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
-use super::error::ReportError;
+pub use crate::output::read::ReadError;
+use crate::output::read::{
+    csv_error, csv_reader, expect_header, header, line_of, malformed, number, optional_number, read,
+};
+pub use crate::output::run_json::RunMeta;
+use crate::output::summary::summary_row;
+pub use crate::output::summary::{Replicas, Summary, SummaryRow, order_tiers};
 
 pub use crate::output::{
     DISTRIBUTIONS_CSV, LOAD_CSV, LOGINS_CSV, REPLICAS_CSV, RUN_JSON, SCENARIO_TOML, SEGMENTS_CSV,
@@ -81,11 +87,11 @@ impl RunData {
     /// Reads the run folder `dir`.
     ///
     /// # Errors
-    /// [`ReportError::Read`] when a required file is missing or unreadable,
-    /// [`ReportError::Malformed`] when one breaks the contract. `scenario.toml`,
+    /// [`ReadError::Read`] when a required file is missing or unreadable,
+    /// [`ReadError::Malformed`] when one breaks the contract. `scenario.toml`,
     /// `segments.csv` and `distributions.csv` are optional: without them the
     /// report says so or leaves their part out.
-    pub fn load(dir: &Path) -> Result<Self, ReportError> {
+    pub fn load(dir: &Path) -> Result<Self, ReadError> {
         let meta = RunMeta::parse(&dir.join(RUN_JSON), &read(&dir.join(RUN_JSON))?)?;
         let summary = Summary::parse(&dir.join(SUMMARY_CSV), &read(&dir.join(SUMMARY_CSV))?)?;
         let series =
@@ -131,7 +137,7 @@ impl RunData {
 ///
 /// # Errors
 /// As [`RunData::load`] for these two files.
-pub fn load_tables(dir: &Path) -> Result<(Summary, Segments), ReportError> {
+pub fn load_tables(dir: &Path) -> Result<(Summary, Segments), ReadError> {
     let path = dir.join(SUMMARY_CSV);
     let summary = Summary::parse(&path, &read(&path)?)?;
     let path = dir.join(SEGMENTS_CSV);
@@ -143,272 +149,12 @@ pub fn load_tables(dir: &Path) -> Result<(Summary, Segments), ReportError> {
 }
 
 /// The text of `path`, or `None` when there is no such file.
-fn optional(path: &Path) -> Result<Option<String>, ReportError> {
+fn optional(path: &Path) -> Result<Option<String>, ReadError> {
     if path.exists() {
         read(path).map(Some)
     } else {
         Ok(None)
     }
-}
-
-fn read(path: &Path) -> Result<String, ReportError> {
-    fs::read_to_string(path).map_err(|source| ReportError::Read {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-fn malformed(path: &Path, line: Option<u64>, message: impl Into<String>) -> ReportError {
-    ReportError::Malformed {
-        path: path.to_path_buf(),
-        line,
-        message: message.into(),
-    }
-}
-
-/// `run.json`: the fields the report shows. Unknown fields are ignored.
-#[derive(Debug, Clone, Deserialize)]
-pub struct RunMeta {
-    /// Scenario name.
-    pub scenario: String,
-    /// SHA-256 of the scenario text as run.
-    #[serde(default)]
-    pub scenario_sha256: Option<String>,
-    /// Seed.
-    #[serde(default)]
-    pub seed: Option<u64>,
-    /// Number of replicas (1 when absent).
-    #[serde(default = "one")]
-    pub replicas: u64,
-    /// Number of users.
-    #[serde(default)]
-    pub users: Option<u64>,
-    /// Virtual duration of the run, ms.
-    pub duration_ms: u64,
-    /// Warm-up before the measured window, ms (0 when absent): the time
-    /// series start at its beginning.
-    #[serde(default)]
-    pub warmup_ms: u64,
-    /// Sampling period of `timeseries.csv`, ms.
-    #[serde(default)]
-    pub sample_every_ms: Option<u64>,
-    /// ssosim version that ran it.
-    #[serde(default)]
-    pub version: Option<String>,
-    /// Events processed.
-    #[serde(default)]
-    pub events_processed: Option<u64>,
-}
-
-fn one() -> u64 {
-    1
-}
-
-impl RunMeta {
-    /// End of the time series, ms: warm-up plus measured window.
-    pub fn end_ms(&self) -> u64 {
-        self.warmup_ms.saturating_add(self.duration_ms)
-    }
-
-    fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
-        serde_json::from_str(text).map_err(|e| {
-            malformed(
-                path,
-                Some(e.line() as u64),
-                format!(
-                    "{e}; expected an object with at least scenario (string) and duration_ms (integer)"
-                ),
-            )
-        })
-    }
-}
-
-/// One row of `summary.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SummaryRow {
-    /// Metric name (design §9).
-    pub metric: String,
-    /// `all`, `as`, `app:<name>` or `idp:<name>`.
-    pub scope: String,
-    /// Mean over replicas.
-    pub value: f64,
-    /// 95 % confidence interval, with replicas.
-    pub ci95: Option<(f64, f64)>,
-}
-
-/// `summary.csv`, rows in file order.
-#[derive(Debug, Clone, Default)]
-pub struct Summary {
-    /// The rows, in file order.
-    pub rows: Vec<SummaryRow>,
-}
-
-const SUMMARY_HEADER: [&str; 5] = ["metric", "scope", "value", "ci95_low", "ci95_high"];
-
-impl Summary {
-    /// Parses the text of `summary.csv`; `path` only names it in errors.
-    ///
-    /// # Errors
-    /// [`ReportError::Malformed`] on a wrong header, a missing field or a number
-    /// that does not parse.
-    pub fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
-        let mut reader = csv_reader(text);
-        expect_header(path, &mut reader, &SUMMARY_HEADER)?;
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| csv_error(path, &e))?;
-            rows.push(summary_row(path, &record, 0)?);
-        }
-        Ok(Self { rows })
-    }
-
-    /// The row of `metric` at `scope`, if the run has it.
-    pub fn get(&self, metric: &str, scope: &str) -> Option<&SummaryRow> {
-        self.rows
-            .iter()
-            .find(|r| r.metric == metric && r.scope == scope)
-    }
-
-    /// The value of `metric` at `scope`, if the run has it.
-    pub fn value(&self, metric: &str, scope: &str) -> Option<f64> {
-        self.get(metric, scope).map(|r| r.value)
-    }
-
-    /// Scopes in the order tiers are shown: `as`, then `idp:*`, then `app:*`,
-    /// each group in order of first appearance.
-    pub fn tiers(&self) -> Vec<String> {
-        order_tiers(self.rows.iter().map(|r| r.scope.as_str()))
-    }
-
-    /// `app:*` scopes in order of first appearance.
-    pub fn apps(&self) -> Vec<String> {
-        self.tiers()
-            .into_iter()
-            .filter(|s| s.starts_with("app:"))
-            .collect()
-    }
-}
-
-/// `replicas.csv` (`replica,metric,scope,value`) with the seed of `run.json`:
-/// every summary row's value in each replica. Two runs with the same seed and
-/// replica count share their random numbers replica by replica, so they can
-/// be compared pair by pair ([`Replicas::pairs_with`]).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Replicas {
-    /// The seed of `run.json`, when it has one.
-    pub seed: Option<u64>,
-    /// Number of replicas (rows per (metric, scope)).
-    pub count: usize,
-    values: BTreeMap<(String, String), Vec<f64>>,
-}
-
-const REPLICAS_HEADER: [&str; 4] = ["replica", "metric", "scope", "value"];
-
-impl Replicas {
-    /// Reads `dir/replicas.csv` and the seed of `dir/run.json`; `None` when
-    /// either file is missing (a folder written before replicas were kept).
-    ///
-    /// # Errors
-    /// [`ReportError`] when a file is there but unreadable or malformed.
-    pub fn load(dir: &Path) -> Result<Option<Self>, ReportError> {
-        let (csv, json) = (dir.join(REPLICAS_CSV), dir.join(RUN_JSON));
-        if !csv.is_file() || !json.is_file() {
-            return Ok(None);
-        }
-        let meta = RunMeta::parse(&json, &read(&json)?)?;
-        Self::parse(&csv, &read(&csv)?, meta.seed).map(Some)
-    }
-
-    /// Parses the text of `replicas.csv`; `path` only names it in errors.
-    /// Replicas must be numbered 0, 1, … and every row must have one value
-    /// per replica.
-    ///
-    /// # Errors
-    /// [`ReportError::Malformed`] on a wrong header, a number that does not
-    /// parse, or a row missing from a replica.
-    pub fn parse(path: &Path, text: &str, seed: Option<u64>) -> Result<Self, ReportError> {
-        let mut reader = csv_reader(text);
-        expect_header(path, &mut reader, &REPLICAS_HEADER)?;
-        let mut values: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| csv_error(path, &e))?;
-            let line = line_of(&record);
-            let field = |i: usize| record.get(i).unwrap_or("").trim();
-            let replica = field(0).parse::<usize>().map_err(|_| {
-                malformed(
-                    path,
-                    line,
-                    format!("replica \"{}\" is not a whole number", field(0)),
-                )
-            })?;
-            let value = number(path, line, "value", field(3))?;
-            let slot = values
-                .entry((field(1).to_string(), field(2).to_string()))
-                .or_default();
-            if slot.len() != replica {
-                return Err(malformed(
-                    path,
-                    line,
-                    format!(
-                        "replica {replica} of {} at {}: expected replica {}; replicas are numbered from 0, each row once per replica",
-                        field(1),
-                        field(2),
-                        slot.len()
-                    ),
-                ));
-            }
-            slot.push(value);
-        }
-        let count = values.values().map(Vec::len).max().unwrap_or(0);
-        if let Some(((metric, scope), _)) = values.iter().find(|(_, v)| v.len() != count) {
-            return Err(malformed(
-                path,
-                None,
-                format!("{metric} at {scope} lacks a value in some of the {count} replicas"),
-            ));
-        }
-        Ok(Self {
-            seed,
-            count,
-            values,
-        })
-    }
-
-    /// The value of `metric` at `scope` in each replica.
-    pub fn values(&self, metric: &str, scope: &str) -> Option<&[f64]> {
-        self.values
-            .get(&(metric.to_string(), scope.to_string()))
-            .map(Vec::as_slice)
-    }
-
-    /// True when `self` and `other` share their random numbers replica by
-    /// replica: the same seed (both known) and the same number of replicas,
-    /// at least 2 (a paired interval needs two differences).
-    pub fn pairs_with(&self, other: &Replicas) -> bool {
-        self.seed.is_some()
-            && self.seed == other.seed
-            && self.count == other.count
-            && self.count >= 2
-    }
-}
-
-/// The `metric,scope,value,ci95_low,ci95_high` fields of `record` from column `at` on.
-fn summary_row(
-    path: &Path,
-    record: &csv::StringRecord,
-    at: usize,
-) -> Result<SummaryRow, ReportError> {
-    let line = line_of(record);
-    let field = |i: usize| record.get(at + i).unwrap_or("").trim();
-    let value = number(path, line, "value", field(2))?;
-    let low = optional_number(path, line, "ci95_low", field(3))?;
-    let high = optional_number(path, line, "ci95_high", field(4))?;
-    Ok(SummaryRow {
-        metric: field(0).to_string(),
-        scope: field(1).to_string(),
-        value,
-        ci95: low.zip(high),
-    })
 }
 
 /// `segments.csv`: the headline metrics of each segment of users (issue 13),
@@ -432,8 +178,8 @@ impl Segments {
     /// Parses the text of `segments.csv`; `path` only names it in errors.
     ///
     /// # Errors
-    /// [`ReportError::Malformed`] on a wrong header or a bad number.
-    pub fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
+    /// [`ReadError::Malformed`] on a wrong header or a bad number.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ReadError> {
         let mut reader = csv_reader(text);
         expect_header(path, &mut reader, &SEGMENTS_HEADER)?;
         let mut rows = Vec::new();
@@ -484,8 +230,8 @@ const DISTRIBUTIONS_HEADER: [&str; 4] = ["metric", "scope", "count", "users"];
 /// Parses the text of `distributions.csv`; `path` only names it in errors.
 ///
 /// # Errors
-/// [`ReportError::Malformed`] on a wrong header or a count that is not a whole number.
-pub fn parse_distributions(path: &Path, text: &str) -> Result<Vec<Distribution>, ReportError> {
+/// [`ReadError::Malformed`] on a wrong header or a count that is not a whole number.
+pub fn parse_distributions(path: &Path, text: &str) -> Result<Vec<Distribution>, ReadError> {
     let mut reader = csv_reader(text);
     expect_header(path, &mut reader, &DISTRIBUTIONS_HEADER)?;
     let mut rows = Vec::new();
@@ -510,22 +256,6 @@ pub fn parse_distributions(path: &Path, text: &str) -> Result<Vec<Distribution>,
         });
     }
     Ok(rows)
-}
-
-/// Keeps the tier scopes (`as`, `idp:*`, `app:*`) of `scopes`, deduplicated, as,
-/// then IdPs, then apps, each group in order of first appearance.
-pub fn order_tiers<'a>(scopes: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut seen: Vec<&str> = Vec::new();
-    for s in scopes {
-        if !seen.contains(&s) {
-            seen.push(s);
-        }
-    }
-    let group = |p: fn(&str) -> bool| seen.iter().filter(move |s| p(s)).map(|s| s.to_string());
-    group(|s| s == "as")
-        .chain(group(|s| s.starts_with("idp:")))
-        .chain(group(|s| s.starts_with("app:")))
-        .collect()
 }
 
 /// A human label for a scope: `as` → `AS`, `idp:facebook` → `IdP facebook`,
@@ -572,8 +302,8 @@ impl TimeSeries {
     /// Empty cells are left out of their series.
     ///
     /// # Errors
-    /// [`ReportError::Malformed`] on a wrong header or a cell that is not a number.
-    pub fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
+    /// [`ReadError::Malformed`] on a wrong header or a cell that is not a number.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ReadError> {
         let mut reader = csv_reader(text);
         let header = header(path, &mut reader)?;
         if header.len() < 2 || header[0] != "time_ms" || header[1] != "scope" {
@@ -688,9 +418,9 @@ impl LoadTable {
     /// Parses the text of `load.csv`; `path` only names it in errors.
     ///
     /// # Errors
-    /// [`ReportError::Malformed`] on a wrong header or a cell that is not a
+    /// [`ReadError::Malformed`] on a wrong header or a cell that is not a
     /// whole number.
-    pub fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ReadError> {
         let mut reader = csv_reader(text);
         let header = header(path, &mut reader)?;
         let expected = [
@@ -781,8 +511,8 @@ const LOGINS_HEADER: [&str; 4] = ["kind", "latency_ms", "hops", "count"];
 /// Parses the text of `logins.csv`; `path` only names it in errors.
 ///
 /// # Errors
-/// [`ReportError::Malformed`] on a wrong header, an unknown kind or a bad number.
-pub fn parse_logins(path: &Path, text: &str) -> Result<Vec<LoginCount>, ReportError> {
+/// [`ReadError::Malformed`] on a wrong header, an unknown kind or a bad number.
+pub fn parse_logins(path: &Path, text: &str) -> Result<Vec<LoginCount>, ReadError> {
     let mut reader = csv_reader(text);
     expect_header(path, &mut reader, &LOGINS_HEADER)?;
     let mut rows = Vec::new();
@@ -830,139 +560,9 @@ pub fn parse_logins(path: &Path, text: &str) -> Result<Vec<LoginCount>, ReportEr
     Ok(rows)
 }
 
-fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(text.as_bytes())
-}
-
-fn header(path: &Path, reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>, ReportError> {
-    let header = reader.headers().map_err(|e| csv_error(path, &e))?;
-    if header.is_empty() {
-        return Err(malformed(
-            path,
-            None,
-            "the file is empty; expected a header",
-        ));
-    }
-    Ok(header.iter().map(|h| h.trim().to_string()).collect())
-}
-
-/// Reads the header and refuses any other than `expected`.
-fn expect_header(
-    path: &Path,
-    reader: &mut csv::Reader<&[u8]>,
-    expected: &[&str],
-) -> Result<(), ReportError> {
-    let found = header(path, reader)?;
-    if found != expected {
-        return Err(malformed(
-            path,
-            Some(1),
-            format!(
-                "header is `{}`; expected `{}`",
-                found.join(","),
-                expected.join(",")
-            ),
-        ));
-    }
-    Ok(())
-}
-
-fn csv_error(path: &Path, e: &csv::Error) -> ReportError {
-    let line = e.position().map(|p| p.line());
-    let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("{len} fields where the header has {expected_len}"),
-        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
-        _ => e.to_string(),
-    };
-    malformed(path, line, message)
-}
-
-fn line_of(record: &csv::StringRecord) -> Option<u64> {
-    record.position().map(|p| p.line())
-}
-
-fn number(path: &Path, line: Option<u64>, column: &str, text: &str) -> Result<f64, ReportError> {
-    optional_number(path, line, column, text)?
-        .ok_or_else(|| malformed(path, line, format!("{column} is empty; expected a number")))
-}
-
-fn optional_number(
-    path: &Path,
-    line: Option<u64>,
-    column: &str,
-    text: &str,
-) -> Result<Option<f64>, ReportError> {
-    if text.is_empty() {
-        return Ok(None);
-    }
-    match text.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(Some(v)),
-        _ => Err(malformed(
-            path,
-            line,
-            format!("{column} `{text}` is not a number"),
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn p() -> PathBuf {
-        PathBuf::from("run/summary.csv")
-    }
-
-    #[test]
-    fn summary_reads_values_and_intervals() {
-        let s = Summary::parse(
-            &p(),
-            "metric,scope,value,ci95_low,ci95_high\nvisits,all,10,,\nreauth_rate,app:a,0.5,0.4,0.6\n",
-        )
-        .unwrap();
-        assert_eq!(s.value("visits", "all"), Some(10.0));
-        assert_eq!(
-            s.get("reauth_rate", "app:a").unwrap().ci95,
-            Some((0.4, 0.6))
-        );
-        assert_eq!(s.get("visits", "as"), None);
-    }
-
-    #[test]
-    fn summary_errors_name_file_and_line() {
-        let e = Summary::parse(
-            &p(),
-            "metric,scope,value,ci95_low,ci95_high\nvisits,all,ten,,\n",
-        )
-        .unwrap_err()
-        .to_string();
-        assert_eq!(e, "run/summary.csv: line 2: value `ten` is not a number");
-        let e = Summary::parse(&p(), "a,b\n").unwrap_err().to_string();
-        assert!(
-            e.starts_with("run/summary.csv: line 1: header is `a,b`"),
-            "{e}"
-        );
-        let e = Summary::parse(&p(), "").unwrap_err().to_string();
-        assert!(e.contains("empty"), "{e}");
-        let e = Summary::parse(&p(), "metric,scope,value,ci95_low,ci95_high\nvisits,all\n")
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("line 2") && e.contains("2 fields"), "{e}");
-    }
-
-    #[test]
-    fn tiers_are_as_then_idps_then_apps() {
-        let scopes = ["all", "app:b", "idp:fb", "as", "app:a", "app:b"];
-        assert_eq!(
-            order_tiers(scopes.into_iter()),
-            vec!["as", "idp:fb", "app:b", "app:a"]
-        );
-    }
 
     #[test]
     fn timeseries_keeps_bands_and_skips_empty_cells() {

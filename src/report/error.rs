@@ -10,25 +10,10 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReportError {
-    /// A file of the run folder could not be read (missing, unreadable, not UTF-8).
-    #[error("{}: cannot read: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The underlying I/O error.
-        #[source]
-        source: io::Error,
-    },
-    /// A file of the run folder does not follow the run-folder contract.
-    #[error("{}: {}{message}", path.display(), line.map(|l| format!("line {l}: ")).unwrap_or_default())]
-    Malformed {
-        /// The file.
-        path: PathBuf,
-        /// The 1-based line, when the problem is on one line.
-        line: Option<u64>,
-        /// What is wrong and what is expected.
-        message: String,
-    },
+    /// A file of the run folder could not be read, or does not follow the
+    /// run-folder contract (missing, unreadable, malformed).
+    #[error(transparent)]
+    Input(#[from] crate::output::read::ReadError),
     /// An output file could not be written.
     #[error("{}: cannot write: {source}", path.display())]
     Write {

@@ -124,7 +124,7 @@ pub fn render_comparison(
 ///
 /// # Errors
 /// As [`render_comparison`]; a run without one of the frontier's metrics is
-/// [`ReportError::Malformed`] naming its `summary.csv`.
+/// [`ReportError::Input`] naming its `summary.csv`.
 pub fn render_comparison_with(
     runs: &[(String, PathBuf)],
     out: &Path,
@@ -172,7 +172,7 @@ pub fn render_comparison_with(
     if let Some(axes) = frontier {
         let tables: Vec<comparison::Tables<'_>> = loaded.iter().map(|(_, r)| r.into()).collect();
         let f = comparison::frontier(axes, &points.labels, &tables).map_err(|e| {
-            ReportError::Malformed {
+            crate::output::read::ReadError::Malformed {
                 path: runs[e.run.unwrap_or(0)].1.join("summary.csv"),
                 line: None,
                 message: format!("--frontier: {}", e.message),
