@@ -10,7 +10,7 @@
 mod atomic;
 mod load_csv;
 mod logins_csv;
-mod per_user_csv;
+pub mod per_user_csv;
 pub mod read;
 pub mod run_json;
 mod stage;

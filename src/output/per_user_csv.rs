@@ -15,11 +15,14 @@
 //!   with a 95 % interval when there are several; a segment with no user in
 //!   any replica is left out.
 
+use super::read::{ReadError, csv_error, csv_reader, expect_header, line_of, malformed};
+use super::summary::{SummaryRow, summary_row};
 use crate::metrics::Metrics;
 use crate::metrics::catalog;
 use crate::metrics::per_user::{PerUser, TailScope, UserCounter};
 use crate::metrics::stats::{Estimate, fmt_num};
 use crate::scenario::Scenario;
+use std::path::Path;
 
 /// `distributions.csv` bytes.
 pub(super) fn distributions_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
@@ -136,4 +139,107 @@ pub(super) fn segments_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
         }
     }
     out.into_bytes()
+}
+
+// ---- reading segments.csv and distributions.csv back -----------------------
+
+/// `segments.csv`: the headline metrics of each segment of users (issue 13),
+/// rows in file order.
+#[derive(Debug, Clone, Default)]
+pub struct Segments {
+    /// `(segment, row)`, in file order.
+    pub rows: Vec<(String, SummaryRow)>,
+}
+
+const SEGMENTS_HEADER: [&str; 6] = [
+    "segment",
+    "metric",
+    "scope",
+    "value",
+    "ci95_low",
+    "ci95_high",
+];
+
+impl Segments {
+    /// Parses the text of `segments.csv`; `path` only names it in errors.
+    ///
+    /// # Errors
+    /// [`ReadError::Malformed`] on a wrong header or a bad number.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ReadError> {
+        let mut reader = csv_reader(text);
+        expect_header(path, &mut reader, &SEGMENTS_HEADER)?;
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(path, &e))?;
+            let segment = record.get(0).unwrap_or("").trim().to_string();
+            rows.push((segment, summary_row(path, &record, 1)?));
+        }
+        Ok(Self { rows })
+    }
+
+    /// The segments, in order of first appearance (`connection=password`, …).
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for (s, _) in &self.rows {
+            if !names.contains(&s.as_str()) {
+                names.push(s);
+            }
+        }
+        names
+    }
+
+    /// The row of `metric` (scope `all`) for `segment`.
+    pub fn get(&self, segment: &str, metric: &str) -> Option<&SummaryRow> {
+        self.rows
+            .iter()
+            .find(|(s, r)| s == segment && r.metric == metric && r.scope == "all")
+            .map(|(_, r)| r)
+    }
+}
+
+/// One row of `distributions.csv`: how many users had exactly `count` of
+/// `metric` at `scope` in the measured window (summed over replicas).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Distribution {
+    /// `interactive_logins`, `silent_auth_failures` or `sessions_lost`.
+    pub metric: String,
+    /// `all`, `as` or `app:<name>`.
+    pub scope: String,
+    /// The per-user count.
+    pub count: u64,
+    /// Users (times replicas) with exactly that count.
+    pub users: u64,
+}
+
+const DISTRIBUTIONS_HEADER: [&str; 4] = ["metric", "scope", "count", "users"];
+
+/// Parses the text of `distributions.csv`; `path` only names it in errors.
+///
+/// # Errors
+/// [`ReadError::Malformed`] on a wrong header or a count that is not a whole number.
+pub fn parse_distributions(path: &Path, text: &str) -> Result<Vec<Distribution>, ReadError> {
+    let mut reader = csv_reader(text);
+    expect_header(path, &mut reader, &DISTRIBUTIONS_HEADER)?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(path, &e))?;
+        let line = line_of(&record);
+        let field = |i: usize| record.get(i).unwrap_or("").trim();
+        let whole = |i: usize, name: &str| {
+            field(i).parse::<u64>().map_err(|_| {
+                malformed(
+                    path,
+                    line,
+                    format!("{name} `{}` is not a whole number", field(i)),
+                )
+            })
+        };
+        rows.push(Distribution {
+            metric: field(0).to_string(),
+            scope: field(1).to_string(),
+            count: whole(2, "count")?,
+            users: whole(3, "users")?,
+        });
+    }
+    Ok(rows)
 }

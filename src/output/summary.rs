@@ -5,6 +5,12 @@
 //! summary row in each replica (replica-major, rows in summary order), so that
 //! two runs sharing their random numbers can be compared replica by replica.
 
+use super::read::{
+    ReadError, csv_error, csv_reader, expect_header, line_of, malformed, number, optional_number,
+    read,
+};
+use super::run_json::RunMeta;
+use super::{REPLICAS_CSV, RUN_JSON};
 use crate::metrics::SERIES;
 use crate::metrics::catalog;
 use crate::metrics::load_stats::{Limit, LoadStats};
@@ -15,6 +21,8 @@ use crate::metrics::{
     AppCounter, Family, GlobalCounter, IdpCounter, LoginKind, Metrics, TierCounter,
 };
 use crate::scenario::Scenario;
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::OnceLock;
 
 /// One metric of one scope, one value per replica.
@@ -474,15 +482,6 @@ pub fn to_replicas_csv(rows: &[Row]) -> Vec<u8> {
 }
 
 // ---- reading summary.csv and replicas.csv back ----------------------------
-
-use super::read::{
-    ReadError, csv_error, csv_reader, expect_header, line_of, malformed, number, optional_number,
-    read,
-};
-use super::run_json::RunMeta;
-use super::{REPLICAS_CSV, RUN_JSON};
-use std::collections::BTreeMap;
-use std::path::Path;
 
 /// One row of `summary.csv`.
 #[derive(Debug, Clone, PartialEq)]

@@ -12,12 +12,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub use crate::output::per_user_csv::{Distribution, Segments, parse_distributions};
 pub use crate::output::read::ReadError;
 use crate::output::read::{
     csv_error, csv_reader, expect_header, header, line_of, malformed, number, optional_number, read,
 };
 pub use crate::output::run_json::RunMeta;
-use crate::output::summary::summary_row;
 pub use crate::output::summary::{Replicas, Summary, SummaryRow, order_tiers};
 
 pub use crate::output::{
@@ -155,107 +155,6 @@ fn optional(path: &Path) -> Result<Option<String>, ReadError> {
     } else {
         Ok(None)
     }
-}
-
-/// `segments.csv`: the headline metrics of each segment of users (issue 13),
-/// rows in file order.
-#[derive(Debug, Clone, Default)]
-pub struct Segments {
-    /// `(segment, row)`, in file order.
-    pub rows: Vec<(String, SummaryRow)>,
-}
-
-const SEGMENTS_HEADER: [&str; 6] = [
-    "segment",
-    "metric",
-    "scope",
-    "value",
-    "ci95_low",
-    "ci95_high",
-];
-
-impl Segments {
-    /// Parses the text of `segments.csv`; `path` only names it in errors.
-    ///
-    /// # Errors
-    /// [`ReadError::Malformed`] on a wrong header or a bad number.
-    pub fn parse(path: &Path, text: &str) -> Result<Self, ReadError> {
-        let mut reader = csv_reader(text);
-        expect_header(path, &mut reader, &SEGMENTS_HEADER)?;
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| csv_error(path, &e))?;
-            let segment = record.get(0).unwrap_or("").trim().to_string();
-            rows.push((segment, summary_row(path, &record, 1)?));
-        }
-        Ok(Self { rows })
-    }
-
-    /// The segments, in order of first appearance (`connection=password`, …).
-    pub fn names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = Vec::new();
-        for (s, _) in &self.rows {
-            if !names.contains(&s.as_str()) {
-                names.push(s);
-            }
-        }
-        names
-    }
-
-    /// The row of `metric` (scope `all`) for `segment`.
-    pub fn get(&self, segment: &str, metric: &str) -> Option<&SummaryRow> {
-        self.rows
-            .iter()
-            .find(|(s, r)| s == segment && r.metric == metric && r.scope == "all")
-            .map(|(_, r)| r)
-    }
-}
-
-/// One row of `distributions.csv`: how many users had exactly `count` of
-/// `metric` at `scope` in the measured window (summed over replicas).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Distribution {
-    /// `interactive_logins`, `silent_auth_failures` or `sessions_lost`.
-    pub metric: String,
-    /// `all`, `as` or `app:<name>`.
-    pub scope: String,
-    /// The per-user count.
-    pub count: u64,
-    /// Users (times replicas) with exactly that count.
-    pub users: u64,
-}
-
-const DISTRIBUTIONS_HEADER: [&str; 4] = ["metric", "scope", "count", "users"];
-
-/// Parses the text of `distributions.csv`; `path` only names it in errors.
-///
-/// # Errors
-/// [`ReadError::Malformed`] on a wrong header or a count that is not a whole number.
-pub fn parse_distributions(path: &Path, text: &str) -> Result<Vec<Distribution>, ReadError> {
-    let mut reader = csv_reader(text);
-    expect_header(path, &mut reader, &DISTRIBUTIONS_HEADER)?;
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(path, &e))?;
-        let line = line_of(&record);
-        let field = |i: usize| record.get(i).unwrap_or("").trim();
-        let whole = |i: usize, name: &str| {
-            field(i).parse::<u64>().map_err(|_| {
-                malformed(
-                    path,
-                    line,
-                    format!("{name} `{}` is not a whole number", field(i)),
-                )
-            })
-        };
-        rows.push(Distribution {
-            metric: field(0).to_string(),
-            scope: field(1).to_string(),
-            count: whole(2, "count")?,
-            users: whole(3, "users")?,
-        });
-    }
-    Ok(rows)
 }
 
 /// A human label for a scope: `as` → `AS`, `idp:facebook` → `IdP facebook`,
