@@ -8,14 +8,14 @@
 //! scenario as run).
 
 mod atomic;
-mod load_csv;
-mod logins_csv;
+pub mod load_csv;
+pub mod logins_csv;
 pub mod per_user_csv;
 pub mod read;
 pub mod run_json;
 mod stage;
 pub mod summary;
-mod timeseries;
+pub mod timeseries;
 
 pub use atomic::{write_atomic, write_atomic_with};
 pub use run_json::{RunInfo, peak_rss_bytes};

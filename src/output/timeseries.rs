@@ -4,9 +4,12 @@
 //! apply to a scope are empty. With replicas, each value is the mean and is
 //! followed by `<column>_ci95_low,<column>_ci95_high`.
 
+use super::read::{ReadError, csv_error, csv_reader, header, line_of, malformed, optional_number};
 use crate::metrics::stats::{Estimate, fmt_num};
 use crate::metrics::{Layout, Metrics, Series, SeriesCounter};
 use crate::scenario::Scenario;
+use std::collections::BTreeMap;
+use std::path::Path;
 
 /// Value columns, after `time_ms,scope`.
 fn columns() -> Vec<&'static str> {
@@ -145,4 +148,126 @@ pub(super) fn to_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
         }
     }
     out.into_bytes()
+}
+
+// ---- reading timeseries.csv back ----------------------------------------------
+
+/// One sample of a time series.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample {
+    /// Virtual time, ms.
+    pub time_ms: u64,
+    /// Value (a mean over replicas).
+    pub value: f64,
+    /// 95 % confidence band, when the file has `X_ci95_low,X_ci95_high`.
+    pub band: Option<(f64, f64)>,
+}
+
+/// A series column of `timeseries.csv`: its index, its name and the indices of
+/// its band columns, if any.
+type Column = (usize, String, Option<(usize, usize)>);
+
+/// `timeseries.csv`: per scope, per column, the non-empty samples in time order.
+#[derive(Debug, Clone, Default)]
+pub struct TimeSeries {
+    scopes: Vec<String>,
+    columns: BTreeMap<(String, String), Vec<Sample>>,
+}
+
+impl TimeSeries {
+    /// Parses the text of `timeseries.csv`; `path` only names it in errors.
+    ///
+    /// Needs `time_ms` and `scope` as the first two columns; every other column is
+    /// a series, except `X_ci95_low`/`X_ci95_high`, which become the band of `X`.
+    /// Empty cells are left out of their series.
+    ///
+    /// # Errors
+    /// [`ReadError::Malformed`] on a wrong header or a cell that is not a number.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ReadError> {
+        let mut reader = csv_reader(text);
+        let header = header(path, &mut reader)?;
+        if header.len() < 2 || header[0] != "time_ms" || header[1] != "scope" {
+            return Err(malformed(
+                path,
+                Some(1),
+                format!(
+                    "header is `{}`; expected `time_ms,scope,` then the series columns",
+                    header.join(",")
+                ),
+            ));
+        }
+        let mut plan: Vec<Column> = Vec::new();
+        for (i, name) in header.iter().enumerate().skip(2) {
+            if name.ends_with("_ci95_low") || name.ends_with("_ci95_high") {
+                continue;
+            }
+            let low = header.iter().position(|h| *h == format!("{name}_ci95_low"));
+            let high = header
+                .iter()
+                .position(|h| *h == format!("{name}_ci95_high"));
+            plan.push((i, name.clone(), low.zip(high)));
+        }
+        let mut series = Self::default();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(path, &e))?;
+            let line = line_of(&record);
+            let cell = |i: usize| record.get(i).unwrap_or("").trim();
+            let time_ms = cell(0).parse::<u64>().map_err(|_| {
+                malformed(
+                    path,
+                    line,
+                    format!(
+                        "time_ms `{}` is not a whole number of milliseconds",
+                        cell(0)
+                    ),
+                )
+            })?;
+            let scope = cell(1).to_string();
+            if scope.is_empty() {
+                return Err(malformed(path, line, "empty scope"));
+            }
+            if !series.scopes.contains(&scope) {
+                series.scopes.push(scope.clone());
+            }
+            for (i, name, band) in &plan {
+                let Some(value) = optional_number(path, line, name, cell(*i))? else {
+                    continue;
+                };
+                let band = match band {
+                    Some((lo, hi)) => {
+                        let lo = optional_number(path, line, &header[*lo], cell(*lo))?;
+                        let hi = optional_number(path, line, &header[*hi], cell(*hi))?;
+                        lo.zip(hi)
+                    }
+                    None => None,
+                };
+                series
+                    .columns
+                    .entry((scope.clone(), name.clone()))
+                    .or_default()
+                    .push(Sample {
+                        time_ms,
+                        value,
+                        band,
+                    });
+            }
+        }
+        for samples in series.columns.values_mut() {
+            samples.sort_by_key(|s| s.time_ms);
+        }
+        Ok(series)
+    }
+
+    /// Scopes in file order (`all`, `as`, `idp:*`, `app:*` by the contract).
+    pub fn scopes(&self) -> &[String] {
+        &self.scopes
+    }
+
+    /// The samples of `column` at `scope`; empty when absent.
+    pub fn get(&self, scope: &str, column: &str) -> &[Sample] {
+        self.columns
+            .get(&(scope.to_string(), column.to_string()))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
 }
