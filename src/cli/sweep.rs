@@ -112,10 +112,6 @@ pub(super) struct Point {
     pub(super) scenario: Scenario,
 }
 
-pub(super) fn refuse(message: String) -> Error {
-    Error::refused(message)
-}
-
 /// A CSV field, quoted when needed.
 pub(super) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
@@ -142,11 +138,11 @@ fn plan(args: &SweepArgs) -> Result<(Vec<Vary>, Vec<Point>), Error> {
     let varies: Vec<Vary> = args
         .vary
         .iter()
-        .map(|v| parse_vary(v).map_err(|e| refuse(e.to_string())))
+        .map(|v| parse_vary(v).map_err(|e| Error::refused(e.to_string())))
         .collect::<Result<_, _>>()?;
     for (i, v) in varies.iter().enumerate() {
         if varies[..i].iter().any(|w| w.key == v.key) {
-            return Err(refuse(format!(
+            return Err(Error::refused(format!(
                 "--vary {}: the key is varied twice; give each key one --vary with all its values",
                 v.key
             )));
@@ -200,7 +196,7 @@ fn frontier_axes(
     let Some(text) = &args.frontier else {
         return Ok(None);
     };
-    let axes = crate::report::comparison::parse_frontier(text).map_err(refuse)?;
+    let axes = crate::report::comparison::parse_frontier(text).map_err(Error::refused)?;
     if let Some(s) = scenario {
         let mut scopes = vec!["all".to_string(), "as".to_string()];
         scopes.extend(s.apps.iter().map(|a| format!("app:{}", a.name)));
@@ -213,7 +209,7 @@ fn frontier_axes(
             if let Some(scope) = &axis.scope
                 && !scopes.contains(scope)
             {
-                return Err(refuse(format!(
+                return Err(Error::refused(format!(
                     "--frontier {text}: unknown scope \"{scope}\"; this scenario's scopes: {}",
                     scopes.join(", ")
                 )));

@@ -4,7 +4,7 @@
 //! `compare SWEEP_DIR`, and for `chart` to recognise one).
 
 use super::Error;
-use super::sweep::{Extras, Point, csv_field, refuse};
+use super::sweep::{Extras, Point, csv_field};
 use crate::decide::grid::{Vary, labels, point_names};
 use crate::metrics::catalog;
 use crate::metrics::stats::Estimate;
@@ -229,7 +229,7 @@ pub(super) fn is_sweep_folder(dir: &Path) -> bool {
 pub(super) fn point_folders(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let path = dir.join("sweep.csv");
     if !path.is_file() {
-        return Err(refuse(format!(
+        return Err(Error::refused(format!(
             "{}: a sweep folder without sweep.csv (its points were run apart, e.g. on a cluster); build it first with ssosim sweep SCENARIO --vary ... --out {} --collect",
             dir.display(),
             dir.display()
@@ -257,7 +257,7 @@ pub(super) fn point_folders(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         .map(|n| dir.join(n))
         .collect();
     if let Some(missing) = folders.iter().find(|f| !f.join("summary.csv").is_file()) {
-        return Err(refuse(format!(
+        return Err(Error::refused(format!(
             "{}: a point of {} without its run (no summary.csv); run it, then collect the sweep again",
             missing.display(),
             path.display()

@@ -6,7 +6,7 @@
 //! in once (P(no visit in 5 days at 3 a day) = e^-15), and every attempt has a
 //! full gap behind it.
 
-use crate::support::model::{assert_share, silent_after, simulate};
+use crate::support::model::{assert_share, closed_form_spa, silent_after, simulate};
 use ssosim::metrics::{Layout, TierCounter};
 use ssosim::output::summary;
 use ssosim::runner::{Progress, RunOptions, run};
@@ -16,28 +16,8 @@ use ssosim::time::DAY;
 /// An SPA (implicit grant), every visit protected, nothing ending sessions
 /// but what each test sets.
 fn spa(extra_as: &str, users: &str, n: u64, days: u64) -> Scenario {
-    let text = format!(
-        r#"
-name = "closed-form"
-[simulation]
-users = {n}
-duration = "{days}d"
-sample_every = "1d"
-[authorization_server]
-plan = "enterprise"
-{extra_as}
-[[apps]]
-name = "spa"
-kind = "spa_implicit"
-token_cache = "local_storage"
-[users]
-visits_per_day = 3.0
-protected_share = 1.0
-visit_length = "1m"
-{users}
-"#
-    );
-    from_str(&text, "closed-form.toml", &[]).expect("valid test scenario")
+    let simulation = format!("users = {n}\nduration = \"{days}d\"\nsample_every = \"1d\"");
+    closed_form_spa(&simulation, extra_as, users)
 }
 
 #[test]

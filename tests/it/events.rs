@@ -4,7 +4,7 @@
 //! and the refusals of bad events.
 
 use crate::support::cli::*;
-use crate::support::model::{assert_share, silent_after, simulate};
+use crate::support::model::{assert_share, closed_form_spa, silent_after, simulate};
 use ssosim::metrics::{AppCounter, Cause, Family, Layout, SeriesCounter, TierCounter};
 use ssosim::scenario::{Scenario, from_str};
 
@@ -82,29 +82,9 @@ fn revoking_every_session_prompts_each_holder_at_its_first_visit_after() {
 /// An SPA on the implicit grant: every visit (protected) runs silent
 /// authentication, which fails when the AS session's idle timeout passed.
 fn spa(days: u64, idle: &str, events: &str) -> Scenario {
-    let text = format!(
-        r#"
-name = "idle"
-[simulation]
-users = 20000
-duration = "{days}d"
-sample_every = "1d"
-[authorization_server]
-plan = "enterprise"
-idle_timeout = "{idle}"
-absolute_timeout = "365d"
-[[apps]]
-name = "spa"
-kind = "spa_implicit"
-token_cache = "local_storage"
-[users]
-visits_per_day = 3.0
-protected_share = 1.0
-visit_length = "1m"
-{events}
-"#
-    );
-    from_str(&text, "idle.toml", &[]).expect("valid test scenario")
+    let simulation = format!("users = 20000\nduration = \"{days}d\"\nsample_every = \"1d\"");
+    let extra_as = format!("idle_timeout = \"{idle}\"\nabsolute_timeout = \"365d\"");
+    closed_form_spa(&simulation, &extra_as, events)
 }
 
 #[test]

@@ -7,40 +7,21 @@
 //! the AS session is a function of the Poisson visits at λ a day alone,
 //! up to the seconds a login takes (negligible against hours).
 
+use crate::support::model::closed_form_spa;
 use ssosim::metrics::stats::Estimate;
 use ssosim::metrics::{Layout, Series};
 use ssosim::output::summary;
 use ssosim::runner::{Progress, RunOptions, run};
-use ssosim::scenario::{Scenario, from_str};
+use ssosim::scenario::Scenario;
 
 /// An SPA tenant, every visit protected, λ = 3 visits a day, a warm-up long
 /// enough for the steady state; `extra_as` sets the AS timeouts and cookie,
 /// `users` adds user keys.
 fn spa(extra_as: &str, users: &str, n: u64, warmup_days: u64, replicas: u32) -> Scenario {
-    let text = format!(
-        r#"
-name = "exposure"
-[simulation]
-users = {n}
-duration = "30d"
-warmup = "{warmup_days}d"
-replicas = {replicas}
-sample_every = "10m"
-[authorization_server]
-plan = "enterprise"
-{extra_as}
-[[apps]]
-name = "spa"
-kind = "spa_implicit"
-token_cache = "local_storage"
-[users]
-visits_per_day = 3.0
-protected_share = 1.0
-visit_length = "1m"
-{users}
-"#
+    let simulation = format!(
+        "users = {n}\nduration = \"30d\"\nwarmup = \"{warmup_days}d\"\nreplicas = {replicas}\nsample_every = \"10m\""
     );
-    from_str(&text, "exposure.toml", &[]).expect("valid test scenario")
+    closed_form_spa(&simulation, extra_as, users)
 }
 
 /// Each replica's value of `metric` in scope `as`.

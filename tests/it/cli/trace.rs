@@ -152,16 +152,7 @@ fn outcome_lines_add_up_to_the_run_counters() {
         .unwrap();
     assert!(run.status.success(), "{}", stderr(&run));
     let summary = std::fs::read_to_string(dir.path().join("r/summary.csv")).unwrap();
-    let counter = |metric: &str| -> u64 {
-        let prefix = format!("{metric},all,");
-        let line = summary.lines().find(|l| l.starts_with(&prefix)).unwrap();
-        line[prefix.len()..]
-            .split(',')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
+    let counter = |name: &str| metric(&summary, name, "all") as u64;
     // (protected page, outcome) → visits.
     let mut outcomes = std::collections::BTreeMap::<(bool, String), u64>::new();
     for user in ["0", "1", "2", "3"] {
@@ -260,16 +251,7 @@ fn every_device_of_every_user_traces_as_the_run_simulates_it() {
         .unwrap();
     assert!(run.status.success(), "{}", stderr(&run));
     let summary = std::fs::read_to_string(dir.path().join("r/summary.csv")).unwrap();
-    let counter = |metric: &str| -> u64 {
-        let prefix = format!("{metric},all,");
-        let line = summary.lines().find(|l| l.starts_with(&prefix)).unwrap();
-        line[prefix.len()..]
-            .split(',')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
+    let counter = |name: &str| metric(&summary, name, "all") as u64;
     let trace = |user: u64, device: u32| {
         ssosim(dir.path())
             .args(["trace", "multi.toml", "--set", "simulation.users=6"])

@@ -2,7 +2,7 @@
 
 use ssosim::metrics::{Metrics, SeriesCounter};
 use ssosim::runner::{Progress, RunOptions, run};
-use ssosim::scenario::Scenario;
+use ssosim::scenario::{Scenario, from_str};
 
 /// Runs one replica of `s` on `threads` threads (0: all cores).
 pub(crate) fn simulate(s: &Scenario, threads: usize) -> Metrics {
@@ -35,4 +35,33 @@ pub(crate) fn assert_share(hits: f64, n: f64, p: f64, what: &str) {
         "{what}: share {share:.5} vs closed form {p:.5} (4 SE = {:.5}, {n} trials)",
         4.0 * se
     );
+}
+
+/// The SPA the closed-form tests share: implicit grant, tokens in local
+/// storage, Poisson visits at 3 a day, every visit protected and one minute
+/// long, nothing ending sessions but what each test sets. `simulation` goes
+/// in `[simulation]`, `extra_as` in `[authorization_server]` (plan
+/// `enterprise`), `tail` after the `[users]` keys (more user keys, then any
+/// further tables such as `[[events]]`).
+pub(crate) fn closed_form_spa(simulation: &str, extra_as: &str, tail: &str) -> Scenario {
+    let text = format!(
+        r#"
+name = "closed-form"
+[simulation]
+{simulation}
+[authorization_server]
+plan = "enterprise"
+{extra_as}
+[[apps]]
+name = "spa"
+kind = "spa_implicit"
+token_cache = "local_storage"
+[users]
+visits_per_day = 3.0
+protected_share = 1.0
+visit_length = "1m"
+{tail}
+"#
+    );
+    from_str(&text, "closed-form.toml", &[]).expect("valid test scenario")
 }
