@@ -53,8 +53,8 @@ pub use error::ReportError;
 
 use chart::{
     AsLoad, BrowserPrompts, CompareRates, CompareSeries, FrontierChart, LoggedInUsers,
-    LoginLatency, LoginPaths, PromptCauses, PromptTails, ReauthOverTime, Rendered, SessionEndings,
-    ValidSessions, rate_curves, render,
+    LoginLatency, PromptTails, ReauthOverTime, Rendered, ValidSessions, login_paths, prompt_causes,
+    rate_curves, render, session_endings,
 };
 
 /// Name of the report page in a run folder.
@@ -90,11 +90,11 @@ pub fn run_charts(run: &RunData) -> Result<Vec<Rendered>, ReportError> {
     let mut charts = vec![
         render(&ValidSessions { run })?,
         render(&LoggedInUsers { run })?,
-        render(&SessionEndings { run })?,
-        render(&LoginPaths { run })?,
+        render(&session_endings(run))?,
+        render(&login_paths(run))?,
         render(&LoginLatency { run })?,
         render(&AsLoad { run })?,
-        render(&PromptCauses { run })?,
+        render(&prompt_causes(run))?,
         render(&ReauthOverTime { run })?,
         render(&PromptTails { run })?,
     ];

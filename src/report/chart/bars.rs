@@ -5,8 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{DrawResult, Key, Legend, LegendEntry, no_data};
-use crate::report::style::{self, AXIS_SIZE, FONT, GRID, LABEL_SIZE, NOTE_SIZE};
+use super::{DrawResult, Figure, Key, Legend, LegendEntry, mesh, no_data};
+use crate::report::style::{self, AXIS_SIZE, FONT, LABEL_SIZE, NOTE_SIZE};
 
 /// One horizontal bar: a category and the size of each part in it.
 #[derive(Debug, Clone)]
@@ -17,19 +17,67 @@ pub(super) struct Stack {
     pub parts: Vec<f64>,
 }
 
-/// Horizontal bars, each split into parts shown as a share of the bar's sum.
+/// A chart of horizontal 100 % stacks, one bar per tier or app (why sessions
+/// end, how users get in, why they typed their credentials again). Those
+/// charts differ only in their parts, bars and words: each chart's module
+/// reads them from the run, and this one [`Figure`] draws them all.
 #[derive(Debug, Clone)]
-pub(super) struct StackedBars<'a> {
+pub struct Stacked {
+    /// File stem.
+    pub(super) stem: &'static str,
+    /// Title.
+    pub(super) title: &'static str,
+    /// Caption, built from the parts and bars.
+    pub(super) caption: String,
+    /// Heading of the legend.
+    pub(super) legend_heading: &'static str,
     /// Part names and colours.
-    pub parts: &'a [(String, RGBColor)],
+    pub(super) parts: Vec<(String, RGBColor)>,
     /// Bars, top to bottom.
-    pub bars: &'a [Stack],
+    pub(super) bars: Vec<Stack>,
     /// X axis description.
-    pub x_desc: &'a str,
+    pub(super) x_desc: &'static str,
     /// Text shown when there is no bar.
-    pub empty_note: &'a str,
+    pub(super) empty_note: &'static str,
     /// Text shown in a bar whose parts are all zero.
-    pub none_note: &'a str,
+    pub(super) none_note: &'static str,
+}
+
+impl Figure for Stacked {
+    fn stem(&self) -> &'static str {
+        self.stem
+    }
+
+    fn title(&self) -> String {
+        self.title.to_string()
+    }
+
+    fn caption(&self) -> String {
+        self.caption.clone()
+    }
+
+    /// 80 px per bar (its name, then the bar) plus the x axis.
+    fn plot_height(&self) -> u32 {
+        24 + 80 * self.bars.len().max(1) as u32 + 56
+    }
+
+    /// One filled box per part.
+    fn legend(&self) -> Legend {
+        Legend::new(
+            self.legend_heading,
+            self.parts
+                .iter()
+                .map(|(label, colour)| LegendEntry {
+                    key: Key::Fill(*colour),
+                    label: label.clone(),
+                })
+                .collect(),
+        )
+    }
+
+    fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
+        draw_stacked(plot, self)
+    }
 }
 
 /// Leaves out the parts that are zero in every bar: a legend entry for a
@@ -64,38 +112,15 @@ pub(super) fn drop_zero_parts(
     (parts, bars)
 }
 
-/// The legend of stacked bars: one filled box per part.
-pub(super) fn stacked_legend(heading: &str, parts: &[(String, RGBColor)]) -> Legend {
-    Legend::new(
-        heading,
-        parts
-            .iter()
-            .map(|(label, colour)| LegendEntry {
-                key: Key::Fill(*colour),
-                label: label.clone(),
-            })
-            .collect(),
-    )
-}
-
 /// White or black, whichever reads better on `fill`.
 fn text_colour(fill: RGBColor) -> RGBColor {
     let luma = 0.299 * fill.0 as f64 + 0.587 * fill.1 as f64 + 0.114 * fill.2 as f64;
     if luma < 140.0 { WHITE } else { BLACK }
 }
 
-/// Plot height for `bars` stacked bars: 80 px per bar (its name, then the
-/// bar) plus the x axis.
-pub(super) fn stacked_height(bars: usize) -> u32 {
-    24 + 80 * bars.max(1) as u32 + 56
-}
-
 /// Draws `bars` in `plot`, each bar's name above it at the left, so the bars
 /// get the whole width.
-pub(super) fn draw_stacked<DB: DrawingBackend>(
-    plot: &DrawingArea<DB, Shift>,
-    bars: &StackedBars<'_>,
-) -> DrawResult {
+fn draw_stacked<DB: DrawingBackend>(plot: &DrawingArea<DB, Shift>, bars: &Stacked) -> DrawResult {
     if bars.bars.is_empty() {
         return no_data(plot, bars.empty_note);
     }
@@ -107,13 +132,8 @@ pub(super) fn draw_stacked<DB: DrawingBackend>(
         .x_label_area_size(56)
         .y_label_area_size(8)
         .build_cartesian_2d(0.0..100.0, 0.0..n as f64)?;
-    chart
-        .configure_mesh()
+    mesh(&mut chart)
         .disable_y_mesh()
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
-        .axis_desc_style((FONT, AXIS_SIZE))
-        .label_style((FONT, LABEL_SIZE))
         .x_desc(bars.x_desc)
         .x_labels(6)
         .y_labels(0)
@@ -144,7 +164,7 @@ pub(super) fn draw_stacked<DB: DrawingBackend>(
             continue;
         }
         let mut start = 0.0;
-        for (value, (_, colour)) in bar.parts.iter().zip(bars.parts) {
+        for (value, (_, colour)) in bar.parts.iter().zip(&bars.parts) {
             if *value <= 0.0 {
                 continue;
             }
@@ -283,13 +303,8 @@ pub(super) fn draw_bars<DB: DrawingBackend>(
         }
     };
     let format = bars.format;
-    chart
-        .configure_mesh()
+    mesh(&mut chart)
         .disable_x_mesh()
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
-        .axis_desc_style((FONT, AXIS_SIZE))
-        .label_style((FONT, LABEL_SIZE))
         .x_desc(bars.x_desc)
         .y_desc(bars.y_desc)
         .x_labels(n.min(24))

@@ -1,13 +1,9 @@
 //! "Why users typed their credentials again": per app, the interactive logins
 //! stacked by cause (`interactive_logins_by_<cause>` of `summary.csv`, issue 13).
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::{
-    Stack, StackedBars, draw_stacked, drop_zero_parts, stacked_height, stacked_legend, thin_parts,
-};
-use super::{DrawResult, Figure, Legend};
+use super::bars::{Stack, Stacked, drop_zero_parts, thin_parts};
 use crate::metrics::{Cause, Family};
 use crate::report::data::{RunData, Summary, scope_label};
 use crate::report::style::{self, FILL_COLOURS};
@@ -18,53 +14,25 @@ const FIRST: RGBColor = RGBColor(200, 200, 200);
 const EXTRA: [RGBColor; 2] = [RGBColor(90, 60, 30), RGBColor(60, 60, 60)];
 
 /// Stacked bars per app: the share of its interactive logins put down to each cause.
-#[derive(Debug, Clone, Copy)]
-pub struct PromptCauses<'a> {
-    /// The run.
-    pub run: &'a RunData,
-}
-
-impl Figure for PromptCauses<'_> {
-    fn stem(&self) -> &'static str {
-        "prompt_causes"
-    }
-
-    fn title(&self) -> String {
-        "Why users typed their credentials again".to_string()
-    }
-
-    fn caption(&self) -> String {
-        let (parts, bars) = stacks(&self.run.summary);
-        format!(
+pub fn prompt_causes(run: &RunData) -> Stacked {
+    let (parts, bars) = stacks(&run.summary);
+    Stacked {
+        stem: "prompt_causes",
+        title: "Why users typed their credentials again",
+        caption: format!(
             "For each app, the share of its interactive logins (the AS prompt shown and \
              completed) by cause: the browser's first login, or what ended the credential \
              that last kept the user logged in (the AS session or the app's refresh token, \
              whichever ended last); the number in brackets is how many interactive logins \
              the measured window had.{}",
             thin_parts(&parts, &bars)
-        )
-    }
-
-    fn plot_height(&self) -> u32 {
-        stacked_height(stacks(&self.run.summary).1.len())
-    }
-
-    fn legend(&self) -> Legend {
-        stacked_legend("cause:", &stacks(&self.run.summary).0)
-    }
-
-    fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
-        let (parts, bars) = stacks(&self.run.summary);
-        draw_stacked(
-            plot,
-            &StackedBars {
-                parts: &parts,
-                bars: &bars,
-                x_desc: "share of interactive logins (%)",
-                empty_note: "no interactive_logins_by_* metrics in summary.csv",
-                none_note: "no interactive login",
-            },
-        )
+        ),
+        legend_heading: "cause:",
+        parts,
+        bars,
+        x_desc: "share of interactive logins (%)",
+        empty_note: "no interactive_logins_by_* metrics in summary.csv",
+        none_note: "no interactive login",
     }
 }
 

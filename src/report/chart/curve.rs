@@ -10,10 +10,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::latency::ticks_125;
-use super::{DrawResult, Glyph, no_data};
-use crate::report::style::{
-    self, AXIS_SIZE, BLACK, BLUE, FONT, GRID, LABEL_SIZE, NOTE_SIZE, VERMILLION, line_style,
-};
+use super::{DrawResult, Glyph, mesh, no_data};
+use crate::report::style::{self, AXIS_SIZE, BLACK, BLUE, FONT, NOTE_SIZE, VERMILLION, line_style};
 
 /// One point of a curve: the key's value (in axis units) and the metric.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -194,12 +192,7 @@ where
         .x_label_area_size(56)
         .y_label_area_size(76)
         .build_cartesian_2d(x, bottom.min(0.0)..y_top)?;
-    chart
-        .configure_mesh()
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
-        .axis_desc_style((FONT, AXIS_SIZE))
-        .label_style((FONT, LABEL_SIZE))
+    mesh(&mut chart)
         .x_desc(x_desc)
         .y_desc(if percent {
             "percent"

@@ -1,13 +1,9 @@
 //! Chart 3: why sessions end, per tier.
 
 use crate::metrics::catalog;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::{
-    Stack, StackedBars, draw_stacked, drop_zero_parts, stacked_height, stacked_legend, thin_parts,
-};
-use super::{DrawResult, Figure, Legend};
+use super::bars::{Stack, Stacked, drop_zero_parts, thin_parts};
 use crate::report::data::{RunData, Summary, scope_label};
 use crate::report::style::{self, FILL_COLOURS};
 
@@ -33,58 +29,30 @@ const ALIVE: RGBColor = RGBColor(200, 200, 200);
 
 /// Stacked bars per tier: the share of its sessions that ended by each cause,
 /// and the share still alive at the end of the run.
-#[derive(Debug, Clone, Copy)]
-pub struct SessionEndings<'a> {
-    /// The run.
-    pub run: &'a RunData,
-}
-
-impl Figure for SessionEndings<'_> {
-    fn stem(&self) -> &'static str {
-        "session_endings"
-    }
-
-    fn title(&self) -> String {
-        "Why sessions end, per tier".to_string()
-    }
-
-    fn caption(&self) -> String {
-        let (parts, bars) = stacks(&self.run.summary);
-        let empty = empty_tiers(&self.run.summary);
-        let left_out = if empty.is_empty() {
-            String::new()
-        } else {
-            format!(" Left out, with no session: {}.", empty.join(", "))
-        };
-        format!(
+pub fn session_endings(run: &RunData) -> Stacked {
+    let (parts, bars) = stacks(&run.summary);
+    let empty = empty_tiers(&run.summary);
+    let left_out = if empty.is_empty() {
+        String::new()
+    } else {
+        format!(" Left out, with no session: {}.", empty.join(", "))
+    };
+    Stacked {
+        stem: "session_endings",
+        title: "Why sessions end, per tier",
+        caption: format!(
             "For each tier, the share of the sessions of the measured window (alive when the \
              warm-up ended, or created after) that ended by each cause (the first one that \
              applied) or were still alive at the end; the number in brackets is how many \
              sessions that is.{}{left_out}",
             thin_parts(&parts, &bars)
-        )
-    }
-
-    fn plot_height(&self) -> u32 {
-        stacked_height(stacks(&self.run.summary).1.len())
-    }
-
-    fn legend(&self) -> Legend {
-        stacked_legend("ended by:", &stacks(&self.run.summary).0)
-    }
-
-    fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
-        let (parts, bars) = stacks(&self.run.summary);
-        draw_stacked(
-            plot,
-            &StackedBars {
-                parts: &parts,
-                bars: &bars,
-                x_desc: "share of the window's sessions (%)",
-                empty_note: "no sessions_ended_* metrics in summary.csv",
-                none_note: "no sessions created",
-            },
-        )
+        ),
+        legend_heading: "ended by:",
+        parts,
+        bars,
+        x_desc: "share of the window's sessions (%)",
+        empty_note: "no sessions_ended_* metrics in summary.csv",
+        none_note: "no sessions created",
     }
 }
 

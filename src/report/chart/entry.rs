@@ -1,13 +1,9 @@
 //! Chart 4: how users get in, per app.
 
 use crate::metrics::catalog;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::{
-    Stack, StackedBars, draw_stacked, drop_zero_parts, stacked_height, stacked_legend, thin_parts,
-};
-use super::{DrawResult, Figure, Legend};
+use super::bars::{Stack, Stacked, drop_zero_parts, thin_parts};
 use crate::report::data::{RunData, Summary, scope_label};
 use crate::report::style::{self, FILL_COLOURS};
 
@@ -33,25 +29,13 @@ const OTHER: RGBColor = RGBColor(200, 200, 200);
 
 /// Stacked bars per app (and for all apps when there are several): how protected
 /// visits were served.
-#[derive(Debug, Clone, Copy)]
-pub struct LoginPaths<'a> {
-    /// The run.
-    pub run: &'a RunData,
-}
-
-impl Figure for LoginPaths<'_> {
-    fn stem(&self) -> &'static str {
-        "login_paths"
-    }
-
-    fn title(&self) -> String {
-        "How users get in, per app".to_string()
-    }
-
-    fn caption(&self) -> String {
-        let (parts, bars) = stacks(&self.run.summary);
-        let small = thin_parts(&parts, &bars);
-        format!(
+pub fn login_paths(run: &RunData) -> Stacked {
+    let (parts, bars) = stacks(&run.summary);
+    let small = thin_parts(&parts, &bars);
+    Stacked {
+        stem: "login_paths",
+        title: "How users get in, per app",
+        caption: format!(
             "For each app, how visits to protected pages were served: from the app's own \
              session, by SSO at the AS (no prompt), by silent authentication (prompt=none), \
              by an interactive login (first ever or re-authentication), or abandoned; the \
@@ -61,29 +45,13 @@ impl Figure for LoginPaths<'_> {
             } else {
                 ""
             }
-        )
-    }
-
-    fn plot_height(&self) -> u32 {
-        stacked_height(stacks(&self.run.summary).1.len())
-    }
-
-    fn legend(&self) -> Legend {
-        stacked_legend("served by:", &stacks(&self.run.summary).0)
-    }
-
-    fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, Shift>) -> DrawResult {
-        let (parts, bars) = stacks(&self.run.summary);
-        draw_stacked(
-            plot,
-            &StackedBars {
-                parts: &parts,
-                bars: &bars,
-                x_desc: "share of protected visits (%)",
-                empty_note: "no per-app login metrics in summary.csv",
-                none_note: "no protected visits",
-            },
-        )
+        ),
+        legend_heading: "served by:",
+        parts,
+        bars,
+        x_desc: "share of protected visits (%)",
+        empty_note: "no per-app login metrics in summary.csv",
+        none_note: "no protected visits",
     }
 }
 

@@ -9,12 +9,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{DrawResult, Figure, Key, Legend, LegendEntry, no_data};
+use super::{DrawResult, Figure, Key, Legend, LegendEntry, mesh, no_data};
 use crate::metrics::catalog::{self, Unit};
 use crate::report::comparison::{Axis, Frontier, Value};
-use crate::report::style::{
-    self, AXIS_SIZE, BLACK, Dash, FONT, GRID, LABEL_SIZE, LineStyle, Marker, NOTE_SIZE, VERMILLION,
-};
+use crate::report::style::{self, BLACK, Dash, FONT, LineStyle, Marker, NOTE_SIZE, VERMILLION};
 
 /// Colour of the points no longer optimal.
 const DOMINATED: RGBColor = RGBColor(150, 150, 150);
@@ -167,12 +165,7 @@ impl Figure for FrontierChart<'_> {
             .x_label_area_size(56)
             .y_label_area_size(76)
             .build_cartesian_2d(x0..x1, y0..y1)?;
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(GRID)
-            .axis_desc_style((FONT, AXIS_SIZE))
-            .label_style((FONT, LABEL_SIZE))
+        mesh(&mut chart)
             .x_desc(x_desc)
             .y_desc(y_desc)
             .x_labels(6)

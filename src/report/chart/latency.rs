@@ -5,9 +5,9 @@ use plotters::prelude::*;
 
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{DrawResult, Figure, Glyph, Key, Legend, LegendEntry, no_data};
+use super::{DrawResult, Figure, Glyph, Key, Legend, LegendEntry, mesh, no_data};
 use crate::report::data::{LoginCount, LoginKind, RunData, login_label};
-use crate::report::style::{self, AXIS_SIZE, FONT, GRID, LABEL_SIZE, NOTE_SIZE, line_style};
+use crate::report::style::{self, AXIS_SIZE, FONT, NOTE_SIZE, line_style};
 
 /// Height of each of the two panels, px.
 const PANEL_HEIGHT: u32 = 340;
@@ -315,12 +315,7 @@ fn draw_latency<DB: DrawingBackend>(
                 .with_key_points(ticks_125(low, high)),
             0.0..(top * 1.2).max(1.0),
         )?;
-    chart
-        .configure_mesh()
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
-        .axis_desc_style((FONT, AXIS_SIZE))
-        .label_style((FONT, LABEL_SIZE))
+    mesh(&mut chart)
         .x_desc("seconds, log scale")
         .y_desc("share of logins")
         .x_label_formatter(&|v| style::significant(*v, 2))
@@ -401,13 +396,8 @@ fn draw_hops<DB: DrawingBackend>(
             String::new()
         }
     };
-    chart
-        .configure_mesh()
+    mesh(&mut chart)
         .disable_x_mesh()
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
-        .axis_desc_style((FONT, AXIS_SIZE))
-        .label_style((FONT, LABEL_SIZE))
         .x_desc("hops per login")
         .y_desc("share of logins")
         .x_labels(n + 1)

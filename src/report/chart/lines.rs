@@ -7,11 +7,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{DrawResult, Glyph, Key, Legend, LegendEntry, dash_of, no_data};
+use super::{DrawResult, Glyph, Key, Legend, LegendEntry, dash_of, mesh, no_data};
 use crate::report::data::Sample;
-use crate::report::style::{
-    self, AXIS_SIZE, AxisUnit, FONT, GRID, LABEL_SIZE, LineStyle, TimeUnit,
-};
+use crate::report::style::{self, AxisUnit, FONT, LineStyle, TimeUnit};
 
 /// One line of a plot.
 #[derive(Debug, Clone)]
@@ -183,12 +181,7 @@ pub(super) fn draw_lines<DB: DrawingBackend>(
         .x_label_area_size(56)
         .y_label_area_size(76)
         .build_cartesian_2d(x_range.clone(), 0.0..y_top)?;
-    chart
-        .configure_mesh()
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
-        .axis_desc_style((FONT, AXIS_SIZE))
-        .label_style((FONT, LABEL_SIZE))
+    mesh(&mut chart)
         .x_desc(axes.x_desc)
         .y_desc(axes.y_desc)
         .x_labels(7)

@@ -36,12 +36,13 @@ use super::style::{
     self, Dash, FONT, LABEL_SIZE, LineStyle, Marker, PLOT_HEIGHT, TITLE_SIZE, WIDTH,
 };
 
+pub use bars::Stacked;
 pub use browsers::BrowserPrompts;
-pub use causes::{PromptCauses, label as cause_label};
+pub use causes::{label as cause_label, prompt_causes};
 pub use compare::{CompareRates, CompareSeries, rate_curves};
 pub use curve::{CurvePoint, Panel, ResponseCurves};
-pub use endings::SessionEndings;
-pub use entry::LoginPaths;
+pub use endings::session_endings;
+pub use entry::login_paths;
 pub use frontier::FrontierChart;
 pub use latency::LoginLatency;
 pub use load::AsLoad;
@@ -346,6 +347,24 @@ impl LegendLayout {
         }
         Ok(())
     }
+}
+
+/// The mesh every cartesian chart starts from: no minor grid lines, a light
+/// major grid, axis descriptions and tick labels in the house font.
+pub(super) fn mesh<'a, 'b, X, Y, DB>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+) -> plotters::chart::MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged + plotters::coord::ranged1d::ValueFormatter<X::ValueType>,
+    Y: Ranged + plotters::coord::ranged1d::ValueFormatter<Y::ValueType>,
+    DB: DrawingBackend,
+{
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(WHITE)
+        .bold_line_style(style::GRID)
+        .axis_desc_style((FONT, style::AXIS_SIZE))
+        .label_style((FONT, LABEL_SIZE));
+    mesh
 }
 
 /// Writes a centred note in an area that has nothing to plot.

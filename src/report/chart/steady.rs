@@ -9,9 +9,9 @@ use crate::metrics::catalog;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{DrawResult, Figure, Glyph, Key, Legend, LegendEntry, no_data};
+use super::{DrawResult, Figure, Glyph, Key, Legend, LegendEntry, mesh, no_data};
 use crate::report::data::RunData;
-use crate::report::style::{self, AXIS_SIZE, FONT, GRID, LABEL_SIZE, line_style};
+use crate::report::style::{self, line_style};
 
 const DAY_MS: u64 = 86_400_000;
 
@@ -142,12 +142,7 @@ impl Figure for ReauthOverTime<'_> {
             .x_label_area_size(56)
             .y_label_area_size(76)
             .build_cartesian_2d(0.0..end.max(1.0), 0.0..top)?;
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(GRID)
-            .axis_desc_style((FONT, AXIS_SIZE))
-            .label_style((FONT, LABEL_SIZE))
+        mesh(&mut chart)
             .x_desc("days since the start of the warm-up")
             .y_desc("reauth rate")
             .x_labels(7)
