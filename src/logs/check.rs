@@ -24,10 +24,64 @@ use super::runs::KindCounts;
 use crate::metrics::{AppCounter, GlobalCounter, Metrics};
 use crate::model::LogKind;
 
+/// The events whose count equals a counter (the table above).
+const EQUAL: [(&str, &[LogKind], AppCounter); 8] = [
+    (
+        "s (interactive)",
+        &[LogKind::LoginInteractive],
+        AppCounter::InteractiveLogins,
+    ),
+    ("s (SSO)", &[LogKind::LoginSso], AppCounter::SsoLogins),
+    (
+        "ssa",
+        &[LogKind::SilentSuccess],
+        AppCounter::SilentAuthSuccesses,
+    ),
+    (
+        "fsa",
+        &[LogKind::SilentFailure],
+        AppCounter::SilentAuthLoginRequired,
+    ),
+    (
+        "sertft + fertft + ferrt",
+        &[
+            LogKind::RefreshExchange,
+            LogKind::RefreshFailed,
+            LogKind::RefreshReused,
+        ],
+        AppCounter::RefreshTokenExchanges,
+    ),
+    (
+        "fertft + ferrt",
+        &[LogKind::RefreshFailed, LogKind::RefreshReused],
+        AppCounter::RefreshTokenFailures,
+    ),
+    (
+        "ferrt",
+        &[LogKind::RefreshReused],
+        AppCounter::RefreshTokenReuseDetected,
+    ),
+    (
+        "gd_start_auth",
+        &[LogKind::MfaStarted],
+        AppCounter::MfaPrompts,
+    ),
+];
+
+/// The events whose count is at most a counter.
+const AT_MOST: [(&str, LogKind, AppCounter); 2] = [
+    (
+        "gd_auth_succeed",
+        LogKind::MfaSucceeded,
+        AppCounter::MfaPrompts,
+    ),
+    ("slo", LogKind::Logout, AppCounter::Logouts),
+];
+
 /// Every disagreement between the log's counts and replica 0's counters, in
 /// words; empty when they agree.
 pub fn disagreements(counts: &KindCounts, m: &Metrics) -> Vec<String> {
-    let n = |k: LogKind| counts[k as usize];
+    let n = |kinds: &[LogKind]| kinds.iter().map(|k| counts[*k as usize]).sum::<u64>();
     let c = |a: AppCounter| m.app_total(a);
     let mut out = Vec::new();
     let mut equal = |what: &str, logged: u64, counted: u64, counter: &str| {
@@ -37,79 +91,34 @@ pub fn disagreements(counts: &KindCounts, m: &Metrics) -> Vec<String> {
             ));
         }
     };
-    equal(
-        "s (interactive)",
-        n(LogKind::LoginInteractive),
-        c(AppCounter::InteractiveLogins),
-        "interactive_logins",
-    );
-    equal(
-        "s (SSO)",
-        n(LogKind::LoginSso),
-        c(AppCounter::SsoLogins),
-        "sso_logins",
-    );
-    equal(
-        "ssa",
-        n(LogKind::SilentSuccess),
-        c(AppCounter::SilentAuthSuccesses),
-        "silent_auth_successes",
-    );
-    equal(
-        "fsa",
-        n(LogKind::SilentFailure),
-        c(AppCounter::SilentAuthLoginRequired),
-        "silent_auth_login_required",
-    );
+    for (what, kinds, counter) in EQUAL {
+        equal(what, n(kinds), c(counter), counter.name());
+    }
     equal(
         "seacft",
-        n(LogKind::CodeExchange),
+        n(&[LogKind::CodeExchange]),
         c(AppCounter::TokenRequests).saturating_sub(c(AppCounter::RefreshTokenExchanges)),
-        "token_requests - refresh_token_exchanges",
-    );
-    equal(
-        "sertft + fertft + ferrt",
-        n(LogKind::RefreshExchange) + n(LogKind::RefreshFailed) + n(LogKind::RefreshReused),
-        c(AppCounter::RefreshTokenExchanges),
-        "refresh_token_exchanges",
-    );
-    equal(
-        "fertft + ferrt",
-        n(LogKind::RefreshFailed) + n(LogKind::RefreshReused),
-        c(AppCounter::RefreshTokenFailures),
-        "refresh_token_failures",
-    );
-    equal(
-        "ferrt",
-        n(LogKind::RefreshReused),
-        c(AppCounter::RefreshTokenReuseDetected),
-        "refresh_token_reuse_detected",
-    );
-    equal(
-        "gd_start_auth",
-        n(LogKind::MfaStarted),
-        c(AppCounter::MfaPrompts),
-        "mfa_prompts",
+        &format!(
+            "{} - {}",
+            AppCounter::TokenRequests.name(),
+            AppCounter::RefreshTokenExchanges.name()
+        ),
     );
     equal(
         "scp",
-        n(LogKind::PasswordChanged),
+        n(&[LogKind::PasswordChanged]),
         m.global_value(GlobalCounter::PasswordResets),
-        "password_resets",
+        GlobalCounter::PasswordResets.name(),
     );
-    if n(LogKind::MfaSucceeded) > c(AppCounter::MfaPrompts) {
-        out.push(format!(
-            "gd_auth_succeed: {} events in the log, more than mfa_prompts = {}",
-            n(LogKind::MfaSucceeded),
-            c(AppCounter::MfaPrompts)
-        ));
-    }
-    if n(LogKind::Logout) > c(AppCounter::Logouts) {
-        out.push(format!(
-            "slo: {} events in the log, more than logouts = {}",
-            n(LogKind::Logout),
-            c(AppCounter::Logouts)
-        ));
+    for (what, kind, counter) in AT_MOST {
+        if n(&[kind]) > c(counter) {
+            out.push(format!(
+                "{what}: {} events in the log, more than {} = {}",
+                n(&[kind]),
+                counter.name(),
+                c(counter)
+            ));
+        }
     }
     out
 }

@@ -674,13 +674,17 @@ impl Checker<'_> {
         let bounds = [
             (
                 LoginKind::Interactive,
-                "interactive_logins",
+                C::InteractiveLogins.name(),
                 self.app_total(C::InteractiveLogins),
             ),
-            (LoginKind::Sso, "sso_logins", self.app_total(C::SsoLogins)),
+            (
+                LoginKind::Sso,
+                C::SsoLogins.name(),
+                self.app_total(C::SsoLogins),
+            ),
             (
                 LoginKind::Silent,
-                "silent_auth_successes",
+                C::SilentAuthSuccesses.name(),
                 self.app_total(C::SilentAuthSuccesses),
             ),
             (

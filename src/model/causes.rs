@@ -55,16 +55,10 @@ fn describe(l: Lost, what: &str) -> String {
                 Clock(l.at)
             );
         }
-        Cause::IdleTimeout => "idle timeout",
-        Cause::AbsoluteTimeout => "absolute timeout",
-        Cause::BrowserClose => "browser close",
-        Cause::Logout => "logout",
-        Cause::PasswordReset => "password reset",
-        Cause::CookieClear => "cookie clear",
         Cause::Revoked => "revocation by the tenant",
-        Cause::FirstLogin
-        | Cause::ThirdPartyCookiesBlocked
-        | Cause::ThirdPartyCookiesPartitioned => "?",
+        // The timeouts, a browser close, a logout, a password reset, a cookie
+        // clear: the words of the cause table.
+        other => other.label(),
     };
     format!("{what} ended by {how} at {}", Clock(l.at))
 }

@@ -188,6 +188,15 @@ fn shown(row: &SummaryRow) -> String {
     format_value(precision_of(&row.metric), row.value)
 }
 
+/// The interval's table cell when the run has replicas, else nothing.
+fn interval_cell(row: &SummaryRow, intervals: bool) -> String {
+    if intervals {
+        format!("<td class=\"num\">{}</td>", interval(row))
+    } else {
+        String::new()
+    }
+}
+
 fn interval(row: &SummaryRow) -> String {
     let p = precision_of(&row.metric);
     match row.ci95 {
@@ -202,11 +211,7 @@ fn metric_row(out: &mut String, row: &SummaryRow, what: Option<&str>, intervals:
     let what = what
         .map(|w| format!("<div class=\"what\">{}</div>", escape(w)))
         .unwrap_or_default();
-    let interval = if intervals {
-        format!("<td class=\"num\">{}</td>", interval(row))
-    } else {
-        String::new()
-    };
+    let interval = interval_cell(row, intervals);
     let _ = writeln!(
         out,
         "<tr><td><code>{}</code>{what}</td><td>{}</td><td class=\"num\">{}</td>{interval}</tr>",
@@ -399,11 +404,7 @@ fn prompt_causes(out: &mut String, run: &RunData) {
         }
     );
     for (cause, row) in rows {
-        let interval = if intervals {
-            format!("<td class=\"num\">{}</td>", interval(row))
-        } else {
-            String::new()
-        };
+        let interval = interval_cell(row, intervals);
         let _ = writeln!(
             out,
             "<tr><td>{}<div class=\"what\"><code>{}</code></div></td><td class=\"num\">{}</td>{interval}\
