@@ -12,8 +12,15 @@
 //!   series, summed over users; [`runner`] runs users in parallel and merges.
 //! - [`cost`] estimates a run's events, memory and AS load before it runs
 //!   (`ssosim check`, the refusal of absurd runs).
-//! - [`output`] writes run folders atomically; [`report`] draws charts and the
-//!   HTML report; [`cli`] is the command line.
+//! - [`output`] writes run folders atomically and reads them back (each
+//!   file's reader beside its writer); [`report`] draws charts and the HTML
+//!   report; [`shard`] writes raw results and merges them exactly.
+//! - [`logs`] writes the tenant's log as Auth0 does, [`fit`] reads one back
+//!   into a scenario, [`decide`] holds the sweep grid and `tune`'s search.
+//! - [`time`]: virtual time and the durations of scenario files;
+//!   [`calendar`]: UTC instants as ISO 8601 (the log's dates, `simulation.start`).
+//! - [`cli`] is the binary's own thin layer: arguments, progress, one error
+//!   type that knows its exit status.
 //!
 //! # Determinism
 //! Every user draws from its own ChaCha8 streams keyed by (seed, replica) and

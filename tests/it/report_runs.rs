@@ -190,7 +190,11 @@ fn every_bundled_scenario_gets_its_charts_and_report() {
         let out = tmp.path().join(&name);
         run(&scenario, &out, &[]);
         check_run_folder(&out);
-        check_redraw(&out);
+        // `ssosim chart` redraws the same bytes: checked on the scenario with
+        // the most charts (the browser mix adds one).
+        if name == "browsers" {
+            check_redraw(&out);
+        }
     }
 }
 

@@ -17,6 +17,9 @@ use toml::{Table, Value};
 
 /// Cases of each property (also quoted in the README's "Guarantees").
 const STRING_CASES: u32 = 5000;
+/// Cases of the file test: each writes a file; `from_str` is fuzzed with
+/// arbitrary text `STRING_CASES` times already.
+const FILE_CASES: u32 = 500;
 const TREE_CASES: u32 = 4000;
 const OVERRIDE_CASES: u32 = 3000;
 const RUN_CASES: u32 = 2000;
@@ -74,6 +77,10 @@ proptest! {
     fn the_loader_never_panics_on_arbitrary_text(text in any::<String>()) {
         let _ = from_str(&text, "fuzz.toml", &[]);
     }
+}
+
+proptest! {
+    #![proptest_config(config(FILE_CASES))]
 
     /// Arbitrary bytes in a file (non-UTF-8 included) are refused with a
     /// message naming the file, never a panic.

@@ -146,7 +146,15 @@ fn real_runs_compare() {
             .arg("run")
             .arg(bundled("storezero"))
             .args(SMALL)
-            .args(["--replicas", "3", "--quiet", "--out", out, "--set"])
+            .args([
+                "--replicas",
+                "3",
+                "--no-charts",
+                "--quiet",
+                "--out",
+                out,
+                "--set",
+            ])
             .arg(format!("authorization_server.idle_timeout={idle}"))
             .output()
             .unwrap();
