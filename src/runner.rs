@@ -1,6 +1,6 @@
 //! Runs a scenario: replicas one after another, each over all users in
-//! parallel (rayon), merged exactly. Prints nothing; progress goes through a
-//! callback the caller passes in.
+//! parallel (rayon), merged exactly. Prints nothing: it reports progress
+//! through the [`Progress`] counters the caller passes in and reads.
 //!
 //! Users are cut into fixed blocks of [`BLOCK`] ids, whatever the thread count;
 //! each block's metrics are integer sums, and so is their merge, so the result

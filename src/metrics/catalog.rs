@@ -84,7 +84,7 @@ metrics! {
     SILENT_AUTH_LOGIN_REQUIRED = "silent_auth_login_required", Count, Sum, "prompt=none answered login_required";
     SILENT_AUTH_BEFORE_FIRST_LOGIN = "silent_auth_before_first_login", Count, Sum, "silent attempts before the browser's first login (always fail)";
     PROTECTED_SILENT_LOGINS = "protected_silent_logins", Count, Sum, "protected visits served by silent authentication";
-    LOGINS_ABANDONED = "logins_abandoned", Count, Sum, "protected visits cut short (browser closed) before a login decided them";
+    LOGINS_ABANDONED = "logins_abandoned", Count, Sum, "protected visits cut short (browser closed, or the run ended) before a login decided them";
     TOKEN_RENEWALS = "token_renewals", Count, Sum, "access-token renewals during a visit (silent or by refresh token)";
     LOGOUTS = "logouts", Count, Sum, "logouts started at the end of a visit";
     MFA_PROMPTS = "mfa_prompts", Count, Sum, "MFA prompts shown";

@@ -30,9 +30,11 @@ pub enum AppCounter {
     SilentAuthBeforeFirstLogin,
     /// Protected visits of a `spa_implicit` app served by silent authentication.
     ProtectedSilentLogins,
-    /// Protected visits cut (browser closed) before any login decided them.
+    /// Protected visits cut short before a login decided them: by a browser
+    /// close, or still undecided when the run ended.
     LoginsAbandoned,
-    /// Silent renewals of a `spa_implicit` access token during a visit.
+    /// Access-token renewals during a visit: silent (`prompt=none`) or by a
+    /// refresh token.
     TokenRenewals,
     /// Logouts started at the end of a visit.
     Logouts,
@@ -40,7 +42,8 @@ pub enum AppCounter {
     MfaPrompts,
     /// `/authorize` requests that start an authorization for this app.
     AuthorizeRequests,
-    /// `/oauth/token` code exchanges of this app.
+    /// `/oauth/token` requests of this app: code exchanges and refresh-token
+    /// grants.
     TokenRequests,
     /// Interactive logins where MFA was skipped: the browser was remembered.
     MfaSkippedRememberedBrowser,
