@@ -148,34 +148,27 @@ pub fn fit(logs: &LogSet, base: Option<&Scenario>) -> Result<Fit, FitError> {
     let mut p = first_guess(&observed, days);
     let mut active_share = 1.0;
     let mut sim_users = 0u64;
-    for _ in 0..=ITERATIONS {
-        let s = candidate(
+    let build = |p: &Params| {
+        candidate(
             &text,
             file,
-            &p,
+            p,
             days,
             t0,
             &shares,
             logs,
             apps_from_logs,
             base_seed,
-        )?;
+        )
+    };
+    for _ in 0..=ITERATIONS {
+        let s = build(&p)?;
         let simulated;
         (simulated, sim_users) = simulate(&s)?;
         active_share = simulated.active_users as f64 / sim_users as f64;
         step(&mut p, &observed, &simulated, active_share);
     }
-    let scenario = candidate(
-        &text,
-        file,
-        &p,
-        days,
-        t0,
-        &shares,
-        logs,
-        apps_from_logs,
-        base_seed,
-    )?;
+    let scenario = build(&p)?;
     let scale = |value: f64, o: f64, o_se: f64, s_se: f64| -> (f64, f64) {
         let rel = Z95 * (o_se * o_se + s_se * s_se).sqrt() / o.max(f64::MIN_POSITIVE);
         (value * (1.0 - rel).max(0.0), value * (1.0 + rel))
