@@ -341,7 +341,44 @@ fn settings(out: &mut String, run: &RunData) {
             settings_grid(out, t);
         }
     }
+    if let Some(toml::Value::Array(events)) = table.get("events") {
+        tenant_events(out, events);
+    }
     out.push_str("</section>\n");
+}
+
+/// The scenario's `[[events]]`, one row each: when, what, and its other keys.
+fn tenant_events(out: &mut String, events: &[toml::Value]) {
+    if events.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<h3>Tenant events ({})</h3>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>at (from the window's start)</th>\
+         <th>kind</th><th>settings</th></tr></thead>\n<tbody>",
+        events.len()
+    );
+    for event in events.iter().filter_map(toml::Value::as_table) {
+        let get = |k: &str| {
+            event
+                .get(k)
+                .map(toml_text)
+                .unwrap_or_else(|| "–".to_string())
+        };
+        let rest: Vec<String> = event
+            .iter()
+            .filter(|(k, _)| *k != "at" && *k != "kind")
+            .map(|(k, v)| format!("{k} {}", toml_text(v)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+            escape(&get("at")),
+            breakable(&get("kind")),
+            breakable(&rest.join(", ")),
+        );
+    }
+    out.push_str("</tbody></table></div>\n");
 }
 
 /// The headline table, leaving out rows that are zero in this run (named

@@ -365,6 +365,12 @@ fn the_report_marks_each_event_and_compares_the_days_around_it() {
         "{html}"
     );
     assert!(html.contains("<td>revoke_sessions</td><td>after (1d)</td>"));
+    // The settings list the scenario's events, with their keys.
+    assert!(html.contains("<h3>Tenant events (1)</h3>"), "{html}");
+    assert!(
+        html.contains("<tr><td>1d9h</td><td><code>revoke_<wbr>sessions</code></td>"),
+        "{html}"
+    );
     // Monday 09:00: the warm-up of 6 days starts the window on a Sunday.
     assert!(
         html.contains("revoke_sessions at 7d+09:00:00.000 (Mon)"),
