@@ -152,7 +152,9 @@ impl UserWorld<'_> {
         if let Some(kind) = login {
             self.metrics.login_flow(kind, now - nav, hops);
         }
-        ctx.schedule_at(dwell_end, Event::DwellEnd { epoch });
+        // Held for inline handling: most dwells end before anything else of
+        // the user is due (the next visit, a browser close).
+        self.schedule_next(ctx, dwell_end, Event::DwellEnd { epoch });
         if tokens {
             self.schedule_renewal(app, ctx);
         }
@@ -166,7 +168,8 @@ impl UserWorld<'_> {
             .now()
             .saturating_add(self.cfg.apps[app as usize].token_lifetime);
         if self.browser.visit.is_some_and(|v| at < v.dwell_end) {
-            ctx.schedule_at(at, Event::TokenExpiry { epoch });
+            // Held for inline handling, like the dwell's end (queued first).
+            self.schedule_next(ctx, at, Event::TokenExpiry { epoch });
         }
     }
 

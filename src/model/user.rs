@@ -30,6 +30,9 @@ const DEVICE: u64 = 9;
 /// How many devices the user has (`users.devices`).
 const DEVICES: u64 = 10;
 
+/// Waits between visits drawn at once on the fast path (see [`User::next_visit`]).
+const WAITS: usize = 8;
+
 /// Which of the user's devices a timeline simulates (`users.devices`): each
 /// device is a browser of its own (cookies, storage, browser kind, private
 /// window), and the user's visits are spread evenly over them.
@@ -149,6 +152,15 @@ pub(super) struct User {
     pub start: u64,
     /// Which of the user's devices this timeline is.
     pub device: Device,
+    /// Waits between arrivals drawn ahead from the arrivals stream, in
+    /// stream order: `waits[waits_next..]` come next (see [`User::next_visit`]).
+    pub waits: [u64; WAITS],
+    /// Index of the next wait of `waits` (`WAITS`: none left).
+    pub waits_next: usize,
+    /// The arrival after the one scheduled, drawn ahead on the fast path:
+    /// `(t, next_visit(t))` for the scheduled arrival `t` (see
+    /// [`UserWorld::on_visit_arrival`]).
+    pub ahead: Option<(u64, Option<u64>)>,
 }
 
 /// When a user's history starts in a warm-up of `warmup` ms: its age at the
@@ -235,13 +247,37 @@ impl User {
             visit_rate_peak: per_device / DAY as f64 * cfg.daily_peak,
             start,
             device,
+            ahead: None,
+            waits: [0; WAITS],
+            waits_next: WAITS,
         }
     }
 
     /// The next visit after `t`: Poisson at the user's rate, shaped by the
     /// daily profile by thinning (candidates at the peak rate, each kept with
     /// the probability of its hour's intensity over the peak).
-    pub(super) fn next_visit(&mut self, cfg: &ModelConfig, t: u64) -> Option<u64> {
+    ///
+    /// Without a daily profile each visit takes one exponential wait from
+    /// the arrivals stream. With `ahead` (the fast path, when the profile
+    /// cannot change during the timeline), [`WAITS`] of them are drawn at
+    /// once: the same draws in the same order, but independent of each
+    /// other, so the processor overlaps their logarithms and divisions
+    /// instead of waiting for each in turn (issue 20). Waits drawn ahead
+    /// are used first, whatever `ahead` says.
+    pub(super) fn next_visit(&mut self, cfg: &ModelConfig, t: u64, ahead: bool) -> Option<u64> {
+        if self.waits_next < WAITS {
+            let wait = self.waits[self.waits_next];
+            self.waits_next += 1;
+            return t.checked_add(wait);
+        }
+        if ahead && cfg.daily_profile.is_empty() && self.visit_rate_peak > 0.0 {
+            let rate = self.visit_rate_peak;
+            for w in &mut self.waits {
+                *w = rng::exponential_wait_ms(&mut self.arrivals, rate);
+            }
+            self.waits_next = 1;
+            return t.checked_add(self.waits[0]);
+        }
         let mut at = t;
         loop {
             at = at.checked_add(exponential_ms(&mut self.arrivals, self.visit_rate_peak)?)?;
@@ -273,10 +309,11 @@ impl UserWorld<'_> {
         let start = self.user.start;
         let first_visit = match &self.script {
             Some(s) => s.visits.first().map(|v| v.at),
-            None => self.user.next_visit(self.cfg, start),
+            None => self.user.next_visit(self.cfg, start, self.draws_ahead()),
         };
         if let Some(t) = first_visit {
             sim.schedule_at(t, Event::VisitArrival);
+            self.draw_ahead(t);
         }
         let after = |d: Option<u64>| d.and_then(|d| start.checked_add(d));
         if let Some(t) = after(exponential_ms(&mut self.user.closes, self.cfg.close_rate)) {
@@ -292,18 +329,51 @@ impl UserWorld<'_> {
         }
     }
 
+    /// On the fast path, draws the arrival that follows the one scheduled at
+    /// `t` (what [`User::next_visit`] will be asked at `t`), so that it is
+    /// ready when `t` comes.
+    #[inline]
+    fn draw_ahead(&mut self, t: u64) {
+        if self.draws_ahead() {
+            self.user.ahead = Some((t, self.user.next_visit(self.cfg, t, true)));
+        }
+    }
+
+    /// Whether arrivals are drawn ahead of their time (the fast path): not
+    /// with a script, nor with a tenant `set` event, which may change the
+    /// daily profile meanwhile.
+    #[inline]
+    fn draws_ahead(&self) -> bool {
+        self.inline_hops && self.script.is_none() && !self.root.has_set_events
+    }
+
     /// A visit arrives: the next one is drawn from this arrival (Poisson); one
     /// arriving during another visit starts when that one ends.
+    ///
+    /// On the fast path the next arrival was drawn ahead, when this one was
+    /// scheduled, and the one after it is drawn now ([`UserWorld::draw_ahead`]):
+    /// the same draws of the arrivals stream in the same order, but the
+    /// exponential draw's long chain of arithmetic (a logarithm and a
+    /// division) no longer delays the queue's insertion, which compares its
+    /// result, and overlaps the rest of the visit (issue 20).
     pub(super) fn on_visit_arrival(&mut self, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
         let next = match &self.script {
             Some(s) => {
                 self.script_next += 1;
-                s.visits.get(self.script_next).map(|v| v.at.max(ctx.now()))
+                s.visits.get(self.script_next).map(|v| v.at.max(now))
             }
-            None => self.user.next_visit(self.cfg, ctx.now()),
+            None => match self.user.ahead.take() {
+                Some((at, next)) => {
+                    debug_assert_eq!(at, now, "an arrival drawn ahead from another time");
+                    next
+                }
+                None => self.user.next_visit(self.cfg, now, self.draws_ahead()),
+            },
         };
         if let Some(t) = next {
             ctx.schedule_at(t, Event::VisitArrival);
+            self.draw_ahead(t);
         }
         if self.browser.visit.is_some() {
             self.browser.pending_visits += 1;
