@@ -30,8 +30,60 @@ const DEVICE: u64 = 9;
 /// How many devices the user has (`users.devices`).
 const DEVICES: u64 = 10;
 
-/// Waits between visits drawn at once on the fast path (see [`User::next_visit`]).
+/// Exponential waits drawn at once on the fast path (see [`Waits`]).
 const WAITS: usize = 8;
+
+/// The exponential waits of one random stream (between visits, between
+/// browser closes), drawn [`WAITS`] at a time on the fast path: the same
+/// draws in the same order, but independent of each other, so the
+/// processor overlaps their logarithms and divisions instead of waiting for
+/// each in turn (issue 20). Waits drawn ahead are always used first, so the
+/// stream is read in order whichever path draws next.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Waits {
+    drawn: [u64; WAITS],
+    /// Index of the next wait of `drawn` (`WAITS`: none left).
+    next: usize,
+}
+
+impl Default for Waits {
+    fn default() -> Self {
+        Waits {
+            drawn: [0; WAITS],
+            next: WAITS,
+        }
+    }
+}
+
+impl Waits {
+    /// The next exponential wait of `rng` at `rate_per_ms`, as
+    /// [`exponential_ms`] draws it (`None` when the rate is 0); with
+    /// `ahead`, the following ones are drawn now too. `ahead` only when the
+    /// rate cannot change before they are used.
+    #[inline]
+    pub(super) fn next(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        rate_per_ms: f64,
+        ahead: bool,
+    ) -> Option<u64> {
+        if self.next < WAITS {
+            self.next += 1;
+            return Some(self.drawn[self.next - 1]);
+        }
+        if !ahead {
+            return exponential_ms(rng, rate_per_ms);
+        }
+        if rate_per_ms <= 0.0 {
+            return None;
+        }
+        for w in &mut self.drawn {
+            *w = rng::exponential_wait_ms(rng, rate_per_ms);
+        }
+        self.next = 1;
+        Some(self.drawn[0])
+    }
+}
 
 /// Which of the user's devices a timeline simulates (`users.devices`): each
 /// device is a browser of its own (cookies, storage, browser kind, private
@@ -152,11 +204,10 @@ pub(super) struct User {
     pub start: u64,
     /// Which of the user's devices this timeline is.
     pub device: Device,
-    /// Waits between arrivals drawn ahead from the arrivals stream, in
-    /// stream order: `waits[waits_next..]` come next (see [`User::next_visit`]).
-    pub waits: [u64; WAITS],
-    /// Index of the next wait of `waits` (`WAITS`: none left).
-    pub waits_next: usize,
+    /// Waits between arrivals drawn ahead from `arrivals` (see [`User::next_visit`]).
+    pub arrival_waits: Waits,
+    /// Waits between browser closes drawn ahead from `closes`.
+    pub close_waits: Waits,
     /// The arrival after the one scheduled, drawn ahead on the fast path:
     /// `(t, next_visit(t))` for the scheduled arrival `t` (see
     /// [`UserWorld::on_visit_arrival`]).
@@ -248,8 +299,8 @@ impl User {
             start,
             device,
             ahead: None,
-            waits: [0; WAITS],
-            waits_next: WAITS,
+            arrival_waits: Waits::default(),
+            close_waits: Waits::default(),
         }
     }
 
@@ -265,18 +316,11 @@ impl User {
     /// instead of waiting for each in turn (issue 20). Waits drawn ahead
     /// are used first, whatever `ahead` says.
     pub(super) fn next_visit(&mut self, cfg: &ModelConfig, t: u64, ahead: bool) -> Option<u64> {
-        if self.waits_next < WAITS {
-            let wait = self.waits[self.waits_next];
-            self.waits_next += 1;
+        if cfg.daily_profile.is_empty() {
+            let wait = self
+                .arrival_waits
+                .next(&mut self.arrivals, self.visit_rate_peak, ahead)?;
             return t.checked_add(wait);
-        }
-        if ahead && cfg.daily_profile.is_empty() && self.visit_rate_peak > 0.0 {
-            let rate = self.visit_rate_peak;
-            for w in &mut self.waits {
-                *w = rng::exponential_wait_ms(&mut self.arrivals, rate);
-            }
-            self.waits_next = 1;
-            return t.checked_add(self.waits[0]);
         }
         let mut at = t;
         loop {
@@ -316,7 +360,12 @@ impl UserWorld<'_> {
             self.draw_ahead(t);
         }
         let after = |d: Option<u64>| d.and_then(|d| start.checked_add(d));
-        if let Some(t) = after(exponential_ms(&mut self.user.closes, self.cfg.close_rate)) {
+        let ahead = self.draws_ahead();
+        let close = self
+            .user
+            .close_waits
+            .next(&mut self.user.closes, self.cfg.close_rate, ahead);
+        if let Some(t) = after(close) {
             sim.schedule_at(t, Event::BrowserClose);
         }
         if let Some(t) = after(exponential_ms(&mut self.user.clears, self.cfg.clear_rate)) {
@@ -339,12 +388,15 @@ impl UserWorld<'_> {
         }
     }
 
-    /// Whether arrivals are drawn ahead of their time (the fast path): not
-    /// with a script, nor with a tenant `set` event, which may change the
-    /// daily profile meanwhile.
+    /// Whether arrivals and closes are drawn ahead of their time (the fast
+    /// path): not with a script, nor with a tenant `set` event, which may
+    /// change the daily profile or the rates meanwhile.
     #[inline]
-    fn draws_ahead(&self) -> bool {
-        self.inline_hops && self.script.is_none() && !self.root.has_set_events
+    pub(super) fn draws_ahead(&self) -> bool {
+        self.inline_hops
+            && self.trace.is_none()
+            && self.script.is_none()
+            && !self.root.has_set_events
     }
 
     /// A visit arrives: the next one is drawn from this arrival (Poisson); one
