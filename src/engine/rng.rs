@@ -53,7 +53,7 @@ pub fn exponential_ms(rng: &mut impl RngCore, rate_per_ms: f64) -> Option<u64> {
 }
 
 /// [`exponential_ms`] for a rate known to be positive.
-#[inline]
+#[inline(always)]
 pub fn exponential_wait_ms(rng: &mut impl RngCore, rate_per_ms: f64) -> u64 {
     let wait = -libm::log(unit_open0(rng)) / rate_per_ms;
     // Rounded to the nearest ms (the wait is positive); f64 → u64 casts
