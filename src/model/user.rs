@@ -434,3 +434,32 @@ impl UserWorld<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Waits drawn ahead are the stream's exponential waits in stream order,
+    /// whether each is asked for with `ahead` or not (the fast path turns it
+    /// off for the event-by-event end of a warm-up, with waits still drawn).
+    #[test]
+    fn waits_drawn_ahead_are_the_streams_waits_in_order() {
+        let rate = 1.0 / 3_600_000.0;
+        let mut reference = rng::stream(3, 0, 5, ARRIVALS);
+        let expected: Vec<Option<u64>> = (0..40)
+            .map(|_| exponential_ms(&mut reference, rate))
+            .collect();
+        let mut stream = rng::stream(3, 0, 5, ARRIVALS);
+        let mut waits = Waits::default();
+        // Ahead at 0 (waits 0..8 drawn at once), then one by one from the
+        // batch and past it (8..11), ahead again at 11, and so on.
+        let got: Vec<Option<u64>> = (0..40)
+            .map(|i| waits.next(&mut stream, rate, i % 11 == 0))
+            .collect();
+        assert_eq!(got, expected);
+        // No rate: no wait, drawn ahead or not.
+        let mut waits = Waits::default();
+        assert_eq!(waits.next(&mut stream, 0.0, true), None);
+        assert_eq!(waits.next(&mut stream, 0.0, false), None);
+    }
+}
