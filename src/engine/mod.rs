@@ -18,7 +18,7 @@
 //! An event scheduled with [`Context::schedule_next`] may be handled inline,
 //! within the step, when it is the next one due ([`Context::take_next`]):
 //! the order is the same as through the queue, without the push and pop
-//! (a redirect chain's hops, issue 20).
+//! (a redirect chain's hops and the end of the dwell after it, issue 20).
 //!
 //! ```
 //! use ssosim::engine::{Context, Model, Simulation};

@@ -49,10 +49,16 @@ pub fn exponential_ms(rng: &mut impl RngCore, rate_per_ms: f64) -> Option<u64> {
     if rate_per_ms <= 0.0 {
         return None;
     }
+    Some(exponential_wait_ms(rng, rate_per_ms))
+}
+
+/// [`exponential_ms`] for a rate known to be positive.
+#[inline(always)]
+pub fn exponential_wait_ms(rng: &mut impl RngCore, rate_per_ms: f64) -> u64 {
     let wait = -libm::log(unit_open0(rng)) / rate_per_ms;
     // Rounded to the nearest ms (the wait is positive); f64 → u64 casts
     // saturate far beyond any run.
-    Some((wait + 0.5) as u64)
+    (wait + 0.5) as u64
 }
 
 /// A standard normal draw (Box–Muller, one of the pair), with `libm`.

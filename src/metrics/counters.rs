@@ -131,7 +131,7 @@ impl AppCounter {
     }
 
     /// The cumulative time series this counter feeds, if any.
-    #[inline]
+    #[inline(always)]
     pub fn series(self) -> Option<SeriesCounter> {
         Some(match self {
             AppCounter::Visits => SeriesCounter::Visits,

@@ -83,6 +83,34 @@ impl Page {
         }
     }
 
+    /// Adds one request at each of `seconds` (in arrival order), seconds of
+    /// the run in this page, which starts at second `first`: the same as
+    /// [`Page::add`] of each in turn, looking at the page's form once for
+    /// the run while it stays sparse or dense.
+    fn add_run(&mut self, seconds: &[u32], first: u32) {
+        let mut done = 0;
+        match self {
+            Page::Sparse(v) if v.len() + seconds.len() < PAGE_SECONDS as usize => {
+                v.extend(seconds.iter().map(|&s| (s - first) as u16));
+                done = seconds.len();
+            }
+            Page::Dense(d) => {
+                for &s in seconds {
+                    let c = &mut d[(s - first) as usize];
+                    if *c == u16::MAX {
+                        break; // this one widens the page: one by one from here
+                    }
+                    *c += 1;
+                    done += 1;
+                }
+            }
+            _ => {}
+        }
+        for &s in &seconds[done..] {
+            self.add((s - first) as u16, 1);
+        }
+    }
+
     /// The narrowest dense form holding `counts`.
     fn from_counts(counts: Vec<u32>) -> Page {
         if counts.iter().all(|&c| c <= u32::from(u16::MAX)) {
@@ -201,9 +229,16 @@ impl PerSecond {
             self.scratch[*slot as usize] = s;
             *slot += 1;
         }
-        for &s in &self.scratch {
-            let (p, o) = (page(s), u64::from(s) % PAGE_SECONDS);
-            self.pages[p].add(o as u16, 1);
+        // Each page's requests are now together, in arrival order, and
+        // `slots[p]` is the end of page p's run.
+        let mut start = 0;
+        for (p, &end) in self.slots.iter().enumerate().take(self.pages.len()) {
+            let end = end as usize;
+            if end > start {
+                let first = (p as u64 * PAGE_SECONDS) as u32;
+                self.pages[p].add_run(&self.scratch[start..end], first);
+                start = end;
+            }
         }
         self.pending.clear();
     }
@@ -403,6 +438,33 @@ mod tests {
         assert!(full.merge_overflows(&q) || all_counts(&q)[5] == 0);
         q.add(5, 1);
         assert!(full.merge_overflows(&q));
+    }
+
+    #[test]
+    fn a_batch_widens_a_dense_page_where_a_count_passes_65_535() {
+        // Page 0 goes dense in a first batch, then a second batch takes one
+        // second past 65 535 in the middle of its run: the same counts as
+        // added one by one.
+        let mut p = PerSecond::new(PAGE_SECONDS as usize);
+        let mut direct = vec![0u32; PAGE_SECONDS as usize];
+        for s in 0..PAGE_SECONDS {
+            p.record(s);
+            direct[s as usize] += 1;
+        }
+        p.flush();
+        assert!(matches!(p.pages[0], Page::Dense(_)));
+        for i in 0..(BATCH as u64 - 1) {
+            let s = if i % 3 == 0 { 17 } else { 40 + i % 1000 };
+            p.record(s);
+            direct[s as usize] += 1;
+        }
+        for _ in 0..50_000 {
+            p.record(17);
+            direct[17] += 1;
+        }
+        p.flush();
+        assert!(matches!(p.pages[0], Page::Wide(_)));
+        assert_eq!(all_counts(&p), direct);
     }
 
     #[test]

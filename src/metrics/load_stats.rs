@@ -78,7 +78,10 @@ impl SeriesStats {
         }
         let mut zeros = 0u64;
         for minute in counts.chunks(60) {
-            let in_minute: u32 = minute.iter().fold(0u32, |a, &c| a.saturating_add(c));
+            // Saturating, as a u32 sum of the minute would (a u64 sum of 60
+            // u32 cannot overflow, and vectorises).
+            let in_minute = minute.iter().map(|&c| u64::from(c)).sum::<u64>();
+            let in_minute = in_minute.min(u64::from(u32::MAX)) as u32;
             if in_minute == 0 {
                 zeros += minute.len() as u64;
                 continue;

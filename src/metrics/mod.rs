@@ -79,6 +79,43 @@ impl Layout {
     }
 }
 
+/// [`Layout::sample_at_or_after`] for a stream of times that mostly fall in
+/// the sample of the time before (a user's counters): it divides only when
+/// the sample changes, and otherwise compares (issue 20).
+#[derive(Debug, Clone, Copy)]
+pub struct SampleClock {
+    /// The time-series period, ms.
+    step: u64,
+    /// The times `first..=last` all have the sample `k`.
+    first: u64,
+    last: u64,
+    k: usize,
+}
+
+impl SampleClock {
+    /// A clock for `layout`'s samples.
+    pub fn new(layout: &Layout) -> Self {
+        SampleClock {
+            step: layout.sample_every,
+            first: 0,
+            last: 0,
+            k: 0,
+        }
+    }
+
+    /// The same as [`Layout::sample_at_or_after`]`(t)`.
+    #[inline(always)]
+    pub fn at_or_after(&mut self, t: u64) -> usize {
+        if t.wrapping_sub(self.first) > self.last - self.first {
+            let k = t.div_ceil(self.step);
+            self.k = k as usize;
+            self.last = k.saturating_mul(self.step);
+            self.first = if k == 0 { 0 } else { (k - 1) * self.step + 1 };
+        }
+        self.k
+    }
+}
+
 /// All measurements of a set of users in one replica.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metrics {
@@ -176,6 +213,14 @@ impl Metrics {
     /// Counts one `c` for app `a` at time `t` (total and time series), when measuring.
     #[inline]
     pub fn count_app(&mut self, a: usize, c: AppCounter, t: u64) {
+        let layout = self.layout;
+        self.count_app_in(a, c, || layout.sample_at_or_after(t));
+    }
+
+    /// [`Metrics::count_app`] at the time whose sample index `sample` gives
+    /// (asked for only when the counter has a time series).
+    #[inline(always)]
+    pub fn count_app_in(&mut self, a: usize, c: AppCounter, sample: impl FnOnce() -> usize) {
         if !self.measuring {
             return;
         }
@@ -190,8 +235,7 @@ impl Metrics {
             _ => {}
         }
         if let Some(s) = c.series() {
-            let k = self.layout.sample_at_or_after(t);
-            self.series.bump_counter(a, s, k);
+            self.series.bump_counter(a, s, sample());
         }
     }
 
@@ -332,6 +376,31 @@ mod tests {
             warmup: 0,
             segments: Default::default(),
             sample_every: 1000,
+        }
+    }
+
+    #[test]
+    fn the_sample_clock_agrees_with_the_division() {
+        for every in [1, 7, 1000, 3_600_000] {
+            let l = Layout {
+                sample_every: every,
+                ..layout()
+            };
+            let mut clock = SampleClock::new(&l);
+            // Forward, back, around sample boundaries and far away.
+            let mut x: u64 = 99;
+            for i in 0..20_000u64 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let t = match i % 4 {
+                    0 => i * every / 3,
+                    1 => (x >> 40) * every + (x >> 20) % 3 - 1.min(x >> 40),
+                    2 => x >> (x % 64),
+                    _ => u64::MAX - (x >> 50),
+                };
+                assert_eq!(clock.at_or_after(t), l.sample_at_or_after(t), "{every} {t}");
+            }
         }
     }
 

@@ -124,7 +124,7 @@ impl Series {
     }
 
     /// One event of counter `s` of app `a` from sample `k` on.
-    #[inline]
+    #[inline(always)]
     pub fn bump_counter(&mut self, a: usize, s: SeriesCounter, k: usize) {
         if k < self.samples {
             self.counters[(a * SeriesCounter::COUNT + s as usize) * self.samples + k] += 1;

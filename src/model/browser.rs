@@ -152,7 +152,9 @@ impl UserWorld<'_> {
         if let Some(kind) = login {
             self.metrics.login_flow(kind, now - nav, hops);
         }
-        ctx.schedule_at(dwell_end, Event::DwellEnd { epoch });
+        // Held for inline handling: most dwells end before anything else of
+        // the user is due (the next visit, a browser close).
+        self.schedule_next(ctx, dwell_end, Event::DwellEnd { epoch });
         if tokens {
             self.schedule_renewal(app, ctx);
         }
@@ -166,7 +168,8 @@ impl UserWorld<'_> {
             .now()
             .saturating_add(self.cfg.apps[app as usize].token_lifetime);
         if self.browser.visit.is_some_and(|v| at < v.dwell_end) {
-            ctx.schedule_at(at, Event::TokenExpiry { epoch });
+            // Held for inline handling, like the dwell's end (queued first).
+            self.schedule_next(ctx, at, Event::TokenExpiry { epoch });
         }
     }
 
@@ -398,7 +401,12 @@ impl UserWorld<'_> {
     /// dropped, a login under way is abandoned) and session-only cookies go.
     pub(super) fn on_browser_close(&mut self, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
-        if let Some(d) = exponential_ms(&mut self.user.closes, self.cfg.close_rate) {
+        let ahead = self.draws_ahead();
+        let wait = self
+            .user
+            .close_waits
+            .next(&mut self.user.closes, self.cfg.close_rate, ahead);
+        if let Some(d) = wait {
             ctx.schedule_in(d, Event::BrowserClose);
         }
         self.metrics.count_global(GlobalCounter::BrowserCloses);

@@ -169,6 +169,9 @@ pub struct ModelConfig {
     /// Tenant events (`[[events]]`), in scenario order, each user's timeline
     /// schedules them all.
     pub events: Vec<ModelEvent>,
+    /// Some of `events` is a `set`: the configuration may change during a
+    /// timeline.
+    pub has_set_events: bool,
 }
 
 /// A tenant event as the timelines apply it.
@@ -333,6 +336,10 @@ impl ModelConfig {
                     ModelEvent { at, kind }
                 })
                 .collect(),
+            has_set_events: s
+                .events
+                .iter()
+                .any(|e| matches!(e.kind, TenantEventKind::Set { .. })),
         }
     }
 }

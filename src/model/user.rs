@@ -30,6 +30,61 @@ const DEVICE: u64 = 9;
 /// How many devices the user has (`users.devices`).
 const DEVICES: u64 = 10;
 
+/// Exponential waits drawn at once on the fast path (see [`Waits`]).
+const WAITS: usize = 8;
+
+/// The exponential waits of one random stream (between visits, between
+/// browser closes), drawn [`WAITS`] at a time on the fast path: the same
+/// draws in the same order, but independent of each other, so the
+/// processor overlaps their logarithms and divisions instead of waiting for
+/// each in turn (issue 20). Waits drawn ahead are always used first, so the
+/// stream is read in order whichever path draws next.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Waits {
+    drawn: [u64; WAITS],
+    /// Index of the next wait of `drawn` (`WAITS`: none left).
+    next: usize,
+}
+
+impl Default for Waits {
+    fn default() -> Self {
+        Waits {
+            drawn: [0; WAITS],
+            next: WAITS,
+        }
+    }
+}
+
+impl Waits {
+    /// The next exponential wait of `rng` at `rate_per_ms`, as
+    /// [`exponential_ms`] draws it (`None` when the rate is 0); with
+    /// `ahead`, the following ones are drawn now too. `ahead` only when the
+    /// rate cannot change before they are used.
+    #[inline]
+    pub(super) fn next(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        rate_per_ms: f64,
+        ahead: bool,
+    ) -> Option<u64> {
+        if self.next < WAITS {
+            self.next += 1;
+            return Some(self.drawn[self.next - 1]);
+        }
+        if !ahead {
+            return exponential_ms(rng, rate_per_ms);
+        }
+        if rate_per_ms <= 0.0 {
+            return None;
+        }
+        for w in &mut self.drawn {
+            *w = rng::exponential_wait_ms(rng, rate_per_ms);
+        }
+        self.next = 1;
+        Some(self.drawn[0])
+    }
+}
+
 /// Which of the user's devices a timeline simulates (`users.devices`): each
 /// device is a browser of its own (cookies, storage, browser kind, private
 /// window), and the user's visits are spread evenly over them.
@@ -149,6 +204,14 @@ pub(super) struct User {
     pub start: u64,
     /// Which of the user's devices this timeline is.
     pub device: Device,
+    /// Waits between arrivals drawn ahead from `arrivals` (see [`User::next_visit`]).
+    pub arrival_waits: Waits,
+    /// Waits between browser closes drawn ahead from `closes`.
+    pub close_waits: Waits,
+    /// The arrival after the one scheduled, drawn ahead on the fast path:
+    /// `(t, next_visit(t))` for the scheduled arrival `t` (see
+    /// [`UserWorld::on_visit_arrival`]).
+    pub ahead: Option<(u64, Option<u64>)>,
 }
 
 /// When a user's history starts in a warm-up of `warmup` ms: its age at the
@@ -235,13 +298,30 @@ impl User {
             visit_rate_peak: per_device / DAY as f64 * cfg.daily_peak,
             start,
             device,
+            ahead: None,
+            arrival_waits: Waits::default(),
+            close_waits: Waits::default(),
         }
     }
 
     /// The next visit after `t`: Poisson at the user's rate, shaped by the
     /// daily profile by thinning (candidates at the peak rate, each kept with
     /// the probability of its hour's intensity over the peak).
-    pub(super) fn next_visit(&mut self, cfg: &ModelConfig, t: u64) -> Option<u64> {
+    ///
+    /// Without a daily profile each visit takes one exponential wait from
+    /// the arrivals stream. With `ahead` (the fast path, when the profile
+    /// cannot change during the timeline), [`WAITS`] of them are drawn at
+    /// once: the same draws in the same order, but independent of each
+    /// other, so the processor overlaps their logarithms and divisions
+    /// instead of waiting for each in turn (issue 20). Waits drawn ahead
+    /// are used first, whatever `ahead` says.
+    pub(super) fn next_visit(&mut self, cfg: &ModelConfig, t: u64, ahead: bool) -> Option<u64> {
+        if cfg.daily_profile.is_empty() {
+            let wait = self
+                .arrival_waits
+                .next(&mut self.arrivals, self.visit_rate_peak, ahead)?;
+            return t.checked_add(wait);
+        }
         let mut at = t;
         loop {
             at = at.checked_add(exponential_ms(&mut self.arrivals, self.visit_rate_peak)?)?;
@@ -273,13 +353,19 @@ impl UserWorld<'_> {
         let start = self.user.start;
         let first_visit = match &self.script {
             Some(s) => s.visits.first().map(|v| v.at),
-            None => self.user.next_visit(self.cfg, start),
+            None => self.user.next_visit(self.cfg, start, self.draws_ahead()),
         };
         if let Some(t) = first_visit {
             sim.schedule_at(t, Event::VisitArrival);
+            self.draw_ahead(t);
         }
         let after = |d: Option<u64>| d.and_then(|d| start.checked_add(d));
-        if let Some(t) = after(exponential_ms(&mut self.user.closes, self.cfg.close_rate)) {
+        let ahead = self.draws_ahead();
+        let close = self
+            .user
+            .close_waits
+            .next(&mut self.user.closes, self.cfg.close_rate, ahead);
+        if let Some(t) = after(close) {
             sim.schedule_at(t, Event::BrowserClose);
         }
         if let Some(t) = after(exponential_ms(&mut self.user.clears, self.cfg.clear_rate)) {
@@ -292,23 +378,88 @@ impl UserWorld<'_> {
         }
     }
 
+    /// On the fast path, draws the arrival that follows the one scheduled at
+    /// `t` (what [`User::next_visit`] will be asked at `t`), so that it is
+    /// ready when `t` comes.
+    #[inline]
+    fn draw_ahead(&mut self, t: u64) {
+        if self.draws_ahead() {
+            self.user.ahead = Some((t, self.user.next_visit(self.cfg, t, true)));
+        }
+    }
+
+    /// Whether arrivals and closes are drawn ahead of their time (the fast
+    /// path): not with a script, nor with a tenant `set` event, which may
+    /// change the daily profile or the rates meanwhile.
+    #[inline]
+    pub(super) fn draws_ahead(&self) -> bool {
+        self.inline_hops
+            && self.trace.is_none()
+            && self.script.is_none()
+            && !self.root.has_set_events
+    }
+
     /// A visit arrives: the next one is drawn from this arrival (Poisson); one
     /// arriving during another visit starts when that one ends.
+    ///
+    /// On the fast path the next arrival was drawn ahead, when this one was
+    /// scheduled, and the one after it is drawn now ([`UserWorld::draw_ahead`]):
+    /// the same draws of the arrivals stream in the same order, but the
+    /// exponential draw's long chain of arithmetic (a logarithm and a
+    /// division) no longer delays the queue's insertion, which compares its
+    /// result, and overlaps the rest of the visit (issue 20).
     pub(super) fn on_visit_arrival(&mut self, ctx: &mut Context<'_, Event>) {
+        let now = ctx.now();
         let next = match &self.script {
             Some(s) => {
                 self.script_next += 1;
-                s.visits.get(self.script_next).map(|v| v.at.max(ctx.now()))
+                s.visits.get(self.script_next).map(|v| v.at.max(now))
             }
-            None => self.user.next_visit(self.cfg, ctx.now()),
+            None => match self.user.ahead.take() {
+                Some((at, next)) => {
+                    debug_assert_eq!(at, now, "an arrival drawn ahead from another time");
+                    next
+                }
+                None => self.user.next_visit(self.cfg, now, self.draws_ahead()),
+            },
         };
         if let Some(t) = next {
             ctx.schedule_at(t, Event::VisitArrival);
+            self.draw_ahead(t);
         }
         if self.browser.visit.is_some() {
             self.browser.pending_visits += 1;
         } else {
             self.start_visit(ctx);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Waits drawn ahead are the stream's exponential waits in stream order,
+    /// whether each is asked for with `ahead` or not (the fast path turns it
+    /// off for the event-by-event end of a warm-up, with waits still drawn).
+    #[test]
+    fn waits_drawn_ahead_are_the_streams_waits_in_order() {
+        let rate = 1.0 / 3_600_000.0;
+        let mut reference = rng::stream(3, 0, 5, ARRIVALS);
+        let expected: Vec<Option<u64>> = (0..40)
+            .map(|_| exponential_ms(&mut reference, rate))
+            .collect();
+        let mut stream = rng::stream(3, 0, 5, ARRIVALS);
+        let mut waits = Waits::default();
+        // Ahead at 0 (waits 0..8 drawn at once), then one by one from the
+        // batch and past it (8..11), ahead again at 11, and so on.
+        let got: Vec<Option<u64>> = (0..40)
+            .map(|i| waits.next(&mut stream, rate, i % 11 == 0))
+            .collect();
+        assert_eq!(got, expected);
+        // No rate: no wait, drawn ahead or not.
+        let mut waits = Waits::default();
+        assert_eq!(waits.next(&mut stream, 0.0, true), None);
+        assert_eq!(waits.next(&mut stream, 0.0, false), None);
     }
 }

@@ -11,7 +11,9 @@ use super::session::{EndCause, Session};
 use super::trace::{LineKind, Outcome, TraceLine, UserScript};
 use super::user::{Device, User, device_count};
 use crate::engine::{Context, Model, Simulation, rng};
-use crate::metrics::{AppCounter, GlobalCounter, Layout, Metrics, Series, TierCounter};
+use crate::metrics::{
+    AppCounter, GlobalCounter, Layout, Metrics, SampleClock, Series, TierCounter,
+};
 use crate::scenario::{Connection, MAX_DURATION};
 
 /// What happens on a user's timeline.
@@ -119,6 +121,8 @@ pub(super) struct UserWorld<'c> {
     /// Hop chains run inline (see [`UserWorld::send_after`]); off on the
     /// reference path and while tracing.
     pub inline_hops: bool,
+    /// The time-series sample of the app counters' times.
+    pub clock: SampleClock,
 }
 
 impl<'c> UserWorld<'c> {
@@ -154,6 +158,7 @@ impl<'c> UserWorld<'c> {
             logs: None,
             first_segments: Default::default(),
             inline_hops: cfg.inline_hops,
+            clock: SampleClock::new(&cfg.layout),
         }
     }
 
@@ -217,10 +222,20 @@ impl<'c> UserWorld<'c> {
         let epoch = self.browser.epoch;
         let hop = self.hop_delay(msg);
         let at = ctx.now().saturating_add(delay.saturating_add(hop));
+        self.schedule_next(ctx, at, Event::Deliver { epoch, msg });
+    }
+
+    /// Schedules the next step of the visit under way (a hop, or the end of
+    /// the dwell on a served page) at `at`, held for inline handling on the
+    /// fast path ([`Context::schedule_next`]): when nothing else of this user
+    /// comes first, it runs within the same engine step, in the same order
+    /// as through the queue. The reference path (and every trace) queues it.
+    #[inline(always)]
+    pub(super) fn schedule_next(&mut self, ctx: &mut Context<'_, Event>, at: u64, event: Event) {
         if self.inline_hops && self.trace.is_none() {
-            ctx.schedule_next(at, Event::Deliver { epoch, msg });
+            ctx.schedule_next(at, event);
         } else {
-            ctx.schedule_at(at, Event::Deliver { epoch, msg });
+            ctx.schedule_at(at, event);
         }
     }
 
@@ -280,9 +295,11 @@ impl<'c> UserWorld<'c> {
     }
 
     /// Counts one app counter at the current time.
-    #[inline]
+    #[inline(always)]
     pub(super) fn count(&mut self, app: u16, c: AppCounter, t: u64) {
-        self.metrics.count_app(app as usize, c, t);
+        let clock = &mut self.clock;
+        self.metrics
+            .count_app_in(app as usize, c, || clock.at_or_after(t));
     }
 
     /// Adds a free-text line to the trace, when tracing.
@@ -352,13 +369,15 @@ impl<'c> UserWorld<'c> {
     }
 
     /// A hop of the browser's visit arrives: one more hop of its login flow
-    /// until the page is served.
-    fn deliver(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
+    /// until the page is served. Returns false when the AS refuses it (an
+    /// outage): then it goes no further.
+    #[inline(always)]
+    fn deliver(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) -> bool {
         self.trace_hop(msg, ctx.now());
         // A request the AS refuses (outage) is not served: not in its load.
         if ctx.now() < self.outage_until && msg.to_as() {
             self.refuse(ctx);
-            return;
+            return false;
         }
         self.count_request(msg, ctx.now());
         if let Some(v) = &mut self.browser.visit
@@ -366,14 +385,14 @@ impl<'c> UserWorld<'c> {
         {
             v.hops += 1;
         }
-        self.dispatch(msg, ctx);
+        true
     }
 
     /// A server-to-server hop arrives: no hop of any visit's login flow.
+    #[inline(always)]
     fn deliver_server(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
         self.trace_hop(msg, ctx.now());
         self.count_request(msg, ctx.now());
-        self.dispatch(msg, ctx);
     }
 
     /// A hop to an AS endpoint counts in the AS's per-second load when it
@@ -386,6 +405,7 @@ impl<'c> UserWorld<'c> {
     }
 
     /// Hands the hop to its receiver.
+    #[inline(always)]
     fn dispatch(&mut self, msg: Msg, ctx: &mut Context<'_, Event>) {
         match msg {
             Msg::PageRequest { app } => self.app_page_request(app, ctx),
@@ -653,39 +673,57 @@ impl<'c> UserWorld<'c> {
 impl Model for UserWorld<'_> {
     type Event = Event;
 
+    /// Handles the event, then the hops of a chain (and the end of the
+    /// dwell) that run inline after it (see `UserWorld::schedule_next`). Every hop, queued or inline,
+    /// goes through the one `dispatch` below, so that a chain runs in this
+    /// loop without a call per hop (issue 20).
     fn handle(&mut self, event: Event, ctx: &mut Context<'_, Event>) {
-        self.handle_one(event, ctx);
-        // A hop chain's next hop, while nothing else of the user comes first
-        // (only hops are held: see `send_after`).
-        while let Some(next) = ctx.take_next() {
-            match next {
+        let mut event = event;
+        loop {
+            let msg = match event {
                 Event::Deliver { epoch, msg } if epoch == self.browser.epoch => {
-                    self.deliver(msg, ctx)
+                    self.deliver(msg, ctx).then_some(msg)
                 }
-                other => self.handle_one(other, ctx),
+                Event::LogoutToken { app } => {
+                    let msg = Msg::BackchannelLogout { app };
+                    self.deliver_server(msg, ctx);
+                    Some(msg)
+                }
+                other => {
+                    self.handle_timer(other, ctx);
+                    None
+                }
+            };
+            if let Some(msg) = msg {
+                self.dispatch(msg, ctx);
+            }
+            match ctx.take_next() {
+                Some(next) => event = next,
+                None => return,
             }
         }
     }
 }
 
 impl UserWorld<'_> {
-    /// Handles one event of the timeline.
-    #[inline(always)]
-    fn handle_one(&mut self, event: Event, ctx: &mut Context<'_, Event>) {
+    /// Handles one event of the timeline that is not a hop.
+    fn handle_timer(&mut self, event: Event, ctx: &mut Context<'_, Event>) {
         match event {
             Event::VisitArrival => self.on_visit_arrival(ctx),
             Event::BrowserClose => self.on_browser_close(ctx),
             Event::PasswordReset => self.on_password_reset(ctx),
             Event::CookieClear => self.on_cookie_clear(ctx),
-            Event::Deliver { epoch, msg } if epoch == self.browser.epoch => self.deliver(msg, ctx),
-            Event::LogoutToken { app } => self.deliver_server(Msg::BackchannelLogout { app }, ctx),
             Event::DwellEnd { epoch } if epoch == self.browser.epoch => self.on_dwell_end(ctx),
             Event::TokenExpiry { epoch } if epoch == self.browser.epoch => {
                 self.on_token_expiry(ctx)
             }
             Event::Tenant { index } => self.on_tenant_event(index, ctx),
-            // A hop or timer of a visit that a browser close (or its end) cut short.
-            Event::Deliver { .. } | Event::DwellEnd { .. } | Event::TokenExpiry { .. } => {}
+            // A hop or timer of a visit that a browser close (or its end)
+            // cut short; hops are handled in `handle`.
+            Event::Deliver { .. }
+            | Event::LogoutToken { .. }
+            | Event::DwellEnd { .. }
+            | Event::TokenExpiry { .. } => {}
         }
     }
 }
@@ -708,7 +746,7 @@ impl<'c> Simulator<'c> {
     }
 
     /// Events handled by this simulator so far that went through the queue
-    /// (the others are hops of chains run inline).
+    /// (the others are hops of chains, and dwell ends, run inline).
     pub fn queued_events(&self) -> u64 {
         self.sim.queued()
     }
