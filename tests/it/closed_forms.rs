@@ -1,5 +1,5 @@
 //! Closed-form results the model must reproduce, each within 4 standard
-//! errors, plus conservation of sessions and determinism.
+//! errors, plus a busy tenant that reaches every counter and determinism.
 //!
 //! Silent-authentication failure shares are measured after a warm-up, from
 //! the cumulative counters of the time series: by then every user has logged
@@ -103,9 +103,13 @@ absolute_timeout = "1d""#,
     assert_eq!(m.tier_value(Layout::AS_TIER, TierCounter::EndedIdle), 0);
 }
 
-/// Every tier of storezero and of a busy multi-app tenant conserves sessions.
+/// Storezero and a busy multi-app tenant that uses every feature pass the
+/// run's invariants (conservation of sessions per tier, one way in per
+/// protected visit...: `run` refuses to return results otherwise, so they are
+/// not summed again here), and every counter the busy tenant can reach is
+/// reached.
 #[test]
-fn sessions_are_conserved_at_every_tier() {
+fn a_busy_tenant_reaches_every_counter_within_the_invariants() {
     let busy = r#"
 [simulation]
 users = 3000
@@ -177,12 +181,6 @@ duration = "1h"
         for tier in 0..m.layout.tiers() {
             let created = m.tier_value(tier, TierCounter::SessionsCreated)
                 + m.tier_value(tier, TierCounter::AliveAtWarmupEnd);
-            let ended: u64 = TierCounter::ENDINGS
-                .iter()
-                .chain([&TierCounter::AliveAtEnd])
-                .map(|&c| m.tier_value(tier, c))
-                .sum();
-            assert_eq!(created, ended, "{name}: tier {tier}");
             let spa_tier = name == "busy" && tier == m.layout.app_tier(1);
             assert_eq!(
                 created > 0,
@@ -204,20 +202,6 @@ duration = "1h"
                 assert!(m.app_total(c) > 0, "busy: no {}", c.name());
             }
             assert!(m.global_value(GlobalCounter::CookieClears) > 0);
-            // Every protected visit is decided one way, or abandoned.
-            let decided: u64 = [
-                A::LocalSessionHits,
-                A::SsoLogins,
-                A::ProtectedSilentLogins,
-                A::RefreshTokenLogins,
-                A::InteractiveLogins,
-                A::LoginsAbandoned,
-                A::LoginsFailedOutage,
-            ]
-            .iter()
-            .map(|&c| m.app_total(c))
-            .sum();
-            assert_eq!(decided, m.app_total(A::ProtectedVisits));
             for c in TierCounter::ALL {
                 let total: u64 = (0..m.layout.tiers()).map(|t| m.tier_value(t, c)).sum();
                 assert!(total > 0, "busy: no {}", c.name());
