@@ -75,29 +75,22 @@ fn hops(lines: &[TraceLine]) -> Vec<String> {
         .collect()
 }
 
+/// The hops, one per line, against the snapshot `name` in
+/// `tests/it/snapshots/`: a flow change is reviewed as a diff of that file
+/// (after a deliberate change: `INSTA_UPDATE=always cargo test --release --
+/// flows`, then `git diff tests/it/snapshots`).
+fn assert_hops(name: &str, hops: &[String]) {
+    insta::assert_snapshot!(name, hops.join("\n"));
+}
+
 const FACEBOOK: Connection = Connection::Idp(0);
 
 #[test]
 fn password_login_to_a_regular_web_app_creates_two_sessions() {
     let (lines, valid) = trace(Connection::Password, &[(1000, 0)], 2000 + 20_000);
-    assert_eq!(
-        hops(&lines),
-        [
-            "browser -> storezero: GET /page",
-            "storezero -> browser: 302 /authorize",
-            "browser -> as: GET /authorize",
-            "as -> browser: 302 /login",
-            "browser -> as: GET /login",
-            "as -> browser: 200 login prompt",
-            "browser -> as: POST /login (username, password)",
-            "as -> browser: 302 /authorize/resume",
-            "browser -> as: GET /authorize/resume",
-            "as -> browser: 302 /callback",
-            "browser -> storezero: GET /callback",
-            "storezero -> as: POST /oauth/token (back channel)",
-            "as -> storezero: 200 tokens (back channel)",
-            "storezero -> browser: 200 page",
-        ]
+    assert_hops(
+        "password_login_to_a_regular_web_app_creates_two_sessions",
+        &hops(&lines),
     );
     // 14 hops of 40 ms and one 8 s prompt: the page is served at 1000 + 8560.
     let served = lines.iter().find(|l| l.what == "200 page").unwrap();
@@ -108,31 +101,7 @@ fn password_login_to_a_regular_web_app_creates_two_sessions() {
 #[test]
 fn facebook_login_creates_three_sessions() {
     let (lines, valid) = trace(FACEBOOK, &[(0, 0)], 60_000);
-    assert_eq!(
-        hops(&lines),
-        [
-            "browser -> storezero: GET /page",
-            "storezero -> browser: 302 /authorize",
-            "browser -> as: GET /authorize",
-            "as -> browser: 302 /login",
-            "browser -> as: GET /login",
-            "as -> browser: 200 login prompt",
-            "browser -> as: POST /login (connection)",
-            "as -> browser: 302 identity provider",
-            "browser -> facebook: GET /dialog",
-            "facebook -> browser: 200 login dialog",
-            "browser -> facebook: POST /login",
-            "facebook -> browser: 302 /login/callback",
-            "browser -> as: GET /login/callback",
-            "as -> browser: 302 /authorize/resume",
-            "browser -> as: GET /authorize/resume",
-            "as -> browser: 302 /callback",
-            "browser -> storezero: GET /callback",
-            "storezero -> as: POST /oauth/token (back channel)",
-            "as -> storezero: 200 tokens (back channel)",
-            "storezero -> browser: 200 page",
-        ]
-    );
+    assert_hops("facebook_login_creates_three_sessions", &hops(&lines));
     assert_eq!(valid, ["as", "idp:facebook", "app:storezero"]);
 }
 
@@ -143,28 +112,9 @@ fn facebook_again_after_the_as_session_expired_needs_one_click_and_no_facebook_p
     let (lines, valid) = trace(FACEBOOK, &[(0, 0), (later, 0)], later + MINUTE);
     let second: Vec<&TraceLine> = lines.iter().filter(|l| l.time >= later).collect();
     let second_hops = hops(&second.iter().map(|l| (*l).clone()).collect::<Vec<_>>());
-    assert_eq!(
-        second_hops,
-        [
-            "browser -> storezero: GET /page",
-            "storezero -> browser: 302 /authorize",
-            "browser -> as: GET /authorize",
-            "as -> browser: 302 /login",
-            "browser -> as: GET /login",
-            "as -> browser: 200 login prompt",
-            "browser -> as: POST /login (connection)",
-            "as -> browser: 302 identity provider",
-            "browser -> facebook: GET /dialog",
-            "facebook -> browser: 302 /login/callback",
-            "browser -> as: GET /login/callback",
-            "as -> browser: 302 /authorize/resume",
-            "browser -> as: GET /authorize/resume",
-            "as -> browser: 302 /callback",
-            "browser -> storezero: GET /callback",
-            "storezero -> as: POST /oauth/token (back channel)",
-            "as -> storezero: 200 tokens (back channel)",
-            "storezero -> browser: 200 page",
-        ]
+    assert_hops(
+        "facebook_again_after_the_as_session_expired_needs_one_click_and_no_facebook_prompt",
+        &second_hops,
     );
     let prompts = second
         .iter()
@@ -194,16 +144,9 @@ fn spa_with_implicit_grant_keeps_no_local_session_and_logs_in_silently_next_time
     let all = hops(&lines);
     // First visit: silent authentication fails (no AS session yet), then the
     // whole page goes to /authorize and the user logs in with Facebook.
-    assert_eq!(
+    assert_hops(
+        "spa_with_implicit_grant_keeps_no_local_session_and_logs_in_silently_next_time_1",
         &all[..6],
-        [
-            "browser -> spa: GET /page",
-            "spa -> browser: 200 single-page app",
-            "browser -> as: GET /authorize?prompt=none&response_mode=web_message (iframe)",
-            "as -> browser: 200 web_message: error=login_required",
-            "browser -> as: GET /authorize",
-            "as -> browser: 302 /login",
-        ]
     );
     assert!(all.contains(&"browser -> facebook: GET /dialog".to_string()));
     assert!(
@@ -212,14 +155,9 @@ fn spa_with_implicit_grant_keeps_no_local_session_and_logs_in_silently_next_time
     );
     // Second visit: silently, by prompt=none, without any prompt.
     let second: Vec<String> = hops_from(&lines, later);
-    assert_eq!(
-        second,
-        [
-            "browser -> spa: GET /page",
-            "spa -> browser: 200 single-page app",
-            "browser -> as: GET /authorize?prompt=none&response_mode=web_message (iframe)",
-            "as -> browser: 200 web_message: tokens",
-        ]
+    assert_hops(
+        "spa_with_implicit_grant_keeps_no_local_session_and_logs_in_silently_next_time_2",
+        &second,
     );
     assert_eq!(
         valid,
@@ -234,18 +172,9 @@ fn sso_across_apps_logs_in_to_the_second_app_without_a_prompt() {
     let later = 25 * MINUTE;
     let (lines, valid) = trace(Connection::Password, &[(0, 1), (later, 0)], later + MINUTE);
     let second = hops_from(&lines, later);
-    assert_eq!(
-        second,
-        [
-            "browser -> storezero: GET /page",
-            "storezero -> browser: 302 /authorize",
-            "browser -> as: GET /authorize",
-            "as -> browser: 302 /callback",
-            "browser -> storezero: GET /callback",
-            "storezero -> as: POST /oauth/token (back channel)",
-            "as -> storezero: 200 tokens (back channel)",
-            "storezero -> browser: 200 page",
-        ]
+    assert_hops(
+        "sso_across_apps_logs_in_to_the_second_app_without_a_prompt",
+        &second,
     );
     assert_eq!(valid, ["as", "app:storezero"]);
 }
@@ -311,17 +240,9 @@ fn mfa_is_asked_at_the_interactive_login_and_remembered_for_sso() {
         .unwrap();
     // Universal Login resumes the transaction after each answered prompt:
     // to the MFA prompt after the password, to the app after MFA.
-    assert_eq!(
-        all[i + 1..i + 8],
-        [
-            "as -> browser: 302 /authorize/resume",
-            "browser -> as: GET /authorize/resume",
-            "as -> browser: 200 MFA prompt",
-            "browser -> as: POST /mfa",
-            "as -> browser: 302 /authorize/resume",
-            "browser -> as: GET /authorize/resume",
-            "as -> browser: 302 /callback",
-        ]
+    assert_hops(
+        "mfa_is_asked_at_the_interactive_login_and_remembered_for_sso",
+        &all[i + 1..i + 8],
     );
     assert!(all.last().unwrap().ends_with("200 web_message: tokens"));
 }
@@ -338,18 +259,9 @@ fn blocked_third_party_cookies_fail_silent_auth_but_not_a_top_level_sso() {
         later + MINUTE,
     );
     let second = hops_from(&lines, later);
-    assert_eq!(
-        second,
-        [
-            "browser -> spa: GET /page",
-            "spa -> browser: 200 single-page app",
-            "browser -> as: GET /authorize?prompt=none&response_mode=web_message (iframe)",
-            "as -> browser: 200 web_message: error=login_required",
-            "browser -> as: GET /authorize",
-            "as -> browser: 302 /callback",
-            "browser -> spa: GET /callback",
-            "spa -> browser: 200 page",
-        ]
+    assert_hops(
+        "blocked_third_party_cookies_fail_silent_auth_but_not_a_top_level_sso",
+        &second,
     );
     assert!(notes(&lines).contains(&"third-party cookies blocked: no AS cookie in the iframe"));
 }
@@ -367,18 +279,9 @@ fn federated_logout_ends_the_app_as_and_facebook_sessions() {
         .iter()
         .position(|h| h.ends_with("GET /logout") && h.contains("storezero"))
         .unwrap();
-    assert_eq!(
+    assert_hops(
+        "federated_logout_ends_the_app_as_and_facebook_sessions",
         &all[i..],
-        [
-            "browser -> storezero: GET /logout",
-            "storezero -> browser: 302 /v2/logout",
-            "browser -> as: GET /v2/logout?federated",
-            "as -> browser: 302 identity provider logout",
-            "browser -> facebook: GET /logout",
-            "facebook -> browser: 302 returnTo",
-            "browser -> storezero: GET / (returnTo)",
-            "storezero -> browser: 200 logged-out page",
-        ]
     );
     let ended: Vec<&str> = notes(&lines)
         .into_iter()
@@ -501,14 +404,9 @@ fn refresh_tokens_log_in_without_the_as_session_or_third_party_cookies() {
         later + MINUTE,
     );
     let second = hops_from(&lines, later);
-    assert_eq!(
-        second,
-        [
-            "browser -> spa: GET /page",
-            "spa -> browser: 200 single-page app",
-            "browser -> as: POST /oauth/token (grant_type=refresh_token)",
-            "as -> browser: 200 tokens, rotated refresh token",
-        ]
+    assert_hops(
+        "refresh_tokens_log_in_without_the_as_session_or_third_party_cookies",
+        &second,
     );
     // The exchange neither needed nor extended the AS session.
     assert!(valid.is_empty(), "{valid:?}");
@@ -526,18 +424,9 @@ fn an_expired_refresh_token_falls_back_to_silent_then_interactive_login() {
         later + MINUTE,
     );
     let second = hops_from(&lines, later);
-    assert_eq!(
+    assert_hops(
+        "an_expired_refresh_token_falls_back_to_silent_then_interactive_login",
         &second[..8],
-        [
-            "browser -> spa: GET /page",
-            "spa -> browser: 200 single-page app",
-            "browser -> as: POST /oauth/token (grant_type=refresh_token)",
-            "as -> browser: 400 invalid_grant",
-            "browser -> as: GET /authorize?prompt=none&response_mode=web_message (iframe)",
-            "as -> browser: 200 web_message: error=login_required",
-            "browser -> as: GET /authorize",
-            "as -> browser: 302 /login",
-        ]
     );
 }
 
@@ -781,12 +670,9 @@ fn a_native_apps_session_lives_in_the_app_not_in_the_browser() {
     );
     assert!(valid.contains(&"app:storezero".to_string()), "{valid:?}");
     // The last visit is served from the local session, browser closes or not.
-    assert_eq!(
-        hops_from(&lines, 19 * 30 * MINUTE),
-        [
-            "browser -> storezero: GET /page",
-            "storezero -> browser: 200 page"
-        ]
+    assert_hops(
+        "a_native_apps_session_lives_in_the_app_not_in_the_browser",
+        &hops_from(&lines, 19 * 30 * MINUTE),
     );
 }
 
