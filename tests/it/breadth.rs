@@ -1,7 +1,7 @@
 //! Model breadth (issue 10): each key against a closed form or an exact
 //! comparison with a scenario it must reproduce.
 
-use crate::support::model::{assert_share, silent_after, simulate};
+use crate::support::model::{assert_share, closed_form_spa, silent_after, simulate};
 use ssosim::metrics::per_user::PerUser;
 use ssosim::metrics::{
     AppCounter as A, GlobalCounter, Layout, LoginKind, Metrics, SeriesCounter, TierCounter,
@@ -18,32 +18,13 @@ pub(crate) fn without_cookie_split(mut m: Metrics) -> Metrics {
     m
 }
 
-/// An SPA tenant, every visit protected, long AS timeouts unless `extra` says.
+/// The closed-form SPA with long AS timeouts, `extra` among its user keys.
 fn spa(extra: &str, users: u64, days: u64) -> Scenario {
-    let text = format!(
-        r#"
-name = "breadth"
-[simulation]
-users = {users}
-duration = "{days}d"
-sample_every = "1h"
-[authorization_server]
-plan = "enterprise"
-idle_timeout = "100d"
-absolute_timeout = "365d"
-[[apps]]
-name = "spa"
-kind = "spa_implicit"
-token_cache = "local_storage"
-[users]
-visits_per_day = 3.0
-protected_share = 1.0
-visit_length = "1m"
-{extra}
-"#
-    );
-    // Later keys of the same table override: the test's extra lines come last.
-    from_str(&text, "breadth.toml", &[]).unwrap_or_else(|e| panic!("{e}"))
+    closed_form_spa(
+        &format!("users = {users}\nduration = \"{days}d\"\nsample_every = \"1h\""),
+        "idle_timeout = \"100d\"\nabsolute_timeout = \"365d\"",
+        extra,
+    )
 }
 
 #[test]

@@ -10,16 +10,12 @@ use ssosim::scenario::{Override, load};
 use std::path::Path;
 
 /// Every file of a run folder but `run.json` (wall time), logs included.
-const COMPARED: [&str; 8] = [
-    "summary.csv",
-    "replicas.csv",
-    "timeseries.csv",
-    "logins.csv",
-    "load.csv",
-    "distributions.csv",
-    "segments.csv",
-    "logs.jsonl",
-];
+fn compared() -> impl Iterator<Item = &'static str> {
+    ssosim::output::RUN_FILES
+        .into_iter()
+        .filter(|f| *f != ssosim::output::RUN_JSON)
+        .chain(["logs.jsonl"])
+}
 
 fn run(scenario: &Path, out: &Path, extra: &[&str]) {
     let out = ssosim(&crate::support::cli::root())
@@ -55,7 +51,7 @@ fn every_bundled_scenario_gives_the_same_bytes_on_both_paths() {
         let (fast, reference) = (dir.path().join("fast"), dir.path().join("reference"));
         run(&s, &fast, &["--threads", "2"]);
         run(&s, &reference, &["--threads", "1", "--reference-path"]);
-        for f in COMPARED {
+        for f in compared() {
             let a = std::fs::read(fast.join(f)).expect("fast path file");
             let b = std::fs::read(reference.join(f)).expect("reference file");
             assert!(a == b, "{}: {f} differs", s.display());

@@ -8,18 +8,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The files an unsharded run writes that must compare byte for byte.
-const EXACT: [&str; 8] = [
-    "summary.csv",
-    "replicas.csv",
-    "timeseries.csv",
-    "logins.csv",
-    "load.csv",
-    "distributions.csv",
-    "segments.csv",
-    "scenario.toml",
-];
-
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ssosim"))
 }
@@ -156,7 +144,10 @@ fn merge(dirs: &[PathBuf], out: &Path) -> Output {
 }
 
 fn assert_same_run(full: &Path, merged: &Path, label: &str) {
-    for f in EXACT {
+    let exact = ssosim::output::RUN_FILES
+        .into_iter()
+        .filter(|f| *f != ssosim::output::RUN_JSON);
+    for f in exact {
         let a = fs::read(full.join(f)).unwrap();
         let b = fs::read(merged.join(f)).unwrap();
         assert!(a == b, "{label}: {f} differs between unsharded and merged");

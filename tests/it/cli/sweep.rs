@@ -523,40 +523,28 @@ fn frontier_marks_the_pareto_points_and_wide_has_one_row_per_point() {
 
     // An unknown metric is refused before anything runs, naming the
     // accepted ones; so is an unknown scope.
-    let out = ssosim(dir.path())
-        .arg("sweep")
-        .arg(bundled("storezero"))
-        .args(SMALL)
-        .args([
-            "--vary",
-            "authorization_server.idle_timeout=1h,1d",
-            "--out",
-            "sw2",
-        ])
-        .args(["--frontier", "reauth_rat,valid_session_hours_per_user_day"])
-        .output()
-        .unwrap();
+    let with_frontier = |frontier: &str| {
+        ssosim(dir.path())
+            .arg("sweep")
+            .arg(bundled("storezero"))
+            .args(SMALL)
+            .args([
+                "--vary",
+                "authorization_server.idle_timeout=1h,1d",
+                "--out",
+                "sw2",
+            ])
+            .args(["--frontier", frontier])
+            .output()
+            .unwrap()
+    };
+    let out = with_frontier("reauth_rat,valid_session_hours_per_user_day");
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("unknown metric \"reauth_rat\""), "{err}");
     assert!(err.contains("accepted: users, visits,"), "{err}");
     assert!(err.contains("valid_session_hours_per_user_day"), "{err}");
-    let out = ssosim(dir.path())
-        .arg("sweep")
-        .arg(bundled("storezero"))
-        .args(SMALL)
-        .args([
-            "--vary",
-            "authorization_server.idle_timeout=1h,1d",
-            "--out",
-            "sw2",
-        ])
-        .args([
-            "--frontier",
-            "reauth_rate@app:nope,valid_session_hours_per_user_day",
-        ])
-        .output()
-        .unwrap();
+    let out = with_frontier("reauth_rate@app:nope,valid_session_hours_per_user_day");
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("unknown scope \"app:nope\"; this scenario's scopes: all, as, app:storezero, idp:facebook"),
