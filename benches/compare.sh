@@ -15,10 +15,11 @@
 # distributions.csv, replicas.csv (and logs.jsonl, for a case with --logs)
 # are byte-identical between the two.
 #
-# Cases (one thread, no charts) are storezero and spa_third_party without
-# warm-up, so that every simulated day is a measured one and "events per
-# user-day" means the same as in the issue; override with CASES, one case a
-# line: `NAME|SCENARIO|--set k=v ...`.
+# Cases (one thread, no charts) are storezero and the two SPA scenarios
+# (spa_third_party: silent authentication; spa_refresh_tokens: rotating
+# refresh tokens), without warm-up, so that every simulated day is a
+# measured one and "events per user-day" means the same as in the issue;
+# override with CASES, one case a line: `NAME|SCENARIO|--set k=v ...`.
 #
 # Base binaries are cached in target/compare/ by commit, so a second
 # comparison against the same commit does not build it again.
@@ -49,7 +50,8 @@ cur_bin="$cache/ssosim-current"
 cp target/release/ssosim "$cur_bin"
 
 CASES=${CASES:-"storezero|scenarios/storezero.toml|--set simulation.users=100000 --set simulation.warmup=0s
-spa_third_party|scenarios/spa_third_party.toml|--set simulation.users=50000 --set simulation.warmup=0s"}
+spa_third_party|scenarios/spa_third_party.toml|--set simulation.users=50000 --set simulation.warmup=0s
+spa_refresh_tokens|scenarios/spa_refresh_tokens.toml|--set simulation.users=50000 --set simulation.warmup=0s"}
 
 out=$(mktemp -d /tmp/ssosim-compare.XXXXXX)
 trap 'rm -rf "$out"' EXIT
