@@ -126,31 +126,19 @@ pub(super) const SWEEP_WIDE_CSV: &str = "sweep_wide.csv";
 /// one row per point (`values`, `summary`), each cell the `value` field as
 /// the summary writes it, empty where the point has no such row.
 fn wide_csv(keys: &[&str], points: &[(Vec<String>, String)]) -> String {
-    let fields = |line: &str| -> Vec<String> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(line.as_bytes());
-        reader
-            .records()
-            .next()
-            .and_then(Result::ok)
-            .map(|r| r.iter().map(str::to_string).collect())
-            .unwrap_or_default()
-    };
     let rows: Vec<Vec<(String, String)>> = points
         .iter()
         .map(|(_, summary)| {
-            summary
-                .lines()
-                .skip(1)
-                .filter_map(|line| {
-                    let f = fields(line);
-                    let column = match (f.first(), f.get(1)) {
-                        (Some(m), Some(s)) if s == "all" => m.clone(),
+            crate::output::read::csv_reader(summary)
+                .records()
+                .filter_map(Result::ok)
+                .filter_map(|f| {
+                    let column = match (f.get(0), f.get(1)) {
+                        (Some(m), Some("all")) => m.to_string(),
                         (Some(m), Some(s)) => format!("{m}@{s}"),
                         _ => return None,
                     };
-                    Some((column, f.get(2).cloned().unwrap_or_default()))
+                    Some((column, f.get(2).unwrap_or_default().to_string()))
                 })
                 .collect()
         })

@@ -401,12 +401,7 @@ impl UserWorld<'_> {
     /// dropped, a login under way is abandoned) and session-only cookies go.
     pub(super) fn on_browser_close(&mut self, ctx: &mut Context<'_, Event>) {
         let now = ctx.now();
-        let ahead = self.draws_ahead();
-        let wait = self
-            .user
-            .close_waits
-            .next(&mut self.user.closes, self.cfg.close_rate, ahead);
-        if let Some(d) = wait {
+        if let Some(d) = self.next_close_wait() {
             ctx.schedule_in(d, Event::BrowserClose);
         }
         self.metrics.count_global(GlobalCounter::BrowserCloses);

@@ -360,12 +360,7 @@ impl UserWorld<'_> {
             self.draw_ahead(t);
         }
         let after = |d: Option<u64>| d.and_then(|d| start.checked_add(d));
-        let ahead = self.draws_ahead();
-        let close = self
-            .user
-            .close_waits
-            .next(&mut self.user.closes, self.cfg.close_rate, ahead);
-        if let Some(t) = after(close) {
+        if let Some(t) = after(self.next_close_wait()) {
             sim.schedule_at(t, Event::BrowserClose);
         }
         if let Some(t) = after(exponential_ms(&mut self.user.clears, self.cfg.clear_rate)) {
@@ -386,6 +381,16 @@ impl UserWorld<'_> {
         if self.draws_ahead() {
             self.user.ahead = Some((t, self.user.next_visit(self.cfg, t, true)));
         }
+    }
+
+    /// The wait until the next browser close (`None`: the browser never
+    /// closes), drawn ahead in batches on the fast path ([`Waits`]).
+    #[inline]
+    pub(super) fn next_close_wait(&mut self) -> Option<u64> {
+        let ahead = self.draws_ahead();
+        self.user
+            .close_waits
+            .next(&mut self.user.closes, self.cfg.close_rate, ahead)
     }
 
     /// Whether arrivals and closes are drawn ahead of their time (the fast

@@ -674,9 +674,9 @@ impl Model for UserWorld<'_> {
     type Event = Event;
 
     /// Handles the event, then the hops of a chain (and the end of the
-    /// dwell) that run inline after it (see `UserWorld::schedule_next`). Every hop, queued or inline,
-    /// goes through the one `dispatch` below, so that a chain runs in this
-    /// loop without a call per hop (issue 20).
+    /// dwell) that run inline after it (see `UserWorld::schedule_next`).
+    /// Every hop, queued or inline, goes through the one `dispatch` below,
+    /// so that a chain runs in this loop without a call per hop (issue 20).
     fn handle(&mut self, event: Event, ctx: &mut Context<'_, Event>) {
         let mut event = event;
         loop {

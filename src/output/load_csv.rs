@@ -9,7 +9,7 @@
 //! of any replica; `throttled` and `seconds_throttled` are sums over
 //! replicas. Series that had no request in any replica are left out.
 
-use super::read::{ReadError, csv_error, csv_reader, header, line_of, malformed};
+use super::read::{ReadError, csv_error, csv_reader, header, line_of, malformed, whole};
 use crate::metrics::load_stats::{HOUR_SECONDS, LoadStats};
 use crate::metrics::{Metrics, SERIES, series_name};
 use std::collections::BTreeMap;
@@ -105,15 +105,7 @@ impl LoadTable {
             let record = record.map_err(|e| csv_error(path, &e))?;
             let line = line_of(&record);
             let cell = |i: usize| record.get(i).unwrap_or("").trim();
-            let number = |i: usize| {
-                cell(i).parse::<u64>().map_err(|_| {
-                    malformed(
-                        path,
-                        line,
-                        format!("{} `{}` is not a whole number", expected[i], cell(i)),
-                    )
-                })
-            };
+            let number = |i: usize| whole::<u64>(path, line, expected[i], cell(i));
             let hour = LoadHour {
                 time_ms: number(0)?,
                 requests: number(2)?,

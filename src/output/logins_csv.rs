@@ -1,7 +1,9 @@
 //! `logins.csv`: the exact distribution of login flows, `kind,latency_ms,hops,count`
 //! summed over replicas.
 
-use super::read::{ReadError, csv_error, csv_reader, expect_header, line_of, malformed, number};
+use super::read::{
+    ReadError, csv_error, csv_reader, expect_header, line_of, malformed, number, whole,
+};
 use crate::metrics::{LoginKind, Logins, Metrics};
 use std::path::Path;
 
@@ -62,13 +64,7 @@ pub fn parse_logins(path: &Path, text: &str) -> Result<Vec<LoginCount>, ReadErro
                 )
             })?;
         let latency_ms = number(path, line, "latency_ms", field(1))?;
-        let hops = field(2).parse::<u32>().map_err(|_| {
-            malformed(
-                path,
-                line,
-                format!("hops `{}` is not a whole number", field(2)),
-            )
-        })?;
+        let hops = whole::<u32>(path, line, "hops", field(2))?;
         let count = number(path, line, "count", field(3))?;
         if latency_ms < 0.0 || count < 0.0 {
             return Err(malformed(

@@ -15,7 +15,7 @@
 //!   with a 95 % interval when there are several; a segment with no user in
 //!   any replica is left out.
 
-use super::read::{ReadError, csv_error, csv_reader, expect_header, line_of, malformed};
+use super::read::{ReadError, csv_error, csv_reader, expect_header, line_of, whole};
 use super::summary::{SummaryRow, summary_row};
 use crate::metrics::Metrics;
 use crate::metrics::catalog;
@@ -225,20 +225,12 @@ pub fn parse_distributions(path: &Path, text: &str) -> Result<Vec<Distribution>,
         let record = record.map_err(|e| csv_error(path, &e))?;
         let line = line_of(&record);
         let field = |i: usize| record.get(i).unwrap_or("").trim();
-        let whole = |i: usize, name: &str| {
-            field(i).parse::<u64>().map_err(|_| {
-                malformed(
-                    path,
-                    line,
-                    format!("{name} `{}` is not a whole number", field(i)),
-                )
-            })
-        };
+        let column = |i: usize, name: &str| whole::<u64>(path, line, name, field(i));
         rows.push(Distribution {
             metric: field(0).to_string(),
             scope: field(1).to_string(),
-            count: whole(2, "count")?,
-            users: whole(3, "users")?,
+            count: column(2, "count")?,
+            users: column(3, "users")?,
         });
     }
     Ok(rows)

@@ -116,6 +116,23 @@ pub fn number(path: &Path, line: Option<u64>, column: &str, text: &str) -> Resul
         .ok_or_else(|| malformed(path, line, format!("{column} is empty; expected a number")))
 }
 
+/// The whole number in `column`; refused when it is not one (or does not
+/// fit `T`).
+pub fn whole<T: std::str::FromStr>(
+    path: &Path,
+    line: Option<u64>,
+    column: &str,
+    text: &str,
+) -> Result<T, ReadError> {
+    text.parse::<T>().map_err(|_| {
+        malformed(
+            path,
+            line,
+            format!("{column} `{text}` is not a whole number"),
+        )
+    })
+}
+
 /// The number in `column`, `None` when empty; refused when not finite.
 pub fn optional_number(
     path: &Path,
