@@ -96,7 +96,7 @@ impl Figure for ReauthOverTime<'_> {
         let per = if bucket == 7 { "week" } else { "day" };
         let ys: Vec<f64> = points.iter().map(|p| p.1).collect();
         let mser = match mser5(&ys) {
-            None => "too few buckets for the MSER-5 diagnostic".to_string(),
+            None => "Too few buckets for the MSER-5 diagnostic".to_string(),
             Some(0) => "MSER-5 finds no transient in the measured window".to_string(),
             Some(k) => format!(
                 "MSER-5 suggests discarding the first {} {per}s of the measured window: \
