@@ -84,6 +84,7 @@ impl UserWorld<'_> {
     /// the family's lifetimes, and for the token a rotation just replaced,
     /// the reuse interval. `None` when no exchange would succeed now.
     /// A script-storage cap ends it at the purge of the SPA's storage.
+    #[inline]
     fn usable_until(&self, app: u16, t: u64) -> Option<u64> {
         let mut until = self.token_alive_until(app)?;
         if let Some(deadline) = self.storage_deadline(app) {
@@ -95,6 +96,7 @@ impl UserWorld<'_> {
     /// Until when the AS would accept the token app `app` holds, by the
     /// family's lifetimes and, for the token a rotation just replaced, the
     /// reuse interval; `None` when it holds none or one already reused.
+    #[inline]
     pub(super) fn token_alive_until(&self, app: u16) -> Option<u64> {
         let a = app as usize;
         let (f, presented) = (self.rt_server[a]?, self.rt_client[a]?);

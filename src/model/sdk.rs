@@ -26,6 +26,7 @@ use crate::scenario::TokenCache;
 
 impl UserWorld<'_> {
     /// The browser kind of this user's browser, when the profile has one.
+    #[inline]
     pub(super) fn browser_kind(&self) -> Option<&BrowserModel> {
         self.user
             .profile
@@ -35,6 +36,7 @@ impl UserWorld<'_> {
 
     /// Until when app `app`'s stored tokens escape the script-storage cap:
     /// its last page load plus the cap; `None` without a cap or a stored cache.
+    #[inline]
     pub(super) fn storage_deadline(&self, app: u16) -> Option<u64> {
         let a = app as usize;
         if self.cfg.apps[a].token_cache != TokenCache::LocalStorage {
