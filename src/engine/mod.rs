@@ -19,6 +19,9 @@
 //! within the step, when it is the next one due ([`Context::take_next`]):
 //! the order is the same as through the queue, without the push and pop
 //! (a redirect chain's hops and the end of the dwell after it, issue 20).
+//! Within [`Simulation::run_until`], `take_next` also hands over the
+//! queue's next events, so that a model that loops on it runs a whole
+//! timeline in one call instead of one call per queued event.
 //!
 //! ```
 //! use ssosim::engine::{Context, Model, Simulation};
@@ -70,6 +73,11 @@ pub struct Context<'a, E> {
     held: Option<(u64, E)>,
     /// Events handled inline ([`Context::take_next`]) in this step.
     inline: u64,
+    /// [`Context::take_next`] also hands over the queue's next event due
+    /// before `end` ([`Simulation::run_until`]; not [`Simulation::step`]).
+    drain: bool,
+    /// Events popped from the queue by [`Context::take_next`] in this step.
+    popped: u64,
 }
 
 impl<E> Context<'_, E> {
@@ -107,21 +115,37 @@ impl<E> Context<'_, E> {
         self.held = Some((at, event));
     }
 
-    /// The event held by [`Context::schedule_next`], when it is the one the
-    /// queue would hand over next: due before `end` and strictly before
-    /// every pending event (one pending at the same time was scheduled
-    /// earlier and goes first). The clock moves to its time, as if it had
-    /// been pushed and popped; the model handles it now.
+    /// The next event for the model to handle now, within this call of
+    /// [`Model::handle`]: the event held by [`Context::schedule_next`] when
+    /// it is the one the queue would hand over next (due before `end` and
+    /// strictly before every pending event, since one pending at the same
+    /// time was scheduled earlier and goes first), without a queue
+    /// operation; otherwise, within [`Simulation::run_until`], the queue's
+    /// next event due before `end`, so that a timeline runs in one call of
+    /// the model instead of one per queued event (issue 20). The clock
+    /// moves to the event's time; the order is the queue's either way.
     #[inline]
     pub fn take_next(&mut self) -> Option<E> {
-        let t = self.held.as_ref()?.0;
-        if t >= self.end || self.queue.next_time().is_some_and(|q| q <= t) {
+        if let Some((t, _)) = self.held.as_ref()
+            && *t < self.end
+            && self.queue.next_time().is_none_or(|q| q > *t)
+        {
+            let (t, event) = self.held.take()?;
+            self.queue.advance(t);
+            self.now = t;
+            self.inline += 1;
+            return Some(event);
+        }
+        if !self.drain {
             return None;
         }
-        let (t, event) = self.held.take()?;
-        self.queue.advance(t);
+        self.release();
+        if self.queue.next_time()? >= self.end {
+            return None;
+        }
+        let (t, event) = self.queue.pop()?;
         self.now = t;
-        self.inline += 1;
+        self.popped += 1;
         Some(event)
     }
 
@@ -201,8 +225,16 @@ impl<E: Copy> Simulation<E> {
         self.queue.push(at.max(self.now), event);
     }
 
-    /// Handles the next event if it is due before `end`; returns whether one was.
+    /// Handles the next event if it is due before `end` (and the events held
+    /// for inline handling after it); returns whether one was.
     pub fn step<M: Model<Event = E>>(&mut self, model: &mut M, end: u64) -> bool {
+        self.step_with(model, end, false)
+    }
+
+    /// [`Simulation::step`]; with `drain`, the model may go on with the
+    /// queue's next events due before `end` ([`Context::take_next`]).
+    #[inline]
+    fn step_with<M: Model<Event = E>>(&mut self, model: &mut M, end: u64, drain: bool) -> bool {
         match self.queue.peek_time() {
             Some(t) if t < end => {}
             _ => return false,
@@ -217,12 +249,14 @@ impl<E: Copy> Simulation<E> {
             queue: &mut self.queue,
             held: None,
             inline: 0,
+            drain,
+            popped: 0,
         };
         model.handle(event, &mut ctx);
         ctx.release();
         self.now = ctx.now;
-        self.processed += 1 + ctx.inline;
-        self.queued += 1;
+        self.processed += 1 + ctx.inline + ctx.popped;
+        self.queued += 1 + ctx.popped;
         true
     }
 
@@ -230,7 +264,7 @@ impl<E: Copy> Simulation<E> {
     /// Events at or after `end` stay pending.
     pub fn run_until<M: Model<Event = E>>(&mut self, model: &mut M, end: u64) -> u64 {
         let before = self.processed;
-        while self.step(model, end) {}
+        while self.step_with(model, end, true) {}
         self.processed - before
     }
 }
@@ -363,6 +397,40 @@ mod tests {
         sim.run_until(&mut m, u64::MAX);
         assert_eq!(m.seen.last(), Some(&(30, 15)));
         assert_eq!(sim.late_events(), 0);
+    }
+
+    /// Counts its calls, and handles whatever [`Context::take_next`] gives.
+    struct Calls {
+        calls: u32,
+        seen: Vec<u64>,
+    }
+    impl Model for Calls {
+        type Event = ();
+        fn handle(&mut self, (): (), ctx: &mut Context<'_, ()>) {
+            self.calls += 1;
+            self.seen.push(ctx.now());
+            while ctx.take_next().is_some() {
+                self.seen.push(ctx.now());
+            }
+        }
+    }
+
+    #[test]
+    fn run_until_hands_queued_events_over_in_one_call_and_step_one_by_one() {
+        let mut sim = Simulation::new();
+        for t in [5, 10, 15, 20, 25] {
+            sim.schedule_at(t, ());
+        }
+        let mut m = Calls {
+            calls: 0,
+            seen: vec![],
+        };
+        assert!(sim.step(&mut m, 30));
+        assert_eq!((m.calls, sim.now()), (1, 5), "a step is one event");
+        assert_eq!(sim.run_until(&mut m, 20), 2);
+        assert_eq!(m.calls, 2, "one call for the events before 20");
+        assert_eq!(m.seen, vec![5, 10, 15]);
+        assert_eq!((sim.queued(), sim.processed(), sim.pending()), (3, 3, 2));
     }
 
     #[test]

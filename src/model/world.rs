@@ -674,7 +674,8 @@ impl Model for UserWorld<'_> {
     type Event = Event;
 
     /// Handles the event, then the hops of a chain (and the end of the
-    /// dwell) that run inline after it (see `UserWorld::schedule_next`).
+    /// dwell) that run inline after it (see `UserWorld::schedule_next`), and
+    /// the timeline's next events that [`Context::take_next`] hands over.
     /// Every hop, queued or inline, goes through the one `dispatch` below,
     /// so that a chain runs in this loop without a call per hop (issue 20).
     fn handle(&mut self, event: Event, ctx: &mut Context<'_, Event>) {
