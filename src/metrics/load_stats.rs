@@ -74,20 +74,34 @@ impl SeriesStats {
         if self.histogram.is_empty() {
             self.histogram.push(0);
         }
-        let (mut zeros, mut ones) = (0u64, 0u64);
+        // Seconds with 0 to 3 requests in quiet minutes.
+        let mut quiet = [0u64; 4];
         // Seconds are counted in four interleaved tallies, so that runs of
         // equal counts (a quiet hour's zeros and ones) do not wait on each
         // other's increments; they are added up at the end of the page.
         let mut lanes: Vec<[u64; 4]> = vec![[0; 4]; self.histogram.len()];
         for minute in counts.chunks(60) {
-            // A quiet minute (most of a light load's): each second had no
-            // request or one (their bitwise or is at most 1), so the sum
-            // says how many had one. Both passes vectorise.
-            if minute.iter().fold(0, |all, &c| all | c) <= 1 {
+            // A quiet minute (most of a light load's): no second had more
+            // than 3 requests (their bitwise or is at most 3), so the sum
+            // and the seconds with 2 and with 3 say how many had 1 and 0.
+            // Every pass vectorises.
+            let all = minute.iter().fold(0, |all, &c| all | c);
+            if all <= 3 {
                 let in_minute = minute.iter().sum::<u32>();
-                ones += u64::from(in_minute);
-                zeros += minute.len() as u64 - u64::from(in_minute);
-                hour.max_per_s = hour.max_per_s.max(u32::from(in_minute > 0));
+                let with = |k: u32| minute.iter().map(|&c| u32::from(c == k)).sum::<u32>();
+                let (twos, threes) = if all <= 1 { (0, 0) } else { (with(2), with(3)) };
+                let ones = in_minute - 2 * twos - 3 * threes;
+                let seconds = [
+                    minute.len() as u32 - ones - twos - threes,
+                    ones,
+                    twos,
+                    threes,
+                ];
+                for (q, n) in quiet.iter_mut().zip(seconds) {
+                    *q += u64::from(n);
+                }
+                let busiest = seconds.iter().rposition(|&n| n > 0).unwrap_or(0) as u32;
+                hour.max_per_s = hour.max_per_s.max(busiest);
                 hour.requests += u64::from(in_minute);
                 hour.max_per_min = hour.max_per_min.max(in_minute);
                 continue;
@@ -115,8 +129,9 @@ impl SeriesStats {
             hour.requests += u64::from(in_minute);
             hour.max_per_min = hour.max_per_min.max(in_minute);
         }
-        if ones > 0 && lanes.len() < 2 {
-            lanes.resize(2, [0; 4]);
+        let top = quiet.iter().rposition(|&n| n > 0).unwrap_or(0);
+        if lanes.len() <= top {
+            lanes.resize(top + 1, [0; 4]);
         }
         if lanes.len() > self.histogram.len() {
             self.histogram.resize(lanes.len(), 0);
@@ -124,9 +139,8 @@ impl SeriesStats {
         for (h, l) in self.histogram.iter_mut().zip(&lanes) {
             *h += l.iter().sum::<u64>();
         }
-        self.histogram[0] += zeros;
-        if ones > 0 {
-            self.histogram[1] += ones;
+        for (h, q) in self.histogram.iter_mut().zip(quiet) {
+            *h += q;
         }
         self.requests += hour.requests;
         self.max_per_min = self.max_per_min.max(u64::from(hour.max_per_min));
@@ -356,14 +370,22 @@ mod tests {
     #[test]
     fn quiet_minutes_match_a_direct_computation() {
         // About one request every 9 s: most minutes have at most one a
-        // second (counted from their sum), the clustered minute and a few
-        // others more (counted second by second).
+        // second (counted from their sum), the clustered minute more
+        // (counted second by second).
         let direct = drawn_counts(3 * 3600 + 17, 1_200);
         let quiet = direct.chunks(60).filter(|m| m.iter().all(|&c| c <= 1));
         assert!(quiet.count() > 100, "most minutes are quiet");
         assert!(direct.chunks(60).any(|m| m.iter().any(|&c| c >= 2)));
         check_against_direct(&direct);
         check_against_direct(&vec![0; 4000]);
+        // About one request a second: quiet minutes with seconds of 2 and
+        // of 3 requests, busier ones with more.
+        let direct = drawn_counts(3 * 3600 + 17, 10_000);
+        let max_of = |m: &[u32]| m.iter().copied().max().unwrap_or(0);
+        assert!(direct.chunks(60).any(|m| max_of(m) == 2));
+        assert!(direct.chunks(60).any(|m| max_of(m) == 3));
+        assert!(direct.chunks(60).any(|m| max_of(m) >= 4));
+        check_against_direct(&direct);
     }
 }
 
