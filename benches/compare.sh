@@ -23,6 +23,14 @@
 #
 # Base binaries are cached in target/compare/ by commit, so a second
 # comparison against the same commit does not build it again.
+#
+# Times on a shared machine move by 10 to 20% from one run to the next.
+# INSTRUCTIONS=N (a number of users) also counts, once per case and build,
+# the instructions executed with N users (`valgrind --tool=cachegrind`,
+# on every machine of this project): the same count on every run of the
+# same binaries, whatever else the machine does. It prints instructions
+# per user-day (run-level work, such as the load statistics, included)
+# and their ratio, base / current. ROUNDS=0 skips the timed rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -64,7 +72,7 @@ echo "base $sha ($base_bin) vs current tree $(git rev-parse --short=10 HEAD)$(gi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-18s %-6s %12s %12s %10s\n' case build "user-days/s" "per CPU-s" "events/u-d"
 while IFS='|' read -r name scenario sets; do
-    [[ -z $name ]] && continue
+    [[ -z $name || $rounds -eq 0 ]] && continue
     : >"$out/$name.ratios"
     : >"$out/$name.cpuratios"
     for r in $(seq 1 "$rounds"); do
@@ -108,3 +116,29 @@ while IFS='|' read -r name scenario sets; do
     echo "  wall ratios per round: $(paste -sd' ' "$out/$name.ratios"); CPU: $(paste -sd' ' "$out/$name.cpuratios")"
 done <<<"$CASES"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [[ -n ${INSTRUCTIONS:-} ]]; then
+    printf '%-18s %-6s %14s %14s
+' case build instructions "per user-day"
+    while IFS='|' read -r name scenario sets; do
+        [[ -z $name ]] && continue
+        for b in base cur; do
+            bin=$base_bin
+            [[ $b == cur ]] && bin=$cur_bin
+            dir="$out/$name-$b-instructions"
+            rm -rf "$dir"
+            # The last --set of a key wins: INSTRUCTIONS users.
+            # shellcheck disable=SC2086
+            valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+                "$bin" run "$scenario" $sets --set simulation.users="$INSTRUCTIONS" \
+                --no-charts --quiet --threads 1 --out "$dir" 2>"$out/valgrind"
+            refs=$(sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' "$out/valgrind" | tr -d ,)
+            ms=$(field "$dir/run.json" duration_ms)
+            echo "$refs" >"$out/$name.$b.refs"
+            printf '%-18s %-6s %14s %14.0f\n' "$name" "$b" "$refs" \
+                "$(awk -v r="$refs" -v u="$INSTRUCTIONS" -v ms="$ms" 'BEGIN {print r / (u * ms / 86400000)}')"
+        done
+        printf '%-18s %-6s %13.4fx\n' "$name" ratio \
+            "$(awk -v a="$(cat "$out/$name.base.refs")" -v b="$(cat "$out/$name.cur.refs")" 'BEGIN {print a / b}')"
+    done <<<"$CASES"
+fi

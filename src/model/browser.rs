@@ -13,7 +13,7 @@ use super::world::{Event, UserWorld};
 use crate::engine::Context;
 use crate::engine::rng::{self, exponential_ms};
 use crate::metrics::{AppCounter, GlobalCounter, LoginKind};
-use crate::scenario::{Connection, CookieKind};
+use crate::scenario::Connection;
 
 /// The visit under way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -456,13 +456,13 @@ impl UserWorld<'_> {
     /// native app's session lives in the app, not in the browser: neither
     /// reaches it.
     pub(super) fn drop_cookies(&mut self, t: u64, all: bool, cause: EndCause) {
-        for tier in 0..self.sessions.len() {
-            if !self.cfg.browser_held[tier] {
-                continue;
-            }
-            if !all && self.cfg.policies[tier].cookie != CookieKind::NonPersistent {
-                continue;
-            }
+        let cfg = self.cfg;
+        let tiers = if all {
+            &cfg.browser_tiers
+        } else {
+            &cfg.session_cookie_tiers
+        };
+        for &tier in tiers {
             let Some(s) = self.sessions[tier] else {
                 continue;
             };

@@ -5,8 +5,8 @@ use super::user::ThirdPartyCookies;
 use crate::engine::rng::Z90;
 use crate::metrics::Layout;
 use crate::scenario::{
-    AppKind, Connection, CookiePolicy, Delay, RateDistribution, RefreshTokenPolicy, Scenario,
-    SessionPolicy, TenantEventKind, TokenCache,
+    AppKind, Connection, CookieKind, CookiePolicy, Delay, RateDistribution, RefreshTokenPolicy,
+    Scenario, SessionPolicy, TenantEventKind, TokenCache,
 };
 use crate::time::{DAY, YEAR};
 
@@ -138,10 +138,14 @@ pub struct ModelConfig {
     pub activity_quartiles: Vec<f64>,
     /// Session policy per tier (AS, IdPs, apps; see [`Layout`]).
     pub policies: Vec<SessionPolicy>,
-    /// Per tier: the browser holds the session's cookie, so browser closes and
-    /// cookie clears reach it. False for a native app, whose session lives in
-    /// the app.
-    pub browser_held: Vec<bool>,
+    /// The tiers whose session cookie the browser holds, so that a cookie
+    /// clear reaches them: all but native apps, whose sessions live in the
+    /// app.
+    pub browser_tiers: Vec<usize>,
+    /// Of `browser_tiers`, those whose cookie is session-only
+    /// (`non_persistent`): a browser close drops it. Listed once here so
+    /// that a close looks only at them (issue 20).
+    pub session_cookie_tiers: Vec<usize>,
     /// Apps in scenario order.
     pub apps: Vec<AppModel>,
     /// IdP names in scenario order.
@@ -228,6 +232,12 @@ impl ModelConfig {
                 .any(|i| !i.processing_time.is_zero());
         let mut browser_held = vec![true; 1 + s.identity_providers.len()];
         browser_held.extend(s.apps.iter().map(|a| a.kind != AppKind::Native));
+        let browser_tiers: Vec<usize> = (0..policies.len()).filter(|&t| browser_held[t]).collect();
+        let session_cookie_tiers = browser_tiers
+            .iter()
+            .copied()
+            .filter(|&t| policies[t].cookie == CookieKind::NonPersistent)
+            .collect();
         ModelConfig {
             layout,
             end: s.simulation.warmup.saturating_add(s.simulation.duration),
@@ -268,7 +278,8 @@ impl ModelConfig {
                 s.users.visits_per_day,
             ),
             policies,
-            browser_held,
+            browser_tiers,
+            session_cookie_tiers,
             apps: s
                 .apps
                 .iter()

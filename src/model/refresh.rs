@@ -118,8 +118,11 @@ impl UserWorld<'_> {
     /// what the app holds and the AS keeps, after a change at `t`.
     pub(super) fn refresh_reach(&mut self, app: u16, t: u64) {
         let a = app as usize;
-        let now = self.usable_until(app, t);
         let open = self.rt_reach[a];
+        if open.is_none() && self.rt_client[a].is_none() {
+            return; // no token held, none was: nothing changes
+        }
+        let now = self.usable_until(app, t);
         if open.is_some_and(|(_, until)| Some(until) == now) {
             return;
         }
