@@ -226,9 +226,7 @@ impl Load {
             for (i, per_second) in self.per_endpoint.iter().enumerate() {
                 used[i] = !per_second.page_is_empty(p);
                 if used[i] {
-                    rows[i].clear();
-                    rows[i].resize(len, 0);
-                    per_second.add_page_into(p, &mut rows[i]);
+                    per_second.write_page_into(p, &mut rows[i]);
                 }
             }
             let (endpoints, groups) = rows.split_at_mut(Endpoint::COUNT);
@@ -238,13 +236,14 @@ impl Load {
                     if !used[e as usize] {
                         continue;
                     }
-                    if !any {
+                    if any {
+                        for (t, &c) in row.iter_mut().zip(&endpoints[e as usize]) {
+                            *t += c;
+                        }
+                    } else {
                         row.clear();
-                        row.resize(len, 0);
+                        row.extend_from_slice(&endpoints[e as usize]);
                         any = true;
-                    }
-                    for (t, &c) in row.iter_mut().zip(&endpoints[e as usize]) {
-                        *t += c;
                     }
                 }
                 used[Endpoint::COUNT + g] = any;

@@ -143,6 +143,20 @@ impl Page {
         }
     }
 
+    /// Replaces `out` by the page's `len` counts: a dense page is copied,
+    /// without zeroing `out` first.
+    fn write_into(&self, len: usize, out: &mut Vec<u32>) {
+        out.clear();
+        match self {
+            Page::Sparse(_) => {
+                out.resize(len, 0);
+                self.add_into(out);
+            }
+            Page::Dense(d) => out.extend(d[..len].iter().map(|&c| u32::from(c))),
+            Page::Wide(w) => out.extend_from_slice(&w[..len]),
+        }
+    }
+
     fn is_empty(&self) -> bool {
         matches!(self, Page::Sparse(v) if v.is_empty())
     }
@@ -307,6 +321,15 @@ impl PerSecond {
     /// Whether page `p` holds no request.
     pub fn page_is_empty(&self, p: usize) -> bool {
         self.pages[p].is_empty()
+    }
+
+    /// Replaces `out` by page `p`'s counts, one per second of it.
+    pub fn write_page_into(&self, p: usize, out: &mut Vec<u32>) {
+        debug_assert!(
+            self.pending.is_empty(),
+            "per-second counts read before a flush"
+        );
+        self.pages[p].write_into(self.page_len(p), out);
     }
 
     /// Adds page `p`'s counts into `out`.
