@@ -70,7 +70,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 echo "base $sha ($base_bin) vs current tree $(git rev-parse --short=10 HEAD)$(git diff --quiet HEAD || echo '+changes')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-18s %-6s %12s %12s %10s\n' case build "user-days/s" "per CPU-s" "events/u-d"
+[[ $rounds -gt 0 ]] && printf '%-18s %-6s %12s %12s %10s\n' case build "user-days/s" "per CPU-s" "events/u-d"
 while IFS='|' read -r name scenario sets; do
     [[ -z $name || $rounds -eq 0 ]] && continue
     : >"$out/$name.ratios"

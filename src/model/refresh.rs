@@ -69,6 +69,7 @@ impl UserWorld<'_> {
 
     /// The app stores the token the AS just returned (at `t`).
     pub(super) fn store_refresh_token(&mut self, app: u16, t: u64) {
+        self.rt_answer_pending = false;
         self.rt_client[app as usize] = self.rt_server[app as usize].map(|f| f.version);
         self.refresh_reach(app, t);
     }
@@ -112,6 +113,20 @@ impl UserWorld<'_> {
         } else {
             None
         }
+    }
+
+    /// Whether a browser close must bring every app's token interval in step
+    /// ([`UserWorld::refresh_reach`]). Only a lost answer (an exchange
+    /// granted, its answer cut by the close) or a `set` event (which may
+    /// change the lifetimes) leaves an interval out of step: otherwise
+    /// nothing changed since the last `refresh_reach`, and an interval
+    /// that ran out ends at the same time whether it is closed now or
+    /// later, so the fast path skips it (issue 20). The reference path
+    /// (and a trace) always does it: the fast-path tests compare the two.
+    pub(super) fn close_resyncs_tokens(&self) -> bool {
+        !(self.inline_hops && self.trace.is_none())
+            || self.rt_answer_pending
+            || self.root.has_set_events
     }
 
     /// Keeps the logged-in interval of app `app`'s refresh token in step with
@@ -207,6 +222,7 @@ impl UserWorld<'_> {
                     self.resolve_visit(Some(LoginKind::RefreshToken));
                 }
                 // The app holds the new token when the answer arrives.
+                self.rt_answer_pending = true;
                 Msg::RefreshTokenGranted { app, by }
             }
             refused => {

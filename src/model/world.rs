@@ -92,6 +92,10 @@ pub(super) struct UserWorld<'c> {
     pub rt_server: Vec<Option<RefreshFamily>>,
     /// Per app: the version of the refresh token the app (or SPA storage) holds.
     pub rt_client: Vec<Option<u32>>,
+    /// A granted exchange's answer is on its way: until it arrives the AS's
+    /// family has rotated and the app's token has not, a change
+    /// [`UserWorld::refresh_reach`] has not seen (lost if a close cuts it).
+    pub rt_answer_pending: bool,
     /// The user completed an interactive login in this run.
     pub ever_logged_in: bool,
     /// How and when the last reachable AS session ended (prompt causes).
@@ -144,6 +148,7 @@ impl<'c> UserWorld<'c> {
             visited: vec![false; cfg.apps.len()],
             rt_server: vec![None; cfg.apps.len()],
             rt_client: vec![None; cfg.apps.len()],
+            rt_answer_pending: false,
             ever_logged_in: false,
             as_lost: None,
             idp_lost: None,
@@ -183,6 +188,7 @@ impl<'c> UserWorld<'c> {
         self.rt_reach.iter_mut().for_each(|r| *r = None);
         self.rt_server.iter_mut().for_each(|f| *f = None);
         self.rt_client.iter_mut().for_each(|c| *c = None);
+        self.rt_answer_pending = false;
         self.ever_logged_in = false;
         self.as_lost = None;
         self.idp_lost = None;

@@ -68,6 +68,43 @@ fn every_bundled_scenario_gives_the_same_bytes_on_both_paths() {
     }
 }
 
+/// A browser close on the fast path brings a refresh token's logged-in
+/// interval in step only after a lost answer (an exchange granted, its
+/// answer cut by the close: `UserWorld::close_resyncs_tokens`); the
+/// reference path does it at every close. With 20-minute hops, renewals
+/// every 15 minutes of a 20-minute visit and 24 closes a day, many answers
+/// are lost (by a close, or by the end of the visit before the close): the
+/// same bytes all the same.
+#[test]
+fn closes_that_cut_token_exchanges_give_the_same_bytes_on_both_paths() {
+    let dir = tmp();
+    let s = crate::support::cli::bundled("spa_refresh_tokens");
+    let (fast, reference) = (dir.path().join("fast"), dir.path().join("reference"));
+    let sets = [
+        "--set",
+        "network.latency=20m",
+        "--set",
+        "users.browser_closes_per_day=24",
+        "--set",
+        "users.visits_per_day=6",
+        "--set",
+        "apps.0.token_lifetime=15m",
+        "--set",
+        "simulation.users=300",
+    ];
+    run(&s, &fast, &[&sets[..], &["--threads", "2"]].concat());
+    run(
+        &s,
+        &reference,
+        &[&sets[..], &["--threads", "1", "--reference-path"]].concat(),
+    );
+    for f in compared() {
+        let a = std::fs::read(fast.join(f)).expect("fast path file");
+        let b = std::fs::read(reference.join(f)).expect("reference file");
+        assert!(a == b, "{f} differs");
+    }
+}
+
 /// Queue events per user-day of storezero without warm-up, on each path.
 fn queued_per_user_day(inline: bool) -> (f64, u64) {
     let users = 300;
