@@ -30,7 +30,7 @@
 # on every machine of this project): the same count on every run of the
 # same binaries, whatever else the machine does. It prints instructions
 # per user-day (run-level work, such as the load statistics, included)
-# and their ratio, base / current. ROUNDS=0 skips the timed rounds.
+# and their ratio, base / current. A ROUNDS of 0 skips the timed rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
