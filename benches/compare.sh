@@ -66,6 +66,9 @@ trap 'rm -rf "$out"' EXIT
 field() { # field FILE KEY: a number of run.json
     sed -n "s/^ *\"$2\": \([0-9.e+-]*\),\{0,1\}$/\1/p" "$1"
 }
+binary() { # binary base|cur: the build's executable
+    if [[ $1 == cur ]]; then echo "$cur_bin"; else echo "$base_bin"; fi
+}
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "base $sha ($base_bin) vs current tree $(git rev-parse --short=10 HEAD)$(git diff --quiet HEAD || echo '+changes')"
@@ -77,8 +80,7 @@ while IFS='|' read -r name scenario sets; do
     : >"$out/$name.cpuratios"
     for r in $(seq 1 "$rounds"); do
         for b in base cur; do
-            bin=$base_bin
-            [[ $b == cur ]] && bin=$cur_bin
+            bin=$(binary "$b")
             dir="$out/$name-$b"
             rm -rf "$dir"
             # shellcheck disable=SC2086
@@ -118,13 +120,11 @@ done <<<"$CASES"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [[ -n ${INSTRUCTIONS:-} ]]; then
-    printf '%-18s %-6s %14s %14s
-' case build instructions "per user-day"
+    printf '%-18s %-6s %14s %14s\n' case build instructions "per user-day"
     while IFS='|' read -r name scenario sets; do
         [[ -z $name ]] && continue
         for b in base cur; do
-            bin=$base_bin
-            [[ $b == cur ]] && bin=$cur_bin
+            bin=$(binary "$b")
             dir="$out/$name-$b-instructions"
             rm -rf "$dir"
             # The last --set of a key wins: INSTRUCTIONS users.

@@ -107,7 +107,8 @@ impl Logins {
     }
     /// Adds every count of `other`.
     pub fn merge(&mut self, other: &Logins) {
-        for (k, v) in other.cells().iter() {
+        let recent = other.recent.iter().flatten().map(|(c, n)| (c, n));
+        for (k, v) in other.counts.iter().chain(recent) {
             *self.counts.entry(*k).or_insert(0) += v;
         }
     }

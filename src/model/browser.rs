@@ -413,14 +413,7 @@ impl UserWorld<'_> {
         } else {
             self.drop_cookies(now, false, EndCause::BrowserClose);
         }
-        // An exchange's answer in flight is lost: the app keeps the token it
-        // had, which the rotation may have made unusable.
-        if self.close_resyncs_tokens() {
-            self.rt_answer_pending = false;
-            for app in 0..self.cfg.apps.len() {
-                self.refresh_reach(app as u16, now);
-            }
-        }
+        self.tokens_after_close(now);
         self.start_pending_visit(ctx);
     }
 

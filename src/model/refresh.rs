@@ -115,18 +115,25 @@ impl UserWorld<'_> {
         }
     }
 
-    /// Whether a browser close must bring every app's token interval in step
-    /// ([`UserWorld::refresh_reach`]). Only a lost answer (an exchange
-    /// granted, its answer cut by the close) or a `set` event (which may
-    /// change the lifetimes) leaves an interval out of step: otherwise
-    /// nothing changed since the last `refresh_reach`, and an interval
-    /// that ran out ends at the same time whether it is closed now or
-    /// later, so the fast path skips it (issue 20). The reference path
-    /// (and a trace) always does it: the fast-path tests compare the two.
-    pub(super) fn close_resyncs_tokens(&self) -> bool {
-        !(self.inline_hops && self.trace.is_none())
-            || self.rt_answer_pending
-            || self.root.has_set_events
+    /// The browser closed at `now`: an exchange's answer in flight is lost,
+    /// and the app keeps the token it had, which the rotation may have made
+    /// unusable; every app's token interval is brought in step
+    /// ([`UserWorld::refresh_reach`]). Only such a lost answer (an exchange
+    /// granted, its answer cut by this close or by the end of the visit) or
+    /// a `set` event (which may change the lifetimes) leaves an interval out
+    /// of step: otherwise nothing changed since the last `refresh_reach`,
+    /// and an interval that ran out ends at the same time whether it is
+    /// closed now or later, so the fast path skips it (issue 20). The
+    /// reference path (and a trace) always does it: the fast-path tests
+    /// compare the two.
+    pub(super) fn tokens_after_close(&mut self, now: u64) {
+        if self.on_fast_path() && !self.rt_answer_pending && !self.root.has_set_events {
+            return;
+        }
+        self.rt_answer_pending = false;
+        for app in 0..self.cfg.apps.len() {
+            self.refresh_reach(app as u16, now);
+        }
     }
 
     /// Keeps the logged-in interval of app `app`'s refresh token in step with

@@ -398,10 +398,7 @@ impl UserWorld<'_> {
     /// change the daily profile or the rates meanwhile.
     #[inline]
     pub(super) fn draws_ahead(&self) -> bool {
-        self.inline_hops
-            && self.trace.is_none()
-            && self.script.is_none()
-            && !self.root.has_set_events
+        self.on_fast_path() && self.script.is_none() && !self.root.has_set_events
     }
 
     /// A visit arrives: the next one is drawn from this arrival (Poisson); one

@@ -93,8 +93,9 @@ pub(super) struct UserWorld<'c> {
     /// Per app: the version of the refresh token the app (or SPA storage) holds.
     pub rt_client: Vec<Option<u32>>,
     /// A granted exchange's answer is on its way: until it arrives the AS's
-    /// family has rotated and the app's token has not, a change
-    /// [`UserWorld::refresh_reach`] has not seen (lost if a close cuts it).
+    /// family has changed (rotated, or its idle lifetime restarted) and the
+    /// app's token has not, a change [`UserWorld::refresh_reach`] has not
+    /// seen (see [`UserWorld::tokens_after_close`]).
     pub rt_answer_pending: bool,
     /// The user completed an interactive login in this run.
     pub ever_logged_in: bool,
@@ -231,6 +232,15 @@ impl<'c> UserWorld<'c> {
         self.schedule_next(ctx, at, Event::Deliver { epoch, msg });
     }
 
+    /// True on the fast path (issue 20): hops held for inline handling and
+    /// the shortcuts that give the reference path's bytes. Off on the
+    /// reference path (`inline_hops`, also cleared for the last visit of a
+    /// warm-up) and in every trace, which prints each hop.
+    #[inline(always)]
+    pub(super) fn on_fast_path(&self) -> bool {
+        self.inline_hops && self.trace.is_none()
+    }
+
     /// Schedules the next step of the visit under way (a hop, or the end of
     /// the dwell on a served page) at `at`, held for inline handling on the
     /// fast path ([`Context::schedule_next`]): when nothing else of this user
@@ -238,7 +248,7 @@ impl<'c> UserWorld<'c> {
     /// as through the queue. The reference path (and every trace) queues it.
     #[inline(always)]
     pub(super) fn schedule_next(&mut self, ctx: &mut Context<'_, Event>, at: u64, event: Event) {
-        if self.inline_hops && self.trace.is_none() {
+        if self.on_fast_path() {
             ctx.schedule_next(at, event);
         } else {
             ctx.schedule_at(at, event);

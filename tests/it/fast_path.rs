@@ -70,7 +70,7 @@ fn every_bundled_scenario_gives_the_same_bytes_on_both_paths() {
 
 /// A browser close on the fast path brings a refresh token's logged-in
 /// interval in step only after a lost answer (an exchange granted, its
-/// answer cut by the close: `UserWorld::close_resyncs_tokens`); the
+/// answer cut by the close: `UserWorld::tokens_after_close`); the
 /// reference path does it at every close. With 20-minute hops, renewals
 /// every 15 minutes of a 20-minute visit and 24 closes a day, many answers
 /// are lost (by a close, or by the end of the visit before the close): the
