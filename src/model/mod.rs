@@ -47,6 +47,7 @@ mod events;
 mod idp;
 mod logs;
 mod message;
+mod reach;
 mod refresh;
 mod sdk;
 mod segments;

@@ -149,7 +149,7 @@ impl UserWorld<'_> {
             return;
         }
         if let Some((since, until)) = open {
-            self.reach.push((since, until.min(t)));
+            self.reach.add(since, until.min(t));
         }
         self.rt_reach[a] = now.map(|until| (t, until));
     }

@@ -6,6 +6,7 @@ use super::causes::Lost;
 use super::config::{DelayModel, ModelConfig};
 use super::logs::{LogBook, LogRecord};
 use super::message::{Actor, Exchanger, Msg};
+use super::reach::Reach;
 use super::refresh::RefreshFamily;
 use super::session::{EndCause, Session};
 use super::trace::{LineKind, Outcome, TraceLine, UserScript};
@@ -78,10 +79,10 @@ pub(super) struct UserWorld<'c> {
     /// server-side on `[from, until)`, cut by a password reset (AS) or a
     /// back-channel logout (apps); counted in the time series at the end.
     pub orphans: Vec<(usize, u64, u64)>,
-    /// Intervals during which the user would be served without a credential
-    /// prompt (logged-in users): reachable valid AS and app sessions, and
-    /// refresh tokens an app holds that the AS would accept.
-    pub reach: Vec<(u64, u64)>,
+    /// When the user would be served without a credential prompt
+    /// (logged-in users): reachable valid AS and app sessions, and refresh
+    /// tokens an app holds that the AS would accept, over the devices.
+    pub reach: Reach,
     /// Per app: the open logged-in interval of its refresh token, `(since,
     /// until)`, `until` being when the token stops being accepted unless
     /// something changes.
@@ -144,7 +145,7 @@ impl<'c> UserWorld<'c> {
             browser: Browser::default(),
             sessions: vec![None; tiers],
             orphans: Vec::new(),
-            reach: Vec::new(),
+            reach: Reach::default(),
             rt_reach: vec![None; cfg.apps.len()],
             visited: vec![false; cfg.apps.len()],
             rt_server: vec![None; cfg.apps.len()],
@@ -584,7 +585,7 @@ impl<'c> UserWorld<'c> {
             .series
             .interval_in(&layout, Series::VALID, tier, since, until);
         if tier == Layout::AS_TIER || tier > layout.idps {
-            self.reach.push((since, until));
+            self.reach.add(since, until);
         }
     }
 
@@ -640,8 +641,8 @@ impl<'c> UserWorld<'c> {
         // Logged-in users: union of the reachable AS and app validity
         // intervals and of the usable refresh tokens, over the devices.
         for app in 0..self.rt_reach.len() {
-            if let Some(open) = self.rt_reach[app].take() {
-                self.reach.push(open);
+            if let Some((since, until)) = self.rt_reach[app].take() {
+                self.reach.add(since, until);
             }
         }
         self.metrics.count_global(GlobalCounter::Devices);
@@ -651,20 +652,8 @@ impl<'c> UserWorld<'c> {
         if !device.is_last() {
             return;
         }
-        self.reach.sort_unstable();
-        let mut current: Option<(u64, u64)> = None;
-        for &(a, b) in &self.reach {
-            current = match current {
-                Some((ca, cb)) if a <= cb => Some((ca, cb.max(b))),
-                Some((ca, cb)) => {
-                    self.metrics.series.logged_in(&layout, ca, cb);
-                    Some((a, b))
-                }
-                None => Some((a, b)),
-            };
-        }
-        if let Some((a, b)) = current {
-            self.metrics.series.logged_in(&layout, a, b);
+        for &(since, until) in self.reach.pieces() {
+            self.metrics.series.logged_in(&layout, since, until);
         }
         for app in 0..self.visited.len() {
             if self.visited[app] {
