@@ -125,7 +125,8 @@ pub(super) struct UserWorld<'c> {
     /// The user's segments, from its first device (browser kind included).
     pub first_segments: crate::metrics::per_user::UserSegments,
     /// Hop chains run inline (see [`UserWorld::send_after`]); off on the
-    /// reference path and while tracing.
+    /// reference path and from the moment a trace starts (a trace prints
+    /// every hop), so that [`UserWorld::on_fast_path`] reads one flag.
     pub inline_hops: bool,
     /// The time-series sample of the app counters' times.
     pub clock: SampleClock,
@@ -239,7 +240,14 @@ impl<'c> UserWorld<'c> {
     /// warm-up) and in every trace, which prints each hop.
     #[inline(always)]
     pub(super) fn on_fast_path(&self) -> bool {
-        self.inline_hops && self.trace.is_none()
+        debug_assert!(!self.inline_hops || self.trace.is_none());
+        self.inline_hops
+    }
+
+    /// Starts recording trace lines: every hop is queued from now on.
+    fn start_trace(&mut self) {
+        self.trace = Some(Vec::new());
+        self.inline_hops = false;
     }
 
     /// Schedules the next step of the visit under way (a hop, or the end of
@@ -765,7 +773,7 @@ impl<'c> Simulator<'c> {
 
     /// Records every hop and session change of the next users simulated.
     pub fn with_trace(mut self) -> Self {
-        self.world.trace = Some(Vec::new());
+        self.world.start_trace();
         self
     }
 
@@ -847,7 +855,7 @@ impl<'c> Simulator<'c> {
                 until,
             );
         }
-        self.world.trace = Some(Vec::new());
+        self.world.start_trace();
         self.sim.reset();
         let device = Device { index, count };
         self.world.reset(id, device);
