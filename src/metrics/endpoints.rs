@@ -210,50 +210,152 @@ impl Load {
         self.per_endpoint.iter().map(PerSecond::heap_bytes).sum()
     }
 
-    /// Calls `f(len, counts)` for each hour page in order (`len` seconds,
-    /// the last page possibly shorter), `counts` holding per series
-    /// ([`SERIES`]: the endpoints, then the [`GROUPS`]) its per-second counts,
+    /// Calls `f(len, rows)` for each hour page in order (`len` seconds, the
+    /// last page possibly shorter), `rows` holding per series ([`SERIES`]:
+    /// the endpoints, then the [`GROUPS`]) its [`Row`] of per-second counts,
     /// or `None` when the series had no request in the page: the one pass
     /// every load statistic is computed from.
-    pub fn scan(&self, mut f: impl FnMut(usize, &[Option<&[u32]>])) {
+    pub fn scan(&self, f: impl FnMut(usize, &[Option<Row<'_>>])) {
+        self.scan_marking(SPARSE_ROW, f);
+    }
+
+    /// [`Load::scan`], marking the seconds with requests of a row of at most
+    /// `sparse_row` requests (tests compare `0`, never, with always).
+    pub(super) fn scan_marking(
+        &self,
+        sparse_row: usize,
+        mut f: impl FnMut(usize, &[Option<Row<'_>>]),
+    ) {
         let Some(first) = self.per_endpoint.first() else {
             return;
         };
         let mut rows: Vec<Vec<u32>> = vec![Vec::new(); SERIES];
+        let mut marks: Vec<Vec<u64>> = vec![Vec::new(); SERIES];
+        // `clean[i]`: row i is all zeros (and its marks too).
+        let mut clean = [true; SERIES];
         let mut used = [false; SERIES];
+        let mut marked = [false; SERIES];
         for p in 0..first.page_count() {
             let len = first.page_len(p);
+            let offsets: Vec<Option<&[u16]>> = self
+                .per_endpoint
+                .iter()
+                .map(|per_second| per_second.page_offsets(p))
+                .collect();
             for (i, per_second) in self.per_endpoint.iter().enumerate() {
                 used[i] = !per_second.page_is_empty(p);
-                if used[i] {
+                let sparse = offsets[i].filter(|o| used[i] && o.len() <= sparse_row);
+                marked[i] = sparse.is_some();
+                if let Some(sparse) = sparse {
+                    mark(&mut rows[i], &mut marks[i], &mut clean[i], len, &[sparse]);
+                } else if used[i] {
                     per_second.write_page_into(p, &mut rows[i]);
+                    clean[i] = false;
                 }
             }
-            let (endpoints, groups) = rows.split_at_mut(Endpoint::COUNT);
-            for (g, ((_, members), row)) in GROUPS.iter().zip(groups.iter_mut()).enumerate() {
-                let mut any = false;
-                for &e in *members {
-                    if !used[e as usize] {
-                        continue;
-                    }
-                    if any {
-                        for (t, &c) in row.iter_mut().zip(&endpoints[e as usize]) {
+            for (g, (_, members)) in GROUPS.iter().enumerate() {
+                let i = Endpoint::COUNT + g;
+                let endpoints_used = used;
+                let in_use = members.iter().filter(|&&e| endpoints_used[e as usize]);
+                used[i] = in_use.clone().next().is_some();
+                // Marked when every member in use is stored sparse and
+                // they add up to a sparse row.
+                let sparse: Option<usize> = in_use
+                    .clone()
+                    .map(|&e| offsets[e as usize].map(<[u16]>::len))
+                    .sum();
+                marked[i] = used[i] && sparse.is_some_and(|n| n <= sparse_row);
+                if marked[i] {
+                    let parts: Vec<&[u16]> = in_use.filter_map(|&e| offsets[e as usize]).collect();
+                    mark(&mut rows[i], &mut marks[i], &mut clean[i], len, &parts);
+                } else if used[i] {
+                    let (endpoints, groups) = rows.split_at_mut(Endpoint::COUNT);
+                    let row = &mut groups[g];
+                    row.clear();
+                    row.resize(len, 0);
+                    for &e in in_use {
+                        for (t, &c) in row.iter_mut().zip(&endpoints[e as usize][..len]) {
                             *t += c;
                         }
-                    } else {
-                        row.clear();
-                        row.extend_from_slice(&endpoints[e as usize]);
-                        any = true;
                     }
+                    clean[i] = false;
                 }
-                used[Endpoint::COUNT + g] = any;
             }
-            let view: Vec<Option<&[u32]>> = rows
-                .iter()
-                .zip(used)
-                .map(|(r, u)| u.then_some(r.as_slice()))
+            let view: Vec<Option<Row<'_>>> = (0..SERIES)
+                .map(|i| {
+                    used[i].then(|| Row {
+                        counts: &rows[i][..len],
+                        marks: marked[i].then_some(marks[i].as_slice()),
+                    })
+                })
                 .collect();
             f(len, &view);
+            // Marked rows go back to zeros, second by second.
+            for i in (0..SERIES).filter(|&i| marked[i]) {
+                for s in marked_seconds(&marks[i]) {
+                    rows[i][s] = 0;
+                }
+                marks[i].iter_mut().for_each(|w| *w = 0);
+                clean[i] = true;
+            }
         }
     }
+}
+
+/// Rows of at most this many requests are read second by second with
+/// requests ([`Row::marks`]) instead of over every second of the hour: a
+/// light load's statistics then cost what its requests do (issue 20).
+pub(super) const SPARSE_ROW: usize = 1024;
+
+/// One series' per-second counts in one page, as [`Load::scan`] hands them.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    /// Requests in each second of the page.
+    pub counts: &'a [u32],
+    /// For a row of few requests ([`SPARSE_ROW`]): one bit per second, set
+    /// for the seconds with requests, so a reader may visit only those.
+    pub marks: Option<&'a [u64]>,
+}
+
+impl<'a> Row<'a> {
+    /// A row of counts without marks.
+    pub fn dense(counts: &'a [u32]) -> Self {
+        Row {
+            counts,
+            marks: None,
+        }
+    }
+}
+
+/// The seconds whose bit is set in `marks`, in order.
+pub(super) fn marked_seconds(marks: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    marks.iter().enumerate().flat_map(|(w, &word)| {
+        let mut bits = word;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let b = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                w * 64 + b
+            })
+        })
+    })
+}
+
+/// Adds the requests at `parts`' offsets to `row` (made `len` zeros first
+/// unless it is clean at that length) and marks their seconds.
+fn mark(row: &mut Vec<u32>, marks: &mut Vec<u64>, clean: &mut bool, len: usize, parts: &[&[u16]]) {
+    if !*clean || row.len() != len {
+        row.clear();
+        row.resize(len, 0);
+        marks.clear();
+        marks.resize(len.div_ceil(64), 0);
+    }
+    for &o in parts.iter().flat_map(|p| p.iter()) {
+        let o = usize::from(o);
+        if let Some(c) = row.get_mut(o) {
+            *c += 1;
+            marks[o / 64] |= 1 << (o % 64);
+        }
+    }
+    *clean = false;
 }

@@ -332,6 +332,19 @@ impl PerSecond {
         self.pages[p].write_into(self.page_len(p), out);
     }
 
+    /// Page `p`'s requests as their offsets within the page, in arrival
+    /// order, when it is stored that way (fewer requests than seconds).
+    pub fn page_offsets(&self, p: usize) -> Option<&[u16]> {
+        debug_assert!(
+            self.pending.is_empty(),
+            "per-second counts read before a flush"
+        );
+        match &self.pages[p] {
+            Page::Sparse(v) => Some(v),
+            _ => None,
+        }
+    }
+
     /// Adds page `p`'s counts into `out`.
     pub fn add_page_into(&self, p: usize, out: &mut [u32]) {
         debug_assert!(

@@ -6,7 +6,9 @@
 //! Minutes and hours are counted from the end of the warm-up (bucket 0).
 //! Percentiles are nearest-rank on the exact histogram of per-second counts.
 
-use super::endpoints::{Endpoint, GROUPS, Load, SERIES, series_name};
+use super::endpoints::{
+    Endpoint, GROUPS, Load, Row, SERIES, SPARSE_ROW, marked_seconds, series_name,
+};
 use super::load::PAGE_SECONDS;
 use super::per_user::quantile;
 
@@ -61,18 +63,20 @@ impl SeriesStats {
         self.histogram.iter().rposition(|&n| n > 0).unwrap_or(0) as u64
     }
 
-    fn add_page(&mut self, len: usize, counts: Option<&[u32]>) {
+    fn add_page(&mut self, len: usize, row: Option<Row<'_>>) {
         let mut hour = Hour::default();
-        let Some(counts) = counts else {
-            if self.histogram.is_empty() {
-                self.histogram.push(0);
-            }
+        if self.histogram.is_empty() {
+            self.histogram.push(0);
+        }
+        let Some(row) = row else {
             self.histogram[0] += len as u64;
             self.hours.push(hour);
             return;
         };
-        if self.histogram.is_empty() {
-            self.histogram.push(0);
+        let counts = row.counts;
+        if let Some(marks) = row.marks {
+            self.add_marked_page(len, counts, marks);
+            return;
         }
         // Seconds with 0 to 3 requests in quiet minutes.
         let mut quiet = [0u64; 4];
@@ -148,6 +152,36 @@ impl SeriesStats {
     }
 }
 
+impl SeriesStats {
+    /// [`SeriesStats::add_page`] of a page whose seconds with requests are
+    /// marked: those seconds only, in order; the others are idle.
+    fn add_marked_page(&mut self, len: usize, counts: &[u32], marks: &[u64]) {
+        let mut hour = Hour::default();
+        let mut busy = 0u64;
+        let (mut minute, mut in_minute) = (0, 0u32);
+        for s in marked_seconds(marks) {
+            let c = counts[s];
+            if s / 60 != minute {
+                hour.max_per_min = hour.max_per_min.max(in_minute);
+                (minute, in_minute) = (s / 60, 0);
+            }
+            in_minute = in_minute.saturating_add(c);
+            hour.requests += u64::from(c);
+            hour.max_per_s = hour.max_per_s.max(c);
+            if c as usize >= self.histogram.len() {
+                self.histogram.resize(c as usize + 1, 0);
+            }
+            self.histogram[c as usize] += 1;
+            busy += 1;
+        }
+        hour.max_per_min = hour.max_per_min.max(in_minute);
+        self.histogram[0] += len as u64 - busy;
+        self.requests += hour.requests;
+        self.max_per_min = self.max_per_min.max(u64::from(hour.max_per_min));
+        self.hours.push(hour);
+    }
+}
+
 /// A token bucket on one series (issue 17): `burst` tokens at most,
 /// `refill_milli` thousandths of a token added per second, one token per
 /// request. Integer arithmetic, so the result is exact and the same
@@ -185,23 +219,19 @@ fn throttle_page(
     limit: &Limit,
     tokens: &mut u64,
     len: usize,
-    counts: Option<&[u32]>,
+    row: Option<Row<'_>>,
     out: &mut Throttled,
 ) {
     let cap = limit.burst.saturating_mul(1000);
-    let (mut hour_requests, mut hour_seconds) = (0u64, 0u32);
-    let Some(counts) = counts else {
+    // `n` seconds of refill at once: the same as one at a time, as the
+    // bucket stops at its cap either way.
+    let refill = |tokens: &mut u64, n: usize| {
         *tokens = tokens
-            .saturating_add(limit.refill_milli.saturating_mul(len as u64))
+            .saturating_add(limit.refill_milli.saturating_mul(n as u64))
             .min(cap);
-        out.hours.push((0, 0));
-        return;
     };
-    for &c in counts {
-        *tokens = (*tokens + limit.refill_milli).min(cap);
-        if c == 0 {
-            continue;
-        }
+    let (mut hour_requests, mut hour_seconds) = (0u64, 0u32);
+    let mut take = |tokens: &mut u64, c: u32| {
         let served = u64::from(c).min(*tokens / 1000);
         *tokens -= served * 1000;
         let refused = u64::from(c) - served;
@@ -211,6 +241,33 @@ fn throttle_page(
         }
         if *tokens * 5 <= cap {
             out.warning_seconds += 1;
+        }
+    };
+    match row {
+        None => refill(tokens, len),
+        Some(Row {
+            counts,
+            marks: Some(marks),
+        }) => {
+            // Only the seconds with requests; the idle ones refill in bulk.
+            let mut next = 0;
+            for s in marked_seconds(marks) {
+                refill(tokens, s + 1 - next);
+                next = s + 1;
+                take(tokens, counts[s]);
+            }
+            refill(tokens, len - next);
+        }
+        Some(Row {
+            counts,
+            marks: None,
+        }) => {
+            for &c in counts {
+                refill(tokens, 1);
+                if c > 0 {
+                    take(tokens, c);
+                }
+            }
         }
     }
     out.requests += hour_requests;
@@ -242,6 +299,12 @@ impl LoadStats {
     /// over the pages of the merged counts (never per thread or shard, so
     /// the result does not depend on how users were split).
     pub fn of(load: &Load, limits: &[Limit]) -> Self {
+        Self::of_marking(load, limits, SPARSE_ROW)
+    }
+
+    /// [`LoadStats::of`], reading rows of at most `sparse_row` requests by
+    /// their marked seconds ([`Load::scan_marking`]).
+    fn of_marking(load: &Load, limits: &[Limit], sparse_row: usize) -> Self {
         let mut series = vec![SeriesStats::default(); SERIES];
         let mut results: Vec<(Limit, Throttled)> =
             limits.iter().map(|&l| (l, Throttled::default())).collect();
@@ -249,7 +312,7 @@ impl LoadStats {
             .iter()
             .map(|l| l.burst.saturating_mul(1000))
             .collect();
-        load.scan(|len, rows| {
+        load.scan_marking(sparse_row, |len, rows| {
             for (s, row) in series.iter_mut().zip(rows) {
                 s.add_page(len, *row);
             }
@@ -368,6 +431,51 @@ mod tests {
     }
 
     #[test]
+    fn marked_rows_give_the_statistics_of_every_second() {
+        // Pages of a handful to thousands of requests over three endpoints
+        // (so the groups sum sparse and dense members), with two limits:
+        // read second by second, or by their marked seconds only, whatever
+        // their size, the statistics and the buckets are the same.
+        let seconds = 5 * 3600 + 71;
+        let limits = [
+            Limit {
+                series: LoadStats::TOTAL,
+                refill_milli: 400,
+                burst: 3,
+            },
+            Limit {
+                series: Endpoint::TokenRefresh as usize,
+                refill_milli: 50,
+                burst: 1,
+            },
+        ];
+        for requests in [7, 900, 5_000, 30_000] {
+            let mut load = Load::new(seconds);
+            let endpoints = [
+                Endpoint::Authorize,
+                Endpoint::TokenRefresh,
+                Endpoint::LoginPost,
+            ];
+            for (k, e) in endpoints.into_iter().enumerate() {
+                let counts = drawn_counts(seconds, requests / (k as u64 + 1));
+                for (s, &n) in counts.iter().enumerate() {
+                    for _ in 0..n {
+                        load.record(e, s as u64);
+                    }
+                }
+            }
+            load.flush();
+            let every_second = LoadStats::of_marking(&load, &limits, 0);
+            let marked = LoadStats::of_marking(&load, &limits, usize::MAX);
+            assert_eq!(marked, every_second, "{requests} requests");
+            assert_eq!(LoadStats::of(&load, &limits), every_second);
+            // The buckets run dry from the second density on.
+            let refused = every_second.limits.iter().any(|(_, t)| t.requests > 0);
+            assert_eq!(refused, requests > 7, "{requests} requests");
+        }
+    }
+
+    #[test]
     fn quiet_minutes_match_a_direct_computation() {
         // About one request every 9 s: most minutes have at most one a
         // second (counted from their sum), the clustered minute more
@@ -401,7 +509,13 @@ mod limit_tests {
         };
         let mut tokens = burst * 1000;
         let mut out = Throttled::default();
-        throttle_page(&limit, &mut tokens, counts.len(), Some(counts), &mut out);
+        throttle_page(
+            &limit,
+            &mut tokens,
+            counts.len(),
+            Some(Row::dense(counts)),
+            &mut out,
+        );
         out
     }
 
