@@ -170,18 +170,33 @@ pub fn round4(x: f64) -> f64 {
 /// Formats a number the same way everywhere: integers without a decimal
 /// point, others with up to 9 decimals, trailing zeros removed.
 pub fn fmt_num(x: f64) -> String {
+    let mut out = String::new();
+    write_num(&mut out, x);
+    out
+}
+
+/// Appends [`fmt_num`]`(x)` to `out`, without a string of its own (the
+/// time series write one per cell).
+pub fn write_num(out: &mut String, x: f64) {
+    use std::fmt::Write;
     if !x.is_finite() {
-        return String::new();
+        return;
     }
+    // Writing to a `String` cannot fail.
     if x == x.trunc() && x.abs() < 1e15 {
-        return format!("{}", x as i64);
+        let _ = write!(out, "{}", x as i64);
+        return;
     }
-    let s = format!("{x:.9}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
+    let start = out.len();
+    let _ = write!(out, "{x:.9}");
+    let kept = out[start..]
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .len();
+    out.truncate(start + kept);
+    if &out[start..] == "-0" {
+        out.truncate(start);
+        out.push('0');
     }
 }
 
@@ -274,5 +289,12 @@ mod tests {
         assert_eq!(fmt_num(1.0 / 3.0), "0.333333333");
         assert_eq!(fmt_num(-0.0000000001), "0");
         assert_eq!(fmt_num(f64::NAN), "");
+        // Appended after a row's cells, trimmed within its own digits only.
+        let mut row = String::from("3600000,as,10");
+        for x in [0.5, -0.0000000001, 2.0000000001, 100.0, f64::INFINITY] {
+            row.push(',');
+            write_num(&mut row, x);
+        }
+        assert_eq!(row, "3600000,as,10,0.5,0,2,100,");
     }
 }

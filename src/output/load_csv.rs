@@ -13,6 +13,7 @@ use super::read::{ReadError, csv_error, csv_reader, header, line_of, malformed, 
 use crate::metrics::load_stats::{HOUR_SECONDS, LoadStats};
 use crate::metrics::{Metrics, SERIES, series_name};
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::path::Path;
 
 /// `load.csv` bytes.
@@ -39,10 +40,12 @@ pub(super) fn to_csv(replicas: &[Metrics], loads: &[LoadStats]) -> Vec<u8> {
                 }
             }
             let t = warmup + h as u64 * HOUR_SECONDS * 1000;
-            out.push_str(&format!(
-                "{t},{},{requests},{per_s},{per_min},{throttled},{seconds}\n",
+            // Writing to a `String` cannot fail.
+            let _ = writeln!(
+                out,
+                "{t},{},{requests},{per_s},{per_min},{throttled},{seconds}",
                 series_name(i)
-            ));
+            );
         }
     }
     out.into_bytes()

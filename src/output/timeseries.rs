@@ -5,10 +5,11 @@
 //! followed by `<column>_ci95_low,<column>_ci95_high`.
 
 use super::read::{ReadError, csv_error, csv_reader, header, line_of, malformed, optional_number};
-use crate::metrics::stats::{Estimate, fmt_num};
+use crate::metrics::stats::{Estimate, write_num};
 use crate::metrics::{Layout, Metrics, Series, SeriesCounter};
 use crate::scenario::Scenario;
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::path::Path;
 
 /// Value columns, after `time_ms,scope`.
@@ -125,7 +126,7 @@ pub(super) fn to_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
     let mut values = Vec::with_capacity(replicas.len());
     for k in 0..first.layout.samples() {
         for ((name, _), reps) in scopes.iter().zip(&per_scope) {
-            out.push_str(&format!("{},{}", k as u64 * step, name));
+            let _ = write!(out, "{},{}", k as u64 * step, name);
             for col in 0..reps[0].len() {
                 match &reps[0][col] {
                     None => out.push_str(if with_ci { ",,," } else { "," }),
@@ -137,9 +138,12 @@ pub(super) fn to_csv(s: &Scenario, replicas: &[Metrics]) -> Vec<u8> {
                         );
                         let e = Estimate::from_replicas(&values);
                         out.push(',');
-                        out.push_str(&fmt_num(e.mean));
+                        write_num(&mut out, e.mean);
                         if let Some((lo, hi)) = e.ci95 {
-                            out.push_str(&format!(",{},{}", fmt_num(lo), fmt_num(hi)));
+                            out.push(',');
+                            write_num(&mut out, lo);
+                            out.push(',');
+                            write_num(&mut out, hi);
                         }
                     }
                 }
