@@ -13,7 +13,8 @@
 # (current / base, wall and CPU), and
 # whether summary.csv, timeseries.csv, logins.csv, load.csv, segments.csv,
 # distributions.csv, replicas.csv (and logs.jsonl, for a case with --logs)
-# are byte-identical between the two.
+# are byte-identical between the two (or identical but for rows that only
+# the current build writes: metrics added after the base).
 #
 # Cases (one thread, no charts) are storezero and the two SPA scenarios
 # (spa_third_party: silent authentication; spa_refresh_tokens: rotating
@@ -103,12 +104,24 @@ while IFS='|' read -r name scenario sets; do
         paste <(tail -1 "$out/$name.base.cpu") <(tail -1 "$out/$name.cur.cpu") |
             awk '{printf "%.4f\n", $2 / $1}' >>"$out/$name.cpuratios"
     done
-    same=identical
+    # A file the current build writes with rows the base does not know
+    # (metrics added since) but every other row the same counts as
+    # identical where both write.
+    same=identical different=() added=()
     for f in summary.csv timeseries.csv logins.csv load.csv segments.csv distributions.csv replicas.csv logs.jsonl; do
         if [[ -e $out/$name-base/$f ]] && ! cmp -s "$out/$name-base/$f" "$out/$name-cur/$f"; then
-            same="DIFFERENT ($f)"
+            if diff "$out/$name-base/$f" "$out/$name-cur/$f" | grep -q '^<'; then
+                different+=("$f")
+            else
+                added+=("$f")
+            fi
         fi
     done
+    if ((${#different[@]})); then
+        same="DIFFERENT (${different[*]})"
+    elif ((${#added[@]})); then
+        same="identical but for the rows only the current build writes (${added[*]})"
+    fi
     for b in base cur; do
         printf '%-18s %-6s %12.0f %12.0f %10s\n' "$name" "$b" "$(median <"$out/$name.$b.speed")" \
             "$(median <"$out/$name.$b.cpu")" "$(cat "$out/$name.$b.epud")"
