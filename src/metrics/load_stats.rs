@@ -150,9 +150,7 @@ impl SeriesStats {
         self.max_per_min = self.max_per_min.max(u64::from(hour.max_per_min));
         self.hours.push(hour);
     }
-}
 
-impl SeriesStats {
     /// [`SeriesStats::add_page`] of a page whose seconds with requests are
     /// marked: those seconds only, in order; the others are idle.
     fn add_marked_page(&mut self, len: usize, counts: &[u32], marks: &[u64]) {
