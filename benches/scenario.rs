@@ -1,9 +1,11 @@
 //! End-to-end throughput and the costs around it: storezero, its SPA variant
 //! and spa_third_party at 10 000 users over 30 days without warm-up (one
-//! thread, so figures are per core), the exact metric merge, and writing a
-//! run folder's CSV files.
+//! thread, so figures are per core), the exact metric merge, writing a
+//! run folder's CSV files, and the load statistics of a light year.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ssosim::metrics::load_stats::LoadStats;
+use ssosim::metrics::{Endpoint, Load};
 use ssosim::model::{ModelConfig, Simulator};
 use ssosim::output::write_run;
 use ssosim::runner::{Progress, RunOptions, run};
@@ -110,10 +112,41 @@ fn merge_and_write(c: &mut Criterion) {
     });
 }
 
+/// The load statistics (histograms, busiest seconds and minutes) of a year
+/// at light loads: three endpoints with one request every 100 s each (36
+/// an hour, the load of a small `tune` or `sweep` run: hours read by their
+/// busy seconds) or every 10 s (360 an hour: read second by second). Once
+/// per run, but over every hour of it.
+fn load_statistics(c: &mut Criterion) {
+    let seconds = 365 * 86_400;
+    let mut group = c.benchmark_group("load_statistics_365d");
+    for every in [100, 10] {
+        let mut load = Load::new(seconds);
+        let mut x: u64 = 7;
+        for e in [
+            Endpoint::AuthorizeIframe,
+            Endpoint::TokenRefresh,
+            Endpoint::Authorize,
+        ] {
+            for _ in 0..seconds / every {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                load.record(e, (x >> 33) % seconds as u64);
+            }
+        }
+        load.flush();
+        group.bench_function(format!("one_request_every_{every}s"), |b| {
+            b.iter(|| LoadStats::of(&load, &[]))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     // No plots: they need system fonts this machine does not have.
     config = Criterion::default().without_plots();
-    targets = throughput, merge_and_write
+    targets = throughput, merge_and_write, load_statistics
 }
 criterion_main!(benches);

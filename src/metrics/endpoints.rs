@@ -272,10 +272,12 @@ impl Load {
                     let (endpoints, groups) = rows.split_at_mut(Endpoint::COUNT);
                     let row = &mut groups[g];
                     row.clear();
-                    row.resize(len, 0);
-                    for &e in in_use {
-                        for (t, &c) in row.iter_mut().zip(&endpoints[e as usize][..len]) {
-                            *t += c;
+                    for (k, &e) in in_use.enumerate() {
+                        let member = &endpoints[e as usize][..len];
+                        if k == 0 {
+                            row.extend_from_slice(member);
+                        } else {
+                            row.iter_mut().zip(member).for_each(|(t, &c)| *t += c);
                         }
                     }
                     clean[i] = false;
@@ -305,7 +307,7 @@ impl Load {
 /// Rows of at most this many requests are read second by second with
 /// requests ([`Row::marks`]) instead of over every second of the hour: a
 /// light load's statistics then cost what its requests do (issue 20).
-pub(super) const SPARSE_ROW: usize = 1024;
+pub(super) const SPARSE_ROW: usize = 128;
 
 /// One series' per-second counts in one page, as [`Load::scan`] hands them.
 #[derive(Debug, Clone, Copy)]

@@ -20,7 +20,7 @@ pub mod stats;
 
 pub use causes::{Cause, Causes, Family};
 pub use counters::{AppCounter, GlobalCounter, IdpCounter, TierCounter};
-pub use endpoints::{Endpoint, GROUPS, Load, SERIES, series_label, series_name};
+pub use endpoints::{Endpoint, GROUPS, Load, Row, SERIES, series_label, series_name};
 pub use load::{PAGE_SECONDS, PerSecond};
 pub use logins::{LoginKind, Logins};
 pub use series::{Series, SeriesCounter};
