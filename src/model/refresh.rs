@@ -127,13 +127,24 @@ impl UserWorld<'_> {
     /// reference path (and a trace) always does it: the fast-path tests
     /// compare the two.
     pub(super) fn tokens_after_close(&mut self, now: u64) {
-        if self.on_fast_path() && !self.rt_answer_pending && !self.root.has_set_events {
+        if self.token_intervals_in_step() {
             return;
         }
         self.rt_answer_pending = false;
         for app in 0..self.cfg.apps.len() {
             self.refresh_reach(app as u16, now);
         }
+    }
+
+    /// True on the fast path when every app's token interval is as the last
+    /// [`UserWorld::refresh_reach`] left it, but for the time passing: no
+    /// granted exchange's answer was lost, no `set` event may have changed
+    /// the lifetimes. Then an update whose only news is the time can wait,
+    /// as an interval that ran out ends at the same time whether it is
+    /// closed now or later (issue 20).
+    #[inline]
+    pub(super) fn token_intervals_in_step(&self) -> bool {
+        self.on_fast_path() && !self.rt_answer_pending && !self.root.has_set_events
     }
 
     /// Keeps the logged-in interval of app `app`'s refresh token in step with

@@ -66,6 +66,12 @@ impl UserWorld<'_> {
             });
         }
         self.site_loaded[app as usize] = Some(now);
+        // The load moves the token's interval only through the storage cap
+        // (its deadline follows the last load): without one, on the fast
+        // path, the update can wait (issue 20).
+        if self.token_intervals_in_step() && self.storage_deadline(app).is_none() {
+            return;
+        }
         self.refresh_reach(app, now);
     }
 
