@@ -1,7 +1,8 @@
-//! End-to-end throughput and the costs around it: storezero, its SPA variant
-//! and spa_third_party at 10 000 users over 30 days without warm-up (one
-//! thread, so figures are per core), the exact metric merge, writing a
-//! run folder's CSV files, and the load statistics of a light year.
+//! End-to-end throughput and the costs around it: storezero, its SPA variant,
+//! spa_third_party and spa_refresh_tokens at 10 000 users over 30 days
+//! without warm-up (one thread, so figures are per core), the exact metric
+//! merge, writing a run folder's CSV files, and the load statistics of a
+//! light year.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ssosim::metrics::load_stats::LoadStats;
@@ -22,6 +23,7 @@ fn scenario(path: &str, users: u64) -> Scenario {
         &[
             set("simulation.users", users.to_string()),
             set("simulation.warmup", "0s".to_string()),
+            set("simulation.duration", "30d".to_string()),
         ],
     )
     .expect("bundled scenario")
@@ -54,6 +56,10 @@ fn throughput(c: &mut Criterion) {
         (
             "spa_third_party",
             scenario("scenarios/spa_third_party.toml", 10_000),
+        ),
+        (
+            "spa_refresh_tokens",
+            scenario("scenarios/spa_refresh_tokens.toml", 10_000),
         ),
     ] {
         let cfg = ModelConfig::new(&s);
