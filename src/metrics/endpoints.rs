@@ -237,17 +237,15 @@ impl Load {
         let mut marked = [false; SERIES];
         for p in 0..first.page_count() {
             let len = first.page_len(p);
-            let offsets: Vec<Option<&[u16]>> = self
-                .per_endpoint
-                .iter()
-                .map(|per_second| per_second.page_offsets(p))
-                .collect();
+            let offsets = |e: Endpoint| self.per_endpoint[e as usize].page_offsets(p);
             for (i, per_second) in self.per_endpoint.iter().enumerate() {
                 used[i] = !per_second.page_is_empty(p);
-                let sparse = offsets[i].filter(|o| used[i] && o.len() <= sparse_row);
+                let sparse = per_second
+                    .page_offsets(p)
+                    .filter(|o| used[i] && o.len() <= sparse_row);
                 marked[i] = sparse.is_some();
                 if let Some(sparse) = sparse {
-                    mark(&mut rows[i], &mut marks[i], &mut clean[i], len, &[sparse]);
+                    mark(&mut rows[i], &mut marks[i], &mut clean[i], len, [sparse]);
                 } else if used[i] {
                     per_second.write_page_into(p, &mut rows[i]);
                     clean[i] = false;
@@ -260,14 +258,12 @@ impl Load {
                 used[i] = in_use.clone().next().is_some();
                 // Marked when every member in use is stored sparse and
                 // they add up to a sparse row.
-                let sparse: Option<usize> = in_use
-                    .clone()
-                    .map(|&e| offsets[e as usize].map(<[u16]>::len))
-                    .sum();
+                let sparse: Option<usize> =
+                    in_use.clone().map(|&e| offsets(e).map(<[u16]>::len)).sum();
                 marked[i] = used[i] && sparse.is_some_and(|n| n <= sparse_row);
                 if marked[i] {
-                    let parts: Vec<&[u16]> = in_use.filter_map(|&e| offsets[e as usize]).collect();
-                    mark(&mut rows[i], &mut marks[i], &mut clean[i], len, &parts);
+                    let parts = in_use.filter_map(|&e| offsets(e));
+                    mark(&mut rows[i], &mut marks[i], &mut clean[i], len, parts);
                 } else if used[i] {
                     let (endpoints, groups) = rows.split_at_mut(Endpoint::COUNT);
                     let row = &mut groups[g];
@@ -319,16 +315,6 @@ pub struct Row<'a> {
     pub marks: Option<&'a [u64]>,
 }
 
-impl<'a> Row<'a> {
-    /// A row of counts without marks.
-    pub fn dense(counts: &'a [u32]) -> Self {
-        Row {
-            counts,
-            marks: None,
-        }
-    }
-}
-
 /// The seconds whose bit is set in `marks`, in order.
 pub(super) fn marked_seconds(marks: &[u64]) -> impl Iterator<Item = usize> + '_ {
     marks.iter().enumerate().flat_map(|(w, &word)| {
@@ -345,14 +331,20 @@ pub(super) fn marked_seconds(marks: &[u64]) -> impl Iterator<Item = usize> + '_ 
 
 /// Adds the requests at `parts`' offsets to `row` (made `len` zeros first
 /// unless it is clean at that length) and marks their seconds.
-fn mark(row: &mut Vec<u32>, marks: &mut Vec<u64>, clean: &mut bool, len: usize, parts: &[&[u16]]) {
+fn mark<'a>(
+    row: &mut Vec<u32>,
+    marks: &mut Vec<u64>,
+    clean: &mut bool,
+    len: usize,
+    parts: impl IntoIterator<Item = &'a [u16]>,
+) {
     if !*clean || row.len() != len {
         row.clear();
         row.resize(len, 0);
         marks.clear();
         marks.resize(len.div_ceil(64), 0);
     }
-    for &o in parts.iter().flat_map(|p| p.iter()) {
+    for &o in parts.into_iter().flatten() {
         let o = usize::from(o);
         if let Some(c) = row.get_mut(o) {
             *c += 1;

@@ -511,7 +511,10 @@ mod limit_tests {
             &limit,
             &mut tokens,
             counts.len(),
-            Some(Row::dense(counts)),
+            Some(Row {
+                counts,
+                marks: None,
+            }),
             &mut out,
         );
         out
